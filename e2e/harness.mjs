@@ -1,0 +1,48 @@
+// Shared set-up for the end-to-end tests: a static server for the repo and Debian's headless
+// Chromium driven by playwright-core (no browser download). Screenshots go to artifacts/.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from '../scripts/serve.mjs';
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'artifacts');
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+];
+
+/** Starts the server and a persistent Chromium context with a fresh user-data-dir. */
+export async function launch() {
+  const { server, url } = await startServer({ port: 0 });
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qmlp-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const close = async () => {
+    await context.close();
+    await new Promise((r) => server.close(r));
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { context, url, close };
+}
+
+/** Opens a page, collecting console errors and page errors. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+  return { page, errors };
+}
+
+export function shot(page, name) {
+  return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,1 @@
+//! TODO module circuit (being written)

@@ -1,0 +1,1 @@
+//! TODO module model (being written)
