@@ -1,0 +1,252 @@
+//! Loss functions for one sample: each returns the loss and its derivative with respect to the
+//! model's outputs, so the caller can chain-rule back through the head and the circuit.
+//!
+//! Pure functions; imports only `std` and `serde`.
+
+use serde::{Deserialize, Serialize};
+
+/// Which loss the trainer minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossKind {
+    /// Mean squared error between outputs and targets.
+    Mse,
+    /// Binary cross-entropy on one logit.
+    Bce,
+    /// Softmax cross-entropy on one logit per class.
+    CrossEntropy,
+    /// The data re-uploading fidelity cost `(1 − F_label)²`.
+    Fidelity,
+}
+
+/// Mean over outputs of `(o − t)²`, and its gradient `2(o − t)/n`.
+///
+/// Outputs without a matching target entry are compared with 0.
+///
+/// ```
+/// let (l, g) = qmlp::train::loss::mse(&[1.0, 0.0], &[0.0, 0.0]);
+/// assert_eq!((l, g), (0.5, vec![1.0, 0.0]));
+/// ```
+pub fn mse(outputs: &[f64], target: &[f64]) -> (f64, Vec<f64>) {
+    let n = outputs.len();
+    if n == 0 {
+        return (0.0, Vec::new());
+    }
+    let scale = 1.0 / n as f64;
+    let mut loss = 0.0;
+    let grad = outputs
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| {
+            let d = o - target.get(i).copied().unwrap_or(0.0);
+            loss += d * d;
+            2.0 * d * scale
+        })
+        .collect();
+    (loss * scale, grad)
+}
+
+/// The logistic function `1 / (1 + e^(−z))`, computed without overflow.
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Binary cross-entropy of a logit `z` against a label (0, or anything else counted as 1),
+/// computed stably as `max(z, 0) − z·y + ln(1 + e^(−|z|))`; the derivative is `σ(z) − y`.
+///
+/// ```
+/// let (l, g) = qmlp::train::loss::bce_with_logit(0.0, 1);
+/// assert!((l - std::f64::consts::LN_2).abs() < 1e-15 && (g + 0.5).abs() < 1e-15);
+/// ```
+pub fn bce_with_logit(logit: f64, label: usize) -> (f64, f64) {
+    let y = if label == 0 { 0.0 } else { 1.0 };
+    let loss = logit.max(0.0) - logit * y + (-logit.abs()).exp().ln_1p();
+    (loss, sigmoid(logit) - y)
+}
+
+/// Softmax of the logits, shifted by their maximum so large logits cannot overflow.
+///
+/// ```
+/// let p = qmlp::train::loss::softmax(&[1000.0, 1000.0]);
+/// assert_eq!(p, vec![0.5, 0.5]);
+/// ```
+pub fn softmax(logits: &[f64]) -> Vec<f64> {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = logits.iter().map(|&z| (z - max).exp()).collect();
+    let sum: f64 = exps.iter().sum();
+    exps.into_iter().map(|e| e / sum).collect()
+}
+
+/// Cross-entropy `−ln p_label` of softmax(logits), computed as `logsumexp(z) − z_label`; the
+/// gradient is `p − onehot(label)`. A label outside the logits gives an infinite loss and the
+/// gradient `p`.
+pub fn cross_entropy_with_logits(logits: &[f64], label: usize) -> (f64, Vec<f64>) {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = logits.iter().map(|&z| (z - max).exp()).sum();
+    let log_sum_exp = max + sum.ln();
+    let mut grad = softmax(logits);
+    let loss = match (logits.get(label), grad.get_mut(label)) {
+        (Some(&z), Some(g)) => {
+            *g -= 1.0;
+            log_sum_exp - z
+        }
+        _ => f64::INFINITY,
+    };
+    (loss, grad)
+}
+
+/// The data re-uploading cost for one sample, `(1 − F_label)²`, where `fidelities[c]` is the
+/// fidelity of the output state with class `c`'s target state; only the label's entry of the
+/// gradient, `−2(1 − F_label)`, is non-zero. A label outside the slice costs 1 with zero gradient.
+///
+/// ```
+/// let (l, g) = qmlp::train::loss::fidelity_cost(&[0.25, 0.5], 1);
+/// assert_eq!((l, g), (0.25, vec![0.0, -1.0]));
+/// ```
+pub fn fidelity_cost(fidelities: &[f64], label: usize) -> (f64, Vec<f64>) {
+    let mut grad = vec![0.0; fidelities.len()];
+    match (fidelities.get(label), grad.get_mut(label)) {
+        (Some(&f), Some(g)) => {
+            let gap = 1.0 - f;
+            *g = -2.0 * gap;
+            (gap * gap, grad)
+        }
+        _ => (1.0, grad),
+    }
+}
+
+/// L2 penalty `(λ/2)·Σ p²` and its gradient `λ·p` (so `lambda` is the weight-decay rate).
+pub fn l2(params: &[f64], lambda: f64) -> (f64, Vec<f64>) {
+    let loss = 0.5 * lambda * params.iter().map(|p| p * p).sum::<f64>();
+    (loss, params.iter().map(|p| lambda * p).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: f64 = 1e-7;
+
+    /// Central finite difference of `f` with respect to entry `i` of `x`.
+    fn fd(f: &dyn Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f64 {
+        let mut a = x.to_vec();
+        let mut b = x.to_vec();
+        a[i] += H;
+        b[i] -= H;
+        (f(&a) - f(&b)) / (2.0 * H)
+    }
+
+    fn check_grad(f: &dyn Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
+        assert_eq!(grad.len(), x.len());
+        for (i, g) in grad.iter().enumerate() {
+            let num = fd(f, x, i);
+            assert!(
+                (num - g).abs() < 1e-6,
+                "entry {i}: analytic {g} vs numeric {num}"
+            );
+        }
+    }
+
+    #[test]
+    fn mse_gradient() {
+        let t = [0.3, -1.0, 2.0];
+        let o = [0.1, 0.5, -0.7];
+        let (l, g) = mse(&o, &t);
+        assert!((l - (0.04 + 2.25 + 7.29) / 3.0).abs() < 1e-12);
+        check_grad(&|x| mse(x, &t).0, &g, &o);
+        assert_eq!(mse(&[], &[]), (0.0, vec![]));
+    }
+
+    #[test]
+    fn bce_gradient_and_values() {
+        for &z in &[-3.0, -0.2, 0.0, 0.7, 4.0] {
+            for label in 0..2 {
+                let (l, g) = bce_with_logit(z, label);
+                let p = 1.0 / (1.0 + f64::exp(-z));
+                let naive = if label == 1 { -p.ln() } else { -(1.0 - p).ln() };
+                assert!((l - naive).abs() < 1e-12);
+                check_grad(&|x| bce_with_logit(x[0], label).0, &[g], &[z]);
+            }
+        }
+    }
+
+    #[test]
+    fn bce_is_stable_for_huge_logits() {
+        for &z in &[-1000.0, 1000.0, -1e300, 1e300] {
+            for label in 0..2 {
+                let (l, g) = bce_with_logit(z, label);
+                assert!(l.is_finite() && g.is_finite(), "{z} {label}: {l} {g}");
+            }
+        }
+        assert_eq!(bce_with_logit(1000.0, 1).0, 0.0);
+        assert_eq!(bce_with_logit(-1000.0, 1).0, 1000.0);
+    }
+
+    #[test]
+    fn softmax_and_cross_entropy() {
+        let z = [0.5, -1.0, 2.0, 0.0];
+        let p = softmax(&z);
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+        for (label, pl) in p.iter().enumerate() {
+            let (l, g) = cross_entropy_with_logits(&z, label);
+            assert!((l + pl.ln()).abs() < 1e-12);
+            check_grad(&|x| cross_entropy_with_logits(x, label).0, &g, &z);
+        }
+    }
+
+    #[test]
+    fn cross_entropy_is_stable_for_huge_logits() {
+        let z = [1000.0, -1000.0, 0.0];
+        for label in 0..3 {
+            let (l, g) = cross_entropy_with_logits(&z, label);
+            assert!(!l.is_nan() && l.is_finite(), "{l}");
+            assert!(g.iter().all(|v| v.is_finite()));
+        }
+        assert_eq!(cross_entropy_with_logits(&z, 1).0, 2000.0);
+        assert!(softmax(&[-1000.0, 1000.0]).iter().all(|v| v.is_finite()));
+        let (l, g) = cross_entropy_with_logits(&z, 7);
+        assert!(l.is_infinite() && g.len() == 3);
+    }
+
+    #[test]
+    fn fidelity_cost_gradient() {
+        let f = [0.2, 0.9, 0.4];
+        for label in 0..3 {
+            let (l, g) = fidelity_cost(&f, label);
+            assert!((l - (1.0 - f[label]).powi(2)).abs() < 1e-15);
+            check_grad(&|x| fidelity_cost(x, label).0, &g, &f);
+            assert_eq!(g.iter().filter(|v| **v != 0.0).count(), 1);
+        }
+        assert_eq!(fidelity_cost(&f, 5), (1.0, vec![0.0; 3]));
+    }
+
+    #[test]
+    fn l2_gradient() {
+        let p = [0.5, -2.0, 0.0, 3.0];
+        let (l, g) = l2(&p, 0.1);
+        assert!((l - 0.05 * 13.25).abs() < 1e-12);
+        check_grad(&|x| l2(x, 0.1).0, &g, &p);
+    }
+
+    #[test]
+    fn loss_kind_serde_names() {
+        let names: Vec<String> = [
+            LossKind::Mse,
+            LossKind::Bce,
+            LossKind::CrossEntropy,
+            LossKind::Fidelity,
+        ]
+        .iter()
+        .map(|k| serde_json::to_string(k).unwrap())
+        .collect();
+        assert_eq!(
+            names,
+            ["\"mse\"", "\"bce\"", "\"cross_entropy\"", "\"fidelity\""]
+        );
+    }
+}
