@@ -1,0 +1,418 @@
+//! Observables: Pauli strings, weighted sums of them, projectors and diagonal operators, with
+//! their expectation values and their action O|ψ⟩.
+
+use super::{SimError, State, C64};
+use std::fmt;
+use std::str::FromStr;
+
+/// A single-qubit Pauli operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pauli {
+    /// Pauli X.
+    X,
+    /// Pauli Y.
+    Y,
+    /// Pauli Z.
+    Z,
+}
+
+impl Pauli {
+    /// The letter `X`, `Y` or `Z`.
+    pub fn letter(self) -> char {
+        match self {
+            Pauli::X => 'X',
+            Pauli::Y => 'Y',
+            Pauli::Z => 'Z',
+        }
+    }
+}
+
+/// A tensor product of Paulis on distinct wires, sorted by wire; no terms means the identity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PauliString {
+    /// `(wire, Pauli)` pairs, sorted by wire, wires distinct.
+    pub terms: Vec<(usize, Pauli)>,
+}
+
+/// Bit masks of a Pauli string on `n` qubits: X-or-Y wires, Z-or-Y wires, and the number of Ys.
+#[derive(Clone, Copy, Debug)]
+struct Masks {
+    x: usize,
+    z: usize,
+    n_y: u32,
+}
+
+/// i^k for k mod 4.
+fn i_pow(k: u32) -> C64 {
+    match k % 4 {
+        0 => C64::new(1.0, 0.0),
+        1 => C64::new(0.0, 1.0),
+        2 => C64::new(-1.0, 0.0),
+        _ => C64::new(0.0, -1.0),
+    }
+}
+
+/// ±1 by the parity of `i & z`.
+#[inline]
+fn sign(i: usize, z: usize) -> f64 {
+    1.0 - 2.0 * ((i & z).count_ones() & 1) as f64
+}
+
+impl PauliString {
+    /// The identity (no terms).
+    pub fn identity() -> PauliString {
+        PauliString { terms: Vec::new() }
+    }
+
+    /// A Pauli string from `(wire, Pauli)` pairs in any order; wires must be distinct.
+    pub fn new(mut terms: Vec<(usize, Pauli)>) -> Result<PauliString, SimError> {
+        terms.sort_by_key(|t| t.0);
+        if let Some(w) = terms.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(SimError::new(format!(
+                "wire {} appears twice in the Pauli string; each wire may carry one Pauli",
+                w[0].0
+            )));
+        }
+        Ok(PauliString { terms })
+    }
+
+    /// A single Pauli on one wire.
+    pub fn single(wire: usize, p: Pauli) -> PauliString {
+        PauliString {
+            terms: vec![(wire, p)],
+        }
+    }
+
+    /// Checks that every wire is `< n_qubits`, wires are distinct and sorted.
+    pub fn validate(&self, n_qubits: usize) -> Result<(), SimError> {
+        if let Some(&(w, p)) = self.terms.iter().find(|t| t.0 >= n_qubits) {
+            return Err(SimError::new(format!(
+                "observable {}{w} uses wire {w}, but the circuit has {n_qubits} qubit(s)",
+                p.letter()
+            )));
+        }
+        if self.terms.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(SimError::new(format!(
+                "Pauli string {self} must list distinct wires in increasing order"
+            )));
+        }
+        Ok(())
+    }
+
+    fn masks(&self, n: usize) -> Option<Masks> {
+        let mut m = Masks { x: 0, z: 0, n_y: 0 };
+        for &(w, p) in &self.terms {
+            if w >= n {
+                return None;
+            }
+            let b = 1usize << (n - 1 - w);
+            match p {
+                Pauli::X => m.x |= b,
+                Pauli::Z => m.z |= b,
+                Pauli::Y => {
+                    m.x |= b;
+                    m.z |= b;
+                    m.n_y += 1;
+                }
+            }
+        }
+        Some(m)
+    }
+}
+
+impl FromStr for PauliString {
+    type Err = SimError;
+
+    /// Parses `"Z0"`, `"X1 Y3"`, `"Z0 Z1 Z2"`, `"Z0Z1"`, `"Z0 @ Z1"`; `""` or `"I"` is the identity.
+    fn from_str(s: &str) -> Result<PauliString, SimError> {
+        let chars: Vec<char> = s.chars().collect();
+        let mut terms = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let ch = chars[i];
+            if ch.is_whitespace() || ch == '@' || ch == '*' {
+                i += 1;
+                continue;
+            }
+            let p = match ch.to_ascii_uppercase() {
+                'X' => Some(Pauli::X),
+                'Y' => Some(Pauli::Y),
+                'Z' => Some(Pauli::Z),
+                'I' => None,
+                _ => {
+                    return Err(SimError::new(format!(
+                        "unknown Pauli '{ch}' in \"{s}\": write X, Y, Z or I followed by a wire \
+                         number, e.g. \"Z0 X1\""
+                    )))
+                }
+            };
+            i += 1;
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if start == i {
+                if p.is_none() {
+                    continue; // a bare "I" is the identity
+                }
+                return Err(SimError::new(format!(
+                    "'{ch}' in \"{s}\" needs a wire number, e.g. \"{ch}0\""
+                )));
+            }
+            let digits: String = chars[start..i].iter().collect();
+            let wire: usize = digits.parse().map_err(|_| {
+                SimError::new(format!("wire number {digits} in \"{s}\" is too large"))
+            })?;
+            if let Some(p) = p {
+                terms.push((wire, p));
+            }
+        }
+        PauliString::new(terms).map_err(|e| SimError::new(format!("in \"{s}\": {e}")))
+    }
+}
+
+impl fmt::Display for PauliString {
+    /// Canonical form `"X1 Y3"`; the identity prints as `"I"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.terms.is_empty() {
+            return f.write_str("I");
+        }
+        for (k, (w, p)) in self.terms.iter().enumerate() {
+            if k > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}{w}", p.letter())?;
+        }
+        Ok(())
+    }
+}
+
+/// A Hermitian observable.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Observable {
+    /// One Pauli string.
+    Pauli(PauliString),
+    /// Σ coefficient · Pauli string.
+    Sum(Vec<(f64, PauliString)>),
+    /// |φ⟩⟨φ| for a state φ of the same size.
+    Projector(State),
+    /// diag(d₀, d₁, …), one real entry per basis state.
+    Diagonal(Vec<f64>),
+}
+
+impl Observable {
+    /// Checks the observable against an `n_qubits` state.
+    pub fn validate(&self, n_qubits: usize) -> Result<(), SimError> {
+        match self {
+            Observable::Pauli(p) => p.validate(n_qubits),
+            Observable::Sum(terms) => {
+                for (c, p) in terms {
+                    if !c.is_finite() {
+                        return Err(SimError::new(format!(
+                            "coefficient {c} of {p} must be a finite number"
+                        )));
+                    }
+                    p.validate(n_qubits)?;
+                }
+                Ok(())
+            }
+            Observable::Projector(s) => {
+                if s.n_qubits() == n_qubits {
+                    Ok(())
+                } else {
+                    Err(SimError::new(format!(
+                        "projector state has {} qubit(s) but the circuit has {n_qubits}",
+                        s.n_qubits()
+                    )))
+                }
+            }
+            Observable::Diagonal(d) => {
+                let want = 1usize.checked_shl(n_qubits as u32).unwrap_or(0);
+                if d.len() != want {
+                    return Err(SimError::new(format!(
+                        "diagonal observable has {} entries but a {n_qubits}-qubit state needs {want}",
+                        d.len()
+                    )));
+                }
+                if let Some(i) = d.iter().position(|v| !v.is_finite()) {
+                    return Err(SimError::new(format!(
+                        "diagonal observable entry {i} is {}; entries must be finite",
+                        d[i]
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl State {
+    /// ⟨ψ|P|ψ⟩ (NaN if a wire is out of range; see [`PauliString::validate`]).
+    pub fn expval_pauli(&self, p: &PauliString) -> f64 {
+        let Some(m) = p.masks(self.n_qubits()) else {
+            return f64::NAN;
+        };
+        let a = self.amplitudes();
+        if m.x == 0 {
+            return a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| sign(i, m.z) * v.norm_sqr())
+                .sum();
+        }
+        // P|i⟩ = i^{nY} (−1)^{|i & z|} |i ^ x⟩
+        let mut acc = C64::new(0.0, 0.0);
+        for (i, v) in a.iter().enumerate() {
+            acc += a[i ^ m.x].conj() * v * sign(i, m.z);
+        }
+        (i_pow(m.n_y) * acc).re
+    }
+
+    /// ⟨ψ|O|ψ⟩ (NaN for an observable that does not fit; see [`Observable::validate`]).
+    pub fn expval(&self, obs: &Observable) -> f64 {
+        match obs {
+            Observable::Pauli(p) => self.expval_pauli(p),
+            Observable::Sum(terms) => terms.iter().map(|(c, p)| c * self.expval_pauli(p)).sum(),
+            Observable::Projector(phi) => {
+                if phi.n_qubits() != self.n_qubits() {
+                    return f64::NAN;
+                }
+                phi.inner(self).norm_sqr()
+            }
+            Observable::Diagonal(d) => {
+                if d.len() != self.amplitudes().len() {
+                    return f64::NAN;
+                }
+                d.iter()
+                    .zip(self.amplitudes())
+                    .map(|(x, a)| x * a.norm_sqr())
+                    .sum()
+            }
+        }
+    }
+
+    /// Validates `obs` for this state, then returns ⟨ψ|O|ψ⟩.
+    pub fn try_expval(&self, obs: &Observable) -> Result<f64, SimError> {
+        obs.validate(self.n_qubits())?;
+        Ok(self.expval(obs))
+    }
+
+    /// Writes O|ψ⟩ into `out` (resized to this state's size if needed). Parts of the observable
+    /// that do not fit the state contribute nothing.
+    pub fn apply_observable(&self, obs: &Observable, out: &mut State) {
+        if out.n_qubits() != self.n_qubits() {
+            out.copy_from(self);
+        }
+        let n = self.n_qubits();
+        let src = self.amplitudes();
+        let dst = out.amplitudes_mut();
+        dst.fill(C64::new(0.0, 0.0));
+        let add_pauli = |dst: &mut [C64], coeff: f64, p: &PauliString| {
+            if let Some(m) = p.masks(n) {
+                let ph = i_pow(m.n_y) * coeff;
+                for (i, v) in src.iter().enumerate() {
+                    dst[i ^ m.x] += v * (ph * sign(i, m.z));
+                }
+            }
+        };
+        match obs {
+            Observable::Pauli(p) => add_pauli(dst, 1.0, p),
+            Observable::Sum(terms) => {
+                for (c, p) in terms {
+                    add_pauli(dst, *c, p);
+                }
+            }
+            Observable::Projector(phi) => {
+                if phi.n_qubits() == n {
+                    let ov = phi.inner(self);
+                    for (d, f) in dst.iter_mut().zip(phi.amplitudes()) {
+                        *d = f * ov;
+                    }
+                }
+            }
+            Observable::Diagonal(d) => {
+                if d.len() == src.len() {
+                    for ((o, v), x) in dst.iter_mut().zip(src).zip(d) {
+                        *o = v * x;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{GateKind, Op};
+
+    #[test]
+    fn parse_and_display() {
+        let p: PauliString = "X1 Y3".parse().unwrap();
+        assert_eq!(p.terms, vec![(1, Pauli::X), (3, Pauli::Y)]);
+        assert_eq!(p.to_string(), "X1 Y3");
+        let q: PauliString = "Z1Z0".parse().unwrap();
+        assert_eq!(q.to_string(), "Z0 Z1");
+        assert_eq!("".parse::<PauliString>().unwrap(), PauliString::identity());
+        assert_eq!("I".parse::<PauliString>().unwrap().to_string(), "I");
+        assert_eq!(
+            "Z0 @ I2 @ X4".parse::<PauliString>().unwrap().to_string(),
+            "Z0 X4"
+        );
+        let e = "Q0".parse::<PauliString>().unwrap_err().to_string();
+        assert!(e.contains("'Q'"), "{e}");
+        let e = "Z".parse::<PauliString>().unwrap_err().to_string();
+        assert!(e.contains("needs a wire number"), "{e}");
+        let e = "Z0 X0".parse::<PauliString>().unwrap_err().to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
+    fn expvals_of_simple_states() {
+        let mut s = State::new(2).unwrap();
+        assert_eq!(s.expval_pauli(&"Z0".parse().unwrap()), 1.0);
+        s.apply(&Op::new(GateKind::H, &[0], &[]).unwrap());
+        assert!((s.expval_pauli(&"X0".parse().unwrap()) - 1.0).abs() < 1e-12);
+        s.apply(&Op::new(GateKind::S, &[0], &[]).unwrap());
+        assert!((s.expval_pauli(&"Y0".parse().unwrap()) - 1.0).abs() < 1e-12);
+        assert!(s.expval_pauli(&"Z5".parse().unwrap()).is_nan());
+        assert!(s
+            .try_expval(&Observable::Pauli("Z5".parse().unwrap()))
+            .is_err());
+        let sum = Observable::Sum(vec![
+            (2.0, "Y0".parse().unwrap()),
+            (0.5, "Z1".parse().unwrap()),
+        ]);
+        assert!((s.expval(&sum) - 2.5).abs() < 1e-12);
+        let diag = Observable::Diagonal(vec![1.0, 2.0, 3.0, 4.0]);
+        assert!((s.expval(&diag) - 2.0).abs() < 1e-12);
+        let proj = Observable::Projector(State::new(2).unwrap());
+        assert!((s.expval(&proj) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn apply_observable_matches_expval() {
+        let mut s = State::new(3).unwrap();
+        for op in crate::sim::bench_circuit(3, 20, 5) {
+            s.apply(&op);
+        }
+        let mut phi = State::new(3).unwrap();
+        phi.apply(&Op::new(GateKind::RY, &[1], &[0.7]).unwrap());
+        let obs = [
+            Observable::Pauli("X0 Y1 Z2".parse().unwrap()),
+            Observable::Sum(vec![
+                (0.3, "Y2".parse().unwrap()),
+                (-1.5, "X0 X1".parse().unwrap()),
+            ]),
+            Observable::Projector(phi),
+            Observable::Diagonal((0..8).map(|i| i as f64).collect()),
+        ];
+        let mut out = State::new(1).unwrap();
+        for o in &obs {
+            s.apply_observable(o, &mut out);
+            let via_apply = s.inner(&out);
+            assert!((via_apply.re - s.expval(o)).abs() < 1e-12, "{o:?}");
+            assert!(via_apply.im.abs() < 1e-12);
+        }
+    }
+}
