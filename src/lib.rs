@@ -28,6 +28,7 @@ pub mod plot;
 pub mod rng;
 pub mod sim;
 pub mod train;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

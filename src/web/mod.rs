@@ -1,9 +1,21 @@
 //! The WebAssembly facade: the only module that touches wasm-bindgen, js-sys, web-sys,
 //! serde-wasm-bindgen and plotters-canvas. Thin wrappers over the core: every exported
-//! function turns the core's typed error into a JS `Error` the page can show, and a panic
-//! hook installed at start-up reports any panic to the page instead of leaving it dead.
+//! function returns `Result` and turns the core's typed error into a JS `Error` whose message
+//! the page shows, and a panic hook installed at start-up reports any panic to the page
+//! (through `globalThis.__qmlpOnPanic`) instead of leaving it dead.
 
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::data::{DatasetKind, DatasetSpec};
+use crate::doc::{self, Document, Feature};
+use crate::plot::{self, BoundaryOptions, PlotPoint};
+use crate::sim::GateKind;
+use crate::train::Trainer;
+use crate::view::{self, BoundaryView, Metric};
 
 /// Installs the panic hook; runs once when the module is instantiated.
 #[wasm_bindgen(start)]
@@ -20,8 +32,467 @@ pub fn start() {
     }));
 }
 
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(err)
+}
+
+fn from_js<T: for<'de> Deserialize<'de> + Default>(v: JsValue) -> Result<T, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| err(format!("bad options: {e}")))
+}
+
+fn finite(name: &str, v: f64) -> Result<f64, JsError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(err(format!("{name} must be a finite number, got {v}")))
+    }
+}
+
 /// The engine's version.
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::version().to_string()
+}
+
+/// The default playground document (JSON).
+#[wasm_bindgen(js_name = defaultDocument)]
+pub fn default_document() -> String {
+    Document::default().to_json()
+}
+
+#[derive(Serialize)]
+struct Named {
+    name: &'static str,
+    description: &'static str,
+}
+
+/// The built-in documents: `[{name, description}]`.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsError> {
+    to_js(
+        &doc::PRESETS
+            .iter()
+            .map(|&(name, description)| Named { name, description })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A built-in document by name (JSON).
+#[wasm_bindgen]
+pub fn preset(name: &str) -> Result<String, JsError> {
+    doc::preset(name).map(|d| d.to_json()).map_err(err)
+}
+
+/// Parses and validates a document; returns it normalised (pretty JSON) or throws
+/// `"path: message"`.
+#[wasm_bindgen(js_name = validateDocument)]
+pub fn validate_document(json: &str) -> Result<String, JsError> {
+    Document::from_json(json).map(|d| d.to_json()).map_err(err)
+}
+
+#[derive(Serialize)]
+struct GateInfo {
+    name: &'static str,
+    wires: usize,
+    params: usize,
+    group: &'static str,
+}
+
+/// The gate palette: `[{name, wires, params, group}]`, groups `pauli`, `rotation`, `two`.
+#[wasm_bindgen(js_name = gateKinds)]
+pub fn gate_kinds() -> Result<JsValue, JsError> {
+    let list: Vec<GateInfo> = GateKind::all()
+        .iter()
+        .map(|&k| GateInfo {
+            name: k.name(),
+            wires: k.n_wires(),
+            params: k.n_params(),
+            group: if k.n_wires() > 1 {
+                "two"
+            } else if k.n_params() > 0 {
+                "rotation"
+            } else {
+                "pauli"
+            },
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// The circuit templates: `[{name, description}]`.
+#[wasm_bindgen]
+pub fn templates() -> Result<JsValue, JsError> {
+    to_js(
+        &doc::TEMPLATES
+            .iter()
+            .map(|&(name, description)| Named { name, description })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The gates of one template layer (JSON array of document gates) starting at column `col`.
+#[wasm_bindgen]
+pub fn template(name: &str, qubits: usize, col: usize, seed: f64) -> Result<String, JsError> {
+    if !(1..=doc::MAX_QUBITS).contains(&qubits) {
+        return Err(err(format!("qubits must be from 1 to {}", doc::MAX_QUBITS)));
+    }
+    let gates = doc::template(name, qubits, col, finite("seed", seed)? as u64).map_err(err)?;
+    serde_json::to_string(&gates).map_err(err)
+}
+
+/// The feature names, in the editor's order.
+#[wasm_bindgen]
+pub fn features() -> Result<JsValue, JsError> {
+    to_js(&Feature::ALL.iter().map(|f| f.name()).collect::<Vec<_>>())
+}
+
+/// Parses CSV rows `x1,x2,label` (throws `"line N: …"`).
+#[wasm_bindgen(js_name = parseCsv)]
+pub fn parse_csv(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::data::parse_csv(text).map_err(err)?)
+}
+
+fn canvas_area(
+    canvas: HtmlCanvasElement,
+) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
+    CanvasBackend::with_canvas_object(canvas)
+        .map(|b| b.into_drawing_area())
+        .ok_or_else(|| err("the canvas has no 2-D context"))
+}
+
+/// Draws a small picture of a dataset kind (points only) for the dataset picker.
+#[wasm_bindgen(js_name = drawDatasetThumbnail)]
+pub fn draw_dataset_thumbnail(
+    canvas: HtmlCanvasElement,
+    kind: &str,
+    seed: f64,
+) -> Result<(), JsError> {
+    let kind =
+        DatasetKind::from_name(kind).ok_or_else(|| err(format!("unknown dataset '{kind}'")))?;
+    let spec = DatasetSpec {
+        kind,
+        points: 120,
+        seed: finite("seed", seed)? as u64,
+        ..DatasetSpec::default()
+    };
+    let data = spec.generate().map_err(err)?;
+    let points: Vec<PlotPoint> = data
+        .train
+        .iter()
+        .chain(&data.test)
+        .map(|p| PlotPoint {
+            x: p.x[0],
+            y: p.x[1],
+            class: p.label,
+            test: false,
+        })
+        .collect();
+    let area = canvas_area(canvas)?;
+    plot::draw_thumbnail(&area, data.extent, &points, data.n_classes).map_err(err)?;
+    area.present().map_err(err)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct BoundaryOpts {
+    show_test: bool,
+    grid_n: Option<usize>,
+    highlight: Option<[f64; 2]>,
+    axes: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct LossOpts {
+    log_scale: bool,
+    metric: Option<String>,
+    baseline: Option<bool>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Metrics {
+    epoch: usize,
+    epochs: usize,
+    train_loss: Option<f64>,
+    test_loss: Option<f64>,
+    train_acc: Option<f64>,
+    test_acc: Option<f64>,
+    params: usize,
+    baseline_params: Option<usize>,
+    baseline_train_loss: Option<f64>,
+    baseline_test_loss: Option<f64>,
+    baseline_train_acc: Option<f64>,
+    baseline_test_acc: Option<f64>,
+    classes: usize,
+    train_points: usize,
+    test_points: usize,
+    error: Option<String>,
+}
+
+/// One playground: a document, its trainer, and the views drawn from it.
+#[wasm_bindgen]
+pub struct Playground {
+    trainer: Trainer,
+    /// The boundary view and the training step it was computed at.
+    boundary: Option<(u64, usize, BoundaryView)>,
+    version: u64,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// A playground for a document (JSON); throws on an invalid document.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> Result<Playground, JsError> {
+        let d = Document::from_json(json).map_err(err)?;
+        Ok(Playground {
+            trainer: Trainer::new(d).map_err(err)?,
+            boundary: None,
+            version: 0,
+        })
+    }
+
+    /// Replaces the document; keeps training state when only hyper-parameters (or weights,
+    /// title, locks) changed. Throws and keeps the old document on error. Returns whether the
+    /// training state was kept.
+    #[wasm_bindgen(js_name = setDocument)]
+    pub fn set_document(&mut self, json: &str) -> Result<bool, JsError> {
+        let d = Document::from_json(json).map_err(err)?;
+        let kept = self.trainer.update(d).map_err(err)?;
+        self.version += 1;
+        Ok(kept)
+    }
+
+    /// The current document with the trained weights (pretty JSON).
+    pub fn document(&self) -> String {
+        self.trainer.document().to_json()
+    }
+
+    /// Trains for about `budget_ms` milliseconds of work (at least one batch); returns
+    /// `{epoch, epochs, finished, samples, error}`.
+    pub fn step(&mut self, budget_ms: f64) -> Result<JsValue, JsError> {
+        let budget = if budget_ms.is_finite() {
+            budget_ms.clamp(0.0, 1000.0)
+        } else {
+            8.0
+        };
+        let start = now_ms();
+        let batch = self.trainer.document().training.batch_size;
+        let mut status = self.trainer.step(batch);
+        let mut samples = status.samples;
+        while status.samples > 0
+            && status.error.is_none()
+            && !status.finished
+            && now_ms() - start < budget
+        {
+            let e = status.epoch;
+            status = self.trainer.step(batch);
+            samples += status.samples;
+            if status.epoch != e {
+                break;
+            }
+        }
+        status.samples = samples;
+        if samples > 0 {
+            self.version += 1;
+        }
+        to_js(&status)
+    }
+
+    /// Trains one full epoch (the Step button).
+    #[wasm_bindgen(js_name = stepEpoch)]
+    pub fn step_epoch(&mut self) -> Result<JsValue, JsError> {
+        let s = self.trainer.run_epoch();
+        self.version += 1;
+        to_js(&s)
+    }
+
+    /// New initial weights from `seed`; clears history.
+    pub fn reset(&mut self, seed: f64) -> Result<(), JsError> {
+        let seed = finite("seed", seed)?;
+        if seed < 0.0 {
+            return Err(err("seed must not be negative"));
+        }
+        self.trainer.reset(seed as u64);
+        self.version += 1;
+        Ok(())
+    }
+
+    /// The latest metrics (nulls before the first evaluation).
+    pub fn metrics(&self) -> Result<JsValue, JsError> {
+        let h = self.trainer.history();
+        let last = |v: &Vec<f64>| v.last().copied();
+        let d = self.trainer.dataset();
+        to_js(&Metrics {
+            epoch: self.trainer.epoch(),
+            epochs: self.trainer.document().training.epochs,
+            train_loss: last(&h.train_loss),
+            test_loss: last(&h.test_loss),
+            train_acc: last(&h.train_acc),
+            test_acc: last(&h.test_acc),
+            params: self.trainer.n_params(),
+            baseline_params: self.trainer.baseline_n_params(),
+            baseline_train_loss: last(&h.baseline_train_loss),
+            baseline_test_loss: last(&h.baseline_test_loss),
+            baseline_train_acc: last(&h.baseline_train_acc),
+            baseline_test_acc: last(&h.baseline_test_acc),
+            classes: d.n_classes,
+            train_points: d.train.len(),
+            test_points: d.test.len(),
+            error: self.trainer.error().map(str::to_string),
+        })
+    }
+
+    /// The whole history: `{train_loss, test_loss, train_acc, test_acc, baseline_…}`.
+    pub fn history(&self) -> Result<JsValue, JsError> {
+        to_js(self.trainer.history())
+    }
+
+    /// The boundary view, recomputed only when the model changed since the last one.
+    fn boundary_view(&mut self, grid_n: usize) -> BoundaryView {
+        if let Some((v, n, view)) = &self.boundary {
+            if *v == self.version && *n == grid_n {
+                return view.clone();
+            }
+        }
+        let view = view::boundary_view(&mut self.trainer, grid_n);
+        self.boundary = Some((self.version, grid_n, view.clone()));
+        view
+    }
+
+    /// Draws the decision boundary (heat map and points) on a canvas. Options:
+    /// `{showTest, gridN (4..=128, default 48), highlight: [x1, x2] | null, axes}`.
+    #[wasm_bindgen(js_name = drawBoundary)]
+    pub fn draw_boundary(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        opts: JsValue,
+    ) -> Result<(), JsError> {
+        let o: BoundaryOpts = from_js(opts)?;
+        let grid_n = o.grid_n.unwrap_or(48).clamp(4, 128);
+        let bo = BoundaryOptions {
+            show_test: o.show_test,
+            highlight: o.highlight.map(|[a, b]| (a, b)),
+            draw_axes: o.axes.unwrap_or(true),
+        };
+        let view = self.boundary_view(grid_n);
+        let area = canvas_area(canvas)?;
+        area.fill(&WHITE).map_err(err)?;
+        view::draw_boundary_view(&area, &view, &bo).map_err(err)?;
+        area.present().map_err(err)
+    }
+
+    /// Draws the loss (or accuracy) chart on a canvas. Options:
+    /// `{logScale, metric: "loss" | "accuracy", baseline}`.
+    #[wasm_bindgen(js_name = drawLoss)]
+    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: JsValue) -> Result<(), JsError> {
+        let o: LossOpts = from_js(opts)?;
+        let metric = match o.metric.as_deref() {
+            None | Some("loss") => Metric::Loss,
+            Some("accuracy") => Metric::Accuracy,
+            Some(m) => return Err(err(format!("unknown metric '{m}'; use loss or accuracy"))),
+        };
+        let area = canvas_area(canvas)?;
+        view::draw_history(
+            &area,
+            self.trainer.history(),
+            metric,
+            o.log_scale,
+            o.baseline.unwrap_or(true),
+        )
+        .map_err(err)?;
+        area.present().map_err(err)
+    }
+
+    /// The data point under pixel `(px, py)` of a boundary canvas of `width × height`
+    /// (`[x1, x2]`, or `null` outside the plot).
+    #[wasm_bindgen(js_name = pixelToData)]
+    pub fn pixel_to_data(&self, width: u32, height: u32, px: f64, py: f64, axes: bool) -> JsValue {
+        let bo = BoundaryOptions {
+            draw_axes: axes,
+            ..BoundaryOptions::default()
+        };
+        if !px.is_finite() || !py.is_finite() {
+            return JsValue::NULL;
+        }
+        match plot::boundary_pixel_to_data(
+            self.trainer.dataset().extent,
+            (width, height),
+            &bo,
+            (px as i32, py as i32),
+        ) {
+            Some((a, b)) => to_js(&[a, b]).unwrap_or(JsValue::NULL),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Adds a training point of class `label`; throws outside the limits.
+    #[wasm_bindgen(js_name = addPoint)]
+    pub fn add_point(&mut self, x1: f64, x2: f64, label: f64) -> Result<(), JsError> {
+        let (x1, x2) = (finite("x1", x1)?, finite("x2", x2)?);
+        let label = finite("label", label)?;
+        let mut d = self.trainer.document();
+        let classes = self.trainer.dataset().n_classes;
+        if label < 0.0 || label.fract() != 0.0 || label as usize >= classes {
+            return Err(err(format!("the class must be 0 to {}", classes - 1)));
+        }
+        if d.data.custom.len() + d.data.points >= crate::data::MAX_POINTS {
+            return Err(err(format!(
+                "the dataset already holds the maximum of {} points",
+                crate::data::MAX_POINTS
+            )));
+        }
+        d.data.custom.push([x1, x2, label]);
+        self.trainer = Trainer::new(d).map_err(err)?;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// The state inspector's numbers for point `(x1, x2)` after column `column` (null: the
+    /// whole circuit): `{qubits, columns, bloch, p1, purity, probs, labels}`.
+    pub fn inspect(&mut self, x1: f64, x2: f64, column: Option<u32>) -> Result<JsValue, JsError> {
+        let x = [finite("x1", x1)?, finite("x2", x2)?];
+        to_js(&view::inspect(
+            &mut self.trainer,
+            x,
+            column.map(|c| c as usize),
+        ))
+    }
+
+    /// The boundary (`"boundary"`) or loss chart (`"loss"`) as an SVG document.
+    #[wasm_bindgen(js_name = exportSvg)]
+    pub fn export_svg(&mut self, which: &str) -> Result<String, JsError> {
+        match which {
+            "boundary" => {
+                let v = self.boundary_view(64);
+                let bo = BoundaryOptions {
+                    show_test: true,
+                    highlight: None,
+                    draw_axes: true,
+                };
+                view::boundary_svg(&v, (520, 520), &bo).map_err(err)
+            }
+            "loss" => view::history_svg(
+                self.trainer.history(),
+                Metric::Loss,
+                false,
+                true,
+                (560, 320),
+            )
+            .map_err(err),
+            other => Err(err(format!("unknown plot '{other}'; use boundary or loss"))),
+        }
+    }
 }

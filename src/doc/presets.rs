@@ -1,0 +1,303 @@
+//! Built-in documents (the default playground, lessons) and circuit templates that insert whole
+//! layers: data re-uploading, angle embedding, basic entangler ring, strongly entangling layer.
+
+use super::{
+    dataset, Angle, BaselineSpec, CircuitSpec, DocError, Document, Feature, FeatureMap, GateSpec,
+    Head, Readout, TrainingSpec, DOC_VERSION,
+};
+use crate::data::DatasetKind;
+use crate::rng::Rng;
+use crate::sim::GateKind;
+use crate::train::loss::LossKind;
+use crate::train::mlp::MlpSpec;
+use crate::train::optim::OptimizerSpec;
+
+/// The names of the built-in documents, for the page's preset menu and the CLI.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("default", "4 qubits, 3 re-uploading layers, circle"),
+    (
+        "reupload-1q",
+        "PennyLane's data re-uploading classifier: 1 qubit, 3 layers, fidelity cost",
+    ),
+    ("xor-entangled", "2 qubits with an entangler on XOR"),
+    ("gaussians3", "3 classes, one ⟨Z⟩ per class, cross-entropy"),
+];
+
+/// The names of the circuit templates.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "reupload",
+        "data re-uploading layer: RX(w·x1+b), RY(w·x2+b), Rot(θ) per wire, CNOT ring",
+    ),
+    (
+        "rot_encoding",
+        "Rot(x1, x2, 0) then a trainable Rot(θ) per wire (PennyLane demo layer)",
+    ),
+    ("angle_embedding", "RY(x1), RY(x2), … alternating per wire"),
+    ("basic_entangler", "RX(θ) per wire, then a CNOT ring"),
+    (
+        "strongly_entangling",
+        "Rot(θ1, θ2, θ3) per wire, then a CNOT ring",
+    ),
+];
+
+fn w(rng: &mut Rng) -> Angle {
+    Angle::Weight {
+        value: rng.uniform(),
+    }
+}
+
+fn ring(qubits: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
+    if qubits < 2 {
+        return;
+    }
+    let pairs: Vec<(usize, usize)> = if qubits == 2 {
+        vec![(0, 1)]
+    } else {
+        (0..qubits).map(|q| (q, (q + 1) % qubits)).collect()
+    };
+    for (a, b) in pairs {
+        out.push(GateSpec {
+            gate: GateKind::CNOT,
+            wires: vec![a, b],
+            controls: vec![],
+            params: vec![],
+            col: *col,
+        });
+        *col += 1;
+    }
+}
+
+/// The gates of one template layer on `qubits` wires, starting at column `col`; initial weights
+/// drawn from `seed`.
+pub fn template(
+    name: &str,
+    qubits: usize,
+    col: usize,
+    seed: u64,
+) -> Result<Vec<GateSpec>, DocError> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::new();
+    let mut c = col;
+    let one = |gate: GateKind, q: usize, col: usize, params: Vec<Angle>| GateSpec {
+        gate,
+        wires: vec![q],
+        controls: vec![],
+        params,
+        col,
+    };
+    match name {
+        "reupload" => {
+            for q in 0..qubits {
+                let ru = |f| Angle::Reupload {
+                    feature: f,
+                    w: 1.0,
+                    b: 0.0,
+                };
+                out.push(one(GateKind::RX, q, c, vec![ru(Feature::X1)]));
+                out.push(one(GateKind::RY, q, c + 1, vec![ru(Feature::X2)]));
+                out.push(one(
+                    GateKind::Rot,
+                    q,
+                    c + 2,
+                    vec![w(&mut rng), w(&mut rng), w(&mut rng)],
+                ));
+            }
+            c += 3;
+            ring(qubits, &mut c, &mut out);
+        }
+        "rot_encoding" => {
+            for q in 0..qubits {
+                let f = |f| Angle::Feature {
+                    feature: f,
+                    scale: 1.0,
+                };
+                out.push(one(
+                    GateKind::Rot,
+                    q,
+                    c,
+                    vec![f(Feature::X1), f(Feature::X2), Angle::Const { value: 0.0 }],
+                ));
+                out.push(one(
+                    GateKind::Rot,
+                    q,
+                    c + 1,
+                    vec![w(&mut rng), w(&mut rng), w(&mut rng)],
+                ));
+            }
+        }
+        "angle_embedding" => {
+            for q in 0..qubits {
+                let f = if q % 2 == 0 { Feature::X1 } else { Feature::X2 };
+                out.push(one(
+                    GateKind::RY,
+                    q,
+                    c,
+                    vec![Angle::Feature {
+                        feature: f,
+                        scale: 1.0,
+                    }],
+                ));
+            }
+        }
+        "basic_entangler" => {
+            for q in 0..qubits {
+                out.push(one(GateKind::RX, q, c, vec![w(&mut rng)]));
+            }
+            c += 1;
+            ring(qubits, &mut c, &mut out);
+        }
+        "strongly_entangling" => {
+            for q in 0..qubits {
+                out.push(one(
+                    GateKind::Rot,
+                    q,
+                    c,
+                    vec![w(&mut rng), w(&mut rng), w(&mut rng)],
+                ));
+            }
+            c += 1;
+            ring(qubits, &mut c, &mut out);
+        }
+        other => {
+            let names: Vec<&str> = TEMPLATES.iter().map(|t| t.0).collect();
+            return Err(DocError::new(
+                "template",
+                format!(
+                    "unknown template '{}'; use one of: {}",
+                    other.chars().take(40).collect::<String>(),
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The first free column after every gate of `gates`.
+pub fn next_col(gates: &[GateSpec]) -> usize {
+    gates.iter().map(|g| g.col + 1).max().unwrap_or(0)
+}
+
+fn layers(name: &str, qubits: usize, n: usize, seed: u64) -> Vec<GateSpec> {
+    let mut gates = Vec::new();
+    for l in 0..n {
+        let col = next_col(&gates);
+        // Template names are constants here, so this cannot fail.
+        gates.extend(template(name, qubits, col, seed + l as u64).unwrap_or_default());
+    }
+    gates
+}
+
+fn training(optimizer: OptimizerSpec, loss: LossKind, batch: usize, epochs: usize) -> TrainingSpec {
+    TrainingSpec {
+        optimizer,
+        loss,
+        batch_size: batch,
+        epochs,
+        seed: 1,
+        shots: None,
+        l2: 0.0,
+    }
+}
+
+/// The playground that opens by default: 4 qubits, 3 re-uploading layers on the circle.
+pub(super) fn default_document() -> Document {
+    Document {
+        version: DOC_VERSION,
+        title: String::new(),
+        description: String::new(),
+        circuit: CircuitSpec {
+            qubits: 4,
+            gates: layers("reupload", 4, 3, 1),
+        },
+        features: FeatureMap { range: None },
+        readout: Readout::Expval {
+            observables: vec!["Z0".into()],
+        },
+        head: Head {
+            trainable: true,
+            scale: vec![1.0],
+            bias: vec![0.0],
+        },
+        data: dataset(DatasetKind::Circle, 200, 1),
+        training: training(OptimizerSpec::adam(0.05), LossKind::Mse, 16, 200),
+        baseline: Some(BaselineSpec {
+            enabled: true,
+            mlp: MlpSpec { hidden: vec![8, 8] },
+        }),
+        locked: vec![],
+    }
+}
+
+/// A built-in document by name (see [`PRESETS`]).
+pub fn preset(name: &str) -> Result<Document, DocError> {
+    match name {
+        "default" => Ok(default_document()),
+        "reupload-1q" => {
+            let mut d = default_document();
+            d.title = "Data re-uploading classifier (1 qubit, 3 layers)".into();
+            d.description = "Pérez-Salinas et al., Quantum 4, 226 (2020): one qubit, each layer encodes the point with Rot(x1, x2, 0) then applies a trainable Rot(θ1, θ2, θ3). Labels are the states |0⟩ and |1⟩; the cost is the mean of (1 − fidelity)².".into();
+            d.circuit = CircuitSpec {
+                qubits: 1,
+                gates: layers("rot_encoding", 1, 3, 1),
+            };
+            d.readout = Readout::Fidelity {
+                states: vec!["0".into(), "1".into()],
+            };
+            d.head = Head {
+                trainable: false,
+                scale: vec![1.0, 1.0],
+                bias: vec![0.0, 0.0],
+            };
+            d.data = dataset(DatasetKind::Circle, 200, 1);
+            d.data.test_points = Some(2000);
+            d.training = training(OptimizerSpec::adam(0.6), LossKind::Fidelity, 32, 10);
+            Ok(d)
+        }
+        "xor-entangled" => {
+            let mut d = default_document();
+            d.title = "Entanglement on XOR".into();
+            d.circuit = CircuitSpec {
+                qubits: 2,
+                gates: layers("reupload", 2, 3, 3),
+            };
+            d.readout = Readout::Expval {
+                observables: vec!["Z0 Z1".into()],
+            };
+            d.data = dataset(DatasetKind::Xor, 200, 2);
+            Ok(d)
+        }
+        "gaussians3" => {
+            let mut d = default_document();
+            d.title = "Three classes".into();
+            d.circuit = CircuitSpec {
+                qubits: 3,
+                gates: layers("reupload", 3, 2, 5),
+            };
+            d.readout = Readout::Expval {
+                observables: vec!["Z0".into(), "Z1".into(), "Z2".into()],
+            };
+            d.head = Head {
+                trainable: true,
+                scale: vec![2.0; 3],
+                bias: vec![0.0; 3],
+            };
+            d.data = dataset(DatasetKind::Gaussians3, 240, 3);
+            d.data.noise = 0.05;
+            d.training = training(OptimizerSpec::adam(0.05), LossKind::CrossEntropy, 16, 100);
+            Ok(d)
+        }
+        other => {
+            let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+            Err(DocError::new(
+                "preset",
+                format!(
+                    "unknown preset '{}'; use one of: {}",
+                    other.chars().take(40).collect::<String>(),
+                    names.join(", ")
+                ),
+            ))
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! What the page shows, independent of where it is drawn: the decision-boundary view and the
+//! loss/accuracy chart of a [`Trainer`], the state inspector's numbers, and SVG renderings of
+//! the plots for export. The wasm facade draws the same views on a canvas.
+//!
+//! May import `train`, `model`, `plot`, `sim`, `data`; knows nothing of the web.
+
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::plot::{
+    self, BoundaryMap, BoundaryOptions, LossChartOptions, PlotError, PlotPoint, Series,
+};
+use crate::train::{History, Trainer};
+
+/// The decision boundary of the current model over the data, ready to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundaryView {
+    /// `[xmin, xmax, ymin, ymax]`.
+    pub extent: [f64; 4],
+    /// Cells per side.
+    pub grid_n: usize,
+    /// Per cell: P(class 1) for two classes, else the confidence of `classes`.
+    pub values: Vec<f64>,
+    /// Per cell predicted class (more than two classes only).
+    pub classes: Option<Vec<usize>>,
+    /// Number of classes.
+    pub n_classes: usize,
+    /// Training and test points.
+    pub points: Vec<PlotPoint>,
+}
+
+/// Computes the boundary view of a trainer's current model on a `grid_n × grid_n` grid.
+pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
+    let preds = t.grid(grid_n);
+    let data = t.dataset();
+    let n_classes = data.n_classes;
+    let points = data
+        .train
+        .iter()
+        .map(|p| (p, false))
+        .chain(data.test.iter().map(|p| (p, true)))
+        .map(|(p, test)| PlotPoint {
+            x: p.x[0],
+            y: p.x[1],
+            class: p.label,
+            test,
+        })
+        .collect();
+    BoundaryView {
+        extent: data.extent,
+        grid_n,
+        values: preds.iter().map(|p| p.confidence).collect(),
+        classes: (n_classes > 2).then(|| preds.iter().map(|p| p.class).collect()),
+        n_classes,
+        points,
+    }
+}
+
+/// Draws a boundary view on any plotters drawing area.
+pub fn draw_boundary_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    view: &BoundaryView,
+    opts: &BoundaryOptions,
+) -> Result<(), PlotError> {
+    let map = BoundaryMap {
+        extent: view.extent,
+        grid_n: view.grid_n,
+        values: &view.values,
+        classes: view.classes.as_deref(),
+        n_classes: view.n_classes,
+    };
+    plot::draw_boundary(area, &map, &view.points, opts)
+}
+
+/// Which curves the chart shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    /// Loss per epoch.
+    Loss,
+    /// Accuracy per epoch.
+    Accuracy,
+}
+
+/// Draws the loss (or accuracy) curves of a history: train and test of the hybrid model, and
+/// the classical baseline's when `baseline` is set and it has values.
+pub fn draw_history<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    h: &History,
+    metric: Metric,
+    log_scale: bool,
+    baseline: bool,
+) -> Result<(), PlotError> {
+    let (tr, te, btr, bte, label) = match metric {
+        Metric::Loss => (
+            &h.train_loss,
+            &h.test_loss,
+            &h.baseline_train_loss,
+            &h.baseline_test_loss,
+            "loss",
+        ),
+        Metric::Accuracy => (
+            &h.train_acc,
+            &h.test_acc,
+            &h.baseline_train_acc,
+            &h.baseline_test_acc,
+            "accuracy",
+        ),
+    };
+    let quantum = RGBColor(47, 111, 223);
+    let classical = RGBColor(120, 120, 120);
+    let mut series = vec![
+        Series {
+            label: "train",
+            values: tr,
+            color: quantum,
+            dashed: false,
+        },
+        Series {
+            label: "test",
+            values: te,
+            color: RGBColor(242, 142, 43),
+            dashed: false,
+        },
+    ];
+    if baseline && !btr.is_empty() {
+        series.push(Series {
+            label: "MLP train",
+            values: btr,
+            color: classical,
+            dashed: true,
+        });
+        series.push(Series {
+            label: "MLP test",
+            values: bte,
+            color: RGBColor(170, 170, 170),
+            dashed: true,
+        });
+    }
+    let opts = LossChartOptions {
+        log_scale: log_scale && metric == Metric::Loss,
+        title: None,
+        y_label: label.to_string(),
+        dark: false,
+    };
+    plot::draw_loss_chart(area, &series, &opts)
+}
+
+/// The boundary view as an SVG document of `size` pixels.
+pub fn boundary_svg(
+    view: &BoundaryView,
+    size: (u32, u32),
+    opts: &BoundaryOptions,
+) -> Result<String, PlotError> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        area.fill(&WHITE)?;
+        draw_boundary_view(&area, view, opts)?;
+        area.present()?;
+    }
+    Ok(out)
+}
+
+/// The loss chart as an SVG document of `size` pixels.
+pub fn history_svg(
+    h: &History,
+    metric: Metric,
+    log_scale: bool,
+    baseline: bool,
+    size: (u32, u32),
+) -> Result<String, PlotError> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw_history(&area, h, metric, log_scale, baseline)?;
+        area.present()?;
+    }
+    Ok(out)
+}
+
+/// The state inspector's numbers for one data point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Inspection {
+    /// Number of qubits.
+    pub qubits: usize,
+    /// The columns that hold gates, in order.
+    pub columns: Vec<usize>,
+    /// Per wire: the reduced Bloch vector (x, y, z).
+    pub bloch: Vec<[f64; 3]>,
+    /// Per wire: P(1).
+    pub p1: Vec<f64>,
+    /// Per wire: purity of the reduced state.
+    pub purity: Vec<f64>,
+    /// Basis-state probabilities (≤ 6 qubits), wire 0 first in each label.
+    pub probs: Option<Vec<f64>>,
+    /// Labels of the basis states (≤ 6 qubits).
+    pub labels: Option<Vec<String>>,
+}
+
+/// The state after the gates of columns up to `col` (all if `None`) for point `x`.
+pub fn inspect(t: &mut Trainer, x: [f64; 2], col: Option<usize>) -> Inspection {
+    let model = t.model_mut();
+    let state = model.state_at(x, col);
+    let n = state.n_qubits();
+    let bloch: Vec<[f64; 3]> = (0..n).map(|w| state.bloch(w)).collect();
+    let small = n <= 6;
+    Inspection {
+        qubits: n,
+        columns: model.program().columns(),
+        p1: bloch.iter().map(|b| (1.0 - b[2]) / 2.0).collect(),
+        purity: (0..n).map(|w| state.purity(w)).collect(),
+        bloch,
+        probs: small.then(|| state.probabilities()),
+        labels: small.then(|| (0..1usize << n).map(|i| format!("{i:0n$b}")).collect()),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::doc::preset;
+
+    #[test]
+    fn boundary_view_and_svgs_reflect_the_trainer() {
+        let mut t = Trainer::new(preset("default").unwrap()).unwrap();
+        let v = boundary_view(&mut t, 8);
+        assert_eq!(v.values.len(), 64);
+        assert_eq!(v.points.len(), 200);
+        assert!(v.values.iter().all(|p| (0.0..=1.0).contains(p)));
+        let svg = boundary_svg(&v, (300, 300), &BoundaryOptions::default()).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.matches("<rect").count() >= 64,
+            "{}",
+            &svg[..200]
+        );
+        t.run_epoch();
+        let svg = history_svg(t.history(), Metric::Loss, true, true, (400, 240)).unwrap();
+        assert!(svg.contains("MLP"), "baseline curve is in the legend");
+        let three = boundary_view(&mut Trainer::new(preset("gaussians3").unwrap()).unwrap(), 4);
+        assert_eq!(three.classes.as_ref().map(Vec::len), Some(16));
+    }
+
+    #[test]
+    fn inspection_of_the_empty_circuit_is_all_zero_state() {
+        let mut d = preset("default").unwrap();
+        d.circuit.gates.clear();
+        let mut t = Trainer::new(d).unwrap();
+        let i = inspect(&mut t, [0.1, 0.2], None);
+        assert_eq!(i.qubits, 4);
+        assert_eq!(i.bloch, vec![[0.0, 0.0, 1.0]; 4]);
+        assert_eq!(i.p1, vec![0.0; 4]);
+        assert_eq!(i.probs.as_ref().unwrap()[0], 1.0);
+        assert_eq!(i.labels.as_ref().unwrap()[5], "0101");
+        let mut t = Trainer::new(preset("default").unwrap()).unwrap();
+        let first = inspect(&mut t, [0.5, -0.5], Some(0));
+        // After column 0 (RX on every wire) no wire is entangled yet: every purity is 1.
+        assert!(first.purity.iter().all(|p| (p - 1.0).abs() < 1e-12));
+        assert!(first.columns.len() > 3);
+    }
+}
