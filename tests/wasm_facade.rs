@@ -1,10 +1,83 @@
-//! The wasm facade, in a real browser (wasm-bindgen-test, headless Chromium).
+//! The wasm facade in a real browser (wasm-bindgen-test, headless Chromium): documents in and
+//! out, training steps, drawing on a real canvas, and errors surfacing as JS `Error`s.
 #![cfg(target_arch = "wasm32")]
 
+use qmlp::web::{self, Playground};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
 wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_width(w);
+    c.set_height(h);
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+fn pixels(c: &HtmlCanvasElement) -> Vec<u8> {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .to_vec()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
 
 #[wasm_bindgen_test]
 fn version_matches_the_crate() {
-    assert_eq!(qmlp::web::version(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(web::version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_document_is_an_error_with_the_field_named() {
+    let bad = web::default_document().replace("\"qubits\": 4", "\"qubits\": 30");
+    let e = web::validate_document(&bad).expect_err("refused");
+    let msg: JsValue = e.into();
+    let text = js_sys::Reflect::get(&msg, &"message".into()).unwrap().as_string().unwrap();
+    assert!(text.starts_with("circuit.qubits:"), "{text}");
+    assert!(Playground::new("{").is_err());
+}
+
+#[wasm_bindgen_test]
+fn training_steps_change_the_boundary_drawn_on_a_canvas() {
+    let mut pg = Playground::new(&web::preset("reupload-1q").unwrap()).unwrap();
+    let c = canvas(240, 240);
+    pg.draw_boundary(c.clone(), JsValue::NULL).unwrap();
+    let before = pixels(&c);
+    assert!(before.chunks(4).any(|p| p[0] != p[2]), "the heat map is coloured");
+    let status = pg.step_epoch().unwrap();
+    assert_eq!(get(&status, "epoch").as_f64(), Some(1.0));
+    assert!(get(&status, "error").is_null());
+    pg.draw_boundary(c.clone(), JsValue::NULL).unwrap();
+    assert_ne!(before, pixels(&c), "one epoch later the boundary differs");
+    let loss = canvas(300, 200);
+    pg.draw_loss(loss.clone(), JsValue::NULL).unwrap();
+    assert!(pixels(&loss).chunks(4).any(|p| p[..3] != [255, 255, 255]));
+    let m = pg.metrics().unwrap();
+    assert_eq!(get(&m, "epoch").as_f64(), Some(1.0));
+    assert!(get(&m, "testAcc").as_f64().unwrap() > 0.0);
+    let svg = pg.export_svg("boundary").unwrap();
+    assert!(svg.starts_with("<svg"));
+}
+
+#[wasm_bindgen_test]
+fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
+    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let s = pg.step(0.0).unwrap();
+    assert_eq!(get(&s, "samples").as_f64(), Some(16.0), "one batch when the budget is zero");
+    let i = pg.inspect(0.2, -0.3, None).unwrap();
+    assert_eq!(get(&i, "qubits").as_f64(), Some(4.0));
+    let bloch: js_sys::Array = get(&i, "bloch").dyn_into().unwrap();
+    assert_eq!(bloch.length(), 4);
+    assert!(pg.inspect(f64::NAN, 0.0, None).is_err());
+    assert!(pg.add_point(0.1, 0.1, 5.0).is_err());
+    pg.add_point(0.1, 0.1, 1.0).unwrap();
+    assert!(pg.document().contains("\"custom\""));
 }
