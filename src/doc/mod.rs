@@ -24,6 +24,7 @@ use crate::train::mlp::MlpSpec;
 use crate::train::optim::OptimizerSpec;
 
 mod presets;
+pub mod share;
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
 
 /// The document version this engine writes and the newest it reads.

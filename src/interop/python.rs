@@ -1,0 +1,649 @@
+//! The whole hybrid model of a document as a runnable, self-contained Python script for
+//! PennyLane ([`pennylane_script`]) or Qiskit ([`qiskit_script`]).
+//!
+//! A script rebuilds the feature map, the circuit with its angle bindings as functions of the
+//! point, the readout and the head, with the document's current weights written as named
+//! numbers, and prints the model's outputs for a few points as JSON lines
+//! `{"x": [x1, x2], "outputs": [...]}` — the same numbers [`super::reference_outputs`] gives
+//! (exact expectation values, no shot noise).
+//!
+//! Semantics written out: feature `f` at `(x1, x2)`, scaled as `lo + (f − a)/(b − a)·(hi − lo)`
+//! from its natural range `[a, b]` when the document sets `features.range = [lo, hi]`; angles
+//! `const`, `weight`, `scale·f`, `w·f + b`; gates by column, ties in document order; readout
+//! ⟨Pauli string⟩ or the probability that the first wires are in a label state; head
+//! `scale_j·r_j + bias_j`.
+
+use super::{comment_text, num, script_points, InteropError};
+use crate::doc::{Angle, Document, Feature, GateSpec, Readout};
+use crate::sim::{GateKind, Pauli, PauliString};
+
+/// The PennyLane script of the document's model, printing outputs at [`script_points`].
+pub fn pennylane_script(doc: &Document) -> Result<String, InteropError> {
+    let points = script_points(doc)?;
+    pennylane_script_at(doc, &points)
+}
+
+/// The Qiskit script of the document's model, printing outputs at [`script_points`].
+pub fn qiskit_script(doc: &Document) -> Result<String, InteropError> {
+    let points = script_points(doc)?;
+    qiskit_script_at(doc, &points)
+}
+
+/// The PennyLane script of the document's model, printing outputs at the given points.
+pub fn pennylane_script_at(doc: &Document, points: &[[f64; 2]]) -> Result<String, InteropError> {
+    let m = Parts::new(doc, points)?;
+    let mut s = String::new();
+    m.preamble(&mut s, "PennyLane", "pennylane");
+    s.push_str("import pennylane as qml\n\n");
+    m.features_and_weights(&mut s);
+    s.push_str(&format!(
+        "# ---- 3. Circuit --------------------------------------------------------------\n\
+         # The gates in the order they run: by editor column, then in list order. Wire 0 is the\n\
+         # most significant bit of a basis state, as in the playground.\n\
+         N_QUBITS = {}\n\n\n\
+         def circuit(f):\n    \"\"\"Applies every gate for a point whose scaled features are f.\"\"\"\n",
+        doc.circuit.qubits
+    ));
+    if m.gates.is_empty() {
+        s.push_str("    pass  # the circuit has no gates\n");
+    }
+    for g in &m.gates {
+        s.push_str(&format!("    # {}\n", g.describe()));
+        for line in g.pennylane() {
+            s.push_str(&format!("    {line}\n"));
+        }
+    }
+    s.push_str("\n\ndev = qml.device(\"default.qubit\", wires=N_QUBITS)\n\n");
+    s.push_str(
+        "# ---- 4. Readout --------------------------------------------------------------\n",
+    );
+    match &m.readout {
+        ReadoutText::Expval(obs) => {
+            s.push_str(
+                "# One expectation value per output, each of a product of Pauli operators.\n",
+            );
+            s.push_str("\n\n@qml.qnode(dev)\ndef readout(f):\n");
+            s.push_str(
+                "    \"\"\"The expectation values of the observables after the circuit.\"\"\"\n",
+            );
+            s.push_str("    circuit(f)\n    return [\n");
+            for (text, p) in obs {
+                s.push_str(&format!(
+                    "        qml.expval({}),  # {text}\n",
+                    pennylane_obs(p)
+                ));
+            }
+            s.push_str("    ]\n");
+        }
+        ReadoutText::Fidelity(states) => {
+            let m_bits = states.first().map_or(1, |st| st.len());
+            s.push_str(&format!(
+                "# One output per class: the probability that wires 0..{} are in the class's label\n\
+                 # state (its fidelity with the output). The first bit is wire 0.\n\
+                 LABEL_STATES = {}\n\n\n\
+                 @qml.qnode(dev)\ndef label_probabilities(f):\n\
+                 \x20   \"\"\"Probabilities of the basis states of the first wires (wire 0 most significant).\"\"\"\n\
+                 \x20   circuit(f)\n    return qml.probs(wires={})\n\n\n\
+                 def readout(f):\n\
+                 \x20   \"\"\"The fidelity with each class's label state.\"\"\"\n\
+                 \x20   probs = label_probabilities(f)\n\
+                 \x20   return [probs[int(bits, 2)] for bits in LABEL_STATES]\n",
+                m_bits - 1,
+                py_str_list(states),
+                py_wires(&(0..m_bits).collect::<Vec<_>>())
+            ));
+        }
+    }
+    m.head_and_main(&mut s);
+    Ok(s)
+}
+
+/// The Qiskit script of the document's model, printing outputs at the given points.
+pub fn qiskit_script_at(doc: &Document, points: &[[f64; 2]]) -> Result<String, InteropError> {
+    let m = Parts::new(doc, points)?;
+    let mut s = String::new();
+    m.preamble(&mut s, "Qiskit", "qiskit");
+    s.push_str("from qiskit import QuantumCircuit\n");
+    let mut classes: Vec<&str> = m
+        .gates
+        .iter()
+        .filter(|g| !g.controls.is_empty())
+        .flat_map(|g| qiskit_classes(g.kind))
+        .collect();
+    classes.sort_unstable();
+    classes.dedup();
+    if !classes.is_empty() {
+        s.push_str(&format!(
+            "from qiskit.circuit.library import {}\n",
+            classes.join(", ")
+        ));
+    }
+    s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n\n");
+    m.features_and_weights(&mut s);
+    s.push_str(&format!(
+        "# ---- 3. Circuit --------------------------------------------------------------\n\
+         # The gates in the order they run: by editor column, then in list order. Playground wire w\n\
+         # is Qiskit qubit w. Qiskit orders basis states little-endian (qubit 0 is the LEAST\n\
+         # significant bit), the playground big-endian; the readout below accounts for it.\n\
+         N_QUBITS = {}\n\n\n\
+         def circuit(f):\n    \"\"\"The circuit for a point whose scaled features are f.\"\"\"\n\
+         \x20   qc = QuantumCircuit(N_QUBITS)\n",
+        doc.circuit.qubits
+    ));
+    for g in &m.gates {
+        s.push_str(&format!("    # {}\n", g.describe()));
+        for line in g.qiskit() {
+            s.push_str(&format!("    {line}\n"));
+        }
+    }
+    s.push_str("    return qc\n\n\n");
+    s.push_str(
+        "# ---- 4. Readout --------------------------------------------------------------\n",
+    );
+    match &m.readout {
+        ReadoutText::Expval(obs) => {
+            s.push_str(
+                "# One expectation value per output. Each observable is given as (Pauli letters,\n\
+                 # qubits), which avoids Qiskit's reversed label strings.\n\
+                 OBSERVABLES = [\n",
+            );
+            for (text, p) in obs {
+                s.push_str(&format!("    {},  # {text}\n", qiskit_obs(p)));
+            }
+            s.push_str(
+                "]\n\n\ndef readout(f):\n\
+                 \x20   \"\"\"The expectation values of the observables after the circuit.\"\"\"\n\
+                 \x20   state = Statevector(circuit(f))\n\
+                 \x20   return [state.expectation_value(op).real for op in OBSERVABLES]\n",
+            );
+        }
+        ReadoutText::Fidelity(states) => {
+            let m_bits = states.first().map_or(1, |st| st.len());
+            s.push_str(&format!(
+                "# One output per class: the probability that wires 0..{} are in the class's label\n\
+                 # state (its fidelity with the output). The first bit of a label is wire 0.\n\
+                 LABEL_STATES = {}\n\n\n\
+                 def readout(f):\n\
+                 \x20   \"\"\"The fidelity with each class's label state.\"\"\"\n\
+                 \x20   state = Statevector(circuit(f))\n\
+                 \x20   wires = list(range({m_bits}))\n\
+                 \x20   # Qiskit indexes these outcomes with wires[0] as the LEAST significant bit.\n\
+                 \x20   probs = state.probabilities(wires)\n\
+                 \x20   return [\n\
+                 \x20       probs[sum(int(bit) << k for k, bit in enumerate(bits))] for bits in LABEL_STATES\n\
+                 \x20   ]\n",
+                m_bits - 1,
+                py_str_list(states),
+            ));
+        }
+    }
+    m.head_and_main(&mut s);
+    Ok(s)
+}
+
+/// One gate in execution order with its angles as Python expressions.
+struct GateText {
+    index: usize,
+    kind: GateKind,
+    wires: Vec<usize>,
+    controls: Vec<usize>,
+    col: usize,
+    angles: Vec<String>,
+}
+
+enum ReadoutText {
+    Expval(Vec<(String, PauliString)>),
+    Fidelity(Vec<String>),
+}
+
+/// Everything both scripts share, already turned into Python text pieces.
+struct Parts<'a> {
+    doc: &'a Document,
+    points: &'a [[f64; 2]],
+    gates: Vec<GateText>,
+    /// (name, value, comment)
+    weights: Vec<(String, f64, String)>,
+    readout: ReadoutText,
+}
+
+impl<'a> Parts<'a> {
+    fn new(doc: &'a Document, points: &'a [[f64; 2]]) -> Result<Parts<'a>, InteropError> {
+        doc.validate()
+            .map_err(|e| InteropError::new(format!("the document is not valid: {e}")))?;
+        if let Some(p) = points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
+            return Err(InteropError::new(format!(
+                "the point ({}, {}) must have finite coordinates",
+                p[0], p[1]
+            )));
+        }
+        let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
+        order.sort_by_key(|&i| doc.circuit.gates[i].col);
+        let mut weights = Vec::new();
+        let gates = order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| gate_text(k, &doc.circuit.gates[i], &mut weights))
+            .collect();
+        let readout = match &doc.readout {
+            Readout::Expval { observables } => ReadoutText::Expval(
+                observables
+                    .iter()
+                    .map(|o| {
+                        let p: PauliString = o.parse().map_err(|e| {
+                            InteropError::new(format!("observable '{}': {e}", comment_text(o)))
+                        })?;
+                        Ok((p.to_string(), p))
+                    })
+                    .collect::<Result<_, InteropError>>()?,
+            ),
+            Readout::Fidelity { states } => ReadoutText::Fidelity(states.clone()),
+        };
+        Ok(Parts {
+            doc,
+            points,
+            gates,
+            weights,
+            readout,
+        })
+    }
+
+    fn preamble(&self, s: &mut String, tool: &str, package: &str) {
+        s.push_str("#!/usr/bin/env python3\n");
+        s.push_str(&format!(
+            "\"\"\"A hybrid quantum-classical model from the QML playground, rebuilt in {tool}.\n\n\
+             The model maps a point (x1, x2) to its outputs in four steps:\n\
+             \x20   features (classical) -> circuit (quantum) -> readout -> head (classical)\n\
+             with the playground's current (trained) weights written below as numbers.\n\n\
+             Run it with:  pip install {package}  &&  python3 <this file>\n\
+             It prints one JSON line per point: {{\"x\": [x1, x2], \"outputs\": [...]}}.\n\
+             Exported by qmlp {}.\n\"\"\"\n",
+            crate::VERSION
+        ));
+        let d = self.doc;
+        if !d.title.is_empty() {
+            s.push_str(&format!("\n# {}\n", comment_text(&d.title)));
+        }
+        if !d.description.is_empty() {
+            s.push('#');
+            s.push('\n');
+            for line in d.description.lines().take(40) {
+                s.push_str(&format!("# {}\n", comment_text(line)).replace("# \n", "#\n"));
+            }
+        }
+        s.push_str("\nimport json\nimport math\n\n");
+    }
+
+    fn features_and_weights(&self, s: &mut String) {
+        s.push_str(
+            "# ---- 1. Features -------------------------------------------------------------\n",
+        );
+        match self.doc.features.range {
+            None => s.push_str(
+                "# The features enter the angles as they are (no rescaling).\n\
+                 FEATURE_RANGE = None\n",
+            ),
+            Some([lo, hi]) => s.push_str(&format!(
+                "# Each feature is mapped linearly from its natural range over the data square\n\
+                 # [-1, 1]^2 (NATURAL_RANGE) onto the angle range [lo, hi] = FEATURE_RANGE.\n\
+                 FEATURE_RANGE = ({}, {})\n",
+                num(lo),
+                num(hi)
+            )),
+        }
+        s.push_str("NATURAL_RANGE = {\n");
+        for f in Feature::ALL {
+            let [a, b] = f.natural_range();
+            s.push_str(&format!(
+                "    \"{}\": ({}, {}),\n",
+                f.name(),
+                num(a),
+                num(b)
+            ));
+        }
+        s.push_str(
+            "}\n\n\ndef features(x1, x2):\n\
+             \x20   \"\"\"The features of a point, scaled into angles when FEATURE_RANGE is set.\"\"\"\n\
+             \x20   raw = {\n\
+             \x20       \"x1\": x1,\n\
+             \x20       \"x2\": x2,\n\
+             \x20       \"x1^2\": x1 * x1,\n\
+             \x20       \"x2^2\": x2 * x2,\n\
+             \x20       \"x1*x2\": x1 * x2,\n\
+             \x20       \"sin(x1)\": math.sin(x1),\n\
+             \x20       \"sin(x2)\": math.sin(x2),\n\
+             \x20   }\n\
+             \x20   if FEATURE_RANGE is None:\n\
+             \x20       return raw\n\
+             \x20   lo, hi = FEATURE_RANGE\n\
+             \x20   scaled = {}\n\
+             \x20   for name, value in raw.items():\n\
+             \x20       a, b = NATURAL_RANGE[name]\n\
+             \x20       scaled[name] = lo + (value - a) / (b - a) * (hi - lo)\n\
+             \x20   return scaled\n\n\n",
+        );
+        s.push_str(
+            "# ---- 2. Trainable weights (current values) -----------------------------------\n\
+             # Named after their gate: g<k> is the k-th gate to run. A weight 'theta' is an angle;\n\
+             # a data re-upload computes its angle as w * feature + b.\n",
+        );
+        if self.weights.is_empty() {
+            s.push_str("W = {}  # this circuit has no trainable angles\n\n\n");
+        } else {
+            s.push_str("W = {\n");
+            for (name, v, comment) in &self.weights {
+                s.push_str(&format!("    \"{name}\": {},  # {comment}\n", num(*v)));
+            }
+            s.push_str("}\n\n\n");
+        }
+    }
+
+    fn head_and_main(&self, s: &mut String) {
+        let h = &self.doc.head;
+        let list = |v: &[f64]| {
+            let items: Vec<String> = v.iter().map(|&x| num(x)).collect();
+            format!("[{}]", items.join(", "))
+        };
+        s.push_str(&format!(
+            "\n\n# ---- 5. Head ------------------------------------------------------------------\n\
+             # output_j = HEAD_SCALE[j] * readout_j + HEAD_BIAS[j]{}\n\
+             HEAD_SCALE = {}\n\
+             HEAD_BIAS = {}\n\n\n\
+             def model(x1, x2):\n\
+             \x20   \"\"\"The model's outputs at the point (x1, x2).\"\"\"\n\
+             \x20   r = readout(features(x1, x2))\n\
+             \x20   return [HEAD_SCALE[j] * float(r[j]) + HEAD_BIAS[j] for j in range(len(HEAD_SCALE))]\n\n\n",
+            if h.trainable { " (trained)" } else { " (fixed)" },
+            list(&h.scale),
+            list(&h.bias)
+        ));
+        s.push_str("# The dataset's first training points, then a few fixed points.\nPOINTS = [\n");
+        for p in self.points {
+            s.push_str(&format!("    ({}, {}),\n", num(p[0]), num(p[1])));
+        }
+        s.push_str(
+            "]\n\nif __name__ == \"__main__\":\n\
+             \x20   for x1, x2 in POINTS:\n\
+             \x20       print(json.dumps({\"x\": [x1, x2], \"outputs\": model(x1, x2)}))\n",
+        );
+    }
+}
+
+fn gate_text(k: usize, g: &GateSpec, weights: &mut Vec<(String, f64, String)>) -> GateText {
+    let n = g.params.len();
+    let mut angles = Vec::with_capacity(n);
+    let place = describe_wires(g.gate, &g.wires, &g.controls);
+    for (i, a) in g.params.iter().enumerate() {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("{}", i + 1)
+        };
+        let which = if n == 1 {
+            String::new()
+        } else {
+            format!(" angle {}", i + 1)
+        };
+        angles.push(match a {
+            Angle::Const { value } => num(*value),
+            Angle::Weight { value } => {
+                let name = format!("g{k}.theta{suffix}");
+                weights.push((
+                    name.clone(),
+                    *value,
+                    format!("{} {place}{which}", g.gate.name()),
+                ));
+                format!("W[\"{name}\"]")
+            }
+            Angle::Feature { feature, scale } => {
+                if *scale == 1.0 {
+                    format!("f[\"{}\"]", feature.name())
+                } else {
+                    format!("{} * f[\"{}\"]", num(*scale), feature.name())
+                }
+            }
+            Angle::Reupload { feature, w, b } => {
+                let (wn, bn) = (format!("g{k}.w{suffix}"), format!("g{k}.b{suffix}"));
+                let what = format!(
+                    "{} {place}{which}: angle = w * {} + b",
+                    g.gate.name(),
+                    feature.name()
+                );
+                weights.push((wn.clone(), *w, what.clone()));
+                weights.push((bn.clone(), *b, what));
+                format!("W[\"{wn}\"] * f[\"{}\"] + W[\"{bn}\"]", feature.name())
+            }
+        });
+    }
+    GateText {
+        index: k,
+        kind: g.gate,
+        wires: g.wires.clone(),
+        controls: g.controls.clone(),
+        col: g.col,
+        angles,
+    }
+}
+
+fn list_usize(v: &[usize]) -> String {
+    v.iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn describe_wires(kind: GateKind, wires: &[usize], controls: &[usize]) -> String {
+    let mut s = if wires.len() == 1 {
+        format!("on wire {}", wires[0])
+    } else {
+        format!("on wires {}", list_usize(wires))
+    };
+    if kind.is_single_qubit() && !controls.is_empty() {
+        s.push_str(&format!(
+            " controlled by wire{} {}",
+            if controls.len() == 1 { "" } else { "s" },
+            list_usize(controls)
+        ));
+    }
+    s
+}
+
+fn py_wires(w: &[usize]) -> String {
+    if w.len() == 1 {
+        w[0].to_string()
+    } else {
+        format!("[{}]", list_usize(w))
+    }
+}
+
+fn py_str_list(v: &[String]) -> String {
+    let items: Vec<String> = v
+        .iter()
+        .map(|s| {
+            // Label states are validated bit strings; keep only bits to be safe.
+            let bits: String = s.chars().filter(|c| *c == '0' || *c == '1').collect();
+            format!("\"{bits}\"")
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+impl GateText {
+    fn describe(&self) -> String {
+        format!(
+            "g{}: {} {} (column {})",
+            self.index,
+            self.kind.name(),
+            describe_wires(self.kind, &self.wires, &self.controls),
+            self.col
+        )
+    }
+
+    fn pennylane(&self) -> Vec<String> {
+        use GateKind::*;
+        let base = match self.kind {
+            H => "qml.Hadamard",
+            X => "qml.PauliX",
+            Y => "qml.PauliY",
+            Z => "qml.PauliZ",
+            S | Sdg => "qml.S",
+            T | Tdg => "qml.T",
+            SX | SXdg => "qml.SX",
+            k => k.name(),
+        };
+        let base = if base.starts_with("qml.") {
+            base.to_string()
+        } else {
+            format!("qml.{base}")
+        };
+        let op = if matches!(self.kind, Sdg | Tdg | SXdg) {
+            format!("qml.adjoint({base})")
+        } else {
+            base
+        };
+        let mut args: Vec<String> = self.angles.clone();
+        if self.controls.is_empty() {
+            args.push(format!("wires={}", py_wires(&self.wires)));
+            vec![format!("{op}({})", args.join(", "))]
+        } else {
+            args.push(format!("wires={}", self.wires[0]));
+            vec![format!(
+                "qml.ctrl({op}, control=[{}])({})",
+                list_usize(&self.controls),
+                args.join(", ")
+            )]
+        }
+    }
+
+    fn qiskit(&self) -> Vec<String> {
+        use GateKind::*;
+        let a = &self.angles;
+        let w = list_usize(&self.wires);
+        if !self.controls.is_empty() {
+            let k = self.controls.len();
+            let mut qubits = self.controls.clone();
+            qubits.push(self.wires[0]);
+            let qubits = list_usize(&qubits);
+            let parts: Vec<(&str, String)> = match self.kind {
+                Rot => vec![
+                    ("RZGate", a[0].clone()),
+                    ("RYGate", a[1].clone()),
+                    ("RZGate", a[2].clone()),
+                ],
+                U3 => vec![("UGate", a.join(", "))],
+                kind => {
+                    let class = qiskit_classes(kind).first().copied().unwrap_or("XGate");
+                    vec![(class, a.join(", "))]
+                }
+            };
+            return parts
+                .into_iter()
+                .map(|(class, args)| format!("qc.append({class}({args}).control({k}), [{qubits}])"))
+                .collect();
+        }
+        let call = |m: &str, args: &[String]| {
+            if args.is_empty() {
+                format!("qc.{m}({w})")
+            } else {
+                format!("qc.{m}({}, {w})", args.join(", "))
+            }
+        };
+        match self.kind {
+            Rot => vec![
+                call("rz", &a[0..1]),
+                call("ry", &a[1..2]),
+                call("rz", &a[2..3]),
+            ],
+            U3 => vec![call("u", a)],
+            k => vec![call(qiskit_method(k), a)],
+        }
+    }
+}
+
+/// The `QuantumCircuit` method of an uncontrolled gate (Rot and U3 are handled apart).
+fn qiskit_method(k: GateKind) -> &'static str {
+    use GateKind::*;
+    match k {
+        H => "h",
+        X => "x",
+        Y => "y",
+        Z => "z",
+        S => "s",
+        Sdg => "sdg",
+        T => "t",
+        Tdg => "tdg",
+        SX => "sx",
+        SXdg => "sxdg",
+        RX => "rx",
+        RY => "ry",
+        RZ => "rz",
+        PhaseShift => "p",
+        Rot => "rz",
+        U3 => "u",
+        CNOT => "cx",
+        CZ => "cz",
+        CY => "cy",
+        SWAP => "swap",
+        CRX => "crx",
+        CRY => "cry",
+        CRZ => "crz",
+        ControlledPhaseShift => "cp",
+        IsingXX => "rxx",
+        IsingZZ => "rzz",
+        Toffoli => "ccx",
+        CSWAP => "cswap",
+    }
+}
+
+/// The gate classes a controlled single-qubit gate of this kind is built from.
+fn qiskit_classes(k: GateKind) -> Vec<&'static str> {
+    use GateKind::*;
+    match k {
+        H => vec!["HGate"],
+        X => vec!["XGate"],
+        Y => vec!["YGate"],
+        Z => vec!["ZGate"],
+        S => vec!["SGate"],
+        Sdg => vec!["SdgGate"],
+        T => vec!["TGate"],
+        Tdg => vec!["TdgGate"],
+        SX => vec!["SXGate"],
+        SXdg => vec!["SXdgGate"],
+        RX => vec!["RXGate"],
+        RY => vec!["RYGate"],
+        RZ => vec!["RZGate"],
+        PhaseShift => vec!["PhaseGate"],
+        Rot => vec!["RZGate", "RYGate"],
+        U3 => vec!["UGate"],
+        _ => vec![],
+    }
+}
+
+fn pauli_letter(p: Pauli) -> char {
+    p.letter()
+}
+
+fn pennylane_obs(p: &PauliString) -> String {
+    if p.terms.is_empty() {
+        return "qml.Identity(0)".into();
+    }
+    p.terms
+        .iter()
+        .map(|&(w, l)| format!("qml.Pauli{}({w})", pauli_letter(l)))
+        .collect::<Vec<_>>()
+        .join(" @ ")
+}
+
+fn qiskit_obs(p: &PauliString) -> String {
+    if p.terms.is_empty() {
+        return "SparsePauliOp(\"I\" * N_QUBITS)".into();
+    }
+    let letters: String = p.terms.iter().map(|&(_, l)| pauli_letter(l)).collect();
+    let wires: Vec<usize> = p.terms.iter().map(|&(w, _)| w).collect();
+    format!(
+        "SparsePauliOp.from_sparse_list([(\"{letters}\", [{}], 1.0)], num_qubits=N_QUBITS)",
+        list_usize(&wires)
+    )
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

@@ -1,0 +1,347 @@
+//! Cross-check of the exported PennyLane and Qiskit scripts (and the OpenQASM exports) against
+//! the engine, run by `scripts/python-crosscheck.sh`.
+//!
+//! The `#[ignore]`d test `write_crosscheck_cases` writes, for every case document, into the
+//! directory named by `QMLP_CROSSCHECK_DIR`: `<case>.pennylane.py`, `<case>.qiskit.py`,
+//! `<case>.expected.json` (the points and our outputs), `<case>.qasm2`, `<case>.qasm3` and
+//! `<case>.state.json` (our state at the first point, wire 0 most significant). The script
+//! runs them with real PennyLane and Qiskit and compares. The other tests here check that the
+//! case documents are valid and that every gate kind, control, binding and readout is covered.
+#![cfg(not(target_arch = "wasm32"))]
+
+use qmlp::data::DatasetKind;
+use qmlp::doc::{self, Angle, Document, Feature, FeatureMap, GateSpec, Head, Readout, PRESETS};
+use qmlp::interop::{self, python, qasm};
+use qmlp::rng::Rng;
+use qmlp::sim::{GateKind, State};
+use qmlp::train::loss::LossKind;
+
+fn angle(rng: &mut Rng, k: usize) -> Angle {
+    let v = rng.range(-3.0, 3.0);
+    let f = Feature::ALL[k % Feature::ALL.len()];
+    match k % 4 {
+        0 => Angle::Const { value: v },
+        1 => Angle::Weight { value: v },
+        2 => Angle::Feature {
+            feature: f,
+            scale: rng.range(-2.0, 2.0),
+        },
+        _ => Angle::Reupload {
+            feature: f,
+            w: v,
+            b: rng.range(-1.0, 1.0),
+        },
+    }
+}
+
+/// Every gate kind, single-qubit kinds with 0 to `max_ctrl` extra controls, every binding kind.
+fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
+    let mut rng = Rng::new(seed);
+    let mut gates = Vec::new();
+    let mut k = 0;
+    let mut col = 0;
+    // Spread amplitude first so every gate acts on a generic state.
+    for q in 0..4 {
+        gates.push(GateSpec::fixed(GateKind::H, &[q], col, &[]));
+        gates.push(GateSpec {
+            gate: GateKind::RY,
+            wires: vec![q],
+            controls: vec![],
+            params: vec![Angle::Feature {
+                feature: Feature::ALL[q],
+                scale: 1.0,
+            }],
+            col: col + 1,
+        });
+    }
+    col += 2;
+    for &kind in GateKind::all() {
+        let most = if kind.is_single_qubit() { max_ctrl } else { 0 };
+        for nc in 0..=most {
+            let wires_all: Vec<usize> = (0..4).map(|i| (i + k) % 4).collect();
+            let wires = wires_all[..kind.n_wires()].to_vec();
+            let controls = wires_all[kind.n_wires()..kind.n_wires() + nc].to_vec();
+            let params = (0..kind.n_params())
+                .map(|_| {
+                    k += 1;
+                    angle(&mut rng, k)
+                })
+                .collect();
+            gates.push(GateSpec {
+                gate: kind,
+                wires,
+                controls,
+                params,
+                col,
+            });
+            col += 1;
+            k += 1;
+        }
+    }
+    gates
+}
+
+fn every_gate_doc(seed: u64, range: Option<[f64; 2]>, max_ctrl: usize) -> Document {
+    let mut d = Document {
+        title: "Every gate, control and binding".into(),
+        ..Document::default()
+    };
+    d.circuit.qubits = 4;
+    d.circuit.gates = every_gate_circuit(seed, max_ctrl);
+    d.features = FeatureMap { range };
+    d.readout = Readout::Expval {
+        observables: vec![
+            "Z0".into(),
+            "X1 Y3".into(),
+            "Z0 Z1 Z2 Z3".into(),
+            "I".into(),
+            "Y2".into(),
+        ],
+    };
+    d.head = Head {
+        trainable: true,
+        scale: vec![1.5, -0.5, 2.0, 0.25, 1.0],
+        bias: vec![0.1, 0.0, -0.3, 0.5, 0.0],
+    };
+    // Five outputs need five classes: a custom dataset of 20 points.
+    d.data = doc::dataset(DatasetKind::Custom, 20, 7);
+    d.data.custom = (0..20)
+        .map(|i| {
+            let t = i as f64 * 0.61;
+            [t.cos() * 0.9, (1.7 * t).sin() * 0.8, (i % 5) as f64]
+        })
+        .collect();
+    d.training.loss = LossKind::Mse;
+    d
+}
+
+/// A 3-class fidelity model on 2-bit label states with reordered columns.
+fn fidelity_doc() -> Document {
+    let mut d = every_gate_doc(11, Some([-2.0, 2.5]), 2);
+    d.title = "Fidelity readout on two wires".into();
+    d.readout = Readout::Fidelity {
+        states: vec!["00".into(), "01".into(), "10".into()],
+    };
+    d.head = Head {
+        trainable: false,
+        scale: vec![1.0, 0.5, 2.0],
+        bias: vec![0.0, 0.1, -0.2],
+    };
+    d.training.loss = LossKind::Fidelity;
+    d.data = doc::dataset(DatasetKind::Gaussians3, 120, 7);
+    // Put a late gate first in the list but in the last column: order is by column.
+    let last = d.circuit.gates.pop().unwrap();
+    let max_col = d.circuit.gates.iter().map(|g| g.col).max().unwrap_or(0);
+    d.circuit.gates.insert(
+        0,
+        GateSpec {
+            col: max_col + 1,
+            ..last
+        },
+    );
+    d
+}
+
+/// Presets with every trainable number redrawn at random (stands in for trained weights).
+fn randomised(mut d: Document, seed: u64) -> Document {
+    let mut rng = Rng::new(seed);
+    for g in &mut d.circuit.gates {
+        for a in &mut g.params {
+            match a {
+                Angle::Weight { value } => *value = rng.range(-4.0, 4.0),
+                Angle::Reupload { w, b, .. } => {
+                    *w = rng.range(-2.0, 2.0);
+                    *b = rng.range(-1.0, 1.0);
+                }
+                _ => {}
+            }
+        }
+    }
+    for s in &mut d.head.scale {
+        *s = rng.range(-2.0, 2.0);
+    }
+    for b in &mut d.head.bias {
+        *b = rng.range(-0.5, 0.5);
+    }
+    d
+}
+
+/// Multi-controlled X and Z, which OpenQASM 2 writes as ccx, c3x, c4x and h·ccx·h.
+fn multi_control_doc() -> Document {
+    let mut d = Document {
+        title: "Multi-controlled X and Z".into(),
+        ..Document::default()
+    };
+    d.circuit.qubits = 5;
+    let mut gates: Vec<GateSpec> = (0..5)
+        .map(|q| GateSpec {
+            gate: GateKind::RY,
+            wires: vec![q],
+            controls: vec![],
+            params: vec![Angle::Reupload {
+                feature: Feature::ALL[q],
+                w: 1.3,
+                b: 0.4 + 0.2 * q as f64,
+            }],
+            col: 0,
+        })
+        .collect();
+    let cc = |gate, t: usize, controls: &[usize], col| GateSpec {
+        gate,
+        wires: vec![t],
+        controls: controls.to_vec(),
+        params: vec![],
+        col,
+    };
+    gates.push(cc(GateKind::X, 2, &[0, 1], 1));
+    gates.push(cc(GateKind::Z, 0, &[4, 3], 2));
+    gates.push(cc(GateKind::X, 4, &[0, 2, 1], 3));
+    gates.push(cc(GateKind::X, 1, &[0, 2, 3, 4], 4));
+    gates.push(GateSpec::fixed(GateKind::CRY, &[1, 3], 5, &[0.9]));
+    d.circuit.gates = gates;
+    d.readout = Readout::Expval {
+        observables: vec!["Z0 X4".into()],
+    };
+    d
+}
+
+/// A preset after a few epochs of training.
+fn trained(name: &str, epochs: usize) -> Document {
+    let mut t = qmlp::train::Trainer::new(doc::preset(name).unwrap()).unwrap();
+    for _ in 0..epochs {
+        t.run_epoch();
+    }
+    assert!(t.error().is_none(), "{name}: {:?}", t.error());
+    t.document()
+}
+
+/// Every document the cross-check runs, by name.
+fn cases() -> Vec<(String, Document)> {
+    let mut out = Vec::new();
+    for (name, _) in PRESETS {
+        let d = doc::preset(name).unwrap();
+        out.push((format!("preset-{name}"), d.clone()));
+        out.push((format!("preset-{name}-random"), randomised(d, 99)));
+    }
+    out.push(("every-gate".into(), every_gate_doc(3, None, 2)));
+    out.push((
+        "every-gate-range".into(),
+        every_gate_doc(5, Some([0.0, std::f64::consts::PI]), 2),
+    ));
+    // At most one extra control: the whole circuit also goes through OpenQASM 2.
+    out.push((
+        "every-gate-1-control".into(),
+        every_gate_doc(8, Some([-1.0, 1.0]), 1),
+    ));
+    out.push(("fidelity-2bit".into(), fidelity_doc()));
+    out.push(("multi-control".into(), multi_control_doc()));
+    out.push(("trained-xor-entangled".into(), trained("xor-entangled", 3)));
+    out.push(("trained-reupload-1q".into(), trained("reupload-1q", 2)));
+    let mut shots = randomised(doc::preset("xor-entangled").unwrap(), 5);
+    shots.training.shots = Some(100);
+    out.push(("shots-are-ignored".into(), shots));
+    out
+}
+
+#[test]
+fn case_documents_are_valid_and_cover_everything() {
+    let cs = cases();
+    let default = doc::preset("xor-entangled").unwrap();
+    let t = &cs
+        .iter()
+        .find(|c| c.0 == "trained-xor-entangled")
+        .unwrap()
+        .1;
+    assert_ne!(
+        t.circuit.gates, default.circuit.gates,
+        "training changed no weight"
+    );
+    for (name, d) in &cs {
+        d.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+        python::pennylane_script(d).unwrap();
+        python::qiskit_script(d).unwrap();
+        qasm::export_document(d, [0.3, -0.7], qasm::QasmVersion::V3).unwrap();
+    }
+    let gates: Vec<&GateSpec> = cs.iter().flat_map(|(_, d)| &d.circuit.gates).collect();
+    for &k in GateKind::all() {
+        assert!(gates.iter().any(|g| g.gate == k), "{k} not covered");
+        if k.is_single_qubit() {
+            assert!(
+                gates.iter().any(|g| g.gate == k && g.controls.len() == 2),
+                "{k} cc"
+            );
+        }
+    }
+    for kind in ["const", "weight", "feature", "reupload"] {
+        assert!(
+            gates.iter().flat_map(|g| &g.params).any(|a| match a {
+                Angle::Const { .. } => kind == "const",
+                Angle::Weight { .. } => kind == "weight",
+                Angle::Feature { .. } => kind == "feature",
+                Angle::Reupload { .. } => kind == "reupload",
+            }),
+            "{kind}"
+        );
+    }
+    for f in Feature::ALL {
+        assert!(
+            gates
+                .iter()
+                .flat_map(|g| &g.params)
+                .any(|a| a.feature() == Some(f)),
+            "{f:?}"
+        );
+    }
+}
+
+fn json_num(v: f64) -> serde_json::Value {
+    serde_json::Value::from(v)
+}
+
+#[test]
+#[ignore = "run by scripts/python-crosscheck.sh with QMLP_CROSSCHECK_DIR set"]
+fn write_crosscheck_cases() {
+    let dir = std::env::var("QMLP_CROSSCHECK_DIR").expect("set QMLP_CROSSCHECK_DIR");
+    let dir = std::path::Path::new(&dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let cs = cases();
+    for (name, d) in &cs {
+        let points = interop::script_points(d).unwrap();
+        let outputs = interop::reference_outputs(d, &points).unwrap();
+        write(
+            &format!("{name}.pennylane.py"),
+            &python::pennylane_script_at(d, &points).unwrap(),
+        );
+        write(
+            &format!("{name}.qiskit.py"),
+            &python::qiskit_script_at(d, &points).unwrap(),
+        );
+        let expected = serde_json::json!({
+            "points": points,
+            "outputs": outputs,
+        });
+        write(&format!("{name}.expected.json"), &expected.to_string());
+        let x = points[0];
+        let ops = interop::bound_ops(d, x).unwrap();
+        let mut s = State::new(d.circuit.qubits).unwrap();
+        for op in &ops {
+            s.try_apply(op).unwrap();
+        }
+        let state = serde_json::json!({
+            "x": x,
+            "re": s.amplitudes().iter().map(|a| json_num(a.re)).collect::<Vec<_>>(),
+            "im": s.amplitudes().iter().map(|a| json_num(a.im)).collect::<Vec<_>>(),
+        });
+        write(&format!("{name}.state.json"), &state.to_string());
+        write(
+            &format!("{name}.qasm3"),
+            &qasm::export_document(d, x, qasm::QasmVersion::V3).unwrap(),
+        );
+        match qasm::export_document(d, x, qasm::QasmVersion::V2) {
+            Ok(t) => write(&format!("{name}.qasm2"), &t),
+            Err(e) => write(&format!("{name}.qasm2.skipped"), &e.to_string()),
+        }
+    }
+    println!("wrote {} cases to {}", cs.len(), dir.display());
+}
