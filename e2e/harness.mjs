@@ -32,12 +32,16 @@ export async function launch() {
   return { context, url, close };
 }
 
-/** Opens a page, collecting console errors and page errors. */
-export async function openPage(context, url) {
+/**
+ * Opens a page, collecting console errors and page errors. `init`: a function run in the page
+ * before any of its scripts (e.g. to install a PerformanceObserver).
+ */
+export async function openPage(context, url, { init } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (init) await page.addInitScript(init);
   await page.goto(url);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
   return { page, errors };
@@ -45,4 +49,30 @@ export async function openPage(context, url) {
 
 export function shot(page, name) {
   return page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** The centre of a locator's box (throws if it is not rendered). */
+export async function centre(locator) {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error(`no box for ${locator}`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/**
+ * Drags with real pointer events (mouse down, moves, up) from a locator to a locator or a point
+ * { x, y }.
+ */
+export async function drag(page, from, to, { steps = 10 } = {}) {
+  const a = await centre(from);
+  const b = typeof to.boundingBox === 'function' ? await centre(to) : to;
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 6, a.y + 6, { steps: 2 });
+  await page.mouse.move(b.x, b.y, { steps });
+  await page.mouse.up();
+}
+
+/** The playground document the page holds now (trained weights included). */
+export function getDocument(page) {
+  return page.evaluate(() => window.__qmlp.getDocument());
 }

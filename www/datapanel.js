@@ -1,0 +1,177 @@
+// The data panel: dataset thumbnails (each drawn by the engine on a small canvas), points, noise,
+// train/test split, seed and regenerate, CSV upload; and the features panel (which features the
+// circuit reads, and the feature map's angle range).
+
+import { h, hasFocus, setChildren } from './dom.js';
+import { adaptReadout, classesOf } from './editor/ops.js';
+import { featureLabel } from './editor/gates.js';
+import { numberField } from './fields.js';
+
+export const DATASETS = [
+  ['circle', 'Circle'], ['xor', 'XOR'], ['gaussians', 'Blobs'], ['spiral', 'Spiral'],
+  ['moons', 'Moons'], ['gaussians3', '3 blobs'], ['circles3', '3 rings'],
+];
+
+const CSV_LIMIT = 2_000_000;
+
+function slider({ label, min, max, step, testid, fmtv, commit }) {
+  const input = h('input', { type: 'range', min, max, step, 'aria-label': label, 'data-testid': testid });
+  const out = h('output', { class: 'slider-val' });
+  input.addEventListener('input', () => { out.textContent = fmtv(Number(input.value)); });
+  input.addEventListener('change', () => commit(Number(input.value)));
+  const el = h('label', { class: 'slider-row' }, h('span', { class: 'lbl', text: label }), input, out);
+  return {
+    el,
+    set(v) {
+      if (!hasFocus(input)) input.value = String(v);
+      out.textContent = fmtv(v);
+    },
+  };
+}
+
+export function createDataPanel(app) {
+  const msg = app.messages.data;
+  const thumbs = h('div', { class: 'thumbs', role: 'radiogroup', 'aria-label': 'Dataset' });
+  const thumbEls = new Map();
+  for (const [kind, name] of DATASETS) {
+    const canvas = h('canvas', { width: 44, height: 44, class: 'thumb-canvas', 'aria-hidden': 'true' });
+    const btn = h('button', {
+      type: 'button', class: 'thumb', role: 'radio', 'aria-checked': 'false', 'data-testid': `dataset-${kind}`,
+      'aria-label': `${name} dataset`, title: name,
+      onclick: () => chooseDataset(kind),
+    }, canvas, h('span', { class: 'thumb-name', text: name }));
+    thumbEls.set(kind, { btn, canvas });
+    thumbs.append(btn);
+  }
+  const customThumb = h('button', {
+    type: 'button', class: 'thumb custom', role: 'radio', 'aria-checked': 'false', 'data-testid': 'dataset-custom',
+    'aria-label': 'Your CSV data', title: 'Your uploaded CSV data', hidden: true,
+  }, h('span', { class: 'thumb-csv', text: 'CSV' }), h('span', { class: 'thumb-name', text: 'Custom' }));
+  thumbs.append(customThumb);
+
+  function chooseDataset(kind) {
+    let note = '';
+    const ok = app.edit(msg, (d) => {
+      d.data.kind = kind;
+      if (kind !== 'custom') d.data.custom = [];
+      note = adaptReadout(d, classesOf(d.data));
+    });
+    if (ok && note) msg.show(note, 'info');
+  }
+
+  const points = slider({
+    label: 'Points', min: 20, max: 1000, step: 10, testid: 'data-points', fmtv: (v) => String(v),
+    commit: (v) => app.edit(msg, (d) => { d.data.points = v; }),
+  });
+  const noise = slider({
+    label: 'Noise', min: 0, max: 0.5, step: 0.01, testid: 'data-noise', fmtv: (v) => v.toFixed(2),
+    commit: (v) => app.edit(msg, (d) => { d.data.noise = v; }),
+  });
+  const ratio = slider({
+    label: 'Train %', min: 0.1, max: 0.9, step: 0.05, testid: 'data-ratio', fmtv: (v) => `${Math.round(v * 100)}`,
+    commit: (v) => app.edit(msg, (d) => { d.data.train_ratio = v; }),
+  });
+  const seedOut = h('output', { class: 'seed-val', 'data-testid': 'data-seed' });
+  const regen = h('button', {
+    type: 'button', class: 'tool-btn', 'data-testid': 'data-regenerate', 'aria-label': 'Regenerate the data with a new seed',
+    onclick: () => app.edit(msg, (d) => { d.data.seed = (d.data.seed + 1) % 2 ** 31; }),
+  }, h('span', { 'aria-hidden': 'true', text: '⟳ ' }), 'Regenerate');
+  const file = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', hidden: true, 'data-testid': 'csv-file', 'aria-label': 'CSV file' });
+  const upload = h('button', {
+    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload a CSV of x1, x2, label rows',
+    title: 'CSV rows: x1, x2, label (label 0, 1, 2…)', onclick: () => file.click(),
+  }, h('span', { 'aria-hidden': 'true', text: '⤒ ' }), 'Upload CSV');
+  file.addEventListener('change', async () => {
+    const f = file.files?.[0];
+    file.value = '';
+    if (!f) return;
+    if (f.size > CSV_LIMIT) {
+      msg.show(`${f.name}: the file is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
+      return;
+    }
+    let rows;
+    try {
+      rows = app.wasm.parseCsv(await f.text());
+    } catch (e) {
+      msg.show(`${f.name}: ${e.message}`);
+      return;
+    }
+    let note = '';
+    if (app.edit(msg, (d) => {
+      d.data.kind = 'custom';
+      d.data.custom = rows;
+      d.data.points = Math.max(1, Math.min(rows.length, 20000));
+      note = adaptReadout(d, classesOf(d.data));
+    })) msg.show(`Loaded ${rows.length} rows from ${f.name}. ${note}`, 'info');
+  });
+
+  const dataFs = h('fieldset', { class: 'lockable', 'data-lock': 'data' },
+    h('legend', { class: 'visually-hidden', text: 'Dataset' }),
+    thumbs, points.el, noise.el, ratio.el,
+    h('div', { class: 'row gap' }, h('span', { class: 'lbl', text: 'Seed' }), seedOut, regen),
+    h('div', { class: 'row gap' }, upload, file));
+
+  // Features.
+  const featureChips = h('div', { class: 'feature-chips', 'data-testid': 'feature-chips' });
+  const scaleToggle = h('input', { type: 'checkbox', 'data-testid': 'feature-scale', 'aria-label': 'Scale features into an angle range' });
+  const lo = numberField({
+    label: 'Angle range low end', value: 0, testid: 'feature-lo', cls: 'short',
+    commit: (v, w) => app.edit(w, (d) => { d.features.range = [v, d.features.range?.[1] ?? Math.PI]; }),
+  });
+  const hi = numberField({
+    label: 'Angle range high end', value: Math.PI, testid: 'feature-hi', cls: 'short',
+    commit: (v, w) => app.edit(w, (d) => { d.features.range = [d.features.range?.[0] ?? 0, v]; }),
+  });
+  scaleToggle.addEventListener('change', () => {
+    app.edit('features', (d) => { d.features.range = scaleToggle.checked ? [0, Math.PI] : null; });
+  });
+  const rangeRow = h('div', { class: 'row gap range-row' }, h('span', { class: 'lbl', text: 'to' }), lo.el, h('span', { class: 'lbl', text: '…' }), hi.el, h('span', { class: 'lbl', text: 'rad' }));
+  const featFs = h('fieldset', { class: 'lockable', 'data-lock': 'features' },
+    h('legend', { class: 'visually-hidden', text: 'Features' }),
+    h('p', { class: 'hint small', text: 'Features the circuit reads (bind them to gate angles in the gate inspector):' }),
+    featureChips,
+    h('label', { class: 'row gap check' }, scaleToggle, h('span', { text: 'Scale each feature into an angle range' })),
+    rangeRow);
+
+  const el = h('section', { class: 'panel data-panel', 'aria-label': 'Data' },
+    h('h2', { text: 'Data' }), dataFs, msg.el,
+    h('h2', { text: 'Features' }), featFs, app.messages.features.el);
+
+  let thumbSeed = null;
+  function render() {
+    const doc = app.store.doc;
+    const d = doc.data;
+    for (const [kind, t] of thumbEls) {
+      const on = d.kind === kind;
+      t.btn.classList.toggle('active', on);
+      t.btn.setAttribute('aria-checked', String(on));
+    }
+    customThumb.hidden = d.kind !== 'custom';
+    customThumb.classList.toggle('active', d.kind === 'custom');
+    customThumb.setAttribute('aria-checked', String(d.kind === 'custom'));
+    if (thumbSeed !== d.seed) {
+      thumbSeed = d.seed;
+      for (const [kind, t] of thumbEls) {
+        try { app.wasm.drawDatasetThumbnail(t.canvas, kind, d.seed); } catch { /* leave blank */ }
+      }
+    }
+    points.set(d.points);
+    noise.set(d.noise);
+    ratio.set(d.train_ratio);
+    seedOut.textContent = String(d.seed);
+    // Feature usage.
+    const counts = new Map(app.wasm.features().map((f) => [f, 0]));
+    for (const g of doc.circuit.gates) {
+      for (const p of g.params || []) if (p.feature) counts.set(p.feature, (counts.get(p.feature) ?? 0) + 1);
+    }
+    setChildren(featureChips, [...counts].map(([f, n]) => h('span', {
+      class: `feature-chip${n ? ' used' : ''}`, title: n ? `${n} angle${n > 1 ? 's' : ''} read ${f}` : `no angle reads ${f}`,
+    }, h('span', { class: 'fname', text: featureLabel(f) }), n ? h('span', { class: 'fcount', text: `×${n}` }) : null)));
+    const range = doc.features.range;
+    scaleToggle.checked = !!range;
+    rangeRow.hidden = !range;
+    if (range) { lo.set(range[0]); hi.set(range[1]); }
+  }
+
+  return { el, render, DATASETS };
+}

@@ -1,0 +1,152 @@
+// Small DOM helpers. Every piece of text reaches the DOM through textContent or a text node,
+// never through innerHTML, so user text (lesson titles, file names, error messages that quote
+// input) is always shown literally. Styles are set through the CSSOM (el.style.x = …), which a
+// strict Content-Security-Policy allows, never through style attributes.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * Creates an element. `props`: `class`, `text` (textContent), `dataset` (object), `on<event>`
+ * (listener), `style` (object of CSSOM properties), boolean attributes as true/false, anything
+ * else as an attribute. Children: nodes, strings (become text nodes), arrays, null/false (skipped).
+ */
+export function h(tag, props = {}, ...children) {
+  return build(document.createElement(tag), props, children);
+}
+
+/** Like `h` for SVG elements. */
+export function svg(tag, props = {}, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), props, children);
+}
+
+function build(el, props, children) {
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.setAttribute('class', v);
+    else if (k === 'text') el.textContent = String(v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') Object.assign(el.style, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c == null || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/**
+ * Whether `el` has the keyboard focus (inside a shadow root too, where document.activeElement
+ * is only the host).
+ */
+export function hasFocus(el) {
+  return !!el && el.getRootNode?.().activeElement === el;
+}
+
+/** The focused element in `node`'s document or shadow root. */
+export function focused(node) {
+  return node.getRootNode?.().activeElement ?? document.activeElement;
+}
+
+/** Replaces all children of `el`. */
+export function setChildren(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** A `<select>` with `[value, label]` options. */
+export function select(props, options, value) {
+  const el = h('select', props, options.map(([v, label]) => h('option', { value: v, text: label })));
+  if (value !== undefined) el.value = String(value);
+  return el;
+}
+
+/**
+ * A message area (role=alert) for one panel: `show(text, kind)` replaces the message, `clear()`
+ * removes it. Kinds: error (default), info.
+ */
+export class MessageArea {
+  constructor(extraClass = '', testid = null) {
+    this.el = h('div', { class: `msgs ${extraClass}`.trim(), role: 'alert', 'aria-live': 'assertive', 'data-testid': testid });
+    this.timer = 0;
+  }
+
+  show(text, kind = 'error') {
+    clearTimeout(this.timer);
+    const close = h('button', {
+      class: 'msg-close', type: 'button', 'aria-label': 'Dismiss message', text: '×',
+      onclick: () => this.clear(),
+    });
+    setChildren(this.el, h('div', { class: `msg msg-${kind}` }, h('span', { text }), close));
+    if (kind === 'info') this.timer = setTimeout(() => this.clear(), 6000);
+  }
+
+  clear() {
+    clearTimeout(this.timer);
+    this.el.replaceChildren();
+  }
+
+  get text() {
+    return this.el.textContent.replace(/×$/, '');
+  }
+}
+
+/** Formats a number for display: fixed digits, or '–' for null/undefined/non-finite. */
+export function fmt(v, digits = 3) {
+  if (v == null || !Number.isFinite(v)) return '–';
+  return v.toFixed(digits);
+}
+
+/** Formats a fraction as a percentage, or '–'. */
+export function pct(v, digits = 1) {
+  if (v == null || !Number.isFinite(v)) return '–';
+  return `${(v * 100).toFixed(digits)} %`;
+}
+
+/** Formats a number compactly and exactly enough to edit: 6 significant digits, no trailing zeros. */
+export function fmtAngle(v) {
+  if (!Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+/**
+ * Parses a number typed by the user: decimal or exponent notation, and multiples of π
+ * ("pi", "π/2", "-3pi/4", "0.5*pi"). Returns { value } or { error } (words a user can act on).
+ */
+export function parseNumber(text, { integer = false, min = -Infinity, max = Infinity } = {}) {
+  const raw = String(text ?? '');
+  const t = raw.trim().toLowerCase().replace(/π/g, 'pi').replace(/\s+/g, '');
+  if (t === '') return { error: 'enter a number' };
+  let value = NaN;
+  const num = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/;
+  const pi = /^([+-]?)(\d+\.?\d*|\.\d+)?\*?pi(?:\/(\d+\.?\d*|\.\d+))?$/;
+  let m;
+  if (num.test(t)) value = Number(t);
+  else if (!integer && (m = t.match(pi))) {
+    const a = m[2] ? Number(m[2]) : 1;
+    const b = m[3] ? Number(m[3]) : 1;
+    value = (m[1] === '-' ? -1 : 1) * a * Math.PI / b;
+  } else {
+    const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+    return { error: `“${shown}” is not a number${integer ? '' : ' (try 0.5, -1e-3 or pi/2)'}` };
+  }
+  if (!Number.isFinite(value)) return { error: 'the number must be finite' };
+  if (integer && !Number.isInteger(value)) return { error: 'enter a whole number' };
+  if (value < min || value > max) return { error: `must be from ${min} to ${max}` };
+  return { value };
+}
+
+let uidCounter = 0;
+/** A page-unique id (several playgrounds may share one page). */
+export function uid(prefix = 'q') {
+  uidCounter += 1;
+  return `${prefix}-${uidCounter}`;
+}

@@ -1,0 +1,282 @@
+// Circuit edits as plain functions on a draft document (the store validates the result).
+// They keep the editor's one layout rule: in a column, the wire spans of two gates (from their
+// lowest to their highest wire, controls included) never overlap, so the drawing is never
+// ambiguous. A drop onto an occupied cell makes room by inserting a column; a keyboard move or an
+// inspector edit onto an occupied cell is refused with a message.
+
+/** The editor's qubit limit (the engine allows more; the editor's grid stays readable to 8). */
+export const EDITOR_MAX_QUBITS = 8;
+
+/** Every wire a gate touches. */
+export function wiresOf(g) {
+  return [...g.wires, ...(g.controls || [])];
+}
+
+/** [lowest, highest] wire a gate touches. */
+export function spanOf(g) {
+  const all = wiresOf(g);
+  return [Math.min(...all), Math.max(...all)];
+}
+
+/** The first free column after every gate. */
+export function nextCol(gates) {
+  return gates.reduce((m, g) => Math.max(m, g.col + 1), 0);
+}
+
+/** The index of a gate in `col` whose span overlaps [lo, hi] (ignoring `except`), or -1. */
+export function conflictAt(gates, col, lo, hi, except = -1) {
+  return gates.findIndex((g, i) => {
+    if (i === except || g.col !== col) return false;
+    const [a, b] = spanOf(g);
+    return a <= hi && lo <= b;
+  });
+}
+
+/** Shifts every gate at or after `col` (except `except`) one column right. */
+export function insertColumn(gates, col, except = -1) {
+  gates.forEach((g, i) => {
+    if (i !== except && g.col >= col) g.col += 1;
+  });
+}
+
+function userError(message) {
+  const e = new Error(message);
+  e.user = true;
+  return e;
+}
+
+/**
+ * The wires of a new `n`-wire gate dropped on `wire`: the first wire is the one dropped on, the
+ * others follow downwards, or upwards when they would run off the last wire.
+ */
+export function layoutWires(n, wire, qubits, name = 'this gate') {
+  if (n > qubits) {
+    throw userError(`${name} needs ${n} wires; the circuit has ${qubits} — add a qubit first`);
+  }
+  if (wire + n - 1 <= qubits - 1) return Array.from({ length: n }, (_, k) => wire + k);
+  if (wire - (n - 1) >= 0) return Array.from({ length: n }, (_, k) => wire - k);
+  // Neither direction fits from this wire: keep the shape, shifted to fit.
+  const start = qubits - n;
+  return Array.from({ length: n }, (_, k) => start + k);
+}
+
+/** Default bindings for a new gate's angles: trainable weights starting at 0. */
+export function defaultParams(nParams) {
+  return Array.from({ length: nParams }, () => ({ kind: 'weight', value: 0 }));
+}
+
+/** Adds a gate of `kind` ({name, wires, params}) at (wire, col). Returns its index. */
+export function placeNew(doc, kind, wire, col) {
+  const { gates } = doc.circuit;
+  const wires = layoutWires(kind.wires, wire, doc.circuit.qubits, kind.name);
+  const g = { gate: kind.name, wires, col };
+  if (kind.params > 0) g.params = defaultParams(kind.params);
+  const [lo, hi] = spanOf(g);
+  if (conflictAt(gates, col, lo, hi) >= 0) insertColumn(gates, col);
+  gates.push(g);
+  return gates.length - 1;
+}
+
+/** Appends a gate at the end of `wire` (after the last gate of the circuit). Returns its index. */
+export function appendGate(doc, kind, wire = 0) {
+  const { gates } = doc.circuit;
+  const wires = layoutWires(kind.wires, wire, doc.circuit.qubits, kind.name);
+  const probe = { wires };
+  const [lo, hi] = spanOf(probe);
+  // The first column from the end that is free on the gate's span and after every gate there.
+  let col = 0;
+  for (const g of gates) {
+    const [a, b] = spanOf(g);
+    if (a <= hi && lo <= b) col = Math.max(col, g.col + 1);
+  }
+  const g = { gate: kind.name, wires, col };
+  if (kind.params > 0) g.params = defaultParams(kind.params);
+  gates.push(g);
+  return gates.length - 1;
+}
+
+/**
+ * Moves gate `i` so that the wire it was grabbed by (`grabWire`) lands on `wire`, in column
+ * `col`. The whole gate shifts (clamped to the circuit); an occupied target gets a new column.
+ */
+export function moveGate(doc, i, grabWire, wire, col) {
+  const { gates, qubits } = doc.circuit;
+  const g = gates[i];
+  const [lo, hi] = spanOf(g);
+  let delta = wire - grabWire;
+  if (lo + delta < 0) delta = -lo;
+  if (hi + delta > qubits - 1) delta = qubits - 1 - hi;
+  g.wires = g.wires.map((w) => w + delta);
+  if (g.controls) g.controls = g.controls.map((w) => w + delta);
+  g.col = col;
+  const [a, b] = spanOf(g);
+  if (conflictAt(gates, col, a, b, i) >= 0) insertColumn(gates, col, i);
+}
+
+/** Keyboard move of gate `i` by (dWire, dCol); refused when it would leave the grid or overlap. */
+export function nudgeGate(doc, i, dWire, dCol) {
+  const { gates, qubits } = doc.circuit;
+  const g = gates[i];
+  const [lo, hi] = spanOf(g);
+  if (lo + dWire < 0) throw userError('the gate is already on the top wire');
+  if (hi + dWire > qubits - 1) throw userError('the gate is already on the bottom wire');
+  if (g.col + dCol < 0) throw userError('the gate is already in the first column');
+  const col = g.col + dCol;
+  const c = conflictAt(gates, col, lo + dWire, hi + dWire, i);
+  if (c >= 0) {
+    throw userError(`column ${col} already holds ${gates[c].gate} there; move that gate first`);
+  }
+  g.wires = g.wires.map((w) => w + dWire);
+  if (g.controls) g.controls = g.controls.map((w) => w + dWire);
+  g.col = col;
+}
+
+/** Throws if gate `i` overlaps another gate's span in its column (after an inspector edit). */
+export function checkColumn(doc, i) {
+  const { gates } = doc.circuit;
+  const [lo, hi] = spanOf(gates[i]);
+  const c = conflictAt(gates, gates[i].col, lo, hi, i);
+  if (c >= 0) {
+    throw userError(`that would overlap ${gates[c].gate} (gate ${c}) in column ${gates[i].col}; move it first`);
+  }
+}
+
+/** Removes gate `i`. */
+export function removeGate(doc, i) {
+  doc.circuit.gates.splice(i, 1);
+}
+
+/**
+ * Adds a control on `wire` to the single-qubit gate in column `col` nearest that wire.
+ * Returns the gate's index.
+ */
+export function addControl(doc, kinds, wire, col) {
+  const { gates } = doc.circuit;
+  let best = -1;
+  let dist = Infinity;
+  gates.forEach((g, i) => {
+    if (g.col !== col || kinds.get(g.gate)?.wires !== 1) return;
+    if (wiresOf(g).includes(wire)) return;
+    const d = Math.abs(g.wires[0] - wire);
+    if (d < dist) { dist = d; best = i; }
+  });
+  if (best < 0) {
+    const here = gates.find((g) => g.col === col && wiresOf(g).includes(wire));
+    if (here && kinds.get(here.gate)?.wires === 1) {
+      throw userError(`drop the control on another wire of column ${col}, not on the ${here.gate} gate itself`);
+    }
+    throw userError(`a control needs a single-qubit gate in column ${col}; drop it on a wire in the column of an H, X, RX, … gate`);
+  }
+  const g = gates[best];
+  g.controls = [...(g.controls || []), wire];
+  const [lo, hi] = spanOf(g);
+  const c = conflictAt(gates, col, lo, hi, best);
+  if (c >= 0) {
+    throw userError(`the control would cross ${gates[c].gate} (gate ${c}) in column ${col}; move that gate first`);
+  }
+  return best;
+}
+
+/** Moves control `k` of gate `i` to `wire`. */
+export function moveControl(doc, i, k, wire) {
+  const g = doc.circuit.gates[i];
+  if (wiresOf(g).includes(wire) && g.controls[k] !== wire) {
+    throw userError(`wire ${wire} is already used by this ${g.gate} gate`);
+  }
+  g.controls[k] = wire;
+  checkColumn(doc, i);
+}
+
+/** Removes control `k` of gate `i`. */
+export function removeControl(doc, i, k) {
+  const g = doc.circuit.gates[i];
+  g.controls.splice(k, 1);
+  if (!g.controls.length) delete g.controls;
+}
+
+/** Adds a wire at the bottom. */
+export function addQubit(doc) {
+  if (doc.circuit.qubits >= EDITOR_MAX_QUBITS) {
+    throw userError(`the editor shows at most ${EDITOR_MAX_QUBITS} qubits`);
+  }
+  doc.circuit.qubits += 1;
+}
+
+/** Removes the bottom wire and every gate touching it. Returns how many gates were removed. */
+export function removeQubit(doc) {
+  const n = doc.circuit.qubits;
+  if (n <= 1) throw userError('a circuit needs at least one qubit');
+  const before = doc.circuit.gates.length;
+  doc.circuit.gates = doc.circuit.gates.filter((g) => !wiresOf(g).includes(n - 1));
+  doc.circuit.qubits = n - 1;
+  return before - doc.circuit.gates.length;
+}
+
+/** Removes empty columns (keeps the order of everything). */
+export function compactColumns(doc) {
+  const used = [...new Set(doc.circuit.gates.map((g) => g.col))].sort((a, b) => a - b);
+  const map = new Map(used.map((c, k) => [c, k]));
+  for (const g of doc.circuit.gates) g.col = map.get(g.col);
+}
+
+/**
+ * Changes a angle binding to another kind, carrying over what makes sense (the value, the
+ * feature).
+ */
+export function convertBinding(p, kind) {
+  const num = p.kind === 'const' || p.kind === 'weight' ? p.value : 0;
+  const feature = p.feature ?? 'x1';
+  switch (kind) {
+    case 'const': return { kind: 'const', value: num };
+    case 'weight': return { kind: 'weight', value: num };
+    case 'feature': return { kind: 'feature', feature, scale: p.kind === 'feature' ? p.scale : 1 };
+    case 'reupload': return { kind: 'reupload', feature, w: p.kind === 'reupload' ? p.w : 1, b: p.kind === 'reupload' ? p.b : 0 };
+    default: throw userError(`unknown binding '${kind}'`);
+  }
+}
+
+/**
+ * After the dataset's number of classes changed, makes readout, head and loss fit again:
+ * 2 classes → ⟨Z0⟩ with MSE (or BCE kept); k > 2 → ⟨Z0⟩…⟨Z(k−1)⟩ with cross-entropy; a fidelity
+ * readout gets one label state per class. Returns a sentence describing the change, or ''.
+ */
+export function adaptReadout(doc, classes) {
+  const n = doc.circuit.qubits;
+  const ro = doc.readout;
+  if (ro.kind === 'fidelity') {
+    const bits = Math.max(1, Math.ceil(Math.log2(classes)));
+    if (bits > n) throw userError(`${classes} classes need ${bits} qubits for fidelity labels`);
+    const states = Array.from({ length: classes }, (_, c) => c.toString(2).padStart(bits, '0'));
+    if (JSON.stringify(states) === JSON.stringify(ro.states)) return '';
+    ro.states = states;
+    doc.head.scale = Array(classes).fill(1);
+    doc.head.bias = Array(classes).fill(0);
+    doc.training.loss = 'fidelity';
+    return `Readout: fidelity with ${states.map((s) => `|${s}⟩`).join(', ')}.`;
+  }
+  const outs = ro.observables.length;
+  const loss = doc.training.loss;
+  const fits = (classes === 2 && outs === 1 && ['mse', 'bce'].includes(loss))
+    || (outs === classes && ['mse', 'cross_entropy'].includes(loss));
+  if (fits) return '';
+  if (classes === 2) {
+    ro.observables = [ro.observables[0] ?? 'Z0'];
+    doc.head.scale = [1];
+    doc.head.bias = [0];
+    if (loss !== 'bce') doc.training.loss = 'mse';
+    return `Readout: ⟨${ro.observables[0]}⟩ with the ${doc.training.loss.toUpperCase()} loss for 2 classes.`;
+  }
+  if (classes > n) throw userError(`${classes} classes need one ⟨Z⟩ per class: add qubits to at least ${classes}`);
+  ro.observables = Array.from({ length: classes }, (_, c) => `Z${c}`);
+  doc.head.scale = Array(classes).fill(2);
+  doc.head.bias = Array(classes).fill(0);
+  doc.training.loss = 'cross_entropy';
+  return `Readout: ⟨Z0⟩…⟨Z${classes - 1}⟩, one per class, with cross-entropy.`;
+}
+
+/** Classes of a dataset spec (Custom: from its rows). */
+export function classesOf(data) {
+  const fixed = { circle: 2, xor: 2, gaussians: 2, spiral: 2, moons: 2, gaussians3: 3, circles3: 3 };
+  if (data.kind !== 'custom') return fixed[data.kind] ?? 2;
+  return data.custom.reduce((m, r) => Math.max(m, r[2] + 1), 0);
+}

@@ -1,0 +1,207 @@
+// The state inspector: for one data point (hovered or picked on the decision-boundary plot) and
+// one column of the circuit (picked on the column numbers, or the end), each wire's Bloch vector
+// and P(1), and the probabilities of the basis states for up to 6 qubits. The numbers come from
+// the engine (`inspect`); this file only draws them.
+
+import { h, setChildren } from './dom.js';
+
+// Orthographic view of the Bloch sphere: camera azimuth 20°, elevation 20°, so x points to the
+// lower left, y to the right and z up.
+const AZ = (20 * Math.PI) / 180;
+const EL = (20 * Math.PI) / 180;
+const RIGHT = [-Math.sin(AZ), Math.cos(AZ), 0];
+const UP = [-Math.sin(EL) * Math.cos(AZ), -Math.sin(EL) * Math.sin(AZ), Math.cos(EL)];
+const VIEW = [Math.cos(EL) * Math.cos(AZ), Math.cos(EL) * Math.sin(AZ), Math.sin(EL)];
+const dot3 = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+
+function setupCanvas(canvas, css) {
+  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  canvas.width = Math.round(css * dpr);
+  canvas.height = Math.round(css * dpr);
+  canvas.style.width = `${css}px`;
+  canvas.style.height = `${css}px`;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
+/** Draws a Bloch sphere with vector `v` = [x, y, z] (length ≤ 1; shorter when mixed). */
+export function drawBloch(canvas, v, size = 76) {
+  const S = size;
+  const ctx = setupCanvas(canvas, S);
+  const c = S / 2;
+  const R = S / 2 - 11;
+  const P = (p) => [c + R * dot3(p, RIGHT), c - R * dot3(p, UP)];
+  ctx.clearRect(0, 0, S, S);
+  // Sphere.
+  const g = ctx.createRadialGradient(c - R * 0.35, c - R * 0.4, R * 0.1, c, c, R);
+  g.addColorStop(0, '#ffffff');
+  g.addColorStop(1, '#e4e9f2');
+  ctx.fillStyle = g;
+  ctx.beginPath();
+  ctx.arc(c, c, R, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.strokeStyle = '#9aa3b5';
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  // Equator: back half dashed, front half solid.
+  for (const front of [false, true]) {
+    ctx.beginPath();
+    let started = false;
+    for (let i = 0; i <= 96; i += 1) {
+      const t = (i / 96) * 2 * Math.PI;
+      const p = [Math.cos(t), Math.sin(t), 0];
+      const vis = dot3(p, VIEW) >= 0;
+      if (vis !== front) { started = false; continue; }
+      const [x, y] = P(p);
+      if (!started) { ctx.moveTo(x, y); started = true; } else ctx.lineTo(x, y);
+    }
+    ctx.setLineDash(front ? [] : [2, 2]);
+    ctx.strokeStyle = front ? '#9aa3b5' : '#c3c9d6';
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  // Axes.
+  ctx.strokeStyle = '#c3c9d6';
+  for (const a of [[1, 0, 0], [0, 1, 0], [0, 0, 1]]) {
+    const [x0, y0] = P(a.map((q) => -q));
+    const [x1, y1] = P(a);
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+  }
+  ctx.fillStyle = '#7a8294';
+  ctx.font = '9px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const lab = (p, t, dx = 0, dy = 0) => {
+    const [x, y] = P(p);
+    ctx.fillText(t, x + dx, y + dy);
+  };
+  lab([0, 0, 1], '|0⟩', 0, -6);
+  lab([0, 0, -1], '|1⟩', 0, 6);
+  lab([1, 0, 0], 'x', -4, 4);
+  lab([0, 1, 0], 'y', 6, 0);
+  // The vector.
+  const [vx, vy, vz] = v;
+  const len = Math.hypot(vx, vy, vz);
+  const [ex, ey] = P([vx, vy, vz]);
+  const behind = dot3(v, VIEW) < 0;
+  ctx.strokeStyle = behind ? 'rgba(196, 48, 90, .55)' : '#c4305a';
+  ctx.fillStyle = ctx.strokeStyle;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(c, c);
+  ctx.lineTo(ex, ey);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.arc(ex, ey, len > 0.05 ? 3.2 : 2, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.beginPath();
+  ctx.fillStyle = '#1d2230';
+  ctx.arc(c, c, 1.5, 0, 2 * Math.PI);
+  ctx.fill();
+}
+
+export function createStateInspector(app) {
+  const where = h('span', { class: 'si-where', 'data-testid': 'si-where' });
+  const endBtn = h('button', {
+    type: 'button', class: 'tool-btn small', 'data-testid': 'si-end', text: 'End of circuit',
+    'aria-label': 'Show the state at the end of the circuit', onclick: () => app.setInspectCol(null),
+  });
+  const colSel = h('select', { class: 'si-col', 'data-testid': 'si-column', 'aria-label': 'Show the state after column' });
+  colSel.addEventListener('change', () => app.setInspectCol(colSel.value === 'end' ? null : Number(colSel.value)));
+  const blochRow = h('div', { class: 'bloch-row', 'data-testid': 'bloch-row' });
+  const probs = h('div', { class: 'probs', 'data-testid': 'probs', role: 'img' });
+  const msg = h('p', { class: 'hint small si-msg' });
+  const el = h('section', { class: 'state-inspector', 'aria-label': 'State inspector' },
+    h('div', { class: 'si-head' }, where, h('label', { class: 'si-col-label' }, h('span', { class: 'lbl', text: 'after column' }), colSel), endBtn),
+    h('div', { class: 'si-body' }, blochRow, probs), msg);
+  let cells = [];
+
+  let size = 76;
+  function ensureCells(n) {
+    if (cells.length === n) return;
+    size = n <= 2 ? 104 : n <= 4 ? 84 : n <= 6 ? 76 : 68;
+    blochRow.dataset.size = String(size);
+    cells = Array.from({ length: n }, (_, q) => {
+      const canvas = h('canvas', { class: 'bloch', 'aria-hidden': 'true' });
+      const fill = h('span', { class: 'p1-fill' });
+      const p1 = h('span', { class: 'p1-val' });
+      const fig = h('figure', { class: 'bloch-cell', 'data-testid': `bloch-${q}`, role: 'img', style: { width: `${size + 4}px` } },
+        h('figcaption', { text: `q${q}` }), canvas,
+        h('div', { class: 'p1-bar', title: 'P(1): probability of measuring 1 on this wire' }, fill),
+        h('div', { class: 'p1-line' }, h('span', { class: 'p1-name', text: 'P(1) ' }), p1));
+      return { fig, canvas, fill, p1 };
+    });
+    setChildren(blochRow, cells.map((c) => c.fig));
+  }
+
+  function render() {
+    const pt = app.currentPoint();
+    const col = app.ui.inspectCol;
+    let r;
+    try {
+      r = app.engine.inspect(pt[0], pt[1], col);
+    } catch (e) {
+      msg.textContent = e.message;
+      return;
+    }
+    const colText = col == null ? 'at the end of the circuit' : `after column ${col}`;
+    const src = app.ui.hover ? 'hovered' : app.ui.pick ? 'picked' : 'default';
+    where.textContent = `x = (${pt[0].toFixed(2)}, ${pt[1].toFixed(2)}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`;
+    endBtn.disabled = col == null;
+    const cols = Array.isArray(r.columns) ? [...r.columns] : [];
+    if (col != null && !cols.includes(col)) cols.push(col);
+    cols.sort((a, b) => a - b);
+    const key = cols.join(',');
+    if (colSel.dataset.key !== key) {
+      colSel.dataset.key = key;
+      setChildren(colSel, h('option', { value: 'end', text: 'end' }), cols.map((c) => h('option', { value: c, text: String(c) })));
+    }
+    colSel.value = col == null ? 'end' : String(col);
+    ensureCells(r.qubits);
+    r.bloch.forEach((v, q) => {
+      const c = cells[q];
+      drawBloch(c.canvas, v, size);
+      const p1 = Math.abs(r.p1[q]) < 5e-5 ? 0 : r.p1[q];
+      c.fill.style.width = `${Math.max(0, Math.min(1, p1)) * 100}%`;
+      c.p1.textContent = p1.toFixed(2);
+      const pur = r.purity?.[q];
+      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => x.toFixed(2)).join(', ')}), P(1) = ${p1.toFixed(2)}${pur != null ? `, purity ${pur.toFixed(2)}` : ''}`);
+      c.fig.title = `q${q}: Bloch vector (${v.map((x) => x.toFixed(3)).join(', ')})\nP(1) = ${p1.toFixed(4)}${pur != null ? `\npurity ${pur.toFixed(3)} (below 1: entangled with other wires)` : ''}`;
+    });
+    if (r.probs) {
+      probs.hidden = false;
+      renderProbs(r.probs, r.labels);
+      msg.textContent = '';
+    } else {
+      probs.hidden = true;
+      msg.textContent = `Basis-state probabilities are shown for up to 6 qubits (this circuit has ${r.qubits}).`;
+    }
+  }
+
+  let barEls = [];
+  function renderProbs(p, labels) {
+    if (barEls.length !== p.length) {
+      const showLabels = p.length <= 16;
+      barEls = p.map((_, k) => {
+        const fill = h('span', { class: 'prob-fill' });
+        const bar = h('div', { class: 'prob-bar' }, h('span', { class: 'prob-track' }, fill),
+          showLabels ? h('span', { class: 'prob-label', text: labels[k] }) : null);
+        return { bar, fill };
+      });
+      setChildren(probs, h('div', { class: 'prob-title', text: 'P(basis state)' }),
+        h('div', { class: `prob-bars${p.length > 16 ? ' dense' : ''}` }, barEls.map((b) => b.bar)));
+    }
+    p.forEach((v, k) => {
+      barEls[k].fill.style.height = `${Math.max(0, Math.min(1, v)) * 100}%`;
+      barEls[k].bar.title = `|${labels[k]}⟩: ${v.toFixed(4)}`;
+    });
+    probs.setAttribute('aria-label', `Basis-state probabilities: ${p.map((v, k) => `${labels[k]} ${v.toFixed(2)}`).join(', ')}`);
+  }
+
+  return { el, render };
+}
