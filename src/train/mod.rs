@@ -2,6 +2,14 @@
 //! hybrid model's training loop and advances it in small, bounded steps so a page can draw
 //! between them.
 //!
+//! Minibatches: the training points are shuffled once, from the training seed, and every epoch
+//! walks that same order in batches of `batch_size`; a remainder smaller than a batch joins the
+//! epoch's last batch (so every point is used and no step rests on a handful of points). This
+//! is PennyLane's demo schedule (fixed order) without its dropped remainder. Reshuffling every
+//! epoch and keeping a small remainder batch, as this trainer did before, cost the data
+//! re-uploading demo (Adam, lr 0.6) about 5 points of test accuracy on average over 100 seeds of
+//! PennyLane's own data and initial weights (see `examples/reupload_parity.rs`).
+//!
 //! May import `std`, `serde`, `crate::rng`, `crate::data`, `crate::doc` and `crate::model`;
 //! knows nothing of the web.
 //!
@@ -29,6 +37,10 @@ use crate::model::{Model, Prediction};
 use crate::rng::Rng;
 use mlp::MlpTrainer;
 use optim::Optimizer;
+
+/// The largest magnitude a trainable number may reach before training counts as diverged: an
+/// angle of a million radians has lost all meaning, and a head scale that large only grows on.
+pub const MAX_PARAM: f64 = 1e6;
 
 /// A trainer that cannot be built, with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,9 +245,13 @@ impl Trainer {
         Ok(())
     }
 
+    /// Rewinds to the first batch; the order is shuffled (from the seed) only at the start of a
+    /// run, so every epoch walks the same batches (see the module doc for why).
     fn start_epoch(&mut self) {
-        self.order = (0..self.data.train.len()).collect();
-        self.rng.shuffle(&mut self.order);
+        if self.epoch == 0 || self.order.len() != self.data.train.len() {
+            self.order = (0..self.data.train.len()).collect();
+            self.rng.shuffle(&mut self.order);
+        }
         self.cursor = 0;
     }
 
@@ -276,7 +292,12 @@ impl Trainer {
     /// One optimizer step on the next batch; returns the samples used.
     fn batch(&mut self) -> usize {
         let bs = self.doc.training.batch_size.max(1);
-        let end = (self.cursor + bs).min(self.order.len());
+        let n = self.order.len();
+        let mut end = (self.cursor + bs).min(n);
+        if n - end < bs {
+            // The remainder joins this, the epoch's last, batch.
+            end = n;
+        }
         let idx = &self.order[self.cursor..end];
         self.grad.iter_mut().for_each(|g| *g = 0.0);
         self.model.set_params(&self.params);
@@ -300,14 +321,16 @@ impl Trainer {
         self.cursor = end;
         if !loss.is_finite()
             || self.grad.iter().any(|g| !g.is_finite())
-            || self.params.iter().any(|p| !p.is_finite())
+            || self.params.iter().any(|p| !p.is_finite() || p.abs() > MAX_PARAM)
         {
             self.params = before;
             self.model.set_params(&self.params);
             let what = if loss.is_nan() || self.grad.iter().any(|g| g.is_nan()) {
                 "NaN (not a number)"
-            } else {
+            } else if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
                 "infinite"
+            } else {
+                "so large that a weight left ±1e6 (NaN is next)"
             };
             self.error = Some(format!(
                 "Training stopped in epoch {} (step {}): the loss or its gradient became {what}. \

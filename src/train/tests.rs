@@ -126,3 +126,15 @@ fn update_keeps_training_state_unless_the_model_or_data_change() {
     assert!(t.update(stale).is_err());
     assert_eq!(t.document().data.noise, 0.1);
 }
+
+#[test]
+fn adam_with_a_huge_learning_rate_stops_too() {
+    let mut doc = preset("default").unwrap();
+    doc.training.optimizer = OptimizerSpec::adam(1e9);
+    let mut t = Trainer::new(doc).unwrap();
+    let before = t.params().to_vec();
+    let s = t.step(16);
+    let e = s.error.expect("the first step sends weights to ~1e9");
+    assert!(e.contains("1000000000"), "{e}");
+    assert_eq!(t.params(), &before[..], "the last finite weights are kept");
+}

@@ -154,6 +154,42 @@ pub fn features() -> Result<JsValue, JsError> {
     to_js(&Feature::ALL.iter().map(|f| f.name()).collect::<Vec<_>>())
 }
 
+/// The document as a link fragment (`v1.…`, no `#`).
+#[wasm_bindgen(js_name = encodeHash)]
+pub fn encode_hash(json: &str) -> Result<String, JsError> {
+    let d = Document::from_json(json).map_err(err)?;
+    Ok(doc::share::encode_hash(&d))
+}
+
+/// Reads a link fragment (`v1.…` or `json:…`, `#` optional) into a document (pretty JSON);
+/// throws with what is wrong with the link.
+#[wasm_bindgen(js_name = decodeHash)]
+pub fn decode_hash(hash: &str) -> Result<String, JsError> {
+    doc::share::decode_hash(hash).map(|d| d.to_json()).map_err(err)
+}
+
+/// The longest link fragment [`decode_hash`] accepts, in characters.
+#[wasm_bindgen(js_name = maxHashChars)]
+pub fn max_hash_chars() -> usize {
+    doc::share::MAX_HASH_CHARS
+}
+
+/// Imports an OpenQASM 2 program: `{circuit, notes}` where `circuit` is the document's
+/// circuit part (JSON string). Throws `"line N: …"` and changes nothing on error.
+#[wasm_bindgen(js_name = importQasm)]
+pub fn import_qasm(text: &str) -> Result<JsValue, JsError> {
+    let imp = crate::interop::qasm::import_qasm2(text).map_err(err)?;
+    #[derive(Serialize)]
+    struct Out {
+        circuit: String,
+        notes: Vec<String>,
+    }
+    to_js(&Out {
+        circuit: serde_json::to_string(&imp.circuit).map_err(err)?,
+        notes: imp.notes,
+    })
+}
+
 /// Parses CSV rows `x1,x2,label` (throws `"line N: …"`).
 #[wasm_bindgen(js_name = parseCsv)]
 pub fn parse_csv(text: &str) -> Result<JsValue, JsError> {
@@ -469,6 +505,36 @@ impl Playground {
             x,
             column.map(|c| c as usize),
         ))
+    }
+
+    /// The circuit as OpenQASM (`version` 2 or 3) with every angle bound for point `(x1, x2)`.
+    #[wasm_bindgen(js_name = exportQasm)]
+    pub fn export_qasm(&self, version: u32, x1: f64, x2: f64) -> Result<String, JsError> {
+        use crate::interop::qasm::{export_document, QasmVersion};
+        let v = match version {
+            2 => QasmVersion::V2,
+            3 => QasmVersion::V3,
+            _ => return Err(err(format!("OpenQASM version must be 2 or 3, got {version}"))),
+        };
+        let x = [finite("x1", x1)?, finite("x2", x2)?];
+        export_document(&self.trainer.document(), x, v).map_err(err)
+    }
+
+    /// The whole model as a runnable Python script: `"pennylane"` or `"qiskit"`.
+    #[wasm_bindgen(js_name = exportPython)]
+    pub fn export_python(&self, framework: &str) -> Result<String, JsError> {
+        let d = self.trainer.document();
+        match framework {
+            "pennylane" => crate::interop::python::pennylane_script(&d).map_err(err),
+            "qiskit" => crate::interop::python::qiskit_script(&d).map_err(err),
+            other => Err(err(format!("unknown framework '{other}'; use pennylane or qiskit"))),
+        }
+    }
+
+    /// The current document (with trained weights) as a link fragment.
+    #[wasm_bindgen(js_name = shareHash)]
+    pub fn share_hash(&self) -> String {
+        doc::share::encode_hash(&self.trainer.document())
     }
 
     /// The boundary (`"boundary"`) or loss chart (`"loss"`) as an SVG document.
