@@ -2,7 +2,8 @@
 # Runs every test, in order, stopping at the first failure:
 #   1. cargo fmt --check            4. wasm-bindgen-test suite in headless Chromium
 #   2. cargo clippy -D warnings     5. end-to-end suite: the served page driven in headless Chromium
-#   3. native cargo test (unit, property, golden, doc tests)
+#   3. native cargo test (unit, property, golden, doc tests), then the exported Python and
+#      OpenQASM run in real PennyLane and Qiskit (throw-away venv) against our outputs
 # The browser suite is the tests/wasm_*.rs files (wasm-bindgen-test, run_in_browser); the
 # unit tests beside the code run natively (they use proptest, a native-only dev-dependency).
 # Installs what is missing first (scripts/setup.sh).
@@ -24,6 +25,9 @@ cargo clippy --target wasm32-unknown-unknown --test 'wasm_*' -- -D warnings
 
 step "native tests: cargo test"
 cargo test
+
+step "exported PennyLane/Qiskit scripts and OpenQASM against the engine (real pennylane + qiskit)"
+bash scripts/python-crosscheck.sh
 
 step "wasm-bindgen-test in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver \

@@ -40,7 +40,10 @@ fn an_invalid_document_is_an_error_with_the_field_named() {
     let bad = web::default_document().replace("\"qubits\": 4", "\"qubits\": 30");
     let e = web::validate_document(&bad).expect_err("refused");
     let msg: JsValue = e.into();
-    let text = js_sys::Reflect::get(&msg, &"message".into()).unwrap().as_string().unwrap();
+    let text = js_sys::Reflect::get(&msg, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
     assert!(text.starts_with("circuit.qubits:"), "{text}");
     assert!(Playground::new("{").is_err());
 }
@@ -51,7 +54,10 @@ fn training_steps_change_the_boundary_drawn_on_a_canvas() {
     let c = canvas(240, 240);
     pg.draw_boundary(c.clone(), JsValue::NULL).unwrap();
     let before = pixels(&c);
-    assert!(before.chunks(4).any(|p| p[0] != p[2]), "the heat map is coloured");
+    assert!(
+        before.chunks(4).any(|p| p[0] != p[2]),
+        "the heat map is coloured"
+    );
     let status = pg.step_epoch().unwrap();
     assert_eq!(get(&status, "epoch").as_f64(), Some(1.0));
     assert!(get(&status, "error").is_null());
@@ -71,7 +77,11 @@ fn training_steps_change_the_boundary_drawn_on_a_canvas() {
 fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
     let mut pg = Playground::new(&web::default_document()).unwrap();
     let s = pg.step(0.0).unwrap();
-    assert_eq!(get(&s, "samples").as_f64(), Some(16.0), "one batch when the budget is zero");
+    assert_eq!(
+        get(&s, "samples").as_f64(),
+        Some(16.0),
+        "one batch when the budget is zero"
+    );
     let i = pg.inspect(0.2, -0.3, None).unwrap();
     assert_eq!(get(&i, "qubits").as_f64(), Some(4.0));
     let bloch: js_sys::Array = get(&i, "bloch").dyn_into().unwrap();

@@ -321,7 +321,10 @@ impl Trainer {
         self.cursor = end;
         if !loss.is_finite()
             || self.grad.iter().any(|g| !g.is_finite())
-            || self.params.iter().any(|p| !p.is_finite() || p.abs() > MAX_PARAM)
+            || self
+                .params
+                .iter()
+                .any(|p| !p.is_finite() || p.abs() > MAX_PARAM)
         {
             self.params = before;
             self.model.set_params(&self.params);
