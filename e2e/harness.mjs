@@ -33,14 +33,45 @@ export async function launch() {
 }
 
 /**
- * Opens a page, collecting console errors and page errors. `init`: a function run in the page
- * before any of its scripts (e.g. to install a PerformanceObserver).
+ * Starts the server and a (non-persistent) Chromium whose contexts share nothing: a "fresh
+ * browser" each. `newContext(options)` takes Playwright's context options (e.g. bypassCSP).
  */
-export async function openPage(context, url, { init } = {}) {
+export async function launchBrowser() {
+  const { server, url } = await startServer({ port: 0 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+  });
+  const newContext = (options = {}) => browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+  const close = async () => {
+    await browser.close();
+    await new Promise((r) => server.close(r));
+  };
+  return { browser, url, newContext, close };
+}
+
+/**
+ * Opens a page, collecting console errors and page errors. `init`: a function run in the page
+ * before any of its scripts (e.g. to install a PerformanceObserver). The page autosaves to
+ * localStorage and restores from it, so each new page (tab) starts with it empty, as in a fresh
+ * browser, unless `keepStorage`; reloads within the tab keep it.
+ */
+export async function openPage(context, url, { init, keepStorage = false } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (!keepStorage) {
+    await page.addInitScript(() => {
+      try {
+        if (!sessionStorage.getItem('__e2e_fresh')) {
+          localStorage.clear();
+          sessionStorage.setItem('__e2e_fresh', '1');
+        }
+      } catch { /* no storage on this page */ }
+    });
+  }
   if (init) await page.addInitScript(init);
   await page.goto(url);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });

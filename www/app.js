@@ -13,6 +13,7 @@ import { createDataPanel } from './datapanel.js';
 import { createTrainingControls } from './controls.js';
 import { createOutputPanel } from './plots.js';
 import { TrainLoop } from './loop.js';
+import { watchPanics } from './panic.js';
 
 /**
  * Creates a playground in `root`.
@@ -20,8 +21,13 @@ import { TrainLoop } from './loop.js';
  * @param {object} o
  * @param {object} o.wasm the engine module (functions and the Playground class)
  * @param {string} [o.json] the initial document (default: the engine's default document)
+ * @param {boolean} [o.compact] the embedded layout: a bar with the title and tools on top, two
+ *   columns that fit the element's height, the lesson text above the circuit
+ * @param {'document'|'root'} [o.keys] where keyboard shortcuts come from: the whole page
+ *   (the full playground: also with nothing focused) or only from inside `root` (embeds, so
+ *   several playgrounds on a page never act on one key press)
  */
-export function createPlayground(root, { wasm, json }) {
+export function createPlayground(root, { wasm, json, compact = false, keys = 'document' }) {
   const kinds = new Map(wasm.gateKinds().map((k) => [k.name, k]));
   const messages = {
     global: new MessageArea('global', 'msg-global'),
@@ -57,6 +63,8 @@ export function createPlayground(root, { wasm, json }) {
       stepMs: 10,
     },
     stats: { fps: 0, epochsPerSec: 0, frames: 0, longestFrameMs: 0 },
+    /** Called after every full re-render (locks may have changed): tools outside the panels. */
+    onRender: new Set(),
   };
 
   /** Whether a lesson locks `control` (see the document's `locked`). */
@@ -94,8 +102,11 @@ export function createPlayground(root, { wasm, json }) {
   app.undo = () => { app.sync(); if (!store.undo()) messages.circuit.show('Nothing to undo.', 'info'); };
   app.redo = () => { app.sync(); if (!store.redo()) messages.circuit.show('Nothing to redo.', 'info'); };
 
-  /** Loads a whole document (preset, file) as one undoable step. */
-  app.load = (text, where = 'global') => {
+  /**
+   * Loads a whole document (preset, file, link) as one undoable step. `what` names it in the
+   * refusal (e.g. a file name, shown as text).
+   */
+  app.load = (text, where = 'global', what = 'This document') => {
     app.sync();
     try {
       store.load(text);
@@ -104,7 +115,7 @@ export function createPlayground(root, { wasm, json }) {
       messages[where]?.clear();
       return true;
     } catch (e) {
-      messages[where]?.show(`This document cannot be opened — ${e.message}. Your work is unchanged.`);
+      messages[where]?.show(`${what} cannot be opened — ${e.message}. Your work is unchanged.`);
       return false;
     }
   };
@@ -196,6 +207,7 @@ export function createPlayground(root, { wasm, json }) {
   const controls = createTrainingControls(app);
   const output = createOutputPanel(app);
   app.loop = new TrainLoop(app, controls);
+  app.canvases = { boundary: output.boundary, loss: output.loss };
 
   const lessonTitle = h('h2', { class: 'lesson-title' });
   const lessonText = h('p', { class: 'lesson-text' });
@@ -209,28 +221,38 @@ export function createPlayground(root, { wasm, json }) {
   const statePanel = h('section', { class: 'panel state-panel', 'aria-label': 'State inspector' },
     h('h2', { text: 'State inspector' }), stateView.el, messages.state.el);
 
+  // The embedded layout's bar: the lesson's title and a slot for the link/export tools.
+  const barTitle = h('span', { class: 'bar-title', 'data-testid': 'bar-title' });
+  app.barTools = h('span', { class: 'bar-tools' });
+  const bar = compact ? h('div', { class: 'bar' }, barTitle, app.barTools) : null;
+
   root.classList.add('qmlp');
-  root.replaceChildren(
+  root.classList.toggle('compact', compact);
+  root.replaceChildren(...[
     messages.global.el,
+    bar,
     h('div', { class: 'layout' },
-      h('div', { class: 'col col-left' }, lesson, dataPanel.el, controls.modelEl),
-      h('div', { class: 'col col-mid' }, circuitPanel, statePanel),
+      h('div', { class: 'col col-left' }, compact ? null : lesson, dataPanel.el, controls.modelEl),
+      h('div', { class: 'col col-mid' }, compact ? lesson : null, circuitPanel, statePanel),
       h('div', { class: 'col col-right' }, controls.el, output.el)),
-  );
+  ].filter(Boolean));
 
   function applyLocks() {
     for (const fs of root.querySelectorAll('fieldset.lockable')) {
       const locked = app.isLocked(fs.dataset.lock);
       fs.disabled = locked;
       fs.classList.toggle('locked', locked);
+      if (locked) fs.title = 'Locked by the lesson'; else fs.removeAttribute('title');
     }
   }
 
   function renderLesson() {
     const { title = '', description = '' } = store.doc;
-    lesson.hidden = !title && !description;
+    lesson.hidden = compact ? !description : (!title && !description);
     lessonTitle.textContent = title;
+    lessonTitle.hidden = compact;
     lessonText.textContent = description;
+    barTitle.textContent = title || 'QML Playground';
   }
 
   function renderAll() {
@@ -241,6 +263,7 @@ export function createPlayground(root, { wasm, json }) {
     output.render();
     renderLesson();
     applyLocks();
+    for (const fn of app.onRender) fn();
   }
 
   store.subscribe(({ reason, json, doc }) => {
@@ -267,8 +290,9 @@ export function createPlayground(root, { wasm, json }) {
     // The real target, also when the playground sits in a shadow root.
     const path = e.composedPath?.() ?? [];
     const t = path[0] instanceof Element ? path[0] : e.target;
-    const mine = path.includes(root) || t === document.body || t === document.documentElement;
-    if (!mine) return;
+    const inside = path.includes(root);
+    const page = keys === 'document' && (t === document.body || t === document.documentElement);
+    if (!inside && !page) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     if (mod && !e.altKey && (key === 'z' || key === 'y')) {
@@ -287,7 +311,7 @@ export function createPlayground(root, { wasm, json }) {
         app.select(null);
         messages.circuit.show(`Removed ${g.gate} (Ctrl+Z brings it back).`, 'info');
       }
-    } else if (e.key === ' ' && (t === document.body || t === root || t.tagName === 'CANVAS')) {
+    } else if (e.key === ' ' && (page || t === root || t.tagName === 'CANVAS')) {
       e.preventDefault();
       app.loop.toggle();
     } else if (e.key === 'Escape' && app.ui.selected != null) {
@@ -323,8 +347,10 @@ export function createPlayground(root, { wasm, json }) {
     }, 0);
   };
 
+  const unwatch = watchPanics(app);
   app.destroy = () => {
     app.loop.pause();
+    unwatch();
     document.removeEventListener('keydown', onKey);
     try { engine.pg.free(); } catch { /* already gone */ }
   };

@@ -79,14 +79,25 @@ export class MessageArea {
     this.timer = 0;
   }
 
-  show(text, kind = 'error') {
+  /**
+   * Shows `text` (always as text). `actions`: buttons shown after the text, each
+   * `{ label, run, testid }`; pressing one runs it and dismisses the message. A message with
+   * actions stays until dismissed, whatever its kind.
+   */
+  show(text, kind = 'error', { actions = [] } = {}) {
     clearTimeout(this.timer);
     const close = h('button', {
       class: 'msg-close', type: 'button', 'aria-label': 'Dismiss message', text: '×',
       onclick: () => this.clear(),
     });
-    setChildren(this.el, h('div', { class: `msg msg-${kind}` }, h('span', { text }), close));
-    if (kind === 'info') this.timer = setTimeout(() => this.clear(), 6000);
+    const buttons = actions.map((a) => h('button', {
+      type: 'button', class: 'msg-action', 'data-testid': a.testid ?? null, text: a.label,
+      onclick: () => { this.clear(); a.run(); },
+    }));
+    setChildren(this.el, h('div', { class: `msg msg-${kind}`, 'data-kind': kind },
+      h('span', { class: 'msg-text' }, h('span', { text }), buttons.length ? h('span', { class: 'msg-actions' }, buttons) : null),
+      close));
+    if (kind === 'info' && !actions.length) this.timer = setTimeout(() => this.clear(), 6000);
   }
 
   clear() {
@@ -95,7 +106,7 @@ export class MessageArea {
   }
 
   get text() {
-    return this.el.textContent.replace(/×$/, '');
+    return this.el.querySelector('.msg-text > span')?.textContent ?? '';
   }
 }
 

@@ -42,4 +42,8 @@ export class Engine {
   pixelToData(w, hgt, px, py, axes) { return this.pg.pixelToData(w, hgt, px, py, axes); }
   addPoint(x1, x2, label) { return this.pg.addPoint(x1, x2, label); }
   exportSvg(which) { return this.pg.exportSvg(which); }
+  /** The current document with the trained weights as a link fragment (`v1.…`). */
+  shareHash() { return this.pg.shareHash(); }
+  exportQasm(version, x1, x2) { return this.pg.exportQasm(version, x1, x2); }
+  exportPython(framework) { return this.pg.exportPython(framework); }
 }

@@ -63,7 +63,7 @@ export class TrainLoop {
     app.stats.longestFrameMs = Math.max(app.stats.longestFrameMs, dt);
     if (r.error) {
       this.pause();
-      app.messages.training.show(`Training stopped: ${r.error}`);
+      app.messages.training.show(stopped(r.error));
       return;
     }
     if (r.finished) {
@@ -93,7 +93,7 @@ export class TrainLoop {
     if (this.playing || app.engine.broken) return;
     try {
       const r = app.engine.stepEpoch();
-      if (r.error) app.messages.training.show(`Training stopped: ${r.error}`);
+      if (r.error) app.messages.training.show(stopped(r.error));
       else app.messages.training.clear();
     } catch (e) {
       app.messages.training.show(e.message);
@@ -116,4 +116,9 @@ export class TrainLoop {
     }
     app.invalidate('boundary', 'loss', 'metrics', 'state');
   }
+}
+
+/** The engine's reason for stopping, led by "Training stopped" once. */
+function stopped(error) {
+  return /^training stopped/i.test(error) ? error : `Training stopped: ${error}`;
 }

@@ -1,25 +1,34 @@
-// Boot: load the wasm engine, show its version, build the playground in #app, and put the preset
-// menu in the page header. Page-level globals live here only: `__qmlpOnPanic` (the engine's
-// panic hook calls it) and `__qmlp` (a small handle for the end-to-end tests).
+// Boot of the full page (index.html): load the wasm engine, show its version, choose the first
+// document — the link in the address (#v1.… or #json:…), else ?src= / ?preset=, else the
+// autosaved copy, else the default — build one playground in #app, and put the preset menu,
+// "Copy link" and the File menu in the page header. The address bar then follows the document
+// (share.js) and the document is autosaved (persist.js).
+//
+// Iframe mode (`index.html#embed…` or `?embed`): the compact layout without the page header,
+// tools in the playground's own bar, no autosave and no address-bar updates; `lock=` adds locks.
+//
+// Page-level globals live here only: `__qmlp` (a small handle for the end-to-end tests); the
+// engine's panic hook `__qmlpOnPanic` is installed by panic.js.
 import init, * as wasm from '../pkg/qmlp.js';
 import { createPlayground } from './app.js';
 import { h } from './dom.js';
+import { createFileMenu } from './exportmenu.js';
+import { checkLocks, fullPageLink, parseAddress, unknownLocksMessage } from './links.js';
+import { installPanicHook } from './panic.js';
+import { readAutosave, readPrevious, startAutosave, storage } from './persist.js';
+import { createCopyLink, startUrlSync } from './share.js';
 
 const REQUIRED = ['defaultDocument', 'validateDocument', 'gateKinds', 'templates', 'template',
-  'features', 'presets', 'preset', 'Playground'];
+  'features', 'presets', 'preset', 'Playground', 'encodeHash', 'decodeHash', 'maxHashChars', 'importQasm'];
+const DOC_FILE_LIMIT = 2_000_000;
 
 function showError(text) {
   const box = document.getElementById('messages');
   box.append(h('div', { class: 'msg', text }));
 }
 
-const apps = new Set();
-// The engine reports a panic here; every playground on the page recovers from its last good
-// document. Set before the engine starts so even a start-up panic is shown.
-window.__qmlpOnPanic = (msg) => {
-  if (!apps.size) showError(msg);
-  for (const app of apps) app.onPanic(msg);
-};
+// Set before the engine starts so even a start-up panic is shown.
+installPanicHook(showError);
 
 function presetMenu(app) {
   const sel = h('select', { class: 'preset-select', 'aria-label': 'Open a preset playground', 'data-testid': 'preset' },
@@ -42,6 +51,87 @@ function presetMenu(app) {
   return sel;
 }
 
+/** A lesson file named by ?src= (same origin; the page's CSP allows no other). */
+async function fetchLesson(src) {
+  const url = new URL(src, document.baseURI);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${src}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  const text = await res.text();
+  if (text.length > DOC_FILE_LIMIT) throw new Error(`${src}: the file is ${text.length} bytes; the limit is ${DOC_FILE_LIMIT} bytes`);
+  return text;
+}
+
+/**
+ * The first document and what to tell the user about it:
+ * `{ json, notes: [{ text, kind, actions }], from }` with `from` one of
+ * link, src, preset, autosave, default.
+ */
+async function firstDocument(addr, store) {
+  const notes = [];
+  const def = wasm.defaultDocument();
+  const savedCopy = () => (addr.embed ? null : readAutosave(store, wasm.validateDocument));
+  const openSaved = (app, json) => {
+    if (app.load(json)) app.messages.global.show('Opened your autosaved work (Ctrl+Z goes back).', 'info');
+  };
+  if (addr.doc) {
+    try {
+      return { json: wasm.decodeHash(addr.doc), notes, from: 'link' };
+    } catch (e) {
+      const saved = savedCopy();
+      const actions = saved?.json ? [{ label: 'Open my autosaved work', testid: 'open-autosave', run: (app) => openSaved(app, saved.json) }] : [];
+      notes.push({ text: `This link cannot be opened: ${e.message}. The default playground is open instead.`, kind: 'error', actions });
+      return { json: def, notes, from: 'default' };
+    }
+  }
+  if (addr.src) {
+    try {
+      return { json: wasm.validateDocument(await fetchLesson(addr.src)), notes, from: 'src' };
+    } catch (e) {
+      notes.push({ text: `The lesson could not be opened: ${e.message}. The default playground is open instead.`, kind: 'error' });
+      return { json: def, notes, from: 'default' };
+    }
+  }
+  if (addr.preset) {
+    try {
+      return { json: wasm.preset(addr.preset), notes, from: 'preset' };
+    } catch (e) {
+      notes.push({ text: `${e.message}. The default playground is open instead.`, kind: 'error' });
+      return { json: def, notes, from: 'default' };
+    }
+  }
+  const saved = savedCopy();
+  if (saved?.json) {
+    const when = saved.savedAt ? new Date(saved.savedAt) : null;
+    const at = when && !Number.isNaN(when.getTime()) ? ` (saved ${when.toLocaleString()})` : '';
+    notes.push({ text: `Restored your autosaved work${at}.`, kind: 'info' });
+    return { json: saved.json, notes, from: 'autosave' };
+  }
+  if (saved?.broken) {
+    const where = saved.setAsideKey
+      ? `It was set aside (kept in this browser's storage as “${saved.setAsideKey}”) and not used`
+      : 'It was not used';
+    notes.push({ text: `Your autosaved playground could not be restored: ${saved.broken}. ${where}; the default playground is open.`, kind: 'error' });
+  }
+  return { json: def, notes, from: 'default' };
+}
+
+/** Adds the address's `lock=` names to the document's locks. */
+function withLocks(json, names, notes) {
+  if (!names) return json;
+  const { locks, unknown } = checkLocks(names);
+  const msg = unknownLocksMessage(unknown, 'lock (in the address)');
+  if (msg) notes.push({ text: msg, kind: 'error' });
+  if (!locks.length) return json;
+  const doc = JSON.parse(json);
+  doc.locked = [...new Set([...(doc.locked ?? []), ...locks])];
+  try {
+    return wasm.validateDocument(JSON.stringify(doc));
+  } catch (e) {
+    notes.push({ text: `The locks could not be applied: ${e.message}`, kind: 'error' });
+    return json;
+  }
+}
+
 async function boot() {
   try {
     await init();
@@ -55,15 +145,63 @@ async function boot() {
   const missing = REQUIRED.filter((name) => typeof wasm[name] !== 'function');
   if (missing.length) {
     showError(`This engine build lacks ${missing.join(', ')}; rebuild it (make build).`);
-  } else {
-    try {
-      const app = createPlayground(root, { wasm });
-      apps.add(app);
-      document.querySelector('header.top .header-tools')?.append(presetMenu(app));
-      window.__qmlp = { getDocument: () => app.getDocument(), app };
-    } catch (err) {
-      showError(`The playground could not start: ${err.message}`);
+    root.setAttribute('aria-busy', 'false');
+    document.documentElement.dataset.ready = 'true';
+    return;
+  }
+  const addr = parseAddress(location.hash, location.search);
+  const store = addr.embed ? null : storage();
+  document.documentElement.classList.toggle('embed-mode', addr.embed);
+  try {
+    const first = await firstDocument(addr, store);
+    const json = withLocks(first.json, addr.locks, first.notes);
+    const app = createPlayground(root, { wasm, json, compact: addr.embed });
+    const linkBase = () => location.href;
+    const copy = createCopyLink(app, { linkBase });
+    const previous = () => readPrevious(store, wasm.validateDocument);
+    const extraItems = store ? [{
+      testid: 'open-previous-autosave', label: 'Open the autosave from before a link replaced it', kind: 'open',
+      hint: 'kept when a link or a broken copy took its place',
+      visible: () => previous() != null,
+      run: () => {
+        const json = previous();
+        if (json && app.load(json)) app.messages.global.show('Opened the earlier autosave (Ctrl+Z goes back).', 'info');
+      },
+    }] : [];
+    const menu = createFileMenu(app, { extraItems });
+    if (addr.embed) {
+      const full = h('a', {
+        class: 'tool-btn full-link', target: '_blank', rel: 'noopener', 'data-testid': 'open-full',
+        text: 'Open in the playground ↗', title: 'Open this playground, as it is now, in a new tab',
+      });
+      full.addEventListener('click', () => {
+        try { full.href = fullPageLink(linkBase(), app.engine.shareHash()); } catch { full.href = fullPageLink(linkBase(), ''); }
+      });
+      full.href = fullPageLink(linkBase(), '');
+      app.barTools.append(copy.el, menu.el, full);
+    } else {
+      document.querySelector('header.top .header-tools')?.append(presetMenu(app), copy.el, menu.el);
+      startUrlSync(app);
+      startAutosave(app, store, {
+        fromAutosave: first.from === 'autosave',
+        onError: (text) => app.messages.global.show(text),
+      });
+      const setTitle = () => {
+        const t = app.store.doc.title;
+        document.title = t ? `${t} — QML Playground` : 'QML Playground — hybrid quantum machine learning in your browser';
+      };
+      app.onRender.add(setTitle);
+      setTitle();
     }
+    const note = first.notes.find((n) => n.kind === 'error') ?? first.notes[0];
+    if (note) {
+      app.messages.global.show(note.text, note.kind, {
+        actions: (note.actions ?? []).map((a) => ({ ...a, run: () => a.run(app) })),
+      });
+    }
+    window.__qmlp = { getDocument: () => app.getDocument(), app };
+  } catch (err) {
+    showError(`The playground could not start: ${err.message}`);
   }
   root.setAttribute('aria-busy', 'false');
   document.documentElement.dataset.ready = 'true';
