@@ -56,20 +56,26 @@ pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
     }
 }
 
+impl BoundaryView {
+    /// The view's grid as the plot module's [`BoundaryMap`] (borrowed).
+    pub fn map(&self) -> BoundaryMap<'_> {
+        BoundaryMap {
+            extent: self.extent,
+            grid_n: self.grid_n,
+            values: &self.values,
+            classes: self.classes.as_deref(),
+            n_classes: self.n_classes,
+        }
+    }
+}
+
 /// Draws a boundary view on any plotters drawing area.
 pub fn draw_boundary_view<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     view: &BoundaryView,
     opts: &BoundaryOptions,
 ) -> Result<(), PlotError> {
-    let map = BoundaryMap {
-        extent: view.extent,
-        grid_n: view.grid_n,
-        values: &view.values,
-        classes: view.classes.as_deref(),
-        n_classes: view.n_classes,
-    };
-    plot::draw_boundary(area, &map, &view.points, opts)
+    plot::draw_boundary(area, &view.map(), &view.points, opts)
 }
 
 /// Which curves the chart shows.
@@ -89,6 +95,19 @@ pub fn draw_history<DB: DrawingBackend>(
     metric: Metric,
     log_scale: bool,
     baseline: bool,
+) -> Result<(), PlotError> {
+    draw_history_at(area, h, metric, log_scale, baseline, 1.0)
+}
+
+/// [`draw_history`] at a pixel ratio (device pixels per CSS pixel): text, lines and margins
+/// scaled for a HiDPI canvas.
+pub fn draw_history_at<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    h: &History,
+    metric: Metric,
+    log_scale: bool,
+    baseline: bool,
+    pixel_ratio: f64,
 ) -> Result<(), PlotError> {
     let (tr, te, btr, bte, label) = match metric {
         Metric::Loss => (
@@ -141,9 +160,15 @@ pub fn draw_history<DB: DrawingBackend>(
         title: None,
         y_label: label.to_string(),
         dark: false,
+        pixel_ratio,
     };
     plot::draw_loss_chart(area, &series, &opts)
 }
+
+/// Plotters' SVG backend writes `font-size` = size / 1.24 (a canvas draws text at `size` px), so
+/// the SVG exports are drawn at this pixel ratio to get the page's text size, with lines and
+/// margins in proportion.
+const SVG_SCALE: f64 = 1.24;
 
 /// The boundary view as an SVG document of `size` pixels.
 pub fn boundary_svg(
@@ -151,11 +176,15 @@ pub fn boundary_svg(
     size: (u32, u32),
     opts: &BoundaryOptions,
 ) -> Result<String, PlotError> {
+    let opts = BoundaryOptions {
+        pixel_ratio: opts.pixel_ratio * SVG_SCALE,
+        ..*opts
+    };
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
         area.fill(&WHITE)?;
-        draw_boundary_view(&area, view, opts)?;
+        draw_boundary_view(&area, view, &opts)?;
         area.present()?;
     }
     Ok(out)
@@ -172,7 +201,7 @@ pub fn history_svg(
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
-        draw_history(&area, h, metric, log_scale, baseline)?;
+        draw_history_at(&area, h, metric, log_scale, baseline, SVG_SCALE)?;
         area.present()?;
     }
     Ok(out)

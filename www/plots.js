@@ -1,6 +1,10 @@
 // The output panel: the decision-boundary heat map (drawn by the engine with plotters on a
 // canvas) with click-to-add-a-point and hover/click-to-inspect, the loss (or accuracy) chart, and
 // the metrics of the hybrid model beside its classical baseline.
+//
+// HiDPI: the CSS size of both canvases is fixed in style.css; their backing stores are that size
+// times devicePixelRatio (re-checked at every draw, so zooming or moving to another screen is
+// followed), and the engine is told the ratio so text, lines and points keep their CSS size.
 
 import { fmt, h, pct } from './dom.js';
 
@@ -8,6 +12,17 @@ const BOUNDARY_PX = 280;
 const LOSS_W = 414;
 const LOSS_H = 170;
 const CLASS_NAMES = ['orange', 'blue', 'green'];
+
+/** Device pixels per CSS pixel for the plots (1 to 3). */
+const pixelRatio = () => Math.min(Math.max(window.devicePixelRatio || 1, 1), 3);
+
+/** Gives `canvas` a backing store of its CSS size (`w` × `h`) times `ratio`. */
+function fitCanvas(canvas, w, h, ratio) {
+  const bw = Math.round(w * ratio);
+  const bh = Math.round(h * ratio);
+  if (canvas.width !== bw) canvas.width = bw;
+  if (canvas.height !== bh) canvas.height = bh;
+}
 
 export function createOutputPanel(app) {
   const msg = app.messages.output;
@@ -77,11 +92,12 @@ export function createOutputPanel(app) {
 
   // Pointer on the boundary plot.
   const toData = (ev) => {
+    // In CSS pixels of the plot as laid out at ratio 1: the same picture at any pixel ratio.
     const r = boundary.getBoundingClientRect();
-    const px = Math.floor(((ev.clientX - r.left) / r.width) * boundary.width);
-    const py = Math.floor(((ev.clientY - r.top) / r.height) * boundary.height);
+    const px = Math.floor(((ev.clientX - r.left) / r.width) * BOUNDARY_PX);
+    const py = Math.floor(((ev.clientY - r.top) / r.height) * BOUNDARY_PX);
     try {
-      return app.engine.pixelToData(boundary.width, boundary.height, px, py, true) ?? null;
+      return app.engine.pixelToData(BOUNDARY_PX, BOUNDARY_PX, px, py, true) ?? null;
     } catch {
       return null;
     }
@@ -107,13 +123,20 @@ export function createOutputPanel(app) {
 
   function drawBoundary() {
     const hl = app.ui.pick ?? null;
-    app.engine.drawBoundary(boundary, { showTest: app.ui.showTest, gridN: app.loop?.playing ? app.ui.gridNPlaying : app.ui.gridN, highlight: hl, axes: true });
+    const ratio = pixelRatio();
+    fitCanvas(boundary, BOUNDARY_PX, BOUNDARY_PX, ratio);
+    app.engine.drawBoundary(boundary, {
+      showTest: app.ui.showTest, gridN: app.loop?.playing ? app.ui.gridNPlaying : app.ui.gridN, highlight: hl, axes: true,
+      pixelRatio: boundary.width / BOUNDARY_PX,
+    });
   }
 
   function drawLoss() {
+    const ratio = pixelRatio();
+    fitCanvas(loss, LOSS_W, LOSS_H, ratio);
     app.engine.drawLoss(loss, {
       logScale: app.ui.logScale, metric: app.ui.chartMetric,
-      baseline: !!app.store.doc.baseline?.enabled,
+      baseline: !!app.store.doc.baseline?.enabled, pixelRatio: loss.width / LOSS_W,
     });
   }
 

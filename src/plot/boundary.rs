@@ -1,6 +1,7 @@
 //! The decision-boundary map (heat map of the model's output with the data points on top), the
 //! dataset thumbnails, and the pixel <-> data mapping the page uses for clicks.
 
+use super::text::{self, px, FONT};
 use super::ticks::{format_tick, linear_ticks};
 use super::{cell_color, check_extent, class_color, PlotError, NEUTRAL};
 use plotters::coord::Shift;
@@ -38,39 +39,69 @@ pub struct BoundaryMap<'a> {
     pub n_classes: usize,
 }
 
-/// What to draw on top of the heat map.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// What to draw on top of the heat map, and at what pixel density.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BoundaryOptions {
     /// Draw the test points (hollow rings) as well as the training points.
     pub show_test: bool,
     /// A selected data point, ringed.
     pub highlight: Option<(f64, f64)>,
-    /// Reserve margins for tick labels and draw them (ignored on areas smaller than 120 px a side).
+    /// Reserve margins for tick labels and draw them (ignored on areas smaller than 120 CSS px a
+    /// side).
     pub draw_axes: bool,
+    /// Device pixels per CSS pixel (`devicePixelRatio`): margins, text, tick marks and points
+    /// are this many times larger, so a canvas of `css size × pixel_ratio` looks the same, only
+    /// sharper. Default 1; non-finite or non-positive values count as 1, others are clamped to
+    /// [0.5, 4].
+    pub pixel_ratio: f64,
 }
 
-/// Margins (left, top, right, bottom) in pixels when axes are drawn.
-const AXIS_MARGINS: (u32, u32, u32, u32) = (34, 8, 12, 22);
-/// Axes are only drawn on areas at least this many pixels wide and high.
-const AXES_MIN_SIZE: u32 = 120;
+impl Default for BoundaryOptions {
+    fn default() -> Self {
+        Self {
+            show_test: false,
+            highlight: None,
+            draw_axes: false,
+            pixel_ratio: 1.0,
+        }
+    }
+}
+
+/// Margins (left, top, right, bottom) in CSS pixels when axes are drawn.
+const AXIS_MARGINS: (f64, f64, f64, f64) = (34.0, 8.0, 12.0, 22.0);
+/// Axes are only drawn on areas at least this many CSS pixels wide and high.
+const AXES_MIN_SIZE: f64 = 120.0;
 const AXIS_TEXT: RGBColor = RGBColor(125, 130, 138);
-const FONT: &str = "sans-serif";
-const TICK_FONT_SIZE: f64 = 13.0;
+/// Tick label size in CSS pixels.
+const TICK_FONT_SIZE: f64 = 12.0;
 
 /// The heat map's plotting rectangle `(left, top, right, bottom)` in pixels (right and bottom
 /// exclusive) for an area of `size` with these options: the whole area, or the area minus the axis
-/// margins when `draw_axes` is set and the area is at least 120 px a side.
+/// margins (scaled by the pixel ratio) when `draw_axes` is set and the area is at least 120 CSS px
+/// a side.
 ///
 /// ```
 /// use qmlp::plot::{boundary_plot_rect, BoundaryOptions};
 /// let opts = BoundaryOptions::default();
 /// assert_eq!(boundary_plot_rect((300, 200), &opts), (0, 0, 300, 200));
+/// let axes = BoundaryOptions { draw_axes: true, ..opts };
+/// let hidpi = BoundaryOptions { pixel_ratio: 2.0, ..axes };
+/// let (l1, ..) = boundary_plot_rect((300, 300), &axes);
+/// let (l2, ..) = boundary_plot_rect((600, 600), &hidpi);
+/// assert_eq!(l2, 2 * l1);
 /// ```
 pub fn boundary_plot_rect(size: (u32, u32), opts: &BoundaryOptions) -> (i32, i32, i32, i32) {
     let (w, h) = (size.0 as i32, size.1 as i32);
-    if opts.draw_axes && size.0 >= AXES_MIN_SIZE && size.1 >= AXES_MIN_SIZE {
-        let (l, t, r, b) = AXIS_MARGINS;
-        (l as i32, t as i32, w - r as i32, h - b as i32)
+    let r = text::ratio(opts.pixel_ratio);
+    let min = AXES_MIN_SIZE * r;
+    if opts.draw_axes && f64::from(size.0) >= min && f64::from(size.1) >= min {
+        let (ml, mt, mr, mb) = AXIS_MARGINS;
+        (
+            px(ml, r, 0),
+            px(mt, r, 0),
+            w - px(mr, r, 0),
+            h - px(mb, r, 0),
+        )
     } else {
         (0, 0, w, h)
     }
@@ -117,9 +148,13 @@ fn edge(i: usize, n: usize, len: i32) -> i32 {
     ((i as f64 * len as f64) / n as f64).round() as i32
 }
 
-/// Point radius for a plot rectangle of this size.
-fn point_radius(w: i32, h: i32) -> u32 {
-    (f64::from(w.min(h)) / 105.0).round().clamp(2.0, 5.0) as u32
+/// Point radius in device pixels for a plot rectangle of this size (device pixels) at pixel
+/// ratio `r`: about 1/105 of the shorter side, 2 to 5 CSS px.
+fn point_radius(w: i32, h: i32, r: f64) -> u32 {
+    (f64::from(w.min(h)) / 105.0)
+        .clamp(2.0 * r, 5.0 * r)
+        .round()
+        .max(1.0) as u32
 }
 
 /// The data-space coordinate under a pixel of a boundary plot drawn on an area of `size` (the
@@ -183,7 +218,9 @@ fn check_map(map: &BoundaryMap) -> Result<(), PlotError> {
 
 /// Heat map of the model's output over the data's extent, with the training (filled) and test
 /// (hollow / ringed) points on top. Draws only inside the plotting rectangle and, with axes, the
-/// tick labels in the margins: the caller clears the area between frames if needed.
+/// tick labels in the margins: the caller clears the area between frames if needed. The heat map
+/// is one filled rectangle per cell; a backend that can paint images may instead paint
+/// [`boundary_rgba`] scaled onto [`boundary_plot_rect`] and call [`draw_boundary_overlay`].
 ///
 /// ```
 /// use plotters::prelude::*;
@@ -210,39 +247,111 @@ pub fn draw_boundary<DB: DrawingBackend>(
         rect: boundary_plot_rect(area.dim_in_pixel(), opts),
         extent: map.extent,
     };
+    if frame.width() <= 0 || frame.height() <= 0 {
+        return Ok(());
+    }
+    draw_heat_map(area, map, &frame)?;
+    draw_boundary_overlay(area, map.extent, points, opts)
+}
+
+/// Everything of [`draw_boundary`] but the heat map: the axes (with `draw_axes`), the points and
+/// the highlight ring, for an area whose plotting rectangle ([`boundary_plot_rect`]) already holds
+/// the heat map. Text is drawn with explicit anchors only (no text measuring).
+pub fn draw_boundary_overlay<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    extent: [f64; 4],
+    points: &[PlotPoint],
+    opts: &BoundaryOptions,
+) -> Result<(), PlotError> {
+    check_extent(extent)?;
+    let frame = Frame {
+        rect: boundary_plot_rect(area.dim_in_pixel(), opts),
+        extent,
+    };
     let (w, h) = (frame.width(), frame.height());
     if w <= 0 || h <= 0 {
         return Ok(());
     }
-
-    draw_heat_map(area, map, &frame)?;
+    let ratio = text::ratio(opts.pixel_ratio);
     if opts.draw_axes && frame.rect != (0, 0, w, h) {
-        draw_axes(area, &frame)?;
+        draw_axes(area, &frame, ratio)?;
     }
 
-    let r = point_radius(w, h);
+    let r = point_radius(w, h, ratio);
+    let halo = px(1.0, ratio, 1) as u32;
     if opts.show_test {
         for p in points.iter().filter(|p| p.test) {
             if let Some(c) = visible(&frame, p) {
                 let color = class_color(p.class);
-                area.draw(&Circle::new(c, r + 1, color.filled()))?;
-                area.draw(&Circle::new(c, r.saturating_sub(1), WHITE.filled()))?;
+                area.draw(&Circle::new(c, r + halo, color.filled()))?;
+                area.draw(&Circle::new(c, r.saturating_sub(halo), WHITE.filled()))?;
             }
         }
     }
     for p in points.iter().filter(|p| !p.test) {
         if let Some(c) = visible(&frame, p) {
-            area.draw(&Circle::new(c, r + 1, WHITE.filled()))?;
+            area.draw(&Circle::new(c, r + halo, WHITE.filled()))?;
             area.draw(&Circle::new(c, r, class_color(p.class).filled()))?;
         }
     }
     if let Some((x, y)) = opts.highlight {
         if let Some(c) = frame.pixel_of(x, y).filter(|_| frame.contains(x, y)) {
-            area.draw(&Circle::new(c, r + 7, WHITE.stroke_width(2)))?;
-            area.draw(&Circle::new(c, r + 5, RGBColor(30, 32, 38).stroke_width(2)))?;
+            let stroke = px(2.0, ratio, 1) as u32;
+            let outer = r + px(7.0, ratio, 1) as u32;
+            let inner = r + px(5.0, ratio, 1) as u32;
+            area.draw(&Circle::new(c, outer, WHITE.stroke_width(stroke)))?;
+            area.draw(&Circle::new(
+                c,
+                inner,
+                RGBColor(30, 32, 38).stroke_width(stroke),
+            ))?;
         }
     }
     Ok(())
+}
+
+/// The colour of cell `i` of a checked map.
+fn map_cell_color(map: &BoundaryMap, i: usize) -> RGBColor {
+    let v = map.values[i];
+    match map.classes {
+        Some(classes) => {
+            // Confidence of the winning class runs from 1/k (undecided) to 1.
+            let k = map.n_classes.max(2) as f64;
+            let s = (v - 1.0 / k) / (1.0 - 1.0 / k);
+            cell_color(s, Some(classes[i]))
+        }
+        None => cell_color(v, None),
+    }
+}
+
+/// The heat map as an image: `grid_n × grid_n` pixels of RGBA (4 bytes each, opaque), rows from
+/// the top of the plot (largest y) down, columns from the left (smallest x) — the layout of a
+/// canvas `ImageData`. Pixel `(col, row)` is the colour [`draw_boundary`] gives the cell sampled
+/// at the centre of that image pixel, so drawing the image scaled onto the plotting rectangle puts
+/// every cell where the rectangles would be.
+///
+/// ```
+/// use qmlp::plot::{boundary_rgba, cell_color, BoundaryMap};
+/// // Row 0 (bottom) undecided, row 1 (top) certain class 1.
+/// let values = [0.5, 0.5, 1.0, 1.0];
+/// let map = BoundaryMap { extent: [0.0, 1.0, 0.0, 1.0], grid_n: 2, values: &values, classes: None, n_classes: 2 };
+/// let rgba = boundary_rgba(&map).unwrap();
+/// assert_eq!(rgba.len(), 16);
+/// let top_left = cell_color(1.0, None);
+/// assert_eq!(&rgba[..4], &[top_left.0, top_left.1, top_left.2, 255]);
+/// ```
+pub fn boundary_rgba(map: &BoundaryMap) -> Result<Vec<u8>, PlotError> {
+    check_map(map)?;
+    let n = map.grid_n;
+    let mut out = Vec::with_capacity(n * n * 4);
+    for img_row in 0..n {
+        let row = n - 1 - img_row;
+        for col in 0..n {
+            let c = map_cell_color(map, row * n + col);
+            out.extend_from_slice(&[c.0, c.1, c.2, 255]);
+        }
+    }
+    Ok(out)
 }
 
 /// The pixel of a point inside the extent (None outside it or not finite).
@@ -263,7 +372,6 @@ fn draw_heat_map<DB: DrawingBackend>(
     let n = map.grid_n;
     let (l, _, _, b) = frame.rect;
     let (w, h) = (frame.width(), frame.height());
-    let k = map.n_classes.max(2) as f64;
     for row in 0..n {
         let y_bottom = b - edge(row, n, h);
         let y_top = b - edge(row + 1, n, h);
@@ -276,16 +384,7 @@ fn draw_heat_map<DB: DrawingBackend>(
             if x_left >= x_right {
                 continue;
             }
-            let i = row * n + col;
-            let v = map.values[i];
-            let color = match map.classes {
-                Some(classes) => {
-                    // Confidence of the winning class runs from 1/k (undecided) to 1.
-                    let s = (v - 1.0 / k) / (1.0 - 1.0 / k);
-                    cell_color(s, Some(classes[i]))
-                }
-                None => cell_color(v, None),
-            };
+            let color = map_cell_color(map, row * n + col);
             area.draw(&Rectangle::new(
                 [(x_left, y_top), (x_right, y_bottom)],
                 color.filled(),
@@ -295,25 +394,29 @@ fn draw_heat_map<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Tick marks and labels along the bottom and left edges of the plot rectangle.
+/// Tick marks and labels along the bottom and left edges of the plot rectangle (`ratio`: device
+/// pixels per CSS pixel). Tick marks are filled rectangles on whole pixels (crisp on a canvas);
+/// labels are anchored at their top centre (x axis) and right middle (y axis).
 fn draw_axes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     frame: &Frame,
+    ratio: f64,
 ) -> Result<(), PlotError> {
     let [x0, x1, y0, y1] = frame.extent;
     let (l, t, r, b) = frame.rect;
-    let tick = AXIS_TEXT.stroke_width(1);
-    let base = (FONT, TICK_FONT_SIZE).into_font().color(&AXIS_TEXT);
+    let tick = AXIS_TEXT.filled();
+    let (len, thick, gap) = (px(3.0, ratio, 1), px(1.0, ratio, 1), px(6.0, ratio, 2));
+    let base = (FONT, TICK_FONT_SIZE * ratio).into_font().color(&AXIS_TEXT);
 
     let (xs, xstep) = linear_ticks(x0, x1, 5);
     let x_style = base.pos(Pos::new(HPos::Center, VPos::Top));
     for v in xs {
-        if let Some((px, _)) = frame.pixel_of(v, y0) {
-            let px = px.clamp(l, r - 1);
-            area.draw(&PathElement::new(vec![(px, b), (px, b + 3)], tick))?;
+        if let Some((x, _)) = frame.pixel_of(v, y0) {
+            let x = x.clamp(l, r - thick);
+            area.draw(&Rectangle::new([(x, b), (x + thick, b + len)], tick))?;
             area.draw(&Text::new(
                 format_tick(v, xstep),
-                (px, b + 6),
+                (x, b + gap),
                 x_style.clone(),
             ))?;
         }
@@ -321,12 +424,12 @@ fn draw_axes<DB: DrawingBackend>(
     let (ys, ystep) = linear_ticks(y0, y1, 5);
     let y_style = base.pos(Pos::new(HPos::Right, VPos::Center));
     for v in ys {
-        if let Some((_, py)) = frame.pixel_of(x0, v) {
-            let py = py.clamp(t, b - 1);
-            area.draw(&PathElement::new(vec![(l - 3, py), (l, py)], tick))?;
+        if let Some((_, y)) = frame.pixel_of(x0, v) {
+            let y = y.clamp(t, b - thick);
+            area.draw(&Rectangle::new([(l - len, y), (l, y + thick)], tick))?;
             area.draw(&Text::new(
                 format_tick(v, ystep),
-                (l - 6, py),
+                (l - gap, y),
                 y_style.clone(),
             ))?;
         }
@@ -381,7 +484,7 @@ pub fn draw_thumbnail<DB: DrawingBackend>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{attr, hex, render, tags, texts};
+    use super::super::testutil::{attr, hex, render, tags, texts, NoMeasure};
     use super::*;
 
     const EXT: [f64; 4] = [-6.0, 6.0, -6.0, 6.0];
@@ -653,8 +756,11 @@ mod tests {
             );
         }
         let (l, top, r, b) = boundary_plot_rect((400, 400), &opts);
+        // The heat map's cells (not the tick marks, drawn in the axis colour) start at the margin.
+        let axis = hex(AXIS_TEXT);
         let min_x = tags(&svg, "rect")
             .iter()
+            .filter(|r| attr(r, "fill") != Some(axis.as_str()))
             .filter_map(|r| attr(r, "x").and_then(|v| v.parse::<i32>().ok()))
             .min();
         assert_eq!(min_x, Some(l));
@@ -706,6 +812,185 @@ mod tests {
     }
 
     #[test]
+    fn rgba_image_matches_the_rectangles() {
+        // The image's pixel (col, row from the top) has the colour of the rectangle drawn there.
+        let n = 5;
+        let values = circle_grid(n);
+        let map = BoundaryMap {
+            extent: EXT,
+            grid_n: n,
+            values: &values,
+            classes: None,
+            n_classes: 2,
+        };
+        let rgba = boundary_rgba(&map).expect("rgba");
+        assert_eq!(rgba.len(), n * n * 4);
+        assert!(rgba.chunks(4).all(|p| p[3] == 255), "opaque");
+        let svg = draw((100, 100), &map, &[], &BoundaryOptions::default());
+        for r in tags(&svg, "rect") {
+            let x: usize = attr(r, "x").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let y: usize = attr(r, "y").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let (col, img_row) = (x / 20, y / 20);
+            let i = 4 * (img_row * n + col);
+            let c = RGBColor(rgba[i], rgba[i + 1], rgba[i + 2]);
+            assert_eq!(
+                attr(r, "fill"),
+                Some(hex(c).as_str()),
+                "cell ({col}, {img_row})"
+            );
+        }
+        // Multi-class maps and bad maps.
+        let classes = [2usize; 4];
+        let conf = [1.0; 4];
+        let three = BoundaryMap {
+            extent: EXT,
+            grid_n: 2,
+            values: &conf,
+            classes: Some(&classes),
+            n_classes: 3,
+        };
+        let g = cell_color(1.0, Some(2));
+        assert_eq!(&boundary_rgba(&three).expect("rgba")[..3], &[g.0, g.1, g.2]);
+        let short = BoundaryMap {
+            values: &conf[..3],
+            classes: None,
+            ..three
+        };
+        assert!(boundary_rgba(&short).is_err());
+    }
+
+    #[test]
+    fn overlay_is_the_boundary_without_its_cells() {
+        let values = circle_grid(6);
+        let map = BoundaryMap {
+            extent: EXT,
+            grid_n: 6,
+            values: &values,
+            classes: None,
+            n_classes: 2,
+        };
+        let pts = circle_points(30, 9);
+        let opts = BoundaryOptions {
+            show_test: true,
+            highlight: Some((0.0, 0.0)),
+            draw_axes: true,
+            ..Default::default()
+        };
+        let full = draw((300, 300), &map, &pts, &opts);
+        let over = render((300, 300), |a| {
+            draw_boundary_overlay(a, EXT, &pts, &opts).expect("overlay");
+        });
+        assert_eq!(tags(&full, "circle"), tags(&over, "circle"));
+        assert_eq!(texts(&full), texts(&over));
+        let axis = hex(AXIS_TEXT);
+        assert!(tags(&over, "rect")
+            .iter()
+            .all(|r| attr(r, "fill") == Some(axis.as_str())));
+        assert!(render((50, 50), |a| {
+            assert!(draw_boundary_overlay(a, [0.0, 0.0, 0.0, 1.0], &pts, &opts).is_err());
+        })
+        .starts_with("<svg"));
+    }
+
+    #[test]
+    fn pixel_ratio_scales_margins_text_and_points() {
+        let values = vec![0.5; 4];
+        let map = BoundaryMap {
+            extent: EXT,
+            grid_n: 2,
+            values: &values,
+            classes: None,
+            n_classes: 2,
+        };
+        let pts = [PlotPoint {
+            x: 1.0,
+            y: 1.0,
+            class: 0,
+            test: false,
+        }];
+        let one = BoundaryOptions {
+            draw_axes: true,
+            ..Default::default()
+        };
+        let two = BoundaryOptions {
+            pixel_ratio: 2.0,
+            ..one
+        };
+        let (l1, t1, r1, b1) = boundary_plot_rect((280, 280), &one);
+        assert_eq!(
+            boundary_plot_rect((560, 560), &two),
+            (2 * l1, 2 * t1, 2 * r1, 2 * b1)
+        );
+        let radius = |svg: &str| -> Vec<u32> {
+            tags(svg, "circle")
+                .iter()
+                .filter_map(|c| attr(c, "r").and_then(|v| v.parse().ok()))
+                .collect()
+        };
+        let s1 = draw((280, 280), &map, &pts, &one);
+        let s2 = draw((560, 560), &map, &pts, &two);
+        let (r1, r2) = (radius(&s1), radius(&s2));
+        assert_eq!(r1.len(), r2.len());
+        for (a, b) in r1.iter().zip(&r2) {
+            assert!(b.abs_diff(2 * a) <= 1, "{r1:?} vs {r2:?}");
+        }
+        let size = |svg: &str| -> f64 {
+            tags(svg, "text")
+                .first()
+                .and_then(|t| attr(t, "font-size"))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
+        };
+        assert!((size(&s2) - 2.0 * size(&s1)).abs() < 1e-6);
+        // The same CSS-pixel click lands on the same data point at both densities.
+        let p1 = boundary_pixel_to_data(EXT, (280, 280), &one, (100, 60)).expect("inside");
+        let p2 = boundary_pixel_to_data(EXT, (560, 560), &two, (200, 120)).expect("inside");
+        assert!((p1.0 - p2.0).abs() < 0.05 && (p1.1 - p2.1).abs() < 0.05);
+        // A 200 px canvas at 2x is 100 CSS px: too small for axes.
+        assert_eq!(boundary_plot_rect((200, 200), &two), (0, 0, 200, 200));
+        // Nonsense ratios count as 1.
+        let bad = BoundaryOptions {
+            pixel_ratio: f64::NAN,
+            ..one
+        };
+        assert_eq!(
+            boundary_plot_rect((280, 280), &bad),
+            boundary_plot_rect((280, 280), &one)
+        );
+    }
+
+    #[test]
+    fn no_text_is_measured_through_the_backend() {
+        // Regression (strict CSP on the page): see the loss chart's test of the same name.
+        let values = circle_grid(4);
+        let map = BoundaryMap {
+            extent: EXT,
+            grid_n: 4,
+            values: &values,
+            classes: None,
+            n_classes: 2,
+        };
+        let texts = std::rc::Rc::default();
+        let backend = NoMeasure {
+            size: (280, 280),
+            texts: std::rc::Rc::clone(&texts),
+        };
+        let area = backend.into_drawing_area();
+        let opts = BoundaryOptions {
+            draw_axes: true,
+            pixel_ratio: 1.5,
+            ..Default::default()
+        };
+        draw_boundary(&area, &map, &circle_points(20, 1), &opts).expect("drawn");
+        draw_thumbnail(&area, EXT, &circle_points(20, 1), 2).expect("drawn");
+        assert!(
+            texts.borrow().iter().any(|t| t == "-4"),
+            "{:?}",
+            texts.borrow()
+        );
+    }
+
+    #[test]
     fn thumbnail_draws_points_only() {
         let pts = circle_points(30, 3);
         let svg = render((80, 80), |a| {
@@ -742,6 +1027,7 @@ mod tests {
             show_test: true,
             highlight: Some((pts[3].x, pts[3].y)),
             draw_axes: true,
+            ..Default::default()
         };
         let svg = draw((500, 500), &map, &pts, &opts);
         std::fs::write(format!("{dir}/plot-boundary.svg"), svg).expect("write sample");

@@ -10,15 +10,23 @@
 //! or `web`. Callers hand in plain slices (loss values, grid values, points).
 //!
 //! Layout: `mod.rs` (errors, palette, shared types), `ticks.rs` (nice axis ticks and labels),
-//! `loss.rs` (the loss chart), `boundary.rs` (heat map, points, thumbnails, pixel mapping).
+//! `text.rs` (text width estimates, pixel-ratio helpers), `loss.rs` (the loss chart),
+//! `boundary.rs` (heat map, points, thumbnails, pixel mapping, the heat map as an RGBA image).
+//!
+//! Text is never measured through the backend: layouts use fixed margins and estimated text
+//! widths, and every label is drawn with an explicit anchor, so on wasm plotters' font code
+//! (which measures with a DOM `<span>` and an inline `style`, blocked by a strict Content
+//! Security Policy) is never reached. Sizes are in CSS pixels times a `pixel_ratio` option, so a
+//! HiDPI canvas gets the same picture at its own resolution.
 
 mod boundary;
 mod loss;
+mod text;
 mod ticks;
 
 pub use boundary::{
-    boundary_pixel_to_data, boundary_plot_rect, draw_boundary, draw_thumbnail, BoundaryMap,
-    BoundaryOptions, PlotPoint,
+    boundary_pixel_to_data, boundary_plot_rect, boundary_rgba, draw_boundary,
+    draw_boundary_overlay, draw_thumbnail, BoundaryMap, BoundaryOptions, PlotPoint,
 };
 pub use loss::{draw_loss_chart, LossChartOptions, Series};
 
@@ -147,6 +155,9 @@ pub(crate) fn check_extent(extent: [f64; 4]) -> Result<(), PlotError> {
 #[cfg(test)]
 pub(crate) mod testutil {
     use plotters::prelude::*;
+    use plotters_backend::{
+        BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+    };
 
     /// Renders with `f` on a fresh SVG area of `size` and returns the SVG text.
     pub fn render<F>(size: (u32, u32), f: F) -> String
@@ -203,6 +214,92 @@ pub(crate) mod testutil {
     /// `#RRGGBB` as the SVG backend writes it.
     pub fn hex(c: plotters::style::RGBColor) -> String {
         format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// A backend that refuses to measure text (as the page's canvas must never do, see the
+    /// module docs) and records the texts drawn; every other drawing call does nothing.
+    pub struct NoMeasure {
+        pub size: (u32, u32),
+        pub texts: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+    }
+
+    impl DrawingBackend for NoMeasure {
+        type ErrorType = std::io::Error;
+
+        fn get_size(&self) -> (u32, u32) {
+            self.size
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_pixel(
+            &mut self,
+            _: BackendCoord,
+            _: BackendColor,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_line<S: BackendStyle>(
+            &mut self,
+            _: BackendCoord,
+            _: BackendCoord,
+            _: &S,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_rect<S: BackendStyle>(
+            &mut self,
+            _: BackendCoord,
+            _: BackendCoord,
+            _: &S,
+            _: bool,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            _: I,
+            _: &S,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_circle<S: BackendStyle>(
+            &mut self,
+            _: BackendCoord,
+            _: u32,
+            _: &S,
+            _: bool,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            _: I,
+            _: &S,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            Ok(())
+        }
+        fn draw_text<S: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            _: &S,
+            _: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<std::io::Error>> {
+            self.texts.borrow_mut().push(text.to_string());
+            Ok(())
+        }
+        fn estimate_text_size<S: BackendTextStyle>(
+            &self,
+            text: &str,
+            _: &S,
+        ) -> Result<(u32, u32), DrawingErrorKind<std::io::Error>> {
+            Err(DrawingErrorKind::DrawingError(std::io::Error::other(
+                format!("text measured: {text:?}"),
+            )))
+        }
     }
 }
 

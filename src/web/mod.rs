@@ -4,18 +4,18 @@
 //! the page shows, and a panic hook installed at start-up reports any panic to the page
 //! (through `globalThis.__qmlpOnPanic`) instead of leaving it dead.
 
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
 
-use crate::data::{DatasetKind, DatasetSpec};
 use crate::doc::{self, Document, Feature};
-use crate::plot::{self, BoundaryOptions, PlotPoint};
+use crate::plot::BoundaryOptions;
 use crate::sim::GateKind;
 use crate::train::Trainer;
 use crate::view::{self, BoundaryView, Metric};
+
+mod bench;
+mod draw;
+pub use draw::draw_dataset_thumbnail;
 
 /// Installs the panic hook; runs once when the module is instantiated.
 #[wasm_bindgen(start)]
@@ -165,7 +165,9 @@ pub fn encode_hash(json: &str) -> Result<String, JsError> {
 /// throws with what is wrong with the link.
 #[wasm_bindgen(js_name = decodeHash)]
 pub fn decode_hash(hash: &str) -> Result<String, JsError> {
-    doc::share::decode_hash(hash).map(|d| d.to_json()).map_err(err)
+    doc::share::decode_hash(hash)
+        .map(|d| d.to_json())
+        .map_err(err)
 }
 
 /// The longest link fragment [`decode_hash`] accepts, in characters.
@@ -194,63 +196,6 @@ pub fn import_qasm(text: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = parseCsv)]
 pub fn parse_csv(text: &str) -> Result<JsValue, JsError> {
     to_js(&crate::data::parse_csv(text).map_err(err)?)
-}
-
-fn canvas_area(
-    canvas: HtmlCanvasElement,
-) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
-    CanvasBackend::with_canvas_object(canvas)
-        .map(|b| b.into_drawing_area())
-        .ok_or_else(|| err("the canvas has no 2-D context"))
-}
-
-/// Draws a small picture of a dataset kind (points only) for the dataset picker.
-#[wasm_bindgen(js_name = drawDatasetThumbnail)]
-pub fn draw_dataset_thumbnail(
-    canvas: HtmlCanvasElement,
-    kind: &str,
-    seed: f64,
-) -> Result<(), JsError> {
-    let kind =
-        DatasetKind::from_name(kind).ok_or_else(|| err(format!("unknown dataset '{kind}'")))?;
-    let spec = DatasetSpec {
-        kind,
-        points: 120,
-        seed: finite("seed", seed)? as u64,
-        ..DatasetSpec::default()
-    };
-    let data = spec.generate().map_err(err)?;
-    let points: Vec<PlotPoint> = data
-        .train
-        .iter()
-        .chain(&data.test)
-        .map(|p| PlotPoint {
-            x: p.x[0],
-            y: p.x[1],
-            class: p.label,
-            test: false,
-        })
-        .collect();
-    let area = canvas_area(canvas)?;
-    plot::draw_thumbnail(&area, data.extent, &points, data.n_classes).map_err(err)?;
-    area.present().map_err(err)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct BoundaryOpts {
-    show_test: bool,
-    grid_n: Option<usize>,
-    highlight: Option<[f64; 2]>,
-    axes: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct LossOpts {
-    log_scale: bool,
-    metric: Option<String>,
-    baseline: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -408,72 +353,6 @@ impl Playground {
         view
     }
 
-    /// Draws the decision boundary (heat map and points) on a canvas. Options:
-    /// `{showTest, gridN (4..=128, default 48), highlight: [x1, x2] | null, axes}`.
-    #[wasm_bindgen(js_name = drawBoundary)]
-    pub fn draw_boundary(
-        &mut self,
-        canvas: HtmlCanvasElement,
-        opts: JsValue,
-    ) -> Result<(), JsError> {
-        let o: BoundaryOpts = from_js(opts)?;
-        let grid_n = o.grid_n.unwrap_or(48).clamp(4, 128);
-        let bo = BoundaryOptions {
-            show_test: o.show_test,
-            highlight: o.highlight.map(|[a, b]| (a, b)),
-            draw_axes: o.axes.unwrap_or(true),
-        };
-        let view = self.boundary_view(grid_n);
-        let area = canvas_area(canvas)?;
-        area.fill(&WHITE).map_err(err)?;
-        view::draw_boundary_view(&area, &view, &bo).map_err(err)?;
-        area.present().map_err(err)
-    }
-
-    /// Draws the loss (or accuracy) chart on a canvas. Options:
-    /// `{logScale, metric: "loss" | "accuracy", baseline}`.
-    #[wasm_bindgen(js_name = drawLoss)]
-    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: JsValue) -> Result<(), JsError> {
-        let o: LossOpts = from_js(opts)?;
-        let metric = match o.metric.as_deref() {
-            None | Some("loss") => Metric::Loss,
-            Some("accuracy") => Metric::Accuracy,
-            Some(m) => return Err(err(format!("unknown metric '{m}'; use loss or accuracy"))),
-        };
-        let area = canvas_area(canvas)?;
-        view::draw_history(
-            &area,
-            self.trainer.history(),
-            metric,
-            o.log_scale,
-            o.baseline.unwrap_or(true),
-        )
-        .map_err(err)?;
-        area.present().map_err(err)
-    }
-
-    /// The data point under pixel `(px, py)` of a boundary canvas of `width × height`
-    /// (`[x1, x2]`, or `null` outside the plot).
-    #[wasm_bindgen(js_name = pixelToData)]
-    pub fn pixel_to_data(&self, width: u32, height: u32, px: f64, py: f64, axes: bool) -> JsValue {
-        let bo = BoundaryOptions {
-            draw_axes: axes,
-            ..BoundaryOptions::default()
-        };
-        if !px.is_finite() || !py.is_finite() {
-            return JsValue::NULL;
-        }
-        match plot::boundary_pixel_to_data(
-            self.trainer.dataset().extent,
-            (width, height),
-            &bo,
-            (px as i32, py as i32),
-        ) {
-            Some((a, b)) => to_js(&[a, b]).unwrap_or(JsValue::NULL),
-            None => JsValue::NULL,
-        }
-    }
-
     /// Adds a training point of class `label`; throws outside the limits.
     #[wasm_bindgen(js_name = addPoint)]
     pub fn add_point(&mut self, x1: f64, x2: f64, label: f64) -> Result<(), JsError> {
@@ -514,7 +393,11 @@ impl Playground {
         let v = match version {
             2 => QasmVersion::V2,
             3 => QasmVersion::V3,
-            _ => return Err(err(format!("OpenQASM version must be 2 or 3, got {version}"))),
+            _ => {
+                return Err(err(format!(
+                    "OpenQASM version must be 2 or 3, got {version}"
+                )))
+            }
         };
         let x = [finite("x1", x1)?, finite("x2", x2)?];
         export_document(&self.trainer.document(), x, v).map_err(err)
@@ -527,7 +410,9 @@ impl Playground {
         match framework {
             "pennylane" => crate::interop::python::pennylane_script(&d).map_err(err),
             "qiskit" => crate::interop::python::qiskit_script(&d).map_err(err),
-            other => Err(err(format!("unknown framework '{other}'; use pennylane or qiskit"))),
+            other => Err(err(format!(
+                "unknown framework '{other}'; use pennylane or qiskit"
+            ))),
         }
     }
 
@@ -547,6 +432,7 @@ impl Playground {
                     show_test: true,
                     highlight: None,
                     draw_axes: true,
+                    ..BoundaryOptions::default()
                 };
                 view::boundary_svg(&v, (520, 520), &bo).map_err(err)
             }
