@@ -33,8 +33,9 @@ pub const DOC_VERSION: u32 = 1;
 pub const MAX_QUBITS: usize = 24;
 /// The most gates a circuit may hold.
 pub const MAX_GATES: usize = 2_000;
-/// The largest document accepted, in bytes of JSON.
-pub const MAX_DOC_BYTES: usize = 2_000_000;
+/// The largest document accepted, in bytes of JSON. Generous enough that the pretty-printed
+/// form of any valid document (20 000 points, 2 000 gates) reads back in.
+pub const MAX_DOC_BYTES: usize = 8_000_000;
 /// The most epochs a document may ask to train for.
 pub const MAX_EPOCHS: usize = 100_000;
 /// The most shots per expectation value.

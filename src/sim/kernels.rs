@@ -88,12 +88,12 @@ pub(crate) fn plan(kind: GateKind, p: [f64; 3], wires: &[usize], n: usize) -> (A
         Rot => {
             let (a, b, cc) = (p[0], p[1], p[2]);
             let (s, co) = (b / 2.0).sin_cos();
+            // Phases of a/2 and c/2 are taken separately and multiplied: a rounded sum
+            // a + c would make the matrix slightly non-unitary for large angles.
+            let (ea, ec) = (C64::cis(a / 2.0), C64::cis(cc / 2.0));
             let m = [
-                [
-                    C64::cis(-(a + cc) / 2.0) * co,
-                    -C64::cis((a - cc) / 2.0) * s,
-                ],
-                [C64::cis(-(a - cc) / 2.0) * s, C64::cis((a + cc) / 2.0) * co],
+                [(ea * ec).conj() * co, -(ea * ec.conj()) * s],
+                [(ea.conj() * ec) * s, ea * ec * co],
             ];
             (Action::Mat(m, bit(0)), 0)
         }
@@ -102,7 +102,9 @@ pub(crate) fn plan(kind: GateKind, p: [f64; 3], wires: &[usize], n: usize) -> (A
             let (s, co) = (t / 2.0).sin_cos();
             let m = [
                 [c(co, 0.0), -C64::cis(la) * s],
-                [C64::cis(ph) * s, C64::cis(ph + la) * co],
+                // cis(φ)·cis(λ), not cis(φ + λ): the rounded sum breaks unitarity for large
+                // angles (found by the qasm_import fuzz target).
+                [C64::cis(ph) * s, C64::cis(ph) * C64::cis(la) * co],
             ];
             (Action::Mat(m, bit(0)), 0)
         }
