@@ -1,0 +1,12 @@
+OPENQASM 2.0;
+// Gates from Qiskit's qelib1.inc; u1 is PennyLane's PhaseShift, u3 its U3.
+// Playground wire w is q[w]. The playground (like PennyLane) reads wire 0 as the most
+// significant bit of a basis state; Qiskit reads q[0] as the least significant.
+include "qelib1.inc";
+qreg q[4];
+cy q[2], q[0];
+cswap q[2], q[3], q[1];
+ccx q[3], q[0], q[2];
+ccx q[2], q[1], q[0];
+z q[0];
+h q[0];

@@ -1,0 +1,9 @@
+OPENQASM 2.0;
+// Gates from Qiskit's qelib1.inc; u1 is PennyLane's PhaseShift, u3 its U3.
+// Playground wire w is q[w]. The playground (like PennyLane) reads wire 0 as the most
+// significant bit of a basis state; Qiskit reads q[0] as the least significant.
+include "qelib1.inc";
+qreg q[6];
+ry(-2.4452851975133467) q[1];
+rz(-1.6672759715811492) q[1];
+cswap q[5], q[3], q[4];
