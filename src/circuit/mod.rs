@@ -3,6 +3,10 @@
 //! the statevector engine, and differentiated with the adjoint method (Jones & Gacon 2020) or
 //! the parameter-shift rule.
 //!
+//! Evaluation is fused (see `fused`): runs of one-wire gates become one 2×2 matrix per wire
+//! and the adjoint pass differentiates a whole run from one pass over the states; many points
+//! can also go through at once (`batch`, for the decision grid and batched gradients).
+//!
 //! An *angle* is one parameter slot of one document gate, numbered in document order (gate 0's
 //! parameters first). Bindings (constants, weights, features) are resolved into angles by the
 //! `model`; this module only knows angles. May import `sim` and `doc`; knows nothing of
@@ -28,8 +32,12 @@
 use crate::doc::CircuitSpec;
 use crate::sim::{GateKind, Observable, Op, SimError, State};
 
+mod batch;
+mod fused;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+use fused::{OneWire, M2};
 
 /// A circuit that cannot be compiled or run, with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +74,30 @@ struct Prim {
     /// `c` in `U(θ) = exp(−i c θ G)`.
     coeff: f64,
     rule: ShiftRule,
+    /// The fusable form of an uncontrolled one-wire primitive.
+    form: Option<OneWire>,
+    /// Its matrix at `mat_angle` (valid when `mat_ok`).
+    mat: M2,
+    mat_angle: f64,
+    mat_ok: bool,
+    /// Whether `mat` changed since its block's product was last formed.
+    dirty: bool,
+}
+
+/// One step of the fast path (see the `fused` module).
+#[derive(Clone, Copy, Debug)]
+enum Block {
+    /// Fusable primitives on one wire (bit `bit`), `members[first..first + len]` in order.
+    Fused {
+        bit: usize,
+        first: usize,
+        len: usize,
+        params: bool,
+    },
+    /// An uncontrolled CNOT on bits (control, target).
+    Cnot(usize, usize),
+    /// Any other primitive, applied by the engine.
+    Engine(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -76,13 +108,39 @@ struct GateEntry {
     col: usize,
 }
 
+/// Matrices of chosen primitives at the angles they were computed for, to put back without
+/// trigonometry (see [`Program::cache_matrices`]).
+#[derive(Clone, Debug, Default)]
+pub struct MatrixCache(Vec<(usize, f64, M2)>);
+
 /// A compiled circuit: primitives in execution order, angles filled in per evaluation.
+///
+/// Evaluation ([`Program::forward_into_scratch`], [`Program::backward_from`]) runs a fused form:
+/// each run of uncontrolled one-wire primitives on a wire is one 2×2 matrix (gates on other
+/// wires commute past it), the leading runs build a product state directly, and the adjoint
+/// pass gets every derivative of a run from one 2×2 cross matrix (see the `fused` module).
 #[derive(Clone, Debug)]
 pub struct Program {
     n_qubits: usize,
     n_angles: usize,
     prims: Vec<Prim>,
     gates: Vec<GateEntry>,
+    blocks: Vec<Block>,
+    /// Prim indices of the fused blocks, block after block.
+    members: Vec<usize>,
+    /// Per fused member (same indices as `members`): the suffix product `S_k = M_last ⋯ M_k` of
+    /// its block from it on, so a block's matrix is `suffix[first]`.
+    suffix: Vec<M2>,
+    /// Per fused member `k` of a block: its generator moved to the block's end,
+    /// `H_k = S_{k+1} G_k S_{k+1}†`, so that its derivative is `2c Im Tr(H_k R)` with `R` the
+    /// block's cross matrix (`G_k` itself for the last member).
+    heff: Vec<M2>,
+    /// Number of leading fused blocks (on distinct wires) that act on |0…0⟩.
+    prefix: usize,
+    /// Per wire, the matrix of its leading block (scratch for the product state).
+    leading: Vec<Option<M2>>,
+    /// Scratch for batched evaluation.
+    batch: batch::Batch,
     /// Scratch states for the adjoint pass.
     phi: State,
     lambda: State,
@@ -128,6 +186,11 @@ impl Program {
                 let controlled_rotation = !p.controls.is_empty()
                     && matches!(p.kind, GateKind::RX | GateKind::RY | GateKind::RZ)
                     || matches!(p.kind, GateKind::CRX | GateKind::CRY | GateKind::CRZ);
+                let form = OneWire::of(&p);
+                let (mat, mat_ok) = match form {
+                    Some(OneWire::Fixed(m)) => (m, true),
+                    _ => (fused::ID2, false),
+                };
                 prims.push(Prim {
                     angle: src.map(|k| angles[k]),
                     coeff,
@@ -136,6 +199,11 @@ impl Program {
                     } else {
                         ShiftRule::TwoTerm
                     },
+                    form,
+                    mat,
+                    mat_angle: 0.0,
+                    mat_ok,
+                    dirty: true,
                     op: p,
                 });
             }
@@ -145,12 +213,29 @@ impl Program {
                 col: g.col,
             });
         }
+        let (blocks, members, prefix) = fuse(n, &prims);
+        let heff = members
+            .iter()
+            .map(|&i| {
+                prims[i]
+                    .form
+                    .and_then(OneWire::generator)
+                    .unwrap_or(fused::ID2)
+            })
+            .collect();
         let state = State::new(n)?;
         Ok(Program {
             n_qubits: n,
             n_angles,
+            suffix: vec![fused::ID2; members.len()],
+            heff,
+            leading: vec![None; n],
+            blocks,
+            members,
+            prefix,
             prims,
             gates,
+            batch: batch::Batch::default(),
             phi: state.clone(),
             lambda: state.clone(),
             mu: state,
@@ -251,10 +336,109 @@ impl Program {
     /// Runs the circuit into the program's own scratch state (read it with
     /// [`Program::scratch_state`]); pair with [`Program::backward_from`].
     pub fn forward_into_scratch(&mut self) {
-        let Program { prims, phi, .. } = self;
-        phi.reset();
-        for p in prims.iter() {
-            phi.apply(&p.op);
+        self.refresh_matrices();
+        let n = self.n_qubits;
+        let Program {
+            prims,
+            blocks,
+            suffix,
+            prefix,
+            leading,
+            phi,
+            ..
+        } = self;
+        leading.iter_mut().for_each(|m| *m = None);
+        for b in &blocks[..*prefix] {
+            if let Block::Fused { bit, first, .. } = *b {
+                leading[n - 1 - bit] = Some(suffix[first]);
+            }
+        }
+        fused::product_state(phi.amplitudes_mut(), leading);
+        for b in &blocks[*prefix..] {
+            match *b {
+                Block::Fused { bit, first, .. } => {
+                    fused::apply(phi.amplitudes_mut(), bit, &suffix[first]);
+                }
+                Block::Cnot(c, t) => fused::cnot(phi.amplitudes_mut(), c, t),
+                Block::Engine(i) => phi.apply(&prims[i].op),
+            }
+        }
+    }
+
+    /// Brings every fused primitive's matrix up to date with its angle and re-forms the changed
+    /// part of each block's suffix products.
+    fn refresh_matrices(&mut self) {
+        for p in &mut self.prims {
+            if let Some(form) = p.form {
+                let a = p.op.params[0];
+                if !p.mat_ok || p.mat_angle.to_bits() != a.to_bits() {
+                    p.mat = form.matrix(a);
+                    p.mat_angle = a;
+                    p.mat_ok = true;
+                    p.dirty = true;
+                }
+            }
+        }
+        for b in &self.blocks {
+            if let Block::Fused { first, len, .. } = *b {
+                // suffix[first + k] = M_{len-1} ⋯ M_k; suffix[first + len] is the identity.
+                let ms = &self.members[first..first + len];
+                let Some(last_dirty) = ms.iter().rposition(|&i| self.prims[i].dirty) else {
+                    continue;
+                };
+                let sfx = &mut self.suffix[first..first + len];
+                for k in (0..=last_dirty).rev() {
+                    let m = &self.prims[ms[k]].mat;
+                    sfx[k] = if k + 1 == len {
+                        *m
+                    } else {
+                        fused::mul(&sfx[k + 1], m)
+                    };
+                }
+                // H_k changes when S_{k+1} does, i.e. for k < last_dirty.
+                for k in 0..last_dirty {
+                    if let Some(g) = self.prims[ms[k]].form.and_then(OneWire::generator) {
+                        let v = &sfx[k + 1];
+                        self.heff[first + k] = fused::mul(&fused::mul(v, &g), &fused::dagger(v));
+                    }
+                }
+                for &i in ms {
+                    self.prims[i].dirty = false;
+                }
+            }
+        }
+    }
+
+    /// The matrices of the fusable primitives driven by the angles with `mask[angle]` set, at
+    /// the current angles (computed if needed), for [`Program::restore_matrices`]: a caller
+    /// evaluating many points whose angles repeat (a grid's rows and columns) computes each
+    /// matrix once.
+    pub fn cache_matrices(&mut self, mask: &[bool]) -> MatrixCache {
+        self.refresh_matrices();
+        MatrixCache(
+            self.prims
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    p.form.is_some() && p.angle.is_some_and(|a| mask.get(a) == Some(&true))
+                })
+                .map(|(i, p)| (i, p.mat_angle, p.mat))
+                .collect(),
+        )
+    }
+
+    /// Puts cached matrices back; each is used only while its primitive's angle still equals
+    /// the one it was computed for.
+    pub fn restore_matrices(&mut self, cache: &MatrixCache) {
+        for &(i, angle, m) in &cache.0 {
+            if let Some(p) = self.prims.get_mut(i) {
+                if !(p.mat_ok && p.mat_angle.to_bits() == angle.to_bits()) {
+                    p.mat = m;
+                    p.mat_angle = angle;
+                    p.mat_ok = true;
+                    p.dirty = true;
+                }
+            }
         }
     }
 
@@ -266,30 +450,126 @@ impl Program {
         self.backward(grad);
     }
 
-    /// Backward pass with φ = final state and λ = O φ already in the scratch states. Leaves
-    /// φ and λ run back to the start.
+    /// Backward pass with φ = final state and λ = O φ already in the scratch states (after
+    /// [`Program::forward_into_scratch`]). Leaves φ and λ in an unspecified state.
     fn backward(&mut self, grad: &mut [f64]) {
         let Program {
             prims,
+            blocks,
+            members,
+            suffix,
+            heff,
+            prefix,
             phi,
             lambda,
             mu,
             ..
         } = self;
-        for p in prims.iter().rev() {
-            if let Some(a) = p.angle {
-                mu.copy_from(phi);
-                mu.apply_generator(&p.op);
-                // dU/dθ = −i c G U, so ∂⟨O⟩/∂θ = 2 Re⟨λ|−i c G φ⟩ = 2 c Im⟨λ|G φ⟩.
-                let g = 2.0 * p.coeff * lambda.inner(mu).im;
-                if let Some(slot) = grad.get_mut(a) {
-                    *slot += g;
+        // dU/dθ = −i c G U, so ∂⟨O⟩/∂θ = 2 Re⟨λ|−i c G φ⟩ = 2 c Im⟨λ|G φ⟩.
+        for (bi, b) in blocks.iter().enumerate().rev() {
+            match *b {
+                Block::Fused {
+                    bit,
+                    first,
+                    len,
+                    params,
+                } => {
+                    let inv = fused::dagger(&suffix[first]);
+                    let (p, l) = (phi.amplitudes_mut(), lambda.amplitudes_mut());
+                    // The leading blocks sit on distinct wires with nothing before them: their
+                    // cross matrices are unaffected by each other, and the states need no undoing.
+                    let r = match (bi < *prefix, params) {
+                        (true, false) => continue,
+                        (true, true) => fused::cross(p, l, bit),
+                        (false, true) => fused::cross_and_apply(p, l, bit, &inv),
+                        (false, false) => {
+                            fused::apply(p, bit, &inv);
+                            fused::apply(l, bit, &inv);
+                            continue;
+                        }
+                    };
+                    for k in 0..len {
+                        let prim = &prims[members[first + k]];
+                        if let Some(a) = prim.angle {
+                            let t = fused::trace_of_product(&heff[first + k], &r);
+                            if let Some(slot) = grad.get_mut(a) {
+                                *slot += 2.0 * prim.coeff * t.im;
+                            }
+                        }
+                    }
+                }
+                Block::Cnot(c, t) => {
+                    fused::cnot(phi.amplitudes_mut(), c, t);
+                    fused::cnot(lambda.amplitudes_mut(), c, t);
+                }
+                Block::Engine(i) => {
+                    let p = &prims[i];
+                    if let Some(a) = p.angle {
+                        mu.copy_from(phi);
+                        mu.apply_generator(&p.op);
+                        let g = 2.0 * p.coeff * lambda.inner(mu).im;
+                        if let Some(slot) = grad.get_mut(a) {
+                            *slot += g;
+                        }
+                    }
+                    phi.apply_inverse(&p.op);
+                    lambda.apply_inverse(&p.op);
                 }
             }
-            phi.apply_inverse(&p.op);
-            lambda.apply_inverse(&p.op);
         }
     }
+}
+
+/// Groups the primitives into blocks: runs of fusable primitives per wire (flushed when a
+/// non-fusable primitive touches the wire, or at the end), CNOTs, and engine primitives. Gates on
+/// different wires commute, so the result equals the primitives in order. Returns the blocks,
+/// the fused members, and how many leading blocks are fused runs on distinct wires.
+fn fuse(n: usize, prims: &[Prim]) -> (Vec<Block>, Vec<usize>, usize) {
+    let mut pending: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut blocks = Vec::new();
+    let mut members = Vec::new();
+    let mut flush = |w: usize, pending: &mut Vec<Vec<usize>>, blocks: &mut Vec<Block>| {
+        let run = std::mem::take(&mut pending[w]);
+        if run.is_empty() {
+            return;
+        }
+        blocks.push(Block::Fused {
+            bit: n - 1 - w,
+            first: members.len(),
+            len: run.len(),
+            params: run.iter().any(|&i| prims[i].angle.is_some()),
+        });
+        members.extend(run);
+    };
+    for (i, p) in prims.iter().enumerate() {
+        if p.form.is_some() {
+            pending[p.op.wires[0]].push(i);
+            continue;
+        }
+        for &w in p.op.wires.iter().chain(&p.op.controls) {
+            flush(w, &mut pending, &mut blocks);
+        }
+        blocks.push(if p.op.kind == GateKind::CNOT && p.op.controls.is_empty() {
+            Block::Cnot(n - 1 - p.op.wires[0], n - 1 - p.op.wires[1])
+        } else {
+            Block::Engine(i)
+        });
+    }
+    for w in 0..n {
+        flush(w, &mut pending, &mut blocks);
+    }
+    let mut seen = 0usize;
+    let prefix = blocks
+        .iter()
+        .take_while(|b| match **b {
+            Block::Fused { bit, .. } if seen & (1 << bit) == 0 => {
+                seen |= 1 << bit;
+                true
+            }
+            _ => false,
+        })
+        .count();
+    (blocks, members, prefix)
 }
 
 /// `∂f/∂angle` by the parameter-shift rule, where `f` evaluates the program at given angles.

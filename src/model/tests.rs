@@ -137,3 +137,79 @@ fn predictions_follow_the_documented_conventions() {
     assert!(grid.iter().all(|p| p.class == 1));
     doc.data.kind = DatasetKind::Circle;
 }
+
+/// The grid (batched row by row when the circuit allows it, with memoised matrices otherwise)
+/// predicts exactly what `predict` does cell by cell, for every kind of document, twice in a
+/// row (the memos must follow new weights).
+#[test]
+fn grid_equals_predict_cell_by_cell() {
+    let mut docs = documents();
+    // A feature of both coordinates and a feature map range.
+    let mut d = preset("default").unwrap();
+    d.features.range = Some([0.0, 3.0]);
+    if let Some(Angle::Reupload { feature, .. }) = d.circuit.gates[0].params.first_mut() {
+        *feature = Feature::X1X2;
+    }
+    docs.push(d);
+    for (di, doc) in docs.iter().enumerate() {
+        let mut m = Model::new(doc).unwrap();
+        for round in 0..2 {
+            m.reinit(3 + di as u64 + 10 * round);
+            let extent = [-1.1, 0.9, -0.7, 1.3];
+            let n = 7;
+            let grid = m.grid(extent, n);
+            assert_eq!(grid.len(), n * n);
+            for r in 0..n {
+                let y = extent[2] + (r as f64 + 0.5) / n as f64 * (extent[3] - extent[2]);
+                for c in 0..n {
+                    let x = extent[0] + (c as f64 + 0.5) / n as f64 * (extent[1] - extent[0]);
+                    let want = m.predict([x, y]);
+                    let got = grid[r * n + c];
+                    assert_eq!(got.class, want.class, "doc {di} cell ({r}, {c})");
+                    assert!(
+                        (got.confidence - want.confidence).abs() < 1e-12,
+                        "doc {di} cell ({r}, {c}): {got:?} vs {want:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The batched loss and gradient (forward and adjoint pass over many points at once where the
+/// circuit allows it) equal the sum of the point-by-point ones, for every kind of document.
+#[test]
+fn batch_loss_and_gradient_equal_the_sum_over_points() {
+    let mut rng = crate::rng::Rng::new(5);
+    for (di, doc) in documents().iter().enumerate() {
+        let mut m = Model::new(doc).unwrap();
+        m.reinit(40 + di as u64);
+        let n = 37;
+        let xs: Vec<[f64; 2]> = (0..n)
+            .map(|_| [rng.range(-1.0, 1.0), rng.range(-1.0, 1.0)])
+            .collect();
+        let labels: Vec<usize> = (0..n)
+            .map(|_| rng.below(m.n_classes() as u64) as usize)
+            .collect();
+        for round in 0..2 {
+            let mut want = vec![0.0; m.n_params()];
+            let lw: f64 = xs
+                .iter()
+                .zip(&labels)
+                .map(|(&x, &l)| m.loss_and_grad(x, l, &mut want))
+                .sum();
+            let mut got = vec![0.0; m.n_params()];
+            let lg = m.loss_and_grad_batch(&xs, &labels, &mut got);
+            assert!((lw - lg).abs() < 1e-10, "doc {di}: {lw} vs {lg}");
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (a - b).abs() < 1e-10,
+                    "doc {di} round {round} param {i}: {a} vs {b}"
+                );
+            }
+            // New weights: nothing may be left over from the last batch.
+            let p: Vec<f64> = m.params().iter().map(|v| v + 0.3).collect();
+            m.set_params(&p);
+        }
+    }
+}

@@ -138,6 +138,9 @@ pub struct Trainer {
     history: History,
     baseline: Option<MlpTrainer>,
     error: Option<String>,
+    /// The current batch's points and labels (reused buffers).
+    batch_x: Vec<[f64; 2]>,
+    batch_y: Vec<usize>,
 }
 
 impl Trainer {
@@ -161,6 +164,8 @@ impl Trainer {
             history: History::default(),
             baseline: None,
             error: None,
+            batch_x: Vec::new(),
+            batch_y: Vec::new(),
             opt,
             params,
             model,
@@ -301,11 +306,17 @@ impl Trainer {
         let idx = &self.order[self.cursor..end];
         self.grad.iter_mut().for_each(|g| *g = 0.0);
         self.model.set_params(&self.params);
-        let mut loss = 0.0;
+        self.batch_x.clear();
+        self.batch_y.clear();
         for &i in idx {
             let p = self.data.train[i];
-            loss += self.model.loss_and_grad(p.x, p.label, &mut self.grad);
+            self.batch_x.push(p.x);
+            self.batch_y.push(p.label);
         }
+        // Batched forward + adjoint pass (point by point where the circuit needs it).
+        let mut loss = self
+            .model
+            .loss_and_grad_batch(&self.batch_x, &self.batch_y, &mut self.grad);
         let n = idx.len().max(1) as f64;
         self.grad.iter_mut().for_each(|g| *g /= n);
         loss /= n;

@@ -4,6 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::doc::Document;
+use crate::model::Model;
 use crate::sim::{bench_circuit, GateKind, Op, State};
 
 fn now() -> f64 {
@@ -49,5 +51,92 @@ fn best_ns_per_gate(state: &mut State, ops: &[Op], reps: usize) -> Result<f64, J
         Ok(best)
     } else {
         Err(JsError::new("the benchmark state lost its norm"))
+    }
+}
+/// The hybrid-model benchmark (`bench/model.html`): a model built from a document with fixed
+/// points and labels; each call runs one workload through the same code the trainer uses.
+#[wasm_bindgen]
+pub struct ModelBench {
+    model: Model,
+    xs: Vec<[f64; 2]>,
+    labels: Vec<usize>,
+    grad: Vec<f64>,
+}
+
+#[wasm_bindgen]
+impl ModelBench {
+    /// A benchmark for the document `json`, with `points` = x1, x2, x1, x2, … and one label
+    /// per point.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str, points: &[f64], labels: &[u32]) -> Result<ModelBench, JsError> {
+        let doc = Document::from_json(json).map_err(|e| JsError::new(&e.to_string()))?;
+        let model = Model::new(&doc).map_err(|e| JsError::new(&e.to_string()))?;
+        if points.len() != 2 * labels.len() {
+            return Err(JsError::new(&format!(
+                "{} coordinates for {} labels; give x1, x2 per label",
+                points.len(),
+                labels.len()
+            )));
+        }
+        let n_classes = model.n_classes();
+        if let Some(l) = labels.iter().find(|&&l| l as usize >= n_classes) {
+            return Err(JsError::new(&format!(
+                "label {l} is out of range for {n_classes} classes"
+            )));
+        }
+        Ok(ModelBench {
+            grad: vec![0.0; model.n_params()],
+            xs: points.chunks_exact(2).map(|p| [p[0], p[1]]).collect(),
+            labels: labels.iter().map(|&l| l as usize).collect(),
+            model,
+        })
+    }
+
+    /// The number of trainable numbers.
+    #[wasm_bindgen(js_name = nParams)]
+    pub fn n_params(&self) -> usize {
+        self.model.n_params()
+    }
+
+    /// Replaces the trainable numbers (exactly `nParams()` of them).
+    #[wasm_bindgen(js_name = setParams)]
+    pub fn set_params(&mut self, params: &[f64]) -> Result<(), JsError> {
+        if params.len() != self.model.n_params() {
+            return Err(JsError::new(&format!(
+                "{} numbers given, the model has {}",
+                params.len(),
+                self.model.n_params()
+            )));
+        }
+        self.model.set_params(params);
+        Ok(())
+    }
+
+    /// W2: one epoch of forward + gradient of the loss over all points; returns the mean loss
+    /// (the mean gradient's norm is then `gradNorm()`).
+    pub fn epoch(&mut self) -> f64 {
+        self.grad.iter_mut().for_each(|g| *g = 0.0);
+        let loss = self
+            .model
+            .loss_and_grad_batch(&self.xs, &self.labels, &mut self.grad);
+        loss / self.xs.len().max(1) as f64
+    }
+
+    /// The norm of the mean gradient of the last `epoch()`.
+    #[wasm_bindgen(js_name = gradNorm)]
+    pub fn grad_norm(&self) -> f64 {
+        let n = self.xs.len().max(1) as f64;
+        self.grad
+            .iter()
+            .map(|g| (g / n) * (g / n))
+            .sum::<f64>()
+            .sqrt()
+    }
+
+    /// W3: one `n × n` decision grid over `[xmin, xmax] × [ymin, ymax]`; returns the mean
+    /// confidence (so the work cannot be skipped).
+    pub fn grid(&mut self, xmin: f64, xmax: f64, ymin: f64, ymax: f64, n: usize) -> f64 {
+        let g = self.model.grid([xmin, xmax, ymin, ymax], n);
+        g.iter().map(|p| p.confidence).sum::<f64>() / g.len().max(1) as f64
     }
 }
