@@ -528,17 +528,8 @@ impl Model {
         self.run_at(x);
         let mut dl_do = std::mem::take(&mut self.dl_do);
         let l = self.loss_into(&self.o, label, &mut dl_do);
-        let nout = self.n_outputs;
-        // Through the head.
         let mut dl_dr = std::mem::take(&mut self.dl_dr);
-        dl_dr.clear();
-        dl_dr.extend((0..nout).map(|j| dl_do[j] * self.params[self.head_offset + j]));
-        if self.head_trainable {
-            for j in 0..nout {
-                grad[self.head_offset + j] += dl_do[j] * self.r[j];
-                grad[self.head_offset + nout + j] += dl_do[j];
-            }
-        }
+        self.head_backward(&dl_do, &mut dl_dr, grad);
         // Through the circuit: d(Σ_j dl_dr_j r_j)/dangle.
         self.angle_grad.iter_mut().for_each(|g| *g = 0.0);
         match self.shots {
@@ -621,7 +612,6 @@ impl Model {
                 .map(|(&x, &label)| self.loss_and_grad(x, label, grad))
                 .sum();
         }
-        let nout = self.n_outputs;
         let mut total = 0.0;
         for (p, &label) in labels.iter().enumerate() {
             self.program.batch_state(p, &mut self.state);
@@ -632,14 +622,7 @@ impl Model {
             let mut dl_do = std::mem::take(&mut self.dl_do);
             total += self.loss_into(&self.o, label, &mut dl_do);
             let mut dl_dr = std::mem::take(&mut self.dl_dr);
-            dl_dr.clear();
-            dl_dr.extend((0..nout).map(|j| dl_do[j] * self.params[self.head_offset + j]));
-            if self.head_trainable {
-                for j in 0..nout {
-                    grad[self.head_offset + j] += dl_do[j] * self.r[j];
-                    grad[self.head_offset + nout + j] += dl_do[j];
-                }
-            }
+            self.head_backward(&dl_do, &mut dl_dr, grad);
             self.set_readout_weights(&dl_dr);
             self.state
                 .apply_observable(&self.weighted, &mut self.lambda);
@@ -671,6 +654,20 @@ impl Model {
         }
         self.batch_features = fvs;
         total
+    }
+
+    /// Backward through the head for the readout `self.r`: writes dloss/dreadout into `dl_dr`
+    /// and, when the head is trainable, adds dloss/dscale and dloss/dbias into `grad`.
+    fn head_backward(&self, dl_do: &[f64], dl_dr: &mut Vec<f64>, grad: &mut [f64]) {
+        let (o, nout) = (self.head_offset, self.n_outputs);
+        dl_dr.clear();
+        dl_dr.extend((0..nout).map(|j| dl_do[j] * self.params[o + j]));
+        if self.head_trainable {
+            for j in 0..nout {
+                grad[o + j] += dl_do[j] * self.r[j];
+                grad[o + nout + j] += dl_do[j];
+            }
+        }
     }
 
     /// Rewrites the weights of `self.weighted` to `Σ_j weights_j R_j`.
