@@ -3,7 +3,7 @@ re-uploading demo uses for each seed, and (with --train) PennyLane's trained wei
 accuracy, so `cargo run --release --example reupload_parity` can train our Model + Optimizer on
 the very same data, initial weights and batch order and compare.
 
-Same setup as bench/reupload_pennylane.py: 200 training and 2000 test points uniform in
+The setup of PennyLane's demo and the playground's reupload-1q preset: 200 training and 2000 test points uniform in
 [-1, 1]^2, label 1 inside the circle of radius sqrt(2/pi); weights uniform in [0, 1) of shape
 (3, 3); Adam(0.6, 0.9, 0.999), batch 32 taken in order, remainder dropped, 10 epochs.
 
