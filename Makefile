@@ -1,8 +1,8 @@
-# The two commands of the README: `make serve` and `make test`.
-# Both install what is missing themselves (see scripts/setup.sh).
+# The two commands of the README: `make serve` and `make test`. Both install what is missing
+# themselves (scripts/setup.sh); serving needs no browser, so `make serve` installs none.
 PORT ?= 8080
 
-.PHONY: serve test build setup bench fmt
+.PHONY: serve test check build setup bench fmt
 
 serve: build
 	node scripts/serve.mjs --port $(PORT)
@@ -10,13 +10,20 @@ serve: build
 test:
 	bash scripts/test.sh
 
-build: setup
+# Fast checks without a browser: fmt, clippy, native tests, the JS unit tests.
+check:
+	bash scripts/setup.sh check
+	bash scripts/check.sh
+
+build:
+	bash scripts/setup.sh serve
 	bash scripts/build-wasm.sh
 
 setup:
 	bash scripts/setup.sh
 
-bench: setup
+bench:
+	bash scripts/setup.sh check
 	bash scripts/bench.sh
 
 fmt:

@@ -1,8 +1,8 @@
-// The hybrid-model benchmark in the browser: the workloads of benches/model.rs (W2, W3) through
+// The hybrid-model benchmark in the browser: the workloads of bench/model.rs (W2, W3) through
 // the wasm module's ModelBench, timed with performance.now(). Points, labels and weights are the
 // same formulas as there and in bench/model_pennylane.py, so the printed loss, gradient norm and
 // mean confidence must agree with the native run.
-import init, * as qmlp from '../pkg/qmlp.js';
+import init, * as qmlp from './pkg/qmlp.js';
 
 const A1 = 0.7548776662466927;
 const A2 = 0.5698402909980532;

@@ -1,7 +1,7 @@
 // Runs bench/model.html (the hybrid-model benchmark compiled to wasm) in headless Chromium via
 // playwright-core and prints its figures: a markdown table, or JSON with --json.
-// Usage: node bench/model_browser.mjs [--json] [--root DIR]   (after scripts/build-wasm.sh;
-// QUICK=1 for fewer reps; --root serves another checkout, e.g. a snapshot with its own pkg/).
+// Usage: node bench/model_browser.mjs [--json] [--root DIR]   (after scripts/build-wasm.sh --bench;
+// QUICK=1 for fewer reps; --root serves another checkout, e.g. a snapshot with its own bench/pkg/).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -4,7 +4,7 @@
 #   bench/model_compare.sh
 #
 # W2: one epoch of forward + gradient of the MSE over 200 points, 2/4/8-qubit data re-uploading
-# classifier with 4 layers; W3: one 64×64 decision grid at 4 qubits (see benches/model.rs).
+# classifier with 4 layers; W3: one 64×64 decision grid at 4 qubits (see bench/model.rs).
 # Columns: ours native (`cargo bench --bench model`), ours in wasm in headless Chromium
 # (bench/model.html via bench/model_browser.mjs; the module scripts/build-wasm.sh builds, and the
 # same built with wasm SIMD), PennyLane default.qubit + backprop with parameter broadcasting over
@@ -13,7 +13,7 @@
 # `same` column says whether they all agree to 1e-9.
 #
 # Env: VENV (default /tmp/venv-bench; created with pennylane + pennylane-lightning if missing),
-# CARGO_TARGET_DIR, QUICK=1 (fewer reps), SKIP_WASM_BUILD=1 (use pkg/ as it is),
+# CARGO_TARGET_DIR, QUICK=1 (fewer reps), SKIP_WASM_BUILD=1 (use bench/pkg/ as it is),
 # WASM_SIMD=0 (skip the SIMD build), WASM_ROOT (serve the page from another checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,24 +37,24 @@ BENCH_JSON="$TMP/native.json" cargo bench -q --bench model >&2
 
 echo "wasm: bench/model.html in headless Chromium" >&2
 if [ "$WASM_ROOT" = "$ROOT" ] && [ "${SKIP_WASM_BUILD:-}" != 1 ]; then
-  bash scripts/build-wasm.sh >&2
+  bash scripts/build-wasm.sh --bench >&2
 fi
-if grep -q ModelBench "$WASM_ROOT/pkg/qmlp.js" 2>/dev/null; then
+if grep -q ModelBench "$WASM_ROOT/bench/pkg/qmlp.js" 2>/dev/null; then
   node bench/model_browser.mjs --json --root "$WASM_ROOT" > "$TMP/wasm.json"
   if [ "${WASM_SIMD:-1}" = 1 ]; then
     # The same crate built with wasm SIMD (simd128), served from a scratch root.
     echo "wasm: the same, built with -C target-feature=+simd128" >&2
-    mkdir -p "$TMP/simd/pkg" "$TMP/simd/bench"
+    mkdir -p "$TMP/simd/bench/pkg"
     cp bench/model.html bench/model.mjs "$TMP/simd/bench/"
     (cd "$WASM_ROOT" && RUSTFLAGS="-C target-feature=+simd128" \
       CARGO_TARGET_DIR="$CARGO_TARGET_DIR/simd128" \
-      cargo build -q --release --lib --target wasm32-unknown-unknown >&2)
-    wasm-bindgen --target web --no-typescript --out-dir "$TMP/simd/pkg" \
+      cargo build -q --release --lib --target wasm32-unknown-unknown --features bench >&2)
+    wasm-bindgen --target web --no-typescript --out-dir "$TMP/simd/bench/pkg" \
       "$CARGO_TARGET_DIR/simd128/wasm32-unknown-unknown/release/qmlp.wasm"
     node bench/model_browser.mjs --json --root "$TMP/simd" > "$TMP/simd.json"
   fi
 else
-  echo "note: $WASM_ROOT/pkg/qmlp.js has no ModelBench export; wasm columns left empty" >&2
+  echo "note: $WASM_ROOT/bench/pkg/qmlp.js has no ModelBench export; wasm columns left empty" >&2
 fi
 
 echo "PennyLane: bench/model_pennylane.py" >&2

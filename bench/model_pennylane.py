@@ -1,9 +1,9 @@
-"""PennyLane side of the hybrid-model benchmark (see benches/model.rs for the workloads).
+"""PennyLane side of the hybrid-model benchmark (see bench/model.rs for the workloads).
 
 W2: one epoch of forward + gradient of the MSE over 200 points for the 2-, 4- and 8-qubit data
 re-uploading classifier with 4 layers (per layer and qubit RX(w*x1 + b), RY(w*x2 + b),
 Rot(t1, t2, t3); then a CNOT ring; output <Z0>). W3: one 64x64 decision grid at 4 qubits.
-Points, labels and weights are the same formulas as in benches/model.rs, so the loss, gradient
+Points, labels and weights are the same formulas as in bench/model.rs, so the loss, gradient
 norm and mean confidence printed here must match ours.
 
 Two paths, each PennyLane's idiomatic fastest for its device:

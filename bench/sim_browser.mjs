@@ -1,6 +1,6 @@
 // The engine benchmark compiled to wasm, in headless Chromium: ns per gate for the 100-gate
 // workload at 12, 20 and 24 qubits and per gate kind at 20 qubits. Prints a markdown table.
-// Usage: node bench/sim_browser.mjs   (after scripts/build-wasm.sh; QUICK=1 for fewer reps)
+// Usage: node bench/sim_browser.mjs   (after scripts/build-wasm.sh --bench; QUICK=1 for fewer reps)
 import { launch } from '../e2e/harness.mjs';
 
 const quick = process.env.QUICK === '1';
@@ -9,7 +9,7 @@ try {
   const page = await env.context.newPage();
   await page.goto(`${env.url}bench/blank.html`);
   const rows = await page.evaluate(async (quick) => {
-    const m = await import('/pkg/qmlp.js');
+    const m = await import('/bench/pkg/qmlp.js');
     await m.default();
     const out = [];
     for (const [n, reps] of [[12, quick ? 50 : 400], [20, quick ? 3 : 10], [24, quick ? 1 : 3]]) {

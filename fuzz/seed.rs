@@ -409,7 +409,7 @@ fn qasm(out: &mut Out) {
         out.put("corpus/qasm_import", "export-default.qasm3", t);
     }
     // The first golden circuits (every gate kind, from PennyLane), through the exporter.
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/golden/circuits.json");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/circuits.json");
     match fs::read_to_string(&golden).map(|t| qmlp::sim::golden::parse(&t)) {
         Ok(Ok(cases)) => {
             for (i, case) in cases.iter().take(24).enumerate() {

@@ -22,8 +22,8 @@
 # Environment: FUZZ_TOOLCHAIN (default nightly), FUZZ_TIMEOUT seconds per input (default 30),
 # FUZZ_MAX_LEN largest input in bytes (default 32768: above the largest seed, and fixed so large
 # inputs kept in the working corpus cannot slow later runs), FUZZ_ARGS extra libFuzzer arguments.
-# To fuzz a frozen copy while others edit the tree, copy the repository (without target/, with
-# ../shared/golden beside it for the QASM seeds) elsewhere and run that copy's scripts/fuzz.sh.
+# To fuzz a frozen copy while others edit the tree, copy the repository (without target/)
+# elsewhere and run that copy's scripts/fuzz.sh.
 set -uo pipefail
 
 ALL_TARGETS=(doc_json url_hash csv qasm_import)

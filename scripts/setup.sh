@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need, and nothing that is already there:
-#   - the wasm32 target (rustup)
-#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (cargo install)
-#   - Chromium and ChromeDriver from Debian (apt-get), for the browser tests
-#   - npm packages from package-lock.json (npm ci)
+# Installs what a make target needs, and nothing that is already there.
+#   scripts/setup.sh serve   the wasm32 target (rustup) and wasm-bindgen-cli at exactly the
+#                            wasm-bindgen version in Cargo.lock (cargo install)
+#   scripts/setup.sh check   the wasm32 target (clippy checks the wasm build too)
+#   scripts/setup.sh [test]  all of the above, Chromium and ChromeDriver from Debian (apt-get),
+#                            and the npm packages of package-lock.json (npm ci)
 # Nothing here downloads a browser or a prebuilt binary from anywhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-test}
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+[ "$mode" = check ] && exit 0
 
 [ -f Cargo.lock ] || cargo generate-lockfile
 want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
@@ -21,8 +24,9 @@ if [ "$want" != "$have" ]; then
   say "installing wasm-bindgen-cli $want (found: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
+[ "$mode" = serve ] && exit 0
 
-if [ "${SETUP_BROWSER:-1}" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   say "installing Debian's chromium and chromium-driver"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update

@@ -1,30 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test, in order, stopping at the first failure:
-#   1. cargo fmt --check            4. wasm-bindgen-test suite in headless Chromium
-#   2. cargo clippy -D warnings     5. end-to-end suite: the served page driven in headless Chromium
-#   3. native cargo test (unit, property, golden, doc tests), then the exported Python and
-#      OpenQASM run in real PennyLane and Qiskit (throw-away venv) against our outputs
-# The browser suite is the tests/wasm_*.rs files (wasm-bindgen-test, run_in_browser); the
-# unit tests beside the code run natively (they use proptest, a native-only dev-dependency).
+# `make test`: every test, in order, stopping at the first failure.
+#   1. the fast checks of `make check` (scripts/check.sh): fmt, clippy, layering, native
+#      cargo test, the JavaScript unit tests
+#   2. the exported PennyLane/Qiskit scripts and OpenQASM run in real PennyLane and Qiskit
+#      (throw-away venv) against our outputs
+#   3. the wasm-bindgen-test suite (tests/wasm_*.rs) in headless Chromium
+#   4. the end-to-end suite: the served page driven in headless Chromium
 # Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+export CHECK_START=$start
 step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
 
 step "setup"
-bash scripts/setup.sh
+bash scripts/setup.sh test
 
-step "cargo fmt --check"
-cargo fmt --all -- --check
-
-step "cargo clippy (native and wasm32), warnings are errors"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --test 'wasm_*' -- -D warnings
-
-step "native tests: cargo test"
-cargo test
+bash scripts/check.sh
 
 step "exported PennyLane/Qiskit scripts and OpenQASM against the engine (real pennylane + qiskit)"
 bash scripts/python-crosscheck.sh

@@ -6,7 +6,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const GOLDEN: &str = include_str!("../../shared/golden/circuits.json");
+const GOLDEN: &str = include_str!("golden/circuits.json");
 
 #[wasm_bindgen_test]
 fn golden_circuits_match_pennylane_in_wasm() {

@@ -29,9 +29,9 @@ fn angles_of(ops: &[Op]) -> Vec<f64> {
 fn golden_grad_z0_by_adjoint_through_the_compiled_program() {
     let json = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/golden/circuits.json"
+        "/tests/golden/circuits.json"
     ))
-    .expect("shared/golden/circuits.json beside the repository");
+    .expect("tests/golden/circuits.json");
     let raw: serde_json::Value = serde_json::from_str(&json).unwrap();
     let cases = golden::parse(&json).unwrap();
     assert_eq!(cases.len(), 300);

@@ -1,5 +1,5 @@
 //! Cross-check against reference values from an independent simulator (PennyLane
-//! `default.qubit`), stored as `shared/golden/circuits.json`.
+//! `default.qubit`), stored in the repository as `tests/golden/circuits.json`.
 //!
 //! The parser and the checker take the JSON text, so the native tests read the file from disk
 //! while the wasm tests `include_str!` it.
@@ -173,7 +173,7 @@ pub fn check(json: &str, tol: f64) -> Result<GoldenSummary, SimError> {
 mod tests {
     const PATH: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/golden/circuits.json"
+        "/tests/golden/circuits.json"
     );
 
     #[test]

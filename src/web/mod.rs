@@ -13,6 +13,7 @@ use crate::sim::GateKind;
 use crate::train::Trainer;
 use crate::view::{self, BoundaryView, Metric};
 
+#[cfg(feature = "bench")]
 mod bench;
 mod draw;
 pub use draw::draw_dataset_thumbnail;

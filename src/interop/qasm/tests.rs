@@ -9,7 +9,7 @@ use std::f64::consts::PI;
 
 const GOLDEN: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/golden/circuits.json"
+    "/tests/golden/circuits.json"
 ));
 
 fn run(n: usize, ops: &[Op]) -> Vec<C64> {
