@@ -14,8 +14,8 @@
 //! `BENCH_JSON=path` also writes the figures as JSON for `bench/model_compare.sh`.
 
 use qmlp::doc::{self, Document, Head, Readout};
+use qmlp::learn::loss::LossKind;
 use qmlp::model::Model;
-use qmlp::train::loss::LossKind;
 use std::hint::black_box;
 use std::time::Instant;
 

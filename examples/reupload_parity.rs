@@ -20,9 +20,9 @@
 //! schedule.
 
 use qmlp::doc;
+use qmlp::learn::optim::OptimizerSpec;
 use qmlp::model::Model;
 use qmlp::rng::Rng;
-use qmlp::train::optim::OptimizerSpec;
 use qmlp::train::Trainer;
 
 #[derive(Clone, Copy, PartialEq)]

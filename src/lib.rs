@@ -12,7 +12,8 @@
 //! | [`sim`] | the statevector engine |
 //! | [`circuit`] | the document's circuit: gates, angle bindings, compiled programs, adjoint gradients |
 //! | [`model`] | the hybrid model: feature map, circuit, readout, head; forward and backward |
-//! | [`train`] | losses, optimizers, the classical MLP baseline, the `Trainer` |
+//! | [`learn`] | losses, optimizers, dense layers, the MLP (a leaf: imports only `rng`) |
+//! | [`train`] | the `Trainer` and the MLP baseline's training loop |
 //! | [`data`] | seeded datasets, splits, CSV import |
 //! | [`doc`] | the versioned playground document (parse = validate) |
 //! | [`plot`] | loss chart and decision-boundary map on any plotters `DrawingBackend` |
@@ -23,6 +24,7 @@ pub mod circuit;
 pub mod data;
 pub mod doc;
 pub mod interop;
+pub mod learn;
 pub mod model;
 pub mod plot;
 pub mod rng;

@@ -12,9 +12,9 @@
 use qmlp::data::DatasetKind;
 use qmlp::doc::{self, Angle, Document, Feature, FeatureMap, GateSpec, Head, Readout, PRESETS};
 use qmlp::interop::{self, python, qasm};
+use qmlp::learn::loss::LossKind;
 use qmlp::rng::Rng;
 use qmlp::sim::{GateKind, State};
-use qmlp::train::loss::LossKind;
 
 fn angle(rng: &mut Rng, k: usize) -> Angle {
     let v = rng.range(-3.0, 3.0);

@@ -18,10 +18,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DatasetKind, DatasetSpec};
+use crate::learn::loss::LossKind;
+use crate::learn::mlp::MlpSpec;
+use crate::learn::optim::OptimizerSpec;
 use crate::sim::{GateKind, PauliString};
-use crate::train::loss::LossKind;
-use crate::train::mlp::MlpSpec;
-use crate::train::optim::OptimizerSpec;
 
 mod presets;
 pub mod share;

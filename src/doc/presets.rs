@@ -6,11 +6,11 @@ use super::{
     Head, Readout, TrainingSpec, DOC_VERSION,
 };
 use crate::data::DatasetKind;
+use crate::learn::loss::LossKind;
+use crate::learn::mlp::MlpSpec;
+use crate::learn::optim::OptimizerSpec;
 use crate::rng::Rng;
 use crate::sim::GateKind;
-use crate::train::loss::LossKind;
-use crate::train::mlp::MlpSpec;
-use crate::train::optim::OptimizerSpec;
 
 /// The names of the built-in documents, for the page's preset menu and the CLI.
 pub const PRESETS: &[(&str, &str)] = &[

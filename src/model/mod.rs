@@ -13,14 +13,14 @@
 //! and one output per class the targets are `+1` for the label and `−1` elsewhere; with a
 //! fidelity readout the class is the one whose label state is closest.
 //!
-//! May import `sim`, `circuit`, `doc`, `train::loss`, `rng`; knows nothing of optimizers or the
+//! May import `sim`, `circuit`, `doc`, `learn`, `rng`; knows nothing of optimizers or the
 //! web.
 
 use crate::circuit::{parameter_shift, CircuitError, MatrixCache, Program};
 use crate::doc::{Angle, Document, Feature, FeatureMap, Readout};
+use crate::learn::loss::{self, LossKind};
 use crate::rng::Rng;
 use crate::sim::{Observable, Op, Pauli, PauliString, State};
-use crate::train::loss::{self, LossKind};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

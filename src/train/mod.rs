@@ -1,5 +1,4 @@
-//! Training: losses, optimizers, the classical MLP baseline, and the [`Trainer`] that owns the
-//! hybrid model's training loop and advances it in small, bounded steps so a page can draw
+//! Training: the [`Trainer`] that owns the hybrid model's training loop and advances it in small, bounded steps so a page can draw
 //! between them.
 //!
 //! Minibatches: the training points are shuffled once, from the training seed, and every epoch
@@ -10,7 +9,8 @@
 //! re-uploading demo (Adam, lr 0.6) about 5 points of test accuracy on average over 100 seeds of
 //! PennyLane's own data and initial weights (see `examples/reupload_parity.rs`).
 //!
-//! May import `std`, `serde`, `crate::rng`, `crate::data`, `crate::doc` and `crate::model`;
+//! May import `std`, `serde`, `crate::rng`, `crate::data`, `crate::learn`, `crate::doc` and
+//! `crate::model`;
 //! knows nothing of the web.
 //!
 //! ```
@@ -22,9 +22,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod loss;
-pub mod mlp;
-pub mod optim;
+pub mod baseline;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
@@ -33,10 +31,11 @@ use serde::Serialize;
 
 use crate::data::{Dataset, Point};
 use crate::doc::{Document, TrainingSpec};
+use crate::learn::loss;
+use crate::learn::optim::Optimizer;
 use crate::model::{Model, Prediction};
 use crate::rng::Rng;
-use mlp::MlpTrainer;
-use optim::Optimizer;
+use baseline::MlpTrainer;
 
 /// The largest magnitude a trainable number may reach before training counts as diverged: an
 /// angle of a million radians has lost all meaning, and a head scale that large only grows on.
@@ -112,7 +111,7 @@ pub fn same_structure(a: &Document, b: &Document) -> bool {
         d.title.clear();
         d.description.clear();
         d.locked.clear();
-        d.training.optimizer = crate::train::optim::OptimizerSpec::Sgd { lr: 1.0 };
+        d.training.optimizer = crate::learn::optim::OptimizerSpec::Sgd { lr: 1.0 };
         d.training.batch_size = 1;
         d.training.epochs = 1;
         d.training.shots = None;

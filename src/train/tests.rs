@@ -1,6 +1,6 @@
 use super::*;
 use crate::doc::preset;
-use crate::train::optim::OptimizerSpec;
+use crate::learn::optim::OptimizerSpec;
 
 #[test]
 fn the_reuploading_demo_learns_the_circle() {

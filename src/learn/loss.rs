@@ -24,7 +24,7 @@ pub enum LossKind {
 /// Outputs without a matching target entry are compared with 0.
 ///
 /// ```
-/// let (l, g) = qmlp::train::loss::mse(&[1.0, 0.0], &[0.0, 0.0]);
+/// let (l, g) = qmlp::learn::loss::mse(&[1.0, 0.0], &[0.0, 0.0]);
 /// assert_eq!((l, g), (0.5, vec![1.0, 0.0]));
 /// ```
 pub fn mse(outputs: &[f64], target: &[f64]) -> (f64, Vec<f64>) {
@@ -60,7 +60,7 @@ pub fn sigmoid(z: f64) -> f64 {
 /// computed stably as `max(z, 0) − z·y + ln(1 + e^(−|z|))`; the derivative is `σ(z) − y`.
 ///
 /// ```
-/// let (l, g) = qmlp::train::loss::bce_with_logit(0.0, 1);
+/// let (l, g) = qmlp::learn::loss::bce_with_logit(0.0, 1);
 /// assert!((l - std::f64::consts::LN_2).abs() < 1e-15 && (g + 0.5).abs() < 1e-15);
 /// ```
 pub fn bce_with_logit(logit: f64, label: usize) -> (f64, f64) {
@@ -72,7 +72,7 @@ pub fn bce_with_logit(logit: f64, label: usize) -> (f64, f64) {
 /// Softmax of the logits, shifted by their maximum so large logits cannot overflow.
 ///
 /// ```
-/// let p = qmlp::train::loss::softmax(&[1000.0, 1000.0]);
+/// let p = qmlp::learn::loss::softmax(&[1000.0, 1000.0]);
 /// assert_eq!(p, vec![0.5, 0.5]);
 /// ```
 pub fn softmax(logits: &[f64]) -> Vec<f64> {
@@ -105,7 +105,7 @@ pub fn cross_entropy_with_logits(logits: &[f64], label: usize) -> (f64, Vec<f64>
 /// gradient, `−2(1 − F_label)`, is non-zero. A label outside the slice costs 1 with zero gradient.
 ///
 /// ```
-/// let (l, g) = qmlp::train::loss::fidelity_cost(&[0.25, 0.5], 1);
+/// let (l, g) = qmlp::learn::loss::fidelity_cost(&[0.25, 0.5], 1);
 /// assert_eq!((l, g), (0.25, vec![0.0, -1.0]));
 /// ```
 pub fn fidelity_cost(fidelities: &[f64], label: usize) -> (f64, Vec<f64>) {

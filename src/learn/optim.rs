@@ -93,7 +93,7 @@ impl OptimizerSpec {
     /// Huge learning rates are legal (training then diverges, which the trainer reports).
     ///
     /// ```
-    /// use qmlp::train::optim::OptimizerSpec;
+    /// use qmlp::learn::optim::OptimizerSpec;
     /// let e = OptimizerSpec::Sgd { lr: 0.0 }.validate().unwrap_err();
     /// assert_eq!(e.to_string(), "optimizer lr = 0 is invalid: must be a finite number > 0");
     /// ```
@@ -182,7 +182,7 @@ impl Optimizer {
     /// start from zero).
     ///
     /// ```
-    /// use qmlp::train::optim::OptimizerSpec;
+    /// use qmlp::learn::optim::OptimizerSpec;
     /// let mut opt = OptimizerSpec::Sgd { lr: 0.5 }.build(2);
     /// let mut p = [1.0, 2.0];
     /// opt.step(&mut p, &[2.0, -2.0]);

@@ -1,17 +1,17 @@
-//! The classical baseline: a small fully connected network (tanh hidden layers, one logit for two
-//! classes or one per class for more) with exact backpropagation over a flat parameter vector,
-//! and [`MlpTrainer`], which trains it with the same optimizers as the quantum model.
+//! The classical baseline's network: a small fully connected network (tanh hidden layers, one
+//! logit for two classes or one per class for more) on [`DenseStack`], with exact
+//! backpropagation over a flat parameter vector. The trainer that runs it over a dataset is
+//! `train::baseline`.
 //!
-//! May import `std`, `serde`, `crate::rng`, `crate::data` and the train module's `loss` and
-//! `optim`.
+//! May import `std`, `serde`, `crate::rng` and the sibling `learn` modules.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::dense::{Activation, DenseStack, Tape};
 use super::loss::{bce_with_logit, cross_entropy_with_logits, sigmoid, softmax};
-use super::optim::{OptimError, Optimizer, OptimizerSpec};
-use crate::data::Point;
+use super::optim::OptimError;
 use crate::rng::Rng;
 
 /// The most units a hidden layer may have.
@@ -114,25 +114,11 @@ impl From<OptimError> for MlpError {
     }
 }
 
-/// One dense layer's place in the flat parameter vector: weights (row-major, `outs × ins`) at
-/// `offset`, then `outs` biases.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Layer {
-    ins: usize,
-    outs: usize,
-    offset: usize,
-}
-
-impl Layer {
-    fn bias_offset(&self) -> usize {
-        self.offset + self.ins * self.outs
-    }
-}
-
-/// A multilayer perceptron with its parameters.
+/// A multilayer perceptron with its parameters: tanh hidden layers and a linear output layer
+/// (one logit for two classes, one per class otherwise), on [`DenseStack`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp {
-    layers: Vec<Layer>,
+    stack: DenseStack,
     params: Vec<f64>,
     n_classes: usize,
 }
@@ -142,7 +128,7 @@ impl Mlp {
     /// from `seed`, zero biases.
     ///
     /// ```
-    /// use qmlp::train::mlp::{Mlp, MlpSpec};
+    /// use qmlp::learn::mlp::{Mlp, MlpSpec};
     /// let net = Mlp::new(&MlpSpec { hidden: vec![8] }, 2, 2, 1).unwrap();
     /// assert_eq!(net.n_params(), 2 * 8 + 8 + 8 + 1);
     /// assert_eq!(net.forward(&[0.1, 0.2]).len(), 1);
@@ -160,30 +146,29 @@ impl Mlp {
         if !(2..=MAX_INPUTS).contains(&n_classes) {
             return Err(MlpError::Classes { n: n_classes });
         }
-        let n_out = if n_classes == 2 { 1 } else { n_classes };
-        let mut sizes = vec![n_inputs];
-        sizes.extend(&spec.hidden);
-        sizes.push(n_out);
-        let mut layers = Vec::with_capacity(sizes.len() - 1);
-        let mut offset = 0;
-        for pair in sizes.windows(2) {
-            let (ins, outs) = (pair[0], pair[1]);
-            layers.push(Layer { ins, outs, offset });
-            offset += ins * outs + outs;
-        }
-        let mut params = vec![0.0; offset];
-        let mut rng = Rng::new(seed);
-        for layer in &layers {
-            let limit = (6.0 / (layer.ins + layer.outs) as f64).sqrt();
-            for w in &mut params[layer.offset..layer.bias_offset()] {
-                *w = rng.range(-limit, limit);
-            }
-        }
+        let stack = DenseStack::new(n_inputs, &Mlp::layers(spec, n_classes));
+        let mut params = vec![0.0; stack.n_params()];
+        stack.init(&mut params, &mut Rng::new(seed));
         Ok(Mlp {
-            layers,
+            stack,
             params,
             n_classes,
         })
+    }
+
+    /// The layer list of a network of this shape: the hidden tanh layers, then the logits.
+    fn layers(spec: &MlpSpec, n_classes: usize) -> Vec<(usize, Activation)> {
+        let n_out = if n_classes == 2 { 1 } else { n_classes };
+        spec.hidden
+            .iter()
+            .map(|&u| (u, Activation::Tanh))
+            .chain([(n_out, Activation::Linear)])
+            .collect()
+    }
+
+    /// The number of trainable numbers a network of this shape has (no network is built).
+    pub fn count_params(spec: &MlpSpec, n_inputs: usize, n_classes: usize) -> usize {
+        DenseStack::new(n_inputs, &Mlp::layers(spec, n_classes)).n_params()
     }
 
     /// The number of trainable numbers.
@@ -198,7 +183,7 @@ impl Mlp {
 
     /// The number of input features it expects.
     pub fn n_inputs(&self) -> usize {
-        self.layers.first().map_or(0, |l| l.ins)
+        self.stack.n_in()
     }
 
     /// The flat parameter vector (per layer: row-major weights, then biases).
@@ -211,41 +196,11 @@ impl Mlp {
         &mut self.params
     }
 
-    /// Every layer's output for input `x`: `acts[0]` is the input (missing features read as 0,
-    /// extra ones are ignored), hidden layers are tanh'd, the last entry holds the logits.
-    fn activations(&self, x: &[f64]) -> Vec<Vec<f64>> {
-        let mut acts = Vec::with_capacity(self.layers.len() + 1);
-        let n_in = self.n_inputs();
-        acts.push(
-            (0..n_in)
-                .map(|i| x.get(i).copied().unwrap_or(0.0))
-                .collect::<Vec<f64>>(),
-        );
-        let last = self.layers.len().saturating_sub(1);
-        for (l, layer) in self.layers.iter().enumerate() {
-            let input = &acts[l];
-            let weights = &self.params[layer.offset..layer.bias_offset()];
-            let biases = &self.params[layer.bias_offset()..layer.bias_offset() + layer.outs];
-            let out: Vec<f64> = weights
-                .chunks_exact(layer.ins)
-                .zip(biases)
-                .map(|(row, b)| {
-                    let z = b + row.iter().zip(input).map(|(w, a)| w * a).sum::<f64>();
-                    if l == last {
-                        z
-                    } else {
-                        z.tanh()
-                    }
-                })
-                .collect();
-            acts.push(out);
-        }
-        acts
-    }
-
-    /// The logits: one for two classes (class 1's), otherwise one per class.
+    /// The logits: one for two classes (class 1's), otherwise one per class. Missing features
+    /// read as 0, extra ones are ignored.
     pub fn forward(&self, x: &[f64]) -> Vec<f64> {
-        self.activations(x).pop().unwrap_or_default()
+        let mut tape = Tape::default();
+        self.stack.forward(&self.params, x, &mut tape).to_vec()
     }
 
     /// Class probabilities: `[1 − σ(z), σ(z)]` for two classes, otherwise softmax of the logits.
@@ -272,33 +227,14 @@ impl Mlp {
     /// The loss of one sample (binary cross-entropy for two classes, softmax cross-entropy
     /// otherwise), adding its gradient with respect to every parameter into `grad`.
     ///
-    /// `grad` should have [`n_params`](Self::n_params) entries; entries past its end are skipped.
+    /// `grad` must have [`n_params`](Self::n_params) entries; with fewer, nothing is added.
     pub fn loss_and_grad(&self, x: &[f64], label: usize, grad: &mut [f64]) -> f64 {
-        let acts = self.activations(x);
-        let logits = acts.last().map(Vec::as_slice).unwrap_or(&[]);
-        let (loss, mut delta) = self.output_loss(logits, label);
-        for (l, layer) in self.layers.iter().enumerate().rev() {
-            let input = &acts[l];
-            let mut back = vec![0.0; layer.ins];
-            for (o, &d) in delta.iter().enumerate() {
-                let row = layer.offset + o * layer.ins;
-                for (i, &a) in input.iter().enumerate() {
-                    if let Some(g) = grad.get_mut(row + i) {
-                        *g += d * a;
-                    }
-                    back[i] += self.params[row + i] * d;
-                }
-                if let Some(g) = grad.get_mut(layer.bias_offset() + o) {
-                    *g += d;
-                }
-            }
-            if l > 0 {
-                // `input` is a tanh output: d tanh = 1 − tanh².
-                for (b, a) in back.iter_mut().zip(input) {
-                    *b *= 1.0 - a * a;
-                }
-            }
-            delta = back;
+        let mut tape = Tape::default();
+        let logits = self.stack.forward(&self.params, x, &mut tape).to_vec();
+        let (loss, delta) = self.output_loss(&logits, label);
+        if let Some(g) = grad.get_mut(..self.params.len()) {
+            self.stack
+                .backward(&self.params, &mut tape, &delta, g, None);
         }
         loss
     }
@@ -330,109 +266,9 @@ fn argmax(v: &[f64]) -> usize {
     best
 }
 
-/// Trains an [`Mlp`] on 2-D points with minibatch gradient descent and a seeded shuffle.
-#[derive(Clone, Debug)]
-pub struct MlpTrainer {
-    mlp: Mlp,
-    optimizer: Optimizer,
-    rng: Rng,
-    order: Vec<usize>,
-    grad: Vec<f64>,
-    epochs: usize,
-}
-
-/// Mixed into the seed so the shuffle stream differs from the weight-initialisation stream.
-const SHUFFLE_SALT: u64 = 0x5348_5546_464c_4521;
-
-impl MlpTrainer {
-    /// A trainer for a fresh network on the points' two coordinates.
-    pub fn new(
-        spec: &MlpSpec,
-        optimizer: &OptimizerSpec,
-        n_classes: usize,
-        seed: u64,
-    ) -> Result<MlpTrainer, MlpError> {
-        let mlp = Mlp::new(spec, 2, n_classes, seed)?;
-        MlpTrainer::from_mlp(mlp, optimizer, seed)
-    }
-
-    /// A trainer for an existing network (which must take 2 inputs to train on [`Point`]s).
-    pub fn from_mlp(
-        mlp: Mlp,
-        optimizer: &OptimizerSpec,
-        seed: u64,
-    ) -> Result<MlpTrainer, MlpError> {
-        optimizer.validate()?;
-        let n = mlp.n_params();
-        Ok(MlpTrainer {
-            optimizer: optimizer.build(n),
-            grad: vec![0.0; n],
-            mlp,
-            rng: Rng::new(seed ^ SHUFFLE_SALT),
-            order: Vec::new(),
-            epochs: 0,
-        })
-    }
-
-    /// One pass over `train` in a fresh seeded order, one optimizer step per minibatch of
-    /// `batch_size` points (0 counts as 1) using the batch's mean gradient. Returns the mean
-    /// per-sample loss seen during the pass (each measured before its batch's step).
-    pub fn epoch(&mut self, train: &[Point], batch_size: usize) -> f64 {
-        let batch_size = batch_size.max(1);
-        self.order.clear();
-        self.order.extend(0..train.len());
-        self.rng.shuffle(&mut self.order);
-        let mut total = 0.0;
-        for batch in self.order.chunks(batch_size) {
-            self.grad.iter_mut().for_each(|g| *g = 0.0);
-            for &i in batch {
-                let p = &train[i];
-                total += self.mlp.loss_and_grad(&p.x, p.label, &mut self.grad);
-            }
-            let scale = 1.0 / batch.len() as f64;
-            self.grad.iter_mut().for_each(|g| *g *= scale);
-            self.optimizer.step(self.mlp.params_mut(), &self.grad);
-        }
-        self.epochs += 1;
-        if train.is_empty() {
-            0.0
-        } else {
-            total / train.len() as f64
-        }
-    }
-
-    /// The mean loss and the accuracy (fraction in `[0, 1]`) on `pts`; `(0, 0)` when empty.
-    pub fn evaluate(&self, pts: &[Point]) -> (f64, f64) {
-        if pts.is_empty() {
-            return (0.0, 0.0);
-        }
-        let mut loss = 0.0;
-        let mut correct = 0usize;
-        for p in pts {
-            loss += self.mlp.loss(&p.x, p.label);
-            if self.mlp.predict_class(&p.x) == p.label {
-                correct += 1;
-            }
-        }
-        let n = pts.len() as f64;
-        (loss / n, correct as f64 / n)
-    }
-
-    /// The network being trained.
-    pub fn mlp(&self) -> &Mlp {
-        &self.mlp
-    }
-
-    /// The number of epochs run so far.
-    pub fn epochs(&self) -> usize {
-        self.epochs
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{DatasetKind, DatasetSpec};
 
     fn numeric_grad(net: &Mlp, x: &[f64], label: usize) -> Vec<f64> {
         let h = 1e-6;
@@ -529,9 +365,6 @@ mod tests {
             Mlp::new(&MlpSpec::default(), 2, 1, 0),
             Err(MlpError::Classes { n: 1 })
         ));
-        let e = MlpTrainer::new(&MlpSpec::default(), &OptimizerSpec::Sgd { lr: -1.0 }, 2, 0)
-            .unwrap_err();
-        assert!(e.to_string().contains("lr"), "{e}");
     }
 
     #[test]
@@ -541,55 +374,5 @@ mod tests {
         let z = net.forward(&x)[0];
         assert!((net.prob_class1(&x) - 1.0 / (1.0 + (-z).exp())).abs() < 1e-15);
         assert_eq!(net.predict_class(&x), usize::from(z > 0.0));
-    }
-
-    fn train_xor(seed: u64) -> (f64, Vec<u64>) {
-        let data = DatasetSpec {
-            kind: DatasetKind::Xor,
-            points: 400,
-            noise: 0.0,
-            train_ratio: 0.5,
-            seed: 11,
-            ..DatasetSpec::default()
-        }
-        .generate()
-        .unwrap();
-        let mut trainer = MlpTrainer::new(
-            &MlpSpec { hidden: vec![8] },
-            &OptimizerSpec::adam(0.05),
-            2,
-            seed,
-        )
-        .unwrap();
-        let (start_loss, _) = trainer.evaluate(&data.train);
-        let mut last = f64::INFINITY;
-        for _ in 0..200 {
-            last = trainer.epoch(&data.train, 16);
-        }
-        assert!(last < start_loss, "{last} vs {start_loss}");
-        assert_eq!(trainer.epochs(), 200);
-        let (_, acc) = trainer.evaluate(&data.test);
-        let bits = trainer.mlp().params().iter().map(|p| p.to_bits()).collect();
-        (acc, bits)
-    }
-
-    #[test]
-    fn trains_xor_deterministically() {
-        let (acc, params) = train_xor(3);
-        assert!(acc > 0.9, "test accuracy {acc}");
-        let (acc2, params2) = train_xor(3);
-        assert_eq!((acc, params), (acc2, params2));
-    }
-
-    #[test]
-    fn evaluate_on_empty_and_epoch_on_empty() {
-        let mut t = MlpTrainer::new(&MlpSpec::default(), &OptimizerSpec::adam(0.1), 3, 0).unwrap();
-        assert_eq!(t.evaluate(&[]), (0.0, 0.0));
-        assert_eq!(t.epoch(&[], 0), 0.0);
-        let pts = [Point {
-            x: [0.0, 1.0],
-            label: 2,
-        }];
-        assert!(t.epoch(&pts, 0).is_finite());
     }
 }
