@@ -13,9 +13,9 @@
 //! printed as a cross-check). `cargo bench --bench model [FILTER]`; `QUICK=1` for fewer reps;
 //! `BENCH_JSON=path` also writes the figures as JSON for `bench/model_compare.sh`.
 
-use qmlp::doc::{self, Document, Head, Readout};
+use qmlp::doc::{self, Head, Readout, ValidDocument};
 use qmlp::learn::loss::LossKind;
-use qmlp::model::Model;
+use qmlp::model::{GridSpace, Model};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -47,8 +47,10 @@ fn weights(n: usize) -> Vec<f64> {
 }
 
 /// The W2 document: `layers` re-uploading layers on `qubits`, ⟨Z0⟩, MSE, no trainable head.
-fn document(qubits: usize, layers: usize) -> Document {
-    let mut d = doc::preset("default").expect("the default preset exists");
+fn document(qubits: usize, layers: usize) -> ValidDocument {
+    let mut d = doc::preset("default")
+        .expect("the default preset exists")
+        .into_inner();
     d.circuit.qubits = qubits;
     d.circuit.gates.clear();
     for l in 0..layers {
@@ -66,7 +68,7 @@ fn document(qubits: usize, layers: usize) -> Document {
         bias: vec![0.0],
     };
     d.training.loss = LossKind::Mse;
-    d
+    d.validated().expect("the W2 document is valid")
 }
 
 /// Best and median seconds of `reps` calls of `f` after two warm-up calls.
@@ -99,6 +101,7 @@ fn main() {
         .unwrap_or_default();
     let quick = std::env::var("QUICK").is_ok_and(|v| v == "1");
     let (xs, labels) = points(200);
+    let refs: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
     let mut json = Vec::new();
 
     println!("\n## W2: one epoch of forward + gradient of the MSE, 200 points, 4 layers\n");
@@ -110,7 +113,7 @@ fn main() {
         if !format!("w2 q{q}").contains(&filter) {
             continue;
         }
-        let mut model = Model::new(&document(q, 4)).expect("the W2 model builds");
+        let mut model = Model::new(&document(q, 4), &[]).expect("the W2 model builds");
         let p = weights(model.n_params());
         model.set_params(&p);
         let mut grad = vec![0.0; model.n_params()];
@@ -118,19 +121,19 @@ fn main() {
         let reps = if quick { 20 } else { 200 / q.max(2) * 4 };
         let (best, med) = time(reps, || {
             grad.iter_mut().for_each(|g| *g = 0.0);
-            loss = model.loss_and_grad_batch(black_box(&xs), &labels, &mut grad);
+            loss = model.loss_and_grad_batch(black_box(&refs), &labels, &mut grad);
             black_box(&grad);
         });
         // The same epoch through the one-point API (the path circuits that cannot be batched take).
         let (single, _) = time(reps / 4 + 1, || {
             grad.iter_mut().for_each(|g| *g = 0.0);
-            for (&x, &l) in xs.iter().zip(&labels) {
-                model.loss_and_grad(black_box(x), l, &mut grad);
+            for (x, &l) in xs.iter().zip(&labels) {
+                model.loss_and_grad(black_box(&x[..]), l, &mut grad);
             }
             black_box(&grad);
         });
         grad.iter_mut().for_each(|g| *g = 0.0);
-        loss = model.loss_and_grad_batch(&xs, &labels, &mut grad);
+        loss = model.loss_and_grad_batch(&refs, &labels, &mut grad);
         let n = xs.len() as f64;
         let mean_loss = loss / n;
         let gnorm = grad.iter().map(|g| (g / n) * (g / n)).sum::<f64>().sqrt();
@@ -153,13 +156,17 @@ fn main() {
         println!("\n## W3: one 64×64 decision grid, 4 qubits, 4 layers\n");
         println!("| qubits | cells | best | median | per cell | mean confidence |");
         println!("|---:|---:|---:|---:|---:|---:|");
-        let mut model = Model::new(&document(4, 4)).expect("the W3 model builds");
+        let mut model = Model::new(&document(4, 4), &[]).expect("the W3 model builds");
         let p = weights(model.n_params());
         model.set_params(&p);
         let mut mean = 0.0;
         let reps = if quick { 10 } else { 100 };
         let (best, med) = time(reps, || {
-            let g = model.grid(black_box([-1.2, 1.2, -1.2, 1.2]), 64);
+            let g = model.grid(
+                black_box([-1.2, 1.2, -1.2, 1.2]),
+                64,
+                &GridSpace::first_two(),
+            );
             mean = g.iter().map(|c| c.confidence).sum::<f64>() / g.len() as f64;
         });
         println!(

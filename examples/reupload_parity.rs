@@ -78,7 +78,7 @@ fn flat(v: &serde_json::Value) -> Vec<f64> {
 fn accuracy(model: &mut Model, pts: &[([f64; 2], usize)]) -> f64 {
     let ok = pts
         .iter()
-        .filter(|(x, y)| model.predict(*x).class == *y)
+        .filter(|(x, y)| model.predict(x).class == *y)
         .count();
     ok as f64 / pts.len() as f64
 }
@@ -87,7 +87,7 @@ fn accuracy(model: &mut Model, pts: &[([f64; 2], usize)]) -> f64 {
 /// the final weights and the test accuracy.
 fn train(case: &Case, schedule: Schedule) -> (Vec<f64>, f64) {
     let d = doc::preset("reupload-1q").expect("preset exists");
-    let mut model = Model::new(&d).expect("preset builds");
+    let mut model = Model::new(&d, &[]).expect("preset builds");
     let mut params = case.init.clone();
     let mut opt = OptimizerSpec::adam(0.6).build(params.len());
     let mut grad = vec![0.0; params.len()];
@@ -115,7 +115,7 @@ fn train(case: &Case, schedule: Schedule) -> (Vec<f64>, f64) {
             grad.iter_mut().for_each(|g| *g = 0.0);
             for &i in batch {
                 let (x, y) = case.train[i];
-                model.loss_and_grad(x, y, &mut grad);
+                model.loss_and_grad(&x, y, &mut grad);
             }
             grad.iter_mut().for_each(|g| *g /= batch.len() as f64);
             opt.step(&mut params, &grad);
@@ -128,16 +128,18 @@ fn train(case: &Case, schedule: Schedule) -> (Vec<f64>, f64) {
 
 /// The CLI's path: the preset, `--seed seed`, optionally with the data seed set to `seed` too.
 fn cli(seed: u64, data_seed: Option<u64>) -> f64 {
-    let mut d = doc::preset("reupload-1q").expect("preset exists");
+    let mut d = doc::preset("reupload-1q")
+        .expect("preset exists")
+        .into_inner();
     if let Some(s) = data_seed {
         d.data.seed = s;
     }
-    let mut t = Trainer::new(d).expect("preset trains");
+    let mut t = Trainer::new(d.validated().expect("valid")).expect("preset trains");
     t.reset(seed);
     while !t.finished() {
         t.run_epoch();
     }
-    t.history().test_acc.last().copied().unwrap_or(0.0)
+    t.history().last_test_acc().unwrap_or(0.0)
 }
 
 fn median(v: &[f64]) -> f64 {

@@ -23,6 +23,21 @@ impl Rng {
         }
     }
 
+    /// The generator's whole state (to store and restore a stream exactly).
+    pub fn state(&self) -> [u64; 4] {
+        self.s
+    }
+
+    /// A generator continuing from a stored [`state`](Self::state). An all-zero state (which
+    /// xoshiro cannot leave) is replaced by the seed-0 state.
+    pub fn from_state(s: [u64; 4]) -> Rng {
+        if s == [0; 4] {
+            Rng::new(0)
+        } else {
+            Rng { s }
+        }
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);

@@ -7,10 +7,11 @@
 use plotters::prelude::*;
 use serde::Serialize;
 
+use crate::doc::History;
 use crate::plot::{
     self, BoundaryMap, BoundaryOptions, LossChartOptions, PlotError, PlotPoint, Series,
 };
-use crate::train::{History, Trainer};
+use crate::train::Trainer;
 
 /// The decision boundary of the current model over the data, ready to draw.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,6 +126,15 @@ pub fn draw_history_at<DB: DrawingBackend>(
             "accuracy",
         ),
     };
+    // Entries not evaluated are gaps; a baseline switched on mid-run covers the last entries.
+    let te: Vec<f64> = te.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+    let pad = |v: &Vec<f64>| -> Vec<f64> {
+        let mut out = vec![f64::NAN; h.len().saturating_sub(v.len())];
+        out.extend_from_slice(v);
+        out
+    };
+    let (btr, bte) = (pad(btr), pad(bte));
+    let (te, btr, bte) = (&te, &btr, &bte);
     let quantum = RGBColor(47, 111, 223);
     let classical = RGBColor(120, 120, 120);
     let mut series = vec![
@@ -227,7 +237,7 @@ pub struct Inspection {
 }
 
 /// The state after the gates of columns up to `col` (all if `None`) for point `x`.
-pub fn inspect(t: &mut Trainer, x: [f64; 2], col: Option<usize>) -> Inspection {
+pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
     let model = t.model_mut();
     let state = model.state_at(x, col);
     let n = state.n_qubits();
@@ -271,17 +281,17 @@ mod tests {
 
     #[test]
     fn inspection_of_the_empty_circuit_is_all_zero_state() {
-        let mut d = preset("default").unwrap();
+        let mut d = preset("default").unwrap().into_inner();
         d.circuit.gates.clear();
-        let mut t = Trainer::new(d).unwrap();
-        let i = inspect(&mut t, [0.1, 0.2], None);
+        let mut t = Trainer::new(d.validated().unwrap()).unwrap();
+        let i = inspect(&mut t, &[0.1, 0.2], None);
         assert_eq!(i.qubits, 4);
         assert_eq!(i.bloch, vec![[0.0, 0.0, 1.0]; 4]);
         assert_eq!(i.p1, vec![0.0; 4]);
         assert_eq!(i.probs.as_ref().unwrap()[0], 1.0);
         assert_eq!(i.labels.as_ref().unwrap()[5], "0101");
         let mut t = Trainer::new(preset("default").unwrap()).unwrap();
-        let first = inspect(&mut t, [0.5, -0.5], Some(0));
+        let first = inspect(&mut t, &[0.5, -0.5], Some(0));
         // After column 0 (RX on every wire) no wire is entangled yet: every purity is 1.
         assert!(first.purity.iter().all(|p| (p - 1.0).abs() < 1e-12));
         assert!(first.columns.len() > 3);

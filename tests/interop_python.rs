@@ -9,16 +9,20 @@
 //! case documents are valid and that every gate kind, control, binding and readout is covered.
 #![cfg(not(target_arch = "wasm32"))]
 
-use qmlp::data::DatasetKind;
-use qmlp::doc::{self, Angle, Document, Feature, FeatureMap, GateSpec, Head, Readout, PRESETS};
+use qmlp::data::{DatasetKind, DatasetSpec};
+use qmlp::doc::{
+    self, Angle, DenseSpec, Document, Feature, FeatureMap, GateSpec, Head, Preprocess, Readout,
+    ValidDocument, PRESETS,
+};
 use qmlp::interop::{self, python, qasm};
+use qmlp::learn::dense::Activation;
 use qmlp::learn::loss::LossKind;
 use qmlp::rng::Rng;
 use qmlp::sim::{GateKind, State};
 
 fn angle(rng: &mut Rng, k: usize) -> Angle {
     let v = rng.range(-3.0, 3.0);
-    let f = Feature::ALL[k % Feature::ALL.len()];
+    let f = Feature::CLASSIC[k % Feature::CLASSIC.len()];
     match k % 4 {
         0 => Angle::Const { value: v },
         1 => Angle::Weight { value: v },
@@ -48,7 +52,7 @@ fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Feature {
-                feature: Feature::ALL[q],
+                feature: Feature::CLASSIC[q],
                 scale: 1.0,
             }],
             col: col + 1,
@@ -108,7 +112,7 @@ fn every_gate_doc(seed: u64, range: Option<[f64; 2]>, max_ctrl: usize) -> Docume
     d.data.custom = (0..20)
         .map(|i| {
             let t = i as f64 * 0.61;
-            [t.cos() * 0.9, (1.7 * t).sin() * 0.8, (i % 5) as f64]
+            vec![t.cos() * 0.9, (1.7 * t).sin() * 0.8, (i % 5) as f64]
         })
         .collect();
     d.training.loss = LossKind::Mse;
@@ -179,7 +183,7 @@ fn multi_control_doc() -> Document {
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Reupload {
-                feature: Feature::ALL[q],
+                feature: Feature::CLASSIC[q],
                 w: 1.3,
                 b: 0.4 + 0.2 * q as f64,
             }],
@@ -205,6 +209,51 @@ fn multi_control_doc() -> Document {
     d
 }
 
+/// A hybrid model: 3-D data standardised and projected on 2 principal components, a pre-net
+/// whose outputs the angles read, a post-net after the readout.
+fn hybrid_doc(act: Activation) -> Document {
+    let mut d = doc::preset("gaussians3").unwrap().into_inner();
+    d.data = DatasetSpec {
+        kind: DatasetKind::Gaussians,
+        points: 40,
+        dim: Some(3),
+        seed: 4,
+        ..DatasetSpec::default()
+    };
+    d.preprocess = Preprocess {
+        standardize: true,
+        pca: Some(2),
+    };
+    d.pre_net = vec![DenseSpec::new(3, act), DenseSpec::new(2, Activation::Tanh)];
+    d.circuit.qubits = 2;
+    d.circuit.gates = doc::template("reupload", 2, 0, 9).unwrap();
+    let feats = ["h1", "x2", "h2^2", "sin(h1)", "h1*x1", "h2"];
+    let mut k = 0;
+    for g in &mut d.circuit.gates {
+        for a in &mut g.params {
+            if let Angle::Reupload { feature, .. } = a {
+                *feature = feats[k % feats.len()].parse().unwrap();
+                k += 1;
+            }
+        }
+    }
+    d.features.range = Some([-1.0, 1.5]);
+    d.readout = Readout::Expval {
+        observables: vec!["Z0".into(), "X1".into()],
+    };
+    d.head = Head {
+        trainable: true,
+        scale: vec![1.2, 0.8],
+        bias: vec![0.1, -0.1],
+    };
+    d.post_net = vec![
+        DenseSpec::new(3, act),
+        DenseSpec::new(1, Activation::Linear),
+    ];
+    d.training.loss = LossKind::Bce;
+    d
+}
+
 /// A preset after a few epochs of training.
 fn trained(name: &str, epochs: usize) -> Document {
     let mut t = qmlp::train::Trainer::new(doc::preset(name).unwrap()).unwrap();
@@ -216,13 +265,19 @@ fn trained(name: &str, epochs: usize) -> Document {
 }
 
 /// Every document the cross-check runs, by name.
-fn cases() -> Vec<(String, Document)> {
-    let mut out = Vec::new();
+fn cases() -> Vec<(String, ValidDocument)> {
+    let mut out: Vec<(String, Document)> = Vec::new();
     for (name, _) in PRESETS {
-        let d = doc::preset(name).unwrap();
+        let d = doc::preset(name).unwrap().into_inner();
         out.push((format!("preset-{name}"), d.clone()));
         out.push((format!("preset-{name}-random"), randomised(d, 99)));
     }
+    out.push(("hybrid-tanh".into(), hybrid_doc(Activation::Tanh)));
+    out.push(("hybrid-relu-sigmoid".into(), {
+        let mut d = hybrid_doc(Activation::Relu);
+        d.pre_net[1].activation = Activation::Sigmoid;
+        d
+    }));
     out.push(("every-gate".into(), every_gate_doc(3, None, 2)));
     out.push((
         "every-gate-range".into(),
@@ -237,10 +292,15 @@ fn cases() -> Vec<(String, Document)> {
     out.push(("multi-control".into(), multi_control_doc()));
     out.push(("trained-xor-entangled".into(), trained("xor-entangled", 3)));
     out.push(("trained-reupload-1q".into(), trained("reupload-1q", 2)));
-    let mut shots = randomised(doc::preset("xor-entangled").unwrap(), 5);
+    let mut shots = randomised(doc::preset("xor-entangled").unwrap().into_inner(), 5);
     shots.training.shots = Some(100);
     out.push(("shots-are-ignored".into(), shots));
-    out
+    out.into_iter()
+        .map(|(n, d)| {
+            let v = d.validated().unwrap_or_else(|e| panic!("{n}: {e}"));
+            (n, v)
+        })
+        .collect()
 }
 
 #[test]
@@ -257,10 +317,10 @@ fn case_documents_are_valid_and_cover_everything() {
         "training changed no weight"
     );
     for (name, d) in &cs {
-        d.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
-        python::pennylane_script(d).unwrap();
+        python::pennylane_script(d).unwrap_or_else(|e| panic!("{name}: {e}"));
         python::qiskit_script(d).unwrap();
-        qasm::export_document(d, [0.3, -0.7], qasm::QasmVersion::V3).unwrap();
+        let x = vec![0.3; d.data_dim()];
+        qasm::export_document(d, &x, qasm::QasmVersion::V3).unwrap();
     }
     let gates: Vec<&GateSpec> = cs.iter().flat_map(|(_, d)| &d.circuit.gates).collect();
     for &k in GateKind::all() {
@@ -283,7 +343,7 @@ fn case_documents_are_valid_and_cover_everything() {
             "{kind}"
         );
     }
-    for f in Feature::ALL {
+    for f in Feature::CLASSIC {
         assert!(
             gates
                 .iter()
@@ -322,8 +382,8 @@ fn write_crosscheck_cases() {
             "outputs": outputs,
         });
         write(&format!("{name}.expected.json"), &expected.to_string());
-        let x = points[0];
-        let ops = interop::bound_ops(d, x).unwrap();
+        let x = points[0].clone();
+        let ops = interop::bound_ops(d, &x).unwrap();
         let mut s = State::new(d.circuit.qubits).unwrap();
         for op in &ops {
             s.try_apply(op).unwrap();
@@ -336,9 +396,9 @@ fn write_crosscheck_cases() {
         write(&format!("{name}.state.json"), &state.to_string());
         write(
             &format!("{name}.qasm3"),
-            &qasm::export_document(d, x, qasm::QasmVersion::V3).unwrap(),
+            &qasm::export_document(d, &x, qasm::QasmVersion::V3).unwrap(),
         );
-        match qasm::export_document(d, x, qasm::QasmVersion::V2) {
+        match qasm::export_document(d, &x, qasm::QasmVersion::V2) {
             Ok(t) => write(&format!("{name}.qasm2"), &t),
             Err(e) => write(&format!("{name}.qasm2.skipped"), &e.to_string()),
         }

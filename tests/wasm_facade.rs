@@ -24,13 +24,17 @@ fn version_matches_the_crate() {
 fn an_invalid_document_is_an_error_with_the_field_named() {
     let bad = web::default_document().replace("\"qubits\": 4", "\"qubits\": 30");
     let e = web::validate_document(&bad).expect_err("refused");
-    let msg: JsValue = e.into();
-    let text = js_sys::Reflect::get(&msg, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let text = get(&e, "message").as_string().unwrap();
     assert!(text.starts_with("circuit.qubits:"), "{text}");
+    assert_eq!(
+        get(&e, "path").as_string().as_deref(),
+        Some("circuit.qubits")
+    );
+    assert!(e.is_instance_of::<js_sys::Error>());
     assert!(Playground::new("{").is_err());
+    // A CSV error names its line.
+    let e = web::parse_csv("x1,x2,label\n0,0,0\n1,abc,1\n", JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&e, "line").as_f64(), Some(3.0));
 }
 
 #[wasm_bindgen_test]
@@ -67,12 +71,34 @@ fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
         Some(16.0),
         "one batch when the budget is zero"
     );
-    let i = pg.inspect(0.2, -0.3, None).unwrap();
+    let i = pg.inspect(vec![0.2, -0.3], None).unwrap();
     assert_eq!(get(&i, "qubits").as_f64(), Some(4.0));
     let bloch: js_sys::Array = get(&i, "bloch").dyn_into().unwrap();
     assert_eq!(bloch.length(), 4);
-    assert!(pg.inspect(f64::NAN, 0.0, None).is_err());
-    assert!(pg.add_point(0.1, 0.1, 5.0).is_err());
-    pg.add_point(0.1, 0.1, 1.0).unwrap();
-    assert!(pg.document().contains("\"custom\""));
+    assert!(pg.inspect(vec![f64::NAN, 0.0], None).is_err());
+    assert!(pg.inspect(vec![0.1], None).is_err());
+}
+
+#[wasm_bindgen_test]
+fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
+    let mut pg = Playground::new(&web::default_document()).unwrap();
+    pg.step_epoch().unwrap();
+    pg.step_epoch().unwrap();
+    let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
+    d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1]]);
+    let out = pg.set_document(&d.to_string()).unwrap();
+    assert_eq!(get(&out, "kept").as_bool(), Some(false));
+    assert!(get(&out, "note")
+        .as_string()
+        .unwrap()
+        .contains("data changed"));
+    assert_eq!(get(&pg.metrics().unwrap(), "epoch").as_f64(), Some(2.0));
+    let snap = pg.snapshot();
+    let mut again = Playground::new(&snap).unwrap();
+    pg.step_epoch().unwrap();
+    again.step_epoch().unwrap();
+    assert_eq!(pg.document(), again.document());
+    let c = web::catalog().unwrap();
+    let datasets: js_sys::Array = get(&c, "datasets").dyn_into().unwrap();
+    assert!(datasets.length() >= 8);
 }

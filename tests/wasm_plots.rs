@@ -127,7 +127,7 @@ fn pixel_ratio_draws_the_same_picture_sharper() {
         .unwrap();
     assert!(pixels(&l).chunks(4).any(|p| p[..3] != [255, 255, 255]));
     let e = pg.draw_loss(l, opts(r#"{"pixelRatio": -1}"#)).unwrap_err();
-    let msg: JsValue = e.into();
+    let msg: JsValue = e;
     let text = js_sys::Reflect::get(&msg, &"message".into())
         .unwrap()
         .as_string()

@@ -66,11 +66,63 @@ pub(crate) fn sample(kind: DatasetKind, class: usize, rng: &mut Rng) -> ([f64; 2
     }
 }
 
-/// Adds Gaussian jitter of standard deviation `noise` to both coordinates (no draw when 0).
-pub(crate) fn jitter(x: [f64; 2], noise: f64, rng: &mut Rng) -> [f64; 2] {
+/// One noise-free sample of a kind that takes an input dimension (`DatasetKind::takes_dim`) in
+/// `d` dimensions; for `d = 2` exactly the point [`sample`] draws (same random numbers, same
+/// order). Circle: uniform in `[-1, 1]^d`, label 1 inside the centred ball holding half the
+/// cube's volume; Xor: uniform, label 1 where the product of the coordinates is positive;
+/// Gaussians: blobs at `±0.5` in every coordinate.
+pub(crate) fn sample_nd(
+    kind: DatasetKind,
+    class: usize,
+    d: usize,
+    rng: &mut Rng,
+) -> (Vec<f64>, usize) {
+    if d == 2 {
+        let (x, label) = sample(kind, class, rng);
+        return (x.to_vec(), label);
+    }
+    match kind {
+        DatasetKind::Circle => {
+            let x: Vec<f64> = (0..d).map(|_| rng.range(-1.0, 1.0)).collect();
+            let r2: f64 = x.iter().map(|v| v * v).sum();
+            let inside = r2 < half_volume_radius(d).powi(2);
+            (x, usize::from(inside))
+        }
+        DatasetKind::Xor => {
+            let x: Vec<f64> = (0..d).map(|_| rng.range(-1.0, 1.0)).collect();
+            let product: f64 = x.iter().product();
+            (x, usize::from(product > 0.0))
+        }
+        DatasetKind::Gaussians => {
+            let c = if class == 1 { 0.5 } else { -0.5 };
+            ((0..d).map(|_| c + 0.18 * rng.normal()).collect(), class)
+        }
+        _ => {
+            let (x, label) = sample(kind, class, rng);
+            (x.to_vec(), label)
+        }
+    }
+}
+
+/// The radius of the centred ball holding half the volume of `[-1, 1]^d`:
+/// `V_d r^d = 2^(d−1)` with `V_d = π^(d/2) / Γ(d/2 + 1)` (`√(2/π)` for `d = 2`).
+pub(crate) fn half_volume_radius(d: usize) -> f64 {
+    // Γ(d/2 + 1) by the recurrence from Γ(1) = 1 or Γ(1/2) = √π.
+    let mut gamma = if d % 2 == 0 { 1.0 } else { PI.sqrt() };
+    let mut k = if d % 2 == 0 { 1.0 } else { 0.5 };
+    while k < d as f64 / 2.0 + 1.0 - 1e-9 {
+        gamma *= k;
+        k += 1.0;
+    }
+    let unit_ball = PI.powf(d as f64 / 2.0) / gamma;
+    (2f64.powi(d as i32 - 1) / unit_ball).powf(1.0 / d as f64)
+}
+
+/// Adds Gaussian jitter of standard deviation `noise` to every coordinate (no draw when 0).
+pub(crate) fn jitter(x: &mut [f64], noise: f64, rng: &mut Rng) {
     if noise > 0.0 {
-        [x[0] + noise * rng.normal(), x[1] + noise * rng.normal()]
-    } else {
-        x
+        for v in x {
+            *v += noise * rng.normal();
+        }
     }
 }

@@ -1,13 +1,18 @@
-//! Seeded 2-D datasets: the generators, the train/test split, user-added points and CSV import.
+//! Seeded datasets with any number of input features: the generators, the train/test split
+//! (random, stratified, or fixed by the document), user-added points and CSV import.
 //!
 //! Owns [`DatasetSpec`] (what the document stores), [`Dataset`] (what training reads) and
 //! [`parse_csv`]. May import only `std`, `serde` and `crate::rng`; it knows nothing of circuits,
 //! models or training.
 //!
-//! Every generated kind lives roughly in `[-1, 1]²`. Noise is Gaussian jitter of both coordinates
-//! with standard deviation `noise`, for every kind: for Circle and Xor the label is decided before
-//! the jitter, so noisy points near the boundary end up on the "wrong" side. The same spec always
-//! gives the same dataset.
+//! Every generated kind lives roughly in `[-1, 1]^d` (2-D unless the kind takes a dimension).
+//! Noise is Gaussian jitter of every coordinate with standard deviation `noise`, for every kind:
+//! for Circle and Xor the label is decided before the jitter, so noisy points near the boundary
+//! end up on the "wrong" side. The same spec always gives the same dataset.
+//!
+//! A custom dataset's rows are `[x1, …, xd, label]`. With `test` rows beside them the split is
+//! fixed: the `custom` rows are the training set and the `test` rows the test set, in their
+//! order, never reshuffled or re-split.
 //!
 //! ```
 //! use qmlp::data::{DatasetKind, DatasetSpec};
@@ -21,7 +26,7 @@ mod csv;
 mod error;
 mod generators;
 
-pub use csv::{parse_csv, to_csv, CSV_HEADER};
+pub use csv::{parse_csv, parse_table, to_csv, LabelColumn, Table, CSV_HEADER};
 pub use error::DataError;
 
 use serde::{Deserialize, Serialize};
@@ -30,16 +35,25 @@ use crate::rng::Rng;
 
 /// The largest number of points a dataset (or a CSV, or a test set) may hold.
 pub const MAX_POINTS: usize = 20_000;
+/// The most input features any dataset may have (the 8×8 digits have 64).
+pub const MAX_FEATURES: usize = 64;
+/// The most feature columns an uploaded CSV table or a document's own rows may have.
+pub const MAX_CSV_FEATURES: usize = 16;
+/// The most classes a dataset may have.
+pub const MAX_CLASSES: usize = 10;
+/// The largest input dimension a generator that takes one accepts.
+pub const MAX_GENERATED_DIM: usize = 16;
 
 /// Which dataset to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DatasetKind {
-    /// Uniform in `[-1, 1]²`, label 1 inside the circle of radius `√(2/π)` (PennyLane's demo).
+    /// Uniform in `[-1, 1]^d`, label 1 inside the centred ball holding half the volume (for
+    /// `d = 2` the circle of radius `√(2/π)`, PennyLane's demo); 3-D: a sphere.
     Circle,
-    /// Uniform in `[-1, 1]²`, label 1 where `x1·x2 > 0`.
+    /// Uniform in `[-1, 1]^d`, label 1 where the product of the coordinates is positive.
     Xor,
-    /// Two Gaussian blobs, centred at `(-0.5, -0.5)` (label 0) and `(0.5, 0.5)` (label 1).
+    /// Two Gaussian blobs, centred at `-0.5` (label 0) and `0.5` (label 1) in every coordinate.
     Gaussians,
     /// Two interleaved spiral arms.
     Spiral,
@@ -64,6 +78,26 @@ const ALL_KINDS: [DatasetKind; 8] = [
     DatasetKind::Custom,
 ];
 
+/// What the page and the CLI show about a dataset kind: the engine is the only place that
+/// knows the list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindInfo {
+    /// The name used in documents.
+    pub name: &'static str,
+    /// A short label for menus.
+    pub label: &'static str,
+    /// One sentence saying what it is.
+    pub description: &'static str,
+    /// The number of classes (0 for Custom: its rows decide).
+    pub classes: usize,
+    /// The input dimension it generates by default (0 for Custom).
+    pub dim: usize,
+    /// The smallest and largest input dimension it accepts, when it takes one.
+    pub dims: Option<[usize; 2]>,
+    /// Where it belongs in a menu: `toy` (2-D generators), `custom`.
+    pub group: &'static str,
+}
+
 impl DatasetKind {
     /// The number of classes this kind generates; 0 for Custom, whose rows decide it (see
     /// [`DatasetSpec::n_classes`]).
@@ -81,16 +115,51 @@ impl DatasetKind {
 
     /// The kind's name as written in documents, e.g. `"gaussians3"`.
     pub fn name(self) -> &'static str {
-        match self {
-            DatasetKind::Circle => "circle",
-            DatasetKind::Xor => "xor",
-            DatasetKind::Gaussians => "gaussians",
-            DatasetKind::Spiral => "spiral",
-            DatasetKind::Moons => "moons",
-            DatasetKind::Gaussians3 => "gaussians3",
-            DatasetKind::Circles3 => "circles3",
-            DatasetKind::Custom => "custom",
+        self.info().name
+    }
+
+    /// Everything the page shows about the kind.
+    pub fn info(self) -> KindInfo {
+        let (name, label, description) = match self {
+            DatasetKind::Circle => (
+                "circle",
+                "Circle",
+                "Points in a square, class 1 inside the circle (a ball in more dimensions) that covers half of it.",
+            ),
+            DatasetKind::Xor => (
+                "xor",
+                "XOR",
+                "Points in a square, class 1 where the coordinates have the same sign.",
+            ),
+            DatasetKind::Gaussians => ("gaussians", "Blobs", "Two Gaussian blobs, one per class."),
+            DatasetKind::Spiral => ("spiral", "Spiral", "Two interleaved spiral arms."),
+            DatasetKind::Moons => ("moons", "Moons", "Two interleaving half-moons."),
+            DatasetKind::Gaussians3 => ("gaussians3", "3 blobs", "Three Gaussian blobs, one per class."),
+            DatasetKind::Circles3 => ("circles3", "3 rings", "A disc and two rings around it: three classes by radius."),
+            DatasetKind::Custom => ("custom", "Custom", "Your own points: a CSV upload or points added on the plot."),
+        };
+        let takes_dim = self.takes_dim();
+        KindInfo {
+            name,
+            label,
+            description,
+            classes: self.n_classes(),
+            dim: if self == DatasetKind::Custom { 0 } else { 2 },
+            dims: takes_dim.then_some([1, MAX_GENERATED_DIM]),
+            group: if self == DatasetKind::Custom {
+                "custom"
+            } else {
+                "toy"
+            },
         }
+    }
+
+    /// Whether the generator takes an input dimension ([`DatasetSpec::dim`]).
+    pub fn takes_dim(self) -> bool {
+        matches!(
+            self,
+            DatasetKind::Circle | DatasetKind::Xor | DatasetKind::Gaussians
+        )
     }
 
     /// The kind whose [`name`](Self::name) is `name`, if any.
@@ -102,6 +171,10 @@ impl DatasetKind {
     pub fn all() -> &'static [DatasetKind] {
         &ALL_KINDS
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Everything that determines a dataset; the document stores this.
@@ -119,10 +192,27 @@ pub struct DatasetSpec {
     pub train_ratio: f64,
     /// Seed of the generator and of the split shuffle.
     pub seed: u64,
-    /// `(x1, x2, label)` rows: the whole dataset for Custom; user-added points (always in the
-    /// training split) for the other kinds.
+    /// The input dimension of a generator that takes one (`None`: 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dim: Option<usize>,
+    /// `[x1, …, xd, label]` rows: the whole dataset for Custom (its training set when `test`
+    /// is given); user-added points (always in the training split) for the other kinds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub custom: Vec<[f64; 3]>,
+    pub custom: Vec<Vec<f64>>,
+    /// A fixed test set of `[x1, …, xd, label]` rows (Custom only): the split is then the
+    /// document's own — `custom` trains, `test` tests, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test: Vec<Vec<f64>>,
+    /// The feature columns' names (from a CSV header), `x1`, `x2`, … when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// The class names (from a CSV with named labels), `0`, `1`, … when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub class_names: Vec<String>,
+    /// Split every class in the same proportion (a stratified split) instead of the points as
+    /// a whole.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stratify: bool,
     /// A separate test-set size: `points` training plus this many test points from the same
     /// distribution; `train_ratio` is then unused but still range-checked (for Custom: this
     /// many rows are held out).
@@ -138,19 +228,35 @@ impl Default for DatasetSpec {
             noise: 0.0,
             train_ratio: 0.5,
             seed: 0,
+            dim: None,
             custom: Vec::new(),
+            test: Vec::new(),
+            columns: Vec::new(),
+            class_names: Vec::new(),
+            stratify: false,
             test_points: None,
         }
     }
 }
 
 /// One labelled point.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
-    /// The coordinates `(x1, x2)`.
-    pub x: [f64; 2],
+    /// The coordinates `(x1, …, xd)`.
+    pub x: Vec<f64>,
     /// The class, in `0..n_classes`.
     pub label: usize,
+}
+
+impl Point {
+    /// A point from a `[x1, …, xd, label]` row whose label is already checked.
+    fn from_row(r: &[f64]) -> Point {
+        let (x, l) = r.split_at(r.len().saturating_sub(1));
+        Point {
+            x: x.to_vec(),
+            label: l.first().copied().and_then(csv::label_value).unwrap_or(0),
+        }
+    }
 }
 
 /// A generated dataset, split into training and test points.
@@ -162,9 +268,19 @@ pub struct Dataset {
     pub test: Vec<Point>,
     /// The number of classes; every label is below it.
     pub n_classes: usize,
-    /// The plot window `[xmin, xmax, ymin, ymax]`: fixed per kind (whatever the seed or noise),
-    /// grown to include user-added points; for Custom, the rows' padded bounding box.
+    /// The number of input features of every point.
+    pub dim: usize,
+    /// The plot window of the first two inputs `[xmin, xmax, ymin, ymax]`: fixed per kind
+    /// (whatever the seed or noise), grown to include user-added points; for Custom, the rows'
+    /// padded bounding box.
     pub extent: [f64; 4],
+    /// Per input, the padded range `[min, max]` of the points (fixed per kind for generated
+    /// data), for plotting any two inputs.
+    pub ranges: Vec<[f64; 2]>,
+    /// The inputs' names (`x1`, `x2`, … unless a CSV header named them).
+    pub columns: Vec<String>,
+    /// The classes' names (`0`, `1`, … unless named labels named them).
+    pub class_names: Vec<String>,
 }
 
 impl Dataset {
@@ -181,6 +297,25 @@ impl Dataset {
 }
 
 impl DatasetSpec {
+    /// The input dimension of the dataset this spec generates.
+    pub fn dim(&self) -> usize {
+        if self.kind == DatasetKind::Custom {
+            self.custom
+                .first()
+                .or(self.test.first())
+                .map_or(0, |r| r.len().saturating_sub(1))
+        } else if self.kind.takes_dim() {
+            self.dim.unwrap_or(2)
+        } else {
+            2
+        }
+    }
+
+    /// Whether the document fixes the split (`test` rows given).
+    pub fn fixed_split(&self) -> bool {
+        !self.test.is_empty()
+    }
+
     /// Checks every field; the error names the field, its value and the allowed range.
     ///
     /// ```
@@ -222,7 +357,71 @@ impl DatasetSpec {
                 ));
             }
         }
-        self.validate_custom_rows()?;
+        if let Some(d) = self.dim {
+            if !self.kind.takes_dim() {
+                return Err(DataError::field(
+                    "dim",
+                    d,
+                    &format!(
+                        "the {} dataset is 2-D and takes no dimension; circle, xor and gaussians do",
+                        self.kind.name()
+                    ),
+                ));
+            }
+            if !(1..=MAX_GENERATED_DIM).contains(&d) {
+                return Err(DataError::field(
+                    "dim",
+                    d,
+                    &format!("must be a whole number from 1 to {MAX_GENERATED_DIM}"),
+                ));
+            }
+        }
+        if !self.test.is_empty() && self.kind != DatasetKind::Custom {
+            return Err(DataError::field(
+                "test",
+                format!("{} rows", self.test.len()),
+                "a fixed test set needs the custom kind (its custom rows are then the training set)",
+            ));
+        }
+        if !self.test.is_empty() && self.test_points.is_some() {
+            return Err(DataError::field(
+                "test_points",
+                self.test_points.unwrap_or(0),
+                "must be absent when the test rows are given",
+            ));
+        }
+        self.validate_rows()?;
+        let d = self.dim();
+        if !self.columns.is_empty() && self.columns.len() != d {
+            return Err(DataError::field(
+                "columns",
+                format!("{} names", self.columns.len()),
+                &format!("needs one name per input ({d}), or none"),
+            ));
+        }
+        if let Some((i, _)) = self
+            .columns
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.chars().count() > 80)
+        {
+            return Err(DataError::field(
+                format!("columns[{i}]"),
+                "a long name",
+                "names may have at most 80 characters",
+            ));
+        }
+        let k = self.n_classes()?;
+        if !self.class_names.is_empty() && self.class_names.len() != k {
+            return Err(DataError::field(
+                "class_names",
+                format!("{} names", self.class_names.len()),
+                &format!("needs one name per class ({k}), or none"),
+            ));
+        }
+        if self.fixed_split() {
+            return Ok(());
+        }
         let pool = if self.kind == DatasetKind::Custom {
             self.custom.len()
         } else {
@@ -266,8 +465,9 @@ impl DatasetSpec {
     /// The number of classes the generated dataset will have (for Custom: from the rows).
     pub fn n_classes(&self) -> Result<usize, DataError> {
         if self.kind == DatasetKind::Custom {
-            self.validate_custom_rows()?;
-            csv::class_count(&self.custom)
+            self.validate_rows()?;
+            let all: Vec<Vec<f64>> = self.custom.iter().chain(&self.test).cloned().collect();
+            csv::class_count(&all)
         } else {
             Ok(self.kind.n_classes())
         }
@@ -277,131 +477,228 @@ impl DatasetSpec {
     pub fn generate(&self) -> Result<Dataset, DataError> {
         self.validate()?;
         let mut rng = Rng::new(self.seed);
-        let custom_points: Vec<Point> = self
-            .custom
-            .iter()
-            .map(|r| Point {
-                x: [r[0], r[1]],
-                label: csv::label_value(r[2]).unwrap_or(0),
-            })
-            .collect();
+        let d = self.dim();
+        let custom_points: Vec<Point> = self.custom.iter().map(|r| Point::from_row(r)).collect();
+        let n_classes = self.n_classes()?;
 
-        if self.kind == DatasetKind::Custom {
-            let n_classes = csv::class_count(&self.custom)?;
-            let mut all = custom_points;
-            rng.shuffle(&mut all);
-            let n_test = match self.test_points {
-                Some(m) => m,
-                None => all.len() - split_size(all.len(), self.train_ratio),
-            };
-            let test = all.split_off(all.len() - n_test);
-            return Ok(Dataset {
-                train: all,
-                test,
-                n_classes,
-                extent: padded_bbox(&self.custom),
-            });
-        }
-
-        let (mut train, test) = match self.test_points {
-            Some(m) => {
-                let mut train = self.sample_points(self.points, &mut rng);
-                let mut test = self.sample_points(m, &mut rng);
-                rng.shuffle(&mut train);
-                rng.shuffle(&mut test);
-                (train, test)
-            }
-            None => {
-                let mut all = self.sample_points(self.points, &mut rng);
+        let (train, test, extent, ranges) = if self.kind == DatasetKind::Custom {
+            let (train, test) = if self.fixed_split() {
+                let test = self.test.iter().map(|r| Point::from_row(r)).collect();
+                (custom_points, test)
+            } else {
+                let mut all = custom_points;
                 rng.shuffle(&mut all);
-                let n_train = split_size(all.len(), self.train_ratio);
-                let test = all.split_off(n_train);
-                (all, test)
-            }
-        };
-        train.extend(custom_points);
-        let mut extent = generators::GENERATED_EXTENT;
-        if !self.custom.is_empty() {
-            let b = padded_bbox(&self.custom);
-            extent = [
-                extent[0].min(b[0]),
-                extent[1].max(b[1]),
-                extent[2].min(b[2]),
-                extent[3].max(b[3]),
+                let n_test = match self.test_points {
+                    Some(m) => m,
+                    None => all.len() - split_size(all.len(), self.train_ratio),
+                };
+                if self.stratify {
+                    let ratio = 1.0 - n_test as f64 / all.len().max(1) as f64;
+                    stratified(all, ratio, n_classes)
+                } else {
+                    let test = all.split_off(all.len() - n_test);
+                    (all, test)
+                }
+            };
+            let ranges = padded_ranges(train.iter().chain(&test), d);
+            let extent = extent_of(&ranges);
+            (train, test, extent, ranges)
+        } else {
+            let (mut train, test) = match self.test_points {
+                Some(m) => {
+                    let mut train = self.sample_points(self.points, d, &mut rng);
+                    let mut test = self.sample_points(m, d, &mut rng);
+                    rng.shuffle(&mut train);
+                    rng.shuffle(&mut test);
+                    (train, test)
+                }
+                None => {
+                    let mut all = self.sample_points(self.points, d, &mut rng);
+                    rng.shuffle(&mut all);
+                    let n_train = split_size(all.len(), self.train_ratio);
+                    if self.stratify {
+                        let ratio = n_train as f64 / all.len().max(1) as f64;
+                        stratified(all, ratio, n_classes)
+                    } else {
+                        let test = all.split_off(n_train);
+                        (all, test)
+                    }
+                }
+            };
+            let mut ranges = vec![
+                [
+                    generators::GENERATED_EXTENT[0],
+                    generators::GENERATED_EXTENT[1]
+                ];
+                d
             ];
-        }
+            if !custom_points.is_empty() {
+                let b = padded_ranges(custom_points.iter(), d);
+                for (r, c) in ranges.iter_mut().zip(&b) {
+                    *r = [r[0].min(c[0]), r[1].max(c[1])];
+                }
+            }
+            train.extend(custom_points);
+            (train, test, extent_of(&ranges), ranges)
+        };
+        let columns = if self.columns.len() == d {
+            self.columns.clone()
+        } else {
+            (1..=d).map(|i| format!("x{i}")).collect()
+        };
+        let class_names = if self.class_names.len() == n_classes {
+            self.class_names.clone()
+        } else {
+            (0..n_classes).map(|c| c.to_string()).collect()
+        };
         Ok(Dataset {
             train,
             test,
-            n_classes: self.kind.n_classes(),
+            n_classes,
+            dim: d,
             extent,
+            ranges,
+            columns,
+            class_names,
         })
     }
 
-    /// `n` jittered samples, classes assigned round-robin for kinds that choose the class first.
-    fn sample_points(&self, n: usize, rng: &mut Rng) -> Vec<Point> {
+    /// `n` jittered samples in `d` dimensions, classes assigned round-robin for kinds that
+    /// choose the class first.
+    fn sample_points(&self, n: usize, d: usize, rng: &mut Rng) -> Vec<Point> {
         let k = self.kind.n_classes().max(1);
         (0..n)
             .map(|i| {
-                let (x, label) = generators::sample(self.kind, i % k, rng);
-                Point {
-                    x: generators::jitter(x, self.noise, rng),
-                    label,
-                }
+                let (mut x, label) = generators::sample_nd(self.kind, i % k, d, rng);
+                generators::jitter(&mut x, self.noise, rng);
+                Point { x, label }
             })
             .collect()
     }
 
-    /// Checks the `custom` rows: count, finite coordinates, integer labels in range.
-    fn validate_custom_rows(&self) -> Result<(), DataError> {
-        if self.custom.len() > MAX_POINTS {
-            return Err(DataError::field(
-                "custom",
-                format!("{} rows", self.custom.len()),
-                &format!("at most {MAX_POINTS} rows are allowed"),
-            ));
-        }
-        let k = self.kind.n_classes();
-        for (i, row) in self.custom.iter().enumerate() {
-            let shown = format!("[{}, {}, {}]", row[0], row[1], row[2]);
-            if !(row[0].is_finite() && row[1].is_finite()) {
+    /// Checks the `custom` and `test` rows: count, one width, finite coordinates, integer
+    /// labels in range. Errors name the row and the entry.
+    fn validate_rows(&self) -> Result<(), DataError> {
+        let custom_kind = self.kind == DatasetKind::Custom;
+        let width = if custom_kind {
+            self.custom.first().or(self.test.first()).map(Vec::len)
+        } else {
+            Some(self.dim() + 1)
+        };
+        let max_feat = if custom_kind {
+            MAX_CSV_FEATURES.max(MAX_FEATURES)
+        } else {
+            MAX_GENERATED_DIM
+        };
+        for (list, rows) in [("custom", &self.custom), ("test", &self.test)] {
+            if rows.len() > MAX_POINTS {
                 return Err(DataError::field(
-                    format!("custom[{i}]"),
-                    shown,
-                    "coordinates must be finite numbers",
+                    list,
+                    format!("{} rows", rows.len()),
+                    &format!("at most {MAX_POINTS} rows are allowed"),
                 ));
             }
-            let label = csv::label_value(row[2]).ok_or_else(|| {
-                DataError::field(
-                    format!("custom[{i}]"),
-                    &shown,
-                    "the label (third entry) must be a non-negative whole number",
-                )
-            })?;
-            if self.kind != DatasetKind::Custom && label >= k {
-                return Err(DataError::field(
-                    format!("custom[{i}]"),
-                    &shown,
-                    &format!(
-                        "the {} dataset has {k} classes, so the label must be 0 to {}",
-                        self.kind.name(),
-                        k - 1
-                    ),
-                ));
+            for (i, row) in rows.iter().enumerate() {
+                let w = width.unwrap_or(row.len());
+                if row.len() != w || !(2..=max_feat + 1).contains(&row.len()) {
+                    let d = w.saturating_sub(1);
+                    let names: Vec<String> = (1..=d.min(3)).map(|j| format!("x{j}")).collect();
+                    let shape = if d > 3 {
+                        format!("[{}, …, x{d}, label]", names.join(", "))
+                    } else {
+                        format!("[{}, label]", names.join(", "))
+                    };
+                    let why = if !(2..=max_feat + 1).contains(&row.len()) {
+                        format!(
+                            "has {} entries; a row is {shape} with 1 to {max_feat} coordinates and the label last",
+                            row.len()
+                        )
+                    } else {
+                        format!(
+                            "has {} entries, but the rows of this dataset have {w}: {shape}",
+                            row.len()
+                        )
+                    };
+                    return Err(DataError::row(list, i, None, why));
+                }
+                let (x, label) = row.split_at(row.len() - 1);
+                if let Some(c) = x.iter().position(|v| !v.is_finite()) {
+                    return Err(DataError::row(
+                        list,
+                        i,
+                        Some(c),
+                        format!("coordinate x{} = {} is not a finite number", c + 1, x[c]),
+                    ));
+                }
+                let label = csv::label_value(label[0]).ok_or_else(|| {
+                    DataError::row(
+                        list,
+                        i,
+                        Some(row.len() - 1),
+                        format!(
+                            "the label (the last entry) is {}, but must be a whole number ≥ 0",
+                            label[0]
+                        ),
+                    )
+                })?;
+                let k = self.kind.n_classes();
+                if !custom_kind && label >= k {
+                    return Err(DataError::row(
+                        list,
+                        i,
+                        Some(row.len() - 1),
+                        format!(
+                            "the {} dataset has {k} classes, so the label must be 0 to {}",
+                            self.kind.name(),
+                            k - 1
+                        ),
+                    ));
+                }
             }
         }
-        if self.kind == DatasetKind::Custom {
-            if self.custom.len() < 2 {
+        if custom_kind {
+            if self.custom.len() < 2 && self.test.is_empty() || self.custom.is_empty() {
                 return Err(DataError::field(
                     "custom",
                     format!("{} rows", self.custom.len()),
                     "a custom dataset needs at least 2 rows with at least 2 classes",
                 ));
             }
-            csv::class_count(&self.custom)?;
+            let all: Vec<Vec<f64>> = self.custom.iter().chain(&self.test).cloned().collect();
+            csv::class_count(&all)?;
         }
         Ok(())
     }
+}
+
+/// Splits `all` (already shuffled) so that every class is split in the same proportion: class
+/// `c` with `n_c` points puts `round(n_c · ratio)` of them (at least 1 and at most `n_c − 1` when
+/// it has two or more) into the training split, in shuffled order.
+fn stratified(all: Vec<Point>, ratio: f64, n_classes: usize) -> (Vec<Point>, Vec<Point>) {
+    let counts = Dataset::class_counts(&all, n_classes);
+    let quota: Vec<usize> = counts
+        .iter()
+        .map(|&c| {
+            let q = (c as f64 * ratio).round() as usize;
+            if c >= 2 {
+                q.clamp(1, c - 1)
+            } else {
+                q.min(c)
+            }
+        })
+        .collect();
+    let mut taken = vec![0usize; n_classes];
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for p in all {
+        let c = p.label.min(n_classes.saturating_sub(1));
+        if taken[c] < quota[c] {
+            taken[c] += 1;
+            train.push(p);
+        } else {
+            test.push(p);
+        }
+    }
+    (train, test)
 }
 
 /// How many of `n` points go to training for `ratio`.
@@ -409,26 +706,34 @@ fn split_size(n: usize, ratio: f64) -> usize {
     ((n as f64) * ratio).round() as usize
 }
 
-/// The bounding box of the rows, padded by a tenth of its span on each side (at least 0.1).
-fn padded_bbox(rows: &[[f64; 3]]) -> [f64; 4] {
-    let mut b = [
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for r in rows {
-        b[0] = b[0].min(r[0]);
-        b[1] = b[1].max(r[0]);
-        b[2] = b[2].min(r[1]);
-        b[3] = b[3].max(r[1]);
+/// Per input, the points' range padded by a tenth of its span on each side (at least 0.1).
+fn padded_ranges<'a>(points: impl Iterator<Item = &'a Point>, d: usize) -> Vec<[f64; 2]> {
+    let mut r = vec![[f64::INFINITY, f64::NEG_INFINITY]; d];
+    for p in points {
+        for (b, &v) in r.iter_mut().zip(&p.x) {
+            b[0] = b[0].min(v);
+            b[1] = b[1].max(v);
+        }
     }
-    if !b.iter().all(|v| v.is_finite()) {
-        return generators::GENERATED_EXTENT;
-    }
-    let px = (0.1 * (b[1] - b[0])).max(0.1);
-    let py = (0.1 * (b[3] - b[2])).max(0.1);
-    [b[0] - px, b[1] + px, b[2] - py, b[3] + py]
+    r.into_iter()
+        .map(|[lo, hi]| {
+            if !(lo.is_finite() && hi.is_finite()) {
+                return [
+                    generators::GENERATED_EXTENT[0],
+                    generators::GENERATED_EXTENT[1],
+                ];
+            }
+            let pad = (0.1 * (hi - lo)).max(0.1);
+            [lo - pad, hi + pad]
+        })
+        .collect()
+}
+
+/// The plot window of the first two inputs (a 1-D dataset gets `[-1, 1]` upright).
+fn extent_of(ranges: &[[f64; 2]]) -> [f64; 4] {
+    let x = ranges.first().copied().unwrap_or([-1.2, 1.2]);
+    let y = ranges.get(1).copied().unwrap_or([-1.0, 1.0]);
+    [x[0], x[1], y[0], y[1]]
 }
 
 #[cfg(test)]
@@ -447,7 +752,7 @@ mod tests {
 
     fn field_of(e: DataError) -> String {
         match e {
-            DataError::Field { field, .. } => field,
+            DataError::Field { field, .. } | DataError::Row { field, .. } => field,
             other => panic!("expected a field error, got {other:?}"),
         }
     }
@@ -486,7 +791,7 @@ mod tests {
             assert_eq!(d.n_classes, kind.n_classes());
             assert_eq!(d.train.len() + d.test.len(), 600);
             assert_eq!(d.train.len(), 300);
-            let all: Vec<Point> = d.train.iter().chain(&d.test).copied().collect();
+            let all: Vec<Point> = d.train.iter().chain(&d.test).cloned().collect();
             assert!(all.iter().all(|p| p.label < d.n_classes), "{kind:?}");
             assert!(all.iter().all(|p| p.x[0].is_finite() && p.x[1].is_finite()));
             let counts = Dataset::class_counts(&all, d.n_classes);
@@ -577,15 +882,15 @@ mod tests {
     #[test]
     fn user_added_points_join_the_training_split() {
         let mut s = spec(DatasetKind::Gaussians, 50, 4);
-        s.custom = vec![[3.0, 0.0, 1.0], [0.1, 0.2, 0.0]];
+        s.custom = vec![vec![3.0, 0.0, 1.0], vec![0.1, 0.2, 0.0]];
         let d = s.generate().unwrap();
         assert_eq!(d.train.len(), 27);
         assert!(d.train.contains(&Point {
-            x: [3.0, 0.0],
+            x: vec![3.0, 0.0],
             label: 1
         }));
         assert!(d.extent[1] > 3.0, "extent grows to include added points");
-        s.custom = vec![[0.0, 0.0, 2.0]];
+        s.custom = vec![vec![0.0, 0.0, 2.0]];
         let e = s.validate().unwrap_err();
         assert_eq!(field_of(e.clone()), "custom[0]");
         assert!(e.to_string().contains("label must be 0 to 1"), "{e}");
@@ -593,8 +898,8 @@ mod tests {
 
     #[test]
     fn custom_dataset_uses_the_rows() {
-        let rows: Vec<[f64; 3]> = (0..30)
-            .map(|i| [i as f64 * 0.1, -(i as f64) * 0.05, (i % 3) as f64])
+        let rows: Vec<Vec<f64>> = (0..30)
+            .map(|i| vec![i as f64 * 0.1, -(i as f64) * 0.05, (i % 3) as f64])
             .collect();
         let s = DatasetSpec {
             kind: DatasetKind::Custom,
@@ -605,11 +910,11 @@ mod tests {
         assert_eq!(s.n_classes(), Ok(3));
         let d = s.generate().unwrap();
         assert_eq!((d.train.len(), d.test.len(), d.n_classes), (24, 6, 3));
-        let mut got: Vec<[f64; 3]> = d
+        let mut got: Vec<Vec<f64>> = d
             .train
             .iter()
             .chain(&d.test)
-            .map(|p| [p.x[0], p.x[1], p.label as f64])
+            .map(|p| vec![p.x[0], p.x[1], p.label as f64])
             .collect();
         got.sort_by(|a, b| a[0].total_cmp(&b[0]));
         assert_eq!(got, rows);
@@ -632,17 +937,17 @@ mod tests {
     fn custom_needs_two_rows_and_two_classes() {
         let mut s = DatasetSpec {
             kind: DatasetKind::Custom,
-            custom: vec![[0.0, 0.0, 0.0]],
+            custom: vec![vec![0.0, 0.0, 0.0]],
             ..DatasetSpec::default()
         };
         assert_eq!(field_of(s.validate().unwrap_err()), "custom");
-        s.custom = vec![[0.0, 0.0, 0.0], [1.0, 1.0, 0.0]];
+        s.custom = vec![vec![0.0, 0.0, 0.0], vec![1.0, 1.0, 0.0]];
         assert!(s.validate().unwrap_err().to_string().contains("2 classes"));
-        s.custom = vec![[0.0, 0.0, 0.0], [1.0, 1.0, 2.0]];
+        s.custom = vec![vec![0.0, 0.0, 0.0], vec![1.0, 1.0, 2.0]];
         assert!(s.validate().unwrap_err().to_string().contains("missing"));
-        s.custom = vec![[0.0, f64::NAN, 0.0], [1.0, 1.0, 1.0]];
+        s.custom = vec![vec![0.0, f64::NAN, 0.0], vec![1.0, 1.0, 1.0]];
         assert_eq!(field_of(s.validate().unwrap_err()), "custom[0]");
-        s.custom = vec![[0.0, 0.0, 0.0], [1.0, 1.0, 0.5]];
+        s.custom = vec![vec![0.0, 0.0, 0.0], vec![1.0, 1.0, 0.5]];
         assert_eq!(field_of(s.validate().unwrap_err()), "custom[1]");
     }
 

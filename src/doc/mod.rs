@@ -1,13 +1,18 @@
 //! The playground document: one versioned, serde-described JSON value holding everything a user
-//! can set — circuit (qubits, gates, controls, angle bindings), feature map, readout, head,
-//! dataset, training hyper-parameters, classical baseline, and which controls are locked.
+//! can set — dataset, preprocessing, classical layers before the circuit (pre-net), feature map,
+//! circuit (qubits, gates, controls, angle bindings), readout, head, classical layers after it
+//! (post-net), training hyper-parameters, classical baseline, where a run stands, and which
+//! controls are locked.
 //!
 //! The same document is the editor's state, the URL hash, the embed configuration, the CLI's
 //! input and the file a user downloads. Parsing it validates it: [`Document::from_json`] returns
 //! a [`DocError`] naming the field and the reason, and never a half-valid document.
 //!
-//! May import `sim` (gate kinds, Pauli strings), `data`, `train` (specs only) and serde; knows
-//! nothing of the web.
+//! Documents of version 1 (2-D data, no classical layers) read unchanged: every field version 2
+//! added has a default, so the version rule is "read 1 and 2, write 2".
+//!
+//! May import `sim` (gate kinds, Pauli strings), `data`, `learn` (specs only), `rng` and serde;
+//! knows nothing of the model, the trainer or the web.
 //!
 //! ```
 //! let doc = qmlp::doc::Document::default();
@@ -18,17 +23,32 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DatasetKind, DatasetSpec};
+use crate::learn::dense::Activation;
 use crate::learn::loss::LossKind;
 use crate::learn::mlp::MlpSpec;
 use crate::learn::optim::OptimizerSpec;
-use crate::sim::{GateKind, PauliString};
+use crate::sim::GateKind;
 
+mod feature;
+mod fit;
 mod presets;
 pub mod share;
+mod state;
+mod validate;
+pub use feature::{Feature, Source, MAX_SOURCE};
+pub use fit::fit_readout;
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
+pub use state::{
+    rng_state, rng_words, BaselineRun, EditMark, HexU64, History, RngState, RunState, MAX_HISTORY,
+};
+pub use validate::ValidDocument;
 
 /// The document version this engine writes and the newest it reads.
-pub const DOC_VERSION: u32 = 1;
+pub const DOC_VERSION: u32 = 2;
+/// The most dense layers the pre-net or the post-net may have.
+pub const MAX_DENSE_LAYERS: usize = 4;
+/// The most units a dense layer of the pre-net or the post-net may have.
+pub const MAX_DENSE_UNITS: usize = 64;
 /// The most qubits a document may ask for (the engine's wasm memory limit).
 pub const MAX_QUBITS: usize = 24;
 /// The most gates a circuit may hold.
@@ -40,6 +60,9 @@ pub const MAX_DOC_BYTES: usize = 8_000_000;
 pub const MAX_EPOCHS: usize = 100_000;
 /// The most shots per expectation value.
 pub const MAX_SHOTS: usize = 1_000_000;
+/// The largest magnitude a trainable number may have: an angle of a million radians has lost
+/// all meaning, and a head scale that large only grows on (training stops there too).
+pub const MAX_WEIGHT: f64 = 1e6;
 /// The names of the controls a lesson can lock.
 pub const LOCKABLE: &[&str] = &[
     "circuit", "data", "features", "readout", "training", "baseline", "export",
@@ -75,80 +98,6 @@ impl std::fmt::Display for DocError {
 }
 
 impl std::error::Error for DocError {}
-
-/// A classical feature computed from a data point `(x1, x2)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Feature {
-    /// `x1`
-    #[serde(rename = "x1")]
-    X1,
-    /// `x2`
-    #[serde(rename = "x2")]
-    X2,
-    /// `x1²`
-    #[serde(rename = "x1^2")]
-    X1Sq,
-    /// `x2²`
-    #[serde(rename = "x2^2")]
-    X2Sq,
-    /// `x1·x2`
-    #[serde(rename = "x1*x2")]
-    X1X2,
-    /// `sin x1`
-    #[serde(rename = "sin(x1)")]
-    SinX1,
-    /// `sin x2`
-    #[serde(rename = "sin(x2)")]
-    SinX2,
-}
-
-impl Feature {
-    /// Every feature, in the order the editor lists them.
-    pub const ALL: [Feature; 7] = [
-        Feature::X1,
-        Feature::X2,
-        Feature::X1Sq,
-        Feature::X2Sq,
-        Feature::X1X2,
-        Feature::SinX1,
-        Feature::SinX2,
-    ];
-
-    /// The feature's value at a point.
-    pub fn eval(self, x: [f64; 2]) -> f64 {
-        match self {
-            Feature::X1 => x[0],
-            Feature::X2 => x[1],
-            Feature::X1Sq => x[0] * x[0],
-            Feature::X2Sq => x[1] * x[1],
-            Feature::X1X2 => x[0] * x[1],
-            Feature::SinX1 => x[0].sin(),
-            Feature::SinX2 => x[1].sin(),
-        }
-    }
-
-    /// The feature's range over the data square `[-1, 1]²`, used to scale it into angles.
-    pub fn natural_range(self) -> [f64; 2] {
-        match self {
-            Feature::X1 | Feature::X2 | Feature::X1X2 => [-1.0, 1.0],
-            Feature::X1Sq | Feature::X2Sq => [0.0, 1.0],
-            Feature::SinX1 | Feature::SinX2 => [-(1f64.sin()), 1f64.sin()],
-        }
-    }
-
-    /// The name used in documents, e.g. `x1^2`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Feature::X1 => "x1",
-            Feature::X2 => "x2",
-            Feature::X1Sq => "x1^2",
-            Feature::X2Sq => "x2^2",
-            Feature::X1X2 => "x1*x2",
-            Feature::SinX1 => "sin(x1)",
-            Feature::SinX2 => "sin(x2)",
-        }
-    }
-}
 
 /// Where a gate angle comes from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -265,14 +214,35 @@ pub struct FeatureMap {
 }
 
 impl FeatureMap {
-    /// The angle-ready value of a feature at a point.
-    pub fn value(&self, f: Feature, x: [f64; 2]) -> f64 {
-        let v = f.eval(x);
+    /// The angle-ready value of a feature whose raw value is `v` and whose natural range is
+    /// `natural` (see [`Feature::natural_range`]).
+    #[inline]
+    pub fn scale(&self, v: f64, natural: [f64; 2]) -> f64 {
         match self.range {
             None => v,
             Some([lo, hi]) => {
-                let [a, b] = f.natural_range();
-                lo + (v - a) / (b - a) * (hi - lo)
+                let [a, b] = natural;
+                if b > a {
+                    lo + (v - a) / (b - a) * (hi - lo)
+                } else {
+                    lo
+                }
+            }
+        }
+    }
+
+    /// The factor [`scale`](Self::scale) multiplies a feature's change by.
+    #[inline]
+    pub fn slope(&self, natural: [f64; 2]) -> f64 {
+        match self.range {
+            None => 1.0,
+            Some([lo, hi]) => {
+                let [a, b] = natural;
+                if b > a {
+                    (hi - lo) / (b - a)
+                } else {
+                    0.0
+                }
             }
         }
     }
@@ -336,16 +306,85 @@ pub struct TrainingSpec {
 pub struct BaselineSpec {
     /// Whether the baseline is trained and drawn.
     pub enabled: bool,
-    /// The MLP's hidden layer sizes.
-    #[serde(flatten)]
-    pub mlp: MlpSpec,
+    /// The MLP's hidden layer sizes (ignored when `budget` is set).
+    #[serde(default)]
+    pub hidden: Vec<usize>,
+    /// "Same parameter budget": one hidden layer as wide as makes the MLP's parameter count
+    /// closest to the hybrid model's trainable count, for a fair comparison.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub budget: bool,
+}
+
+impl BaselineSpec {
+    /// The network shape it asks for (before any budget is applied).
+    pub fn mlp(&self) -> MlpSpec {
+        MlpSpec {
+            hidden: self.hidden.clone(),
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One dense layer of the pre-net or the post-net: `y = act(W·x + b)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DenseSpec {
+    /// Outputs (units), 1 to [`MAX_DENSE_UNITS`].
+    pub units: usize,
+    /// The non-linearity.
+    #[serde(default)]
+    pub activation: Activation,
+    /// The weights, row-major `units × inputs`, current values; empty: drawn from the training
+    /// seed when the model is built (Glorot-uniform, He-uniform for ReLU).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<f64>,
+    /// The biases (`units`), current values; empty: zeros.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bias: Vec<f64>,
+}
+
+impl DenseSpec {
+    /// A layer with no weights yet (they are drawn when the model is built).
+    pub fn new(units: usize, activation: Activation) -> DenseSpec {
+        DenseSpec {
+            units,
+            activation,
+            weights: Vec::new(),
+            bias: Vec::new(),
+        }
+    }
+}
+
+/// Classical preprocessing of the data before anything trainable sees it, fitted on the
+/// training split: standardisation (zero mean, unit variance per input) and/or PCA onto the
+/// first `pca` principal components.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Preprocess {
+    /// Standardise every input with the training split's mean and standard deviation.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub standardize: bool,
+    /// Project onto this many principal components of the training split (after
+    /// standardising, if chosen); the model's inputs are then `x1 … x{pca}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pca: Option<usize>,
+}
+
+impl Preprocess {
+    /// Whether it changes nothing.
+    pub fn is_identity(&self) -> bool {
+        !self.standardize && self.pca.is_none()
+    }
 }
 
 /// The whole playground document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
-    /// The document format version ([`DOC_VERSION`]).
+    /// The document format version ([`DOC_VERSION`]; version 1 documents are read too).
     pub version: u32,
     /// A title (lessons show it).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -353,22 +392,36 @@ pub struct Document {
     /// A short description or lesson text (shown as text, never as HTML).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// The circuit.
-    pub circuit: CircuitSpec,
+    /// The dataset.
+    pub data: DatasetSpec,
+    /// Classical preprocessing of the inputs.
+    #[serde(default, skip_serializing_if = "Preprocess::is_identity")]
+    pub preprocess: Preprocess,
+    /// Dense layers before the circuit: their last layer's outputs are the features `h1, h2, …`
+    /// a gate angle can bind to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_net: Vec<DenseSpec>,
     /// The feature map.
     #[serde(default)]
     pub features: FeatureMap,
+    /// The circuit.
+    pub circuit: CircuitSpec,
     /// The readout.
     pub readout: Readout,
-    /// The classical head.
+    /// The classical head after the readout (scale and bias per readout value).
     pub head: Head,
-    /// The dataset.
-    pub data: DatasetSpec,
+    /// Dense layers after the head: their last layer's outputs are the model's outputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_net: Vec<DenseSpec>,
     /// Training hyper-parameters.
     pub training: TrainingSpec,
     /// The classical baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSpec>,
+    /// Where a run stands (epoch, optimizer state, history), so that a link, a download or the
+    /// autosave continues it exactly; absent for a fresh document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<RunState>,
     /// Controls a lesson locks (see [`LOCKABLE`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
@@ -380,61 +433,25 @@ impl Default for Document {
     }
 }
 
-fn finite(path: &str, v: f64) -> Result<(), DocError> {
-    if v.is_finite() {
-        Ok(())
-    } else {
-        Err(DocError::new(
-            path,
-            format!("must be a finite number, got {v}"),
-        ))
-    }
-}
-
 impl Document {
-    /// Parses and validates a JSON document.
-    pub fn from_json(text: &str) -> Result<Document, DocError> {
-        if text.len() > MAX_DOC_BYTES {
-            return Err(DocError::new(
-                "",
-                format!(
-                    "the document is {} bytes; the limit is {MAX_DOC_BYTES} bytes",
-                    text.len()
-                ),
-            ));
-        }
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| DocError::new("", format!("not valid JSON: {e}")))?;
-        Document::from_value(value)
+    /// Parses and validates a JSON document (version 1 or 2).
+    pub fn from_json(text: &str) -> Result<ValidDocument, DocError> {
+        validate::parse(text)
     }
 
     /// Validates a parsed JSON value as a document.
-    pub fn from_value(value: serde_json::Value) -> Result<Document, DocError> {
-        match value.get("version") {
-            None => return Err(DocError::new("version", "is missing")),
-            Some(v) => match v.as_u64() {
-                Some(n) if n as u32 as u64 == n && n as u32 > DOC_VERSION => {
-                    return Err(DocError::new(
-                        "version",
-                        format!(
-                            "this document is version {n}, newer than this playground reads \
-                             (version {DOC_VERSION}); open it in a newer playground"
-                        ),
-                    ))
-                }
-                Some(0) | None => {
-                    return Err(DocError::new(
-                        "version",
-                        format!("must be a whole number from 1 to {DOC_VERSION}, got {v}"),
-                    ))
-                }
-                Some(_) => {}
-            },
-        }
-        let doc: Document = serde_json::from_value(value)
-            .map_err(|e| DocError::new("", format!("does not match the document format: {e}")))?;
-        doc.validate()?;
-        Ok(doc)
+    pub fn from_value(value: serde_json::Value) -> Result<ValidDocument, DocError> {
+        validate::from_value(value)
+    }
+
+    /// Checks every rule a document must obey; the error names the field.
+    pub fn validate(&self) -> Result<(), DocError> {
+        validate::validate(self)
+    }
+
+    /// Checks the document and wraps it as a [`ValidDocument`].
+    pub fn validated(self) -> Result<ValidDocument, DocError> {
+        ValidDocument::new(self)
     }
 
     /// The document as pretty JSON.
@@ -447,338 +464,59 @@ impl Document {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The number of classes of the dataset.
+    /// The number of classes of the dataset (0 if its rows are unusable).
     pub fn n_classes(&self) -> usize {
-        if self.data.kind == DatasetKind::Custom {
-            self.data
-                .custom
-                .iter()
-                .map(|r| r[2] as usize + 1)
-                .max()
-                .unwrap_or(0)
-        } else {
-            self.data.kind.n_classes()
-        }
+        self.data.n_classes().unwrap_or(0)
     }
 
-    /// The number of model outputs the readout produces.
-    pub fn n_outputs(&self) -> usize {
+    /// The input dimension of the raw data points.
+    pub fn data_dim(&self) -> usize {
+        self.data.dim()
+    }
+
+    /// The number of inputs the model sees after preprocessing (`x1 … xN`).
+    pub fn n_inputs(&self) -> usize {
+        self.preprocess.pca.unwrap_or_else(|| self.data.dim())
+    }
+
+    /// The number of pre-net outputs (`h1 … hM`; 0 without a pre-net).
+    pub fn n_hidden(&self) -> usize {
+        self.pre_net.last().map_or(0, |l| l.units)
+    }
+
+    /// The number of values the readout produces.
+    pub fn n_readouts(&self) -> usize {
         match &self.readout {
             Readout::Expval { observables } => observables.len(),
             Readout::Fidelity { states } => states.len(),
         }
     }
 
-    /// Checks every rule a document must obey; the error names the field.
-    pub fn validate(&self) -> Result<(), DocError> {
-        if self.version == 0 || self.version > DOC_VERSION {
-            return Err(DocError::new(
-                "version",
-                format!("must be 1 to {DOC_VERSION}, got {}", self.version),
-            ));
-        }
-        if self.title.len() > 200 {
-            return Err(DocError::new("title", "is longer than 200 characters"));
-        }
-        if self.description.len() > 20_000 {
-            return Err(DocError::new(
-                "description",
-                "is longer than 20000 characters",
-            ));
-        }
-        self.validate_circuit()?;
-        if let Some([lo, hi]) = self.features.range {
-            finite("features.range[0]", lo)?;
-            finite("features.range[1]", hi)?;
-            if lo >= hi {
-                return Err(DocError::new(
-                    "features.range",
-                    format!("the low end ({lo}) must be below the high end ({hi})"),
-                ));
-            }
-        }
-        self.data
-            .validate()
-            .map_err(|e| DocError::new("data", e.to_string()))?;
-        let n_classes = self.n_classes();
-        self.validate_readout(n_classes)?;
-        let outs = self.n_outputs();
-        if self.head.scale.len() != outs || self.head.bias.len() != outs {
-            return Err(DocError::new(
-                "head",
-                format!(
-                    "needs one scale and one bias per output ({outs}), has {} and {}",
-                    self.head.scale.len(),
-                    self.head.bias.len()
-                ),
-            ));
-        }
-        for (i, v) in self.head.scale.iter().enumerate() {
-            finite(&format!("head.scale[{i}]"), *v)?;
-        }
-        for (i, v) in self.head.bias.iter().enumerate() {
-            finite(&format!("head.bias[{i}]"), *v)?;
-        }
-        self.validate_training(n_classes, outs)?;
-        if let Some(b) = &self.baseline {
-            b.mlp
-                .validate()
-                .map_err(|e| DocError::new("baseline", e.to_string()))?;
-        }
-        for (i, l) in self.locked.iter().enumerate() {
-            if !LOCKABLE.contains(&l.as_str()) {
-                return Err(DocError::new(
-                    format!("locked[{i}]"),
-                    format!(
-                        "'{}' is not a control that can be locked; use any of: {}",
-                        truncate(l, 40),
-                        LOCKABLE.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
+    /// The number of model outputs the loss sees (the post-net's width, else the readout's).
+    pub fn n_outputs(&self) -> usize {
+        self.post_net
+            .last()
+            .map_or_else(|| self.n_readouts(), |l| l.units)
     }
 
-    fn validate_circuit(&self) -> Result<(), DocError> {
-        let n = self.circuit.qubits;
-        if n == 0 || n > MAX_QUBITS {
-            let extra = if n > MAX_QUBITS {
-                crate::sim::check_qubits_with_limit(n, MAX_QUBITS)
-                    .err()
-                    .map(|e| format!(" ({e})"))
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            return Err(DocError::new(
-                "circuit.qubits",
-                format!("must be from 1 to {MAX_QUBITS}, got {n}{extra}"),
-            ));
-        }
-        if self.circuit.gates.len() > MAX_GATES {
-            return Err(DocError::new(
-                "circuit.gates",
-                format!(
-                    "has {} gates; the limit is {MAX_GATES}",
-                    self.circuit.gates.len()
-                ),
-            ));
-        }
-        for (i, g) in self.circuit.gates.iter().enumerate() {
-            let path = format!("circuit.gates[{i}]");
-            let name = g.gate.name();
-            if g.wires.len() != g.gate.n_wires() {
-                return Err(DocError::new(
-                    format!("{path}.wires"),
-                    format!(
-                        "{name} acts on {} wire(s), {} given",
-                        g.gate.n_wires(),
-                        g.wires.len()
-                    ),
-                ));
-            }
-            if !g.controls.is_empty() && !g.gate.is_single_qubit() {
-                return Err(DocError::new(
-                    format!("{path}.controls"),
-                    format!("only single-qubit gates take extra controls, not {name}"),
-                ));
-            }
-            let all: Vec<usize> = g.all_wires().collect();
-            for (k, &w) in all.iter().enumerate() {
-                if w >= n {
-                    return Err(DocError::new(
-                        format!("{path}.wires"),
-                        format!(
-                            "wire {w} does not exist; the circuit has wires 0 to {}",
-                            n - 1
-                        ),
-                    ));
-                }
-                if all[..k].contains(&w) {
-                    return Err(DocError::new(
-                        format!("{path}.wires"),
-                        format!("{name} uses wire {w} twice"),
-                    ));
-                }
-            }
-            if g.params.len() != g.gate.n_params() {
-                return Err(DocError::new(
-                    format!("{path}.params"),
-                    format!(
-                        "{name} takes {} angle(s), {} given",
-                        g.gate.n_params(),
-                        g.params.len()
-                    ),
-                ));
-            }
-            for (k, a) in g.params.iter().enumerate() {
-                let p = format!("{path}.params[{k}]");
-                match a {
-                    Angle::Const { value } | Angle::Weight { value } => finite(&p, *value)?,
-                    Angle::Feature { scale, .. } => finite(&format!("{p}.scale"), *scale)?,
-                    Angle::Reupload { w, b, .. } => {
-                        finite(&format!("{p}.w"), *w)?;
-                        finite(&format!("{p}.b"), *b)?;
-                    }
-                }
-            }
-            if g.col > MAX_GATES {
-                return Err(DocError::new(
-                    format!("{path}.col"),
-                    format!("column {} is beyond the last column ({MAX_GATES})", g.col),
-                ));
-            }
-        }
-        // Two gates in one column must not share a wire.
-        for (i, a) in self.circuit.gates.iter().enumerate() {
-            for (j, b) in self.circuit.gates.iter().enumerate().skip(i + 1) {
-                if a.col == b.col {
-                    if let Some(w) = a.all_wires().find(|w| b.all_wires().any(|v| v == *w)) {
-                        return Err(DocError::new(
-                            format!("circuit.gates[{j}]"),
-                            format!(
-                                "{} overlaps gate {i} ({}) on wire {w} in column {}",
-                                b.gate.name(),
-                                a.gate.name(),
-                                a.col
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn validate_readout(&self, n_classes: usize) -> Result<(), DocError> {
-        let n = self.circuit.qubits;
-        match &self.readout {
-            Readout::Expval { observables } => {
-                if observables.is_empty() || observables.len() > 16 {
-                    return Err(DocError::new(
-                        "readout.observables",
-                        "needs from 1 to 16 observables",
-                    ));
-                }
-                for (i, o) in observables.iter().enumerate() {
-                    let p: PauliString = o.parse().map_err(|e: crate::sim::SimError| {
-                        DocError::new(format!("readout.observables[{i}]"), e.to_string())
-                    })?;
-                    p.validate(n).map_err(|e| {
-                        DocError::new(format!("readout.observables[{i}]"), e.to_string())
-                    })?;
-                }
-            }
-            Readout::Fidelity { states } => {
-                if states.len() != n_classes {
-                    return Err(DocError::new(
-                        "readout.states",
-                        format!(
-                            "needs one label state per class ({n_classes}), has {}",
-                            states.len()
-                        ),
-                    ));
-                }
-                for (i, s) in states.iter().enumerate() {
-                    if s.is_empty() || s.len() > n || !s.chars().all(|c| c == '0' || c == '1') {
-                        return Err(DocError::new(
-                            format!("readout.states[{i}]"),
-                            format!(
-                                "'{}' must be a bit string of 1 to {n} characters (one per wire from wire 0)",
-                                truncate(s, 40)
-                            ),
-                        ));
-                    }
-                    if s.len() != states[0].len() {
-                        return Err(DocError::new(
-                            format!("readout.states[{i}]"),
-                            "every label state must have the same length",
-                        ));
-                    }
-                    if states[..i].contains(s) {
-                        return Err(DocError::new(
-                            format!("readout.states[{i}]"),
-                            format!("'{s}' is used for two classes"),
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn validate_training(&self, n_classes: usize, outs: usize) -> Result<(), DocError> {
-        let t = &self.training;
-        t.optimizer
-            .validate()
-            .map_err(|e| DocError::new("training.optimizer", e.to_string()))?;
-        if t.batch_size == 0 || t.batch_size > crate::data::MAX_POINTS {
-            return Err(DocError::new(
-                "training.batch_size",
-                format!(
-                    "must be from 1 to {}, got {}",
-                    crate::data::MAX_POINTS,
-                    t.batch_size
-                ),
-            ));
-        }
-        if t.epochs == 0 || t.epochs > MAX_EPOCHS {
-            return Err(DocError::new(
-                "training.epochs",
-                format!("must be from 1 to {MAX_EPOCHS}, got {}", t.epochs),
-            ));
-        }
-        if let Some(s) = t.shots {
-            if s == 0 || s > MAX_SHOTS {
-                return Err(DocError::new(
-                    "training.shots",
-                    format!("must be from 1 to {MAX_SHOTS} (or null for exact), got {s}"),
-                ));
-            }
-        }
-        finite("training.l2", t.l2)?;
-        if t.l2 < 0.0 {
-            return Err(DocError::new("training.l2", "must not be negative"));
-        }
-        let fid = matches!(self.readout, Readout::Fidelity { .. });
-        let ok = match t.loss {
-            LossKind::Fidelity => fid,
-            LossKind::Mse => !fid && (outs == 1 && n_classes == 2 || outs == n_classes),
-            LossKind::Bce => !fid && outs == 1 && n_classes == 2,
-            LossKind::CrossEntropy => !fid && outs == n_classes,
-        };
-        if !ok {
-            let need = match t.loss {
-                LossKind::Fidelity => "a fidelity readout".to_string(),
-                LossKind::Mse => format!(
-                    "an expectation readout with 1 output (2 classes) or one per class ({n_classes})"
-                ),
-                LossKind::Bce => {
-                    "an expectation readout with 1 output and a 2-class dataset".to_string()
-                }
-                LossKind::CrossEntropy => {
-                    format!("an expectation readout with one output per class ({n_classes})")
-                }
-            };
-            return Err(DocError::new(
-                "training.loss",
-                format!(
-                    "the {:?} loss needs {need}; this document has {outs} output(s) and {n_classes} classes",
-                    t.loss
-                ),
-            ));
-        }
-        Ok(())
+    /// The features a gate angle can bind to in this document, in menu order.
+    pub fn feature_menu(&self) -> Vec<Feature> {
+        Feature::menu(self.n_inputs(), self.n_hidden())
     }
 
     /// Whether a control is locked by the lesson.
     pub fn is_locked(&self, control: &str) -> bool {
         self.locked.iter().any(|l| l == control)
     }
+
+    /// The same document without its run state (weights are kept).
+    pub fn without_state(mut self) -> Document {
+        self.state = None;
+        self
+    }
 }
 
-fn truncate(s: &str, n: usize) -> String {
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -794,8 +532,7 @@ pub fn dataset(kind: DatasetKind, points: usize, seed: u64) -> DatasetSpec {
         noise: 0.0,
         train_ratio: 0.5,
         seed,
-        custom: vec![],
-        test_points: None,
+        ..DatasetSpec::default()
     }
 }
 

@@ -3,11 +3,10 @@
 
 use super::{
     dataset, Angle, BaselineSpec, CircuitSpec, DocError, Document, Feature, FeatureMap, GateSpec,
-    Head, Readout, TrainingSpec, DOC_VERSION,
+    Head, Readout, TrainingSpec, ValidDocument, DOC_VERSION,
 };
 use crate::data::DatasetKind;
 use crate::learn::loss::LossKind;
-use crate::learn::mlp::MlpSpec;
 use crate::learn::optim::OptimizerSpec;
 use crate::rng::Rng;
 use crate::sim::GateKind;
@@ -224,14 +223,23 @@ pub(super) fn default_document() -> Document {
         training: training(OptimizerSpec::adam(0.05), LossKind::Mse, 16, 200),
         baseline: Some(BaselineSpec {
             enabled: true,
-            mlp: MlpSpec { hidden: vec![8, 8] },
+            hidden: vec![8, 8],
+            budget: false,
         }),
+        preprocess: Default::default(),
+        pre_net: vec![],
+        post_net: vec![],
+        state: None,
         locked: vec![],
     }
 }
 
 /// A built-in document by name (see [`PRESETS`]).
-pub fn preset(name: &str) -> Result<Document, DocError> {
+pub fn preset(name: &str) -> Result<ValidDocument, DocError> {
+    preset_document(name)?.validated()
+}
+
+fn preset_document(name: &str) -> Result<Document, DocError> {
     match name {
         "default" => Ok(default_document()),
         "reupload-1q" => {

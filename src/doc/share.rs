@@ -21,7 +21,7 @@
 //! assert_eq!(share::decode_hash(&format!("#{hash}")).unwrap(), doc);
 //! ```
 
-use super::{DocError, Document, MAX_DOC_BYTES};
+use super::{DocError, Document, ValidDocument, MAX_DOC_BYTES};
 
 /// The prefix of the compact form this engine writes.
 pub const HASH_PREFIX: &str = "v1.";
@@ -46,7 +46,7 @@ pub fn encode_hash_readable(doc: &Document) -> String {
 
 /// Reads a link fragment (`v1.…` or `json:…`, leading `#` optional) back into a validated
 /// document; every failure is an error that says what is wrong with the link.
-pub fn decode_hash(hash: &str) -> Result<Document, DocError> {
+pub fn decode_hash(hash: &str) -> Result<ValidDocument, DocError> {
     if hash.len() > MAX_HASH_CHARS && hash.chars().count() > MAX_HASH_CHARS {
         return Err(link_error(format!(
             "the link is too long: {} characters; the limit is {MAX_HASH_CHARS} characters",
@@ -102,10 +102,14 @@ fn too_big(n: usize) -> DocError {
 }
 
 /// Parses the inner JSON; document errors keep their field path.
-fn parse_document(text: &str) -> Result<Document, DocError> {
-    // JSON that does not even parse is a damaged link, not a bad document.
+fn parse_document(text: &str) -> Result<ValidDocument, DocError> {
+    // JSON that does not even parse is a damaged link, not a bad document — unless what breaks
+    // it is a NaN or an Infinity in a field, which the document error names.
     if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
-        return Err(damaged("its content is not complete JSON"));
+        return match Document::from_json(text) {
+            Err(e) if e.message.contains("not a finite number") => Err(e),
+            _ => Err(damaged("its content is not complete JSON")),
+        };
     }
     Document::from_json(text)
 }
@@ -238,7 +242,7 @@ mod tests {
     fn all_presets() -> Vec<Document> {
         PRESETS
             .iter()
-            .map(|(n, _)| preset(n).expect("preset"))
+            .map(|(n, _)| preset(n).expect("preset").into_inner())
             .collect()
     }
 
@@ -412,7 +416,7 @@ mod tests {
             seed in any::<u64>(),
             range in proptest::option::of((-7.0f64..0.0, 0.1f64..7.0)),
         ) {
-            let mut doc = preset(PRESETS[which].0).unwrap();
+            let mut doc = preset(PRESETS[which].0).unwrap().into_inner();
             doc.title = title;
             doc.training.seed = seed;
             doc.data.seed = seed % 1000;

@@ -1,4 +1,6 @@
+#![allow(clippy::field_reassign_with_default)]
 use super::*;
+use crate::learn::dense::Activation;
 use proptest::prelude::*;
 
 fn err_of(json: &str) -> DocError {
@@ -15,7 +17,6 @@ fn default_value() -> serde_json::Value {
 fn every_preset_validates_and_round_trips() {
     for (name, _) in PRESETS {
         let doc = preset(name).unwrap();
-        doc.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(Document::from_json(&doc.to_json()).unwrap(), doc, "{name}");
         assert_eq!(
             Document::from_json(&doc.to_json_compact()).unwrap(),
@@ -158,10 +159,161 @@ fn feature_map_scales_natural_range_onto_the_angle_range() {
     let fm = FeatureMap {
         range: Some([0.0, std::f64::consts::PI]),
     };
-    assert!((fm.value(Feature::X1, [-1.0, 0.0]) - 0.0).abs() < 1e-15);
-    assert!((fm.value(Feature::X1, [1.0, 0.0]) - std::f64::consts::PI).abs() < 1e-15);
-    assert!((fm.value(Feature::X2Sq, [0.0, 1.0]) - std::f64::consts::PI).abs() < 1e-15);
-    assert_eq!(FeatureMap::default().value(Feature::X1X2, [0.5, 0.5]), 0.25);
+    let unit = |_| [-1.0, 1.0];
+    let at = |f: Feature, x: [f64; 2]| fm.scale(f.eval(&x, &[]), f.natural_range(unit));
+    assert!((at(Feature::X1, [-1.0, 0.0]) - 0.0).abs() < 1e-15);
+    assert!((at(Feature::X1, [1.0, 0.0]) - std::f64::consts::PI).abs() < 1e-15);
+    assert!((at(Feature::X2_SQ, [0.0, 1.0]) - std::f64::consts::PI).abs() < 1e-15);
+    let plain = FeatureMap::default();
+    assert_eq!(
+        plain.scale(Feature::X1X2.eval(&[0.5, 0.5], &[]), [-1.0, 1.0]),
+        0.25
+    );
+    assert_eq!(fm.slope([-1.0, 1.0]), std::f64::consts::PI / 2.0);
+}
+
+/// A version 1 document, exactly as the first playground wrote it (the keys it had).
+const V1_DOC: &str = r#"{"version":1,"circuit":{"qubits":2,"gates":[
+  {"gate":"RX","wires":[0],"params":[{"kind":"reupload","feature":"x1","w":1.0,"b":0.0}],"col":0},
+  {"gate":"RY","wires":[1],"params":[{"kind":"feature","feature":"sin(x2)","scale":2.0}],"col":0},
+  {"gate":"CNOT","wires":[0,1],"col":1},
+  {"gate":"Rot","wires":[1],"params":[{"kind":"weight","value":0.1},{"kind":"weight","value":0.2},{"kind":"const","value":0.3}],"col":2}]},
+  "features":{"range":null},"readout":{"kind":"expval","observables":["Z0 Z1"]},
+  "head":{"trainable":true,"scale":[1.0],"bias":[0.0]},
+  "data":{"kind":"custom","points":200,"noise":0.0,"train_ratio":0.5,"seed":1,
+          "custom":[[0.1,0.2,0],[0.3,-0.4,1],[0.5,0.5,0],[-0.2,0.9,1]]},
+  "training":{"optimizer":{"kind":"adam","lr":0.05},"loss":"mse","batch_size":16,"epochs":200,"seed":1},
+  "baseline":{"enabled":true,"hidden":[8,8]}}"#;
+
+#[test]
+fn version_1_documents_read_unchanged_and_are_written_as_version_2() {
+    let d = Document::from_json(V1_DOC).unwrap();
+    assert_eq!(d.version, DOC_VERSION);
+    assert_eq!(d.data.custom.len(), 4);
+    assert_eq!(d.data.dim(), 2);
+    assert_eq!(
+        d.circuit.gates[1].params[0],
+        Angle::Feature {
+            feature: Feature::SIN_X2,
+            scale: 2.0
+        }
+    );
+    assert_eq!(d.baseline.as_ref().unwrap().hidden, vec![8, 8]);
+    let again = Document::from_json(&d.to_json()).unwrap();
+    assert_eq!(again, *d);
+    assert!(d.to_json().contains("\"version\": 2"));
+}
+
+#[test]
+fn classical_layers_validate_their_shapes_and_the_features_they_feed() {
+    let mut d = Document::default();
+    d.pre_net = vec![DenseSpec::new(3, Activation::Tanh)];
+    d.circuit.gates[0].params[0] = Angle::Feature {
+        feature: "h3".parse().unwrap(),
+        scale: 1.0,
+    };
+    d.clone().validated().unwrap();
+    d.circuit.gates[0].params[0] = Angle::Feature {
+        feature: "h4".parse().unwrap(),
+        scale: 1.0,
+    };
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "circuit.gates[0].params[0].feature");
+    assert!(e.message.contains("h1 to h3"), "{e}");
+    d.pre_net.clear();
+    let e = d.validate().unwrap_err();
+    assert!(e.message.contains("there is no pre-net"), "{e}");
+    d.circuit.gates[0].params[0] = Angle::Feature {
+        feature: "x3".parse().unwrap(),
+        scale: 1.0,
+    };
+    let e = d.validate().unwrap_err();
+    assert!(e.message.contains("x1 to x2"), "{e}");
+    let mut d = Document::default();
+    d.pre_net = vec![DenseSpec {
+        units: 2,
+        activation: Activation::Relu,
+        weights: vec![0.0; 3],
+        bias: vec![],
+    }];
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "pre_net[0].weights");
+    assert!(e.message.contains("needs 4"), "{e}");
+    d.pre_net[0].weights = vec![0.0; 4];
+    d.pre_net[0].units = 65;
+    assert_eq!(d.validate().unwrap_err().path, "pre_net[0].units");
+    let mut d = Document::default();
+    d.post_net = vec![
+        DenseSpec::new(4, Activation::Tanh),
+        DenseSpec::new(1, Activation::Linear),
+    ];
+    d.clone().validated().unwrap();
+    d.post_net[1].units = 3;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "training.loss");
+    assert!(e.message.contains("3 output(s)"), "{e}");
+    d.post_net = vec![DenseSpec::new(1, Activation::Linear); 5];
+    assert!(d.validate().unwrap_err().message.contains("at most 4"));
+}
+
+#[test]
+fn messages_say_what_is_wrong_in_the_pages_words() {
+    // A fidelity readout with MSE names the fidelity, not a count.
+    let mut d = preset("reupload-1q").unwrap().into_inner();
+    d.training.loss = LossKind::Mse;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "training.loss");
+    assert!(e.message.contains("readout is a fidelity"), "{e}");
+    assert!(!e.message.contains("Mse"), "{e}");
+    // One-qubit label states: "one character".
+    let mut d = preset("reupload-1q").unwrap().into_inner();
+    d.readout = Readout::Fidelity {
+        states: vec!["0".into(), "10".into()],
+    };
+    let e = d.validate().unwrap_err();
+    assert!(e.message.contains("one character: 0 or 1"), "{e}");
+    // A fidelity readout with a trained head is refused, with the reason.
+    let mut d = preset("reupload-1q").unwrap().into_inner();
+    d.head.trainable = true;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "head.trainable");
+    assert!(e.message.contains("scale shrinks to 0"), "{e}");
+    // A custom row of the wrong width names the row and says what a row is.
+    let mut v = default_value();
+    v["data"]["kind"] = serde_json::json!("custom");
+    v["data"]["custom"] = serde_json::json!([[0.1, 0.2, 0], [0.3, 0.4, 1], [0.5, 0.6, 0.7, 1]]);
+    let e = err_of(&v.to_string());
+    assert_eq!(e.path, "data.custom[2]");
+    assert!(e.message.contains("[x1, x2, label]"), "{e}");
+    // Serde's words become the page's.
+    let mut v = default_value();
+    v["training"]["batch_size"] = serde_json::json!(1.5);
+    let e = err_of(&v.to_string());
+    assert_eq!(e.path, "training.batch_size");
+    assert!(e.message.contains("a whole number ≥ 0"), "{e}");
+    assert!(!e.message.contains("usize"), "{e}");
+}
+
+#[test]
+fn non_finite_numbers_and_huge_weights_name_their_field() {
+    let text = Document::default()
+        .to_json()
+        .replacen("\"lr\": 0.05", "\"lr\": NaN", 1);
+    let e = err_of(&text);
+    assert_eq!(e.path, "training.optimizer.lr");
+    assert!(e.message.contains("NaN"), "{e}");
+    let text = Document::default()
+        .to_json()
+        .replacen("\"w\": 1.0", "\"w\": -Infinity", 1);
+    let e = err_of(&text);
+    assert_eq!(e.path, "circuit.gates[0].params[0].w");
+    let mut v = default_value();
+    v["circuit"]["gates"][2]["params"][0]["value"] = serde_json::json!(1e308);
+    let e = err_of(&v.to_string());
+    assert_eq!(e.path, "circuit.gates[2].params[0].value");
+    assert!(e.message.contains("beyond"), "{e}");
+    let cut = &Document::default().to_json()[..200];
+    assert!(err_of(cut).message.contains("cut off"));
 }
 
 proptest! {

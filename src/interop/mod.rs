@@ -11,12 +11,13 @@
 //!
 //! ```
 //! use qmlp::{doc::Document, interop::qasm};
-//! let text = qasm::export_document(&Document::default(), [0.3, -0.7], qasm::QasmVersion::V2).unwrap();
+//! let doc = Document::default().validated().unwrap();
+//! let text = qasm::export_document(&doc, &[0.3, -0.7], qasm::QasmVersion::V2).unwrap();
 //! let back = qasm::import_qasm2(&text).unwrap();
 //! assert_eq!(back.circuit.qubits, 4);
 //! ```
 
-use crate::doc::Document;
+use crate::doc::ValidDocument;
 use crate::model::Model;
 use crate::sim::Op;
 
@@ -67,50 +68,73 @@ pub const FIXED_POINTS: [[f64; 2]; 3] = [[0.3, -0.7], [0.0, 0.0], [-0.9, 0.85]];
 /// How many of the dataset's training points the exported scripts evaluate.
 pub const N_DATA_POINTS: usize = 5;
 
-/// The gates of `doc` in execution order with every angle bound for the point `x`.
-pub fn bound_ops(doc: &Document, x: [f64; 2]) -> Result<Vec<Op>, InteropError> {
+/// The gates of `doc` in execution order with every angle bound for the raw point `x`.
+pub fn bound_ops(doc: &ValidDocument, x: &[f64]) -> Result<Vec<Op>, InteropError> {
     check_point(x)?;
-    let mut model = Model::new(doc).map_err(|e| InteropError::new(e.to_string()))?;
+    let mut model = model_of(doc)?;
     Ok(model.bound_ops(x))
 }
 
-/// The points the exported scripts print outputs for: the dataset's first training points, then
-/// [`FIXED_POINTS`].
-pub fn script_points(doc: &Document) -> Result<Vec<[f64; 2]>, InteropError> {
+/// The model of a document, its preprocessing fitted on the generated training split.
+pub fn model_of(doc: &ValidDocument) -> Result<Model, InteropError> {
     let data = doc
         .data
         .generate()
         .map_err(|e| InteropError::new(format!("the dataset cannot be generated: {e}")))?;
-    let mut pts: Vec<[f64; 2]> = data.train.iter().take(N_DATA_POINTS).map(|p| p.x).collect();
-    pts.extend_from_slice(&FIXED_POINTS);
+    Model::new(doc, &data.train).map_err(|e| InteropError::new(e.to_string()))
+}
+
+/// The points the exported scripts print outputs for: the dataset's first training points, then
+/// (for 2-D data) [`FIXED_POINTS`], else the first test points.
+pub fn script_points(doc: &ValidDocument) -> Result<Vec<Vec<f64>>, InteropError> {
+    let data = doc
+        .data
+        .generate()
+        .map_err(|e| InteropError::new(format!("the dataset cannot be generated: {e}")))?;
+    let mut pts: Vec<Vec<f64>> = data
+        .train
+        .iter()
+        .take(N_DATA_POINTS)
+        .map(|p| p.x.clone())
+        .collect();
+    if data.dim == 2 {
+        pts.extend(FIXED_POINTS.iter().map(|p| p.to_vec()));
+    } else {
+        pts.extend(
+            data.test
+                .iter()
+                .take(FIXED_POINTS.len())
+                .map(|p| p.x.clone()),
+        );
+    }
     Ok(pts)
 }
 
-/// The model's exact outputs (head applied, no shot noise) at each point: what the exported
-/// scripts must print.
+/// The model's exact outputs (no shot noise) at each point: what the exported scripts must
+/// print.
 pub fn reference_outputs(
-    doc: &Document,
-    points: &[[f64; 2]],
+    doc: &ValidDocument,
+    points: &[Vec<f64>],
 ) -> Result<Vec<Vec<f64>>, InteropError> {
-    let mut exact = doc.clone();
-    exact.training.shots = None;
-    let mut model = Model::new(&exact).map_err(|e| InteropError::new(e.to_string()))?;
+    let mut model = model_of(doc)?;
+    model.set_shots(None);
     points
         .iter()
-        .map(|&x| {
+        .map(|x| {
             check_point(x)?;
             Ok(model.forward(x))
         })
         .collect()
 }
 
-fn check_point(x: [f64; 2]) -> Result<(), InteropError> {
+fn check_point(x: &[f64]) -> Result<(), InteropError> {
     if x.iter().all(|v| v.is_finite()) {
         Ok(())
     } else {
+        let shown: Vec<String> = x.iter().map(|v| v.to_string()).collect();
         Err(InteropError::new(format!(
-            "the data point ({}, {}) must have finite coordinates",
-            x[0], x[1]
+            "the data point ({}) must have finite coordinates",
+            shown.join(", ")
         )))
     }
 }
@@ -177,12 +201,12 @@ mod tests {
 
     #[test]
     fn script_points_are_data_then_fixed() {
-        let doc = Document::default();
+        let doc = crate::doc::Document::default().validated().unwrap();
         let pts = script_points(&doc).unwrap();
         assert_eq!(pts.len(), N_DATA_POINTS + FIXED_POINTS.len());
         assert_eq!(pts[N_DATA_POINTS], [0.3, -0.7]);
         let outs = reference_outputs(&doc, &pts).unwrap();
         assert!(outs.iter().all(|o| o.len() == 1 && o[0].is_finite()));
-        assert!(reference_outputs(&doc, &[[f64::NAN, 0.0]]).is_err());
+        assert!(reference_outputs(&doc, &[vec![f64::NAN, 0.0]]).is_err());
     }
 }

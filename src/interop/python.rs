@@ -1,36 +1,43 @@
 //! The whole hybrid model of a document as a runnable, self-contained Python script for
 //! PennyLane ([`pennylane_script`]) or Qiskit ([`qiskit_script`]).
 //!
-//! A script rebuilds the feature map, the circuit with its angle bindings as functions of the
-//! point, the readout and the head, with the document's current weights written as named
-//! numbers, and prints the model's outputs for a few points as JSON lines
-//! `{"x": [x1, x2], "outputs": [...]}` — the same numbers [`super::reference_outputs`] gives
-//! (exact expectation values, no shot noise).
+//! A script rebuilds the whole pipeline — the fitted preprocessing (standardisation, PCA), the
+//! pre-net's dense layers, the features, the circuit with its angle bindings as functions of
+//! the point, the readout, the head and the post-net — with the document's current weights
+//! written as named numbers, and prints the model's outputs for a few points as JSON lines
+//! `{"x": [x1, …], "outputs": [...]}` — the same numbers [`super::reference_outputs`] gives
+//! (exact expectation values, no shot noise). The classical parts are plain Python (no
+//! numpy), so the script needs nothing beyond the framework.
 //!
-//! Semantics written out: feature `f` at `(x1, x2)`, scaled as `lo + (f − a)/(b − a)·(hi − lo)`
-//! from its natural range `[a, b]` when the document sets `features.range = [lo, hi]`; angles
-//! `const`, `weight`, `scale·f`, `w·f + b`; gates by column, ties in document order; readout
-//! ⟨Pauli string⟩ or the probability that the first wires are in a label state; head
-//! `scale_j·r_j + bias_j`.
+//! Semantics written out: `z = P·((x − mean)/std)`; pre-net `h = act(W·z + b)` layer by layer;
+//! feature `f` of `z` and `h`, scaled as `lo + (f − a)/(b − a)·(hi − lo)` from its natural range
+//! `[a, b]` when the document sets `features.range = [lo, hi]`; angles `const`, `weight`,
+//! `scale·f`, `w·f + b`; gates by column, ties in document order; readout ⟨Pauli string⟩ or
+//! the probability that the first wires are in a label state; head `scale_j·r_j + bias_j`;
+//! post-net layer by layer.
 
-use super::{comment_text, num, script_points, InteropError};
-use crate::doc::{Angle, Document, Feature, GateSpec, Readout};
+use super::{comment_text, model_of, num, script_points, InteropError};
+use crate::doc::{Angle, DenseSpec, Document, Feature, GateSpec, Readout, Source, ValidDocument};
+use crate::learn::preprocess::Preprocessor;
 use crate::sim::{GateKind, Pauli, PauliString};
 
 /// The PennyLane script of the document's model, printing outputs at [`script_points`].
-pub fn pennylane_script(doc: &Document) -> Result<String, InteropError> {
+pub fn pennylane_script(doc: &ValidDocument) -> Result<String, InteropError> {
     let points = script_points(doc)?;
     pennylane_script_at(doc, &points)
 }
 
 /// The Qiskit script of the document's model, printing outputs at [`script_points`].
-pub fn qiskit_script(doc: &Document) -> Result<String, InteropError> {
+pub fn qiskit_script(doc: &ValidDocument) -> Result<String, InteropError> {
     let points = script_points(doc)?;
     qiskit_script_at(doc, &points)
 }
 
 /// The PennyLane script of the document's model, printing outputs at the given points.
-pub fn pennylane_script_at(doc: &Document, points: &[[f64; 2]]) -> Result<String, InteropError> {
+pub fn pennylane_script_at(
+    doc: &ValidDocument,
+    points: &[Vec<f64>],
+) -> Result<String, InteropError> {
     let m = Parts::new(doc, points)?;
     let mut s = String::new();
     m.preamble(&mut s, "PennyLane", "pennylane");
@@ -99,7 +106,7 @@ pub fn pennylane_script_at(doc: &Document, points: &[[f64; 2]]) -> Result<String
 }
 
 /// The Qiskit script of the document's model, printing outputs at the given points.
-pub fn qiskit_script_at(doc: &Document, points: &[[f64; 2]]) -> Result<String, InteropError> {
+pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<String, InteropError> {
     let m = Parts::new(doc, points)?;
     let mut s = String::new();
     m.preamble(&mut s, "Qiskit", "qiskit");
@@ -198,8 +205,12 @@ enum ReadoutText {
 
 /// Everything both scripts share, already turned into Python text pieces.
 struct Parts<'a> {
-    doc: &'a Document,
-    points: &'a [[f64; 2]],
+    /// The document with the model's current numbers (dense layers drawn at build included).
+    doc: Document,
+    points: &'a [Vec<f64>],
+    prep: Preprocessor,
+    /// (name, natural range) of every feature the circuit reads.
+    features: Vec<(Feature, [f64; 2])>,
     gates: Vec<GateText>,
     /// (name, value, comment)
     weights: Vec<(String, f64, String)>,
@@ -207,15 +218,19 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    fn new(doc: &'a Document, points: &'a [[f64; 2]]) -> Result<Parts<'a>, InteropError> {
-        doc.validate()
-            .map_err(|e| InteropError::new(format!("the document is not valid: {e}")))?;
+    fn new(doc: &'a ValidDocument, points: &'a [Vec<f64>]) -> Result<Parts<'a>, InteropError> {
         if let Some(p) = points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
+            let shown: Vec<String> = p.iter().map(|v| v.to_string()).collect();
             return Err(InteropError::new(format!(
-                "the point ({}, {}) must have finite coordinates",
-                p[0], p[1]
+                "the point ({}) must have finite coordinates",
+                shown.join(", ")
             )));
         }
+        let model = model_of(doc)?;
+        let features = model.feature_ranges();
+        let prep = model.preprocessor().clone();
+        let mut doc = doc.clone().into_inner();
+        model.write_params(&mut doc);
         let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
         order.sort_by_key(|&i| doc.circuit.gates[i].col);
         let mut weights = Vec::new();
@@ -241,6 +256,8 @@ impl<'a> Parts<'a> {
         Ok(Parts {
             doc,
             points,
+            prep,
+            features,
             gates,
             weights,
             readout,
@@ -251,15 +268,16 @@ impl<'a> Parts<'a> {
         s.push_str("#!/usr/bin/env python3\n");
         s.push_str(&format!(
             "\"\"\"A hybrid quantum-classical model from the QML playground, rebuilt in {tool}.\n\n\
-             The model maps a point (x1, x2) to its outputs in four steps:\n\
-             \x20   features (classical) -> circuit (quantum) -> readout -> head (classical)\n\
+             The model maps a point x = [x1, ...] to its outputs:\n\
+             \x20   preprocessing -> pre-net -> features (classical) -> circuit (quantum) -> readout\n\
+             \x20   -> head -> post-net (classical)\n\
              with the playground's current (trained) weights written below as numbers.\n\n\
              Run it with:  pip install {package}  &&  python3 <this file>\n\
-             It prints one JSON line per point: {{\"x\": [x1, x2], \"outputs\": [...]}}.\n\
+             It prints one JSON line per point: {{\"x\": [x1, ...], \"outputs\": [...]}}.\n\
              Exported by qmlp {}.\n\"\"\"\n",
             crate::VERSION
         ));
-        let d = self.doc;
+        let d = &self.doc;
         if !d.title.is_empty() {
             s.push_str(&format!("\n# {}\n", comment_text(&d.title)));
         }
@@ -275,50 +293,63 @@ impl<'a> Parts<'a> {
 
     fn features_and_weights(&self, s: &mut String) {
         s.push_str(
-            "# ---- 1. Features -------------------------------------------------------------\n",
+            "# ---- 1. Inputs and features ---------------------------------------------------\n",
         );
+        self.preprocess(s);
+        s.push_str(&format!(
+            "ACTIVATIONS = {{\n\
+             \x20   \"linear\": lambda v: v,\n\
+             \x20   \"tanh\": math.tanh,\n\
+             \x20   \"relu\": lambda v: max(v, 0.0),\n\
+             \x20   \"sigmoid\": lambda v: 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v)),\n\
+             }}\n\n\n\
+             def dense(layers, v):\n\
+             \x20   \"\"\"Dense layers: v <- act(W v + b), layer by layer (W row-major, one row per unit).\"\"\"\n\
+             \x20   for layer in layers:\n\
+             \x20       act = ACTIVATIONS[layer[\"activation\"]]\n\
+             \x20       v = [act(b + sum(w * a for w, a in zip(row, v))) for row, b in zip(layer[\"weights\"], layer[\"bias\"])]\n\
+             \x20   return v\n\n\n\
+             # The pre-net: dense layers before the circuit; its outputs are the features h1, h2, ...\n\
+             PRE_NET = {}\n\n",
+            py_layers(&self.doc.pre_net, self.prep.n_out())
+        ));
         match self.doc.features.range {
             None => s.push_str(
                 "# The features enter the angles as they are (no rescaling).\n\
                  FEATURE_RANGE = None\n",
             ),
             Some([lo, hi]) => s.push_str(&format!(
-                "# Each feature is mapped linearly from its natural range over the data square\n\
-                 # [-1, 1]^2 (NATURAL_RANGE) onto the angle range [lo, hi] = FEATURE_RANGE.\n\
+                "# Each feature is mapped linearly from its natural range (NATURAL_RANGE: the\n\
+                 # inputs count as [-1, 1], pre-net outputs as their activation's range) onto\n\
+                 # the angle range [lo, hi] = FEATURE_RANGE.\n\
                  FEATURE_RANGE = ({}, {})\n",
                 num(lo),
                 num(hi)
             )),
         }
         s.push_str("NATURAL_RANGE = {\n");
-        for f in Feature::ALL {
-            let [a, b] = f.natural_range();
-            s.push_str(&format!(
-                "    \"{}\": ({}, {}),\n",
-                f.name(),
-                num(a),
-                num(b)
-            ));
+        for (f, [a, b]) in &self.features {
+            s.push_str(&format!("    \"{f}\": ({}, {}),\n", num(*a), num(*b)));
         }
         s.push_str(
-            "}\n\n\ndef features(x1, x2):\n\
-             \x20   \"\"\"The features of a point, scaled into angles when FEATURE_RANGE is set.\"\"\"\n\
-             \x20   raw = {\n\
-             \x20       \"x1\": x1,\n\
-             \x20       \"x2\": x2,\n\
-             \x20       \"x1^2\": x1 * x1,\n\
-             \x20       \"x2^2\": x2 * x2,\n\
-             \x20       \"x1*x2\": x1 * x2,\n\
-             \x20       \"sin(x1)\": math.sin(x1),\n\
-             \x20       \"sin(x2)\": math.sin(x2),\n\
-             \x20   }\n\
+            "}\n\n\ndef features(x):\n\
+             \x20   \"\"\"The features of a raw point x, scaled into angles when FEATURE_RANGE is set.\"\"\"\n\
+             \x20   z = preprocess(x)\n\
+             \x20   h = dense(PRE_NET, z)\n\
+             \x20   raw = {\n",
+        );
+        for (f, _) in &self.features {
+            s.push_str(&format!("        \"{f}\": {},\n", py_feature(*f)));
+        }
+        s.push_str(
+            "\x20   }\n\
              \x20   if FEATURE_RANGE is None:\n\
              \x20       return raw\n\
              \x20   lo, hi = FEATURE_RANGE\n\
              \x20   scaled = {}\n\
              \x20   for name, value in raw.items():\n\
              \x20       a, b = NATURAL_RANGE[name]\n\
-             \x20       scaled[name] = lo + (value - a) / (b - a) * (hi - lo)\n\
+             \x20       scaled[name] = lo + (value - a) / (b - a) * (hi - lo) if b > a else lo\n\
              \x20   return scaled\n\n\n",
         );
         s.push_str(
@@ -337,34 +368,113 @@ impl<'a> Parts<'a> {
         }
     }
 
+    fn preprocess(&self, s: &mut String) {
+        let p = &self.prep;
+        if p.is_identity() {
+            s.push_str(
+                "# The inputs reach the model as they are (no standardisation, no PCA).\n\
+                 PREPROCESS = None\n\n\n",
+            );
+        } else {
+            let comps = p.components();
+            let rows: Vec<String> = comps.chunks(p.n_in().max(1)).map(py_list).collect();
+            s.push_str(&format!(
+                "# Preprocessing fitted on the training split: z = P ((x - mean) / std), with P the\n\
+                 # principal components (rows), or the identity without PCA.\n\
+                 PREPROCESS = {{\n\
+                 \x20   \"mean\": {},\n\
+                 \x20   \"std\": {},\n\
+                 \x20   \"components\": {},\n\
+                 }}\n\n\n",
+                py_list(p.mean()),
+                py_list(&p.std()),
+                if comps.is_empty() {
+                    "None".to_string()
+                } else {
+                    format!("[\n        {},\n    ]", rows.join(",\n        "))
+                }
+            ));
+        }
+        s.push_str(
+            "def preprocess(x):\n\
+             \x20   \"\"\"The model's inputs z for a raw point x.\"\"\"\n\
+             \x20   if PREPROCESS is None:\n\
+             \x20       return list(x)\n\
+             \x20   z = [(v - m) / sd for v, m, sd in zip(x, PREPROCESS[\"mean\"], PREPROCESS[\"std\"])]\n\
+             \x20   if PREPROCESS[\"components\"] is None:\n\
+             \x20       return z\n\
+             \x20   return [sum(c * v for c, v in zip(row, z)) for row in PREPROCESS[\"components\"]]\n\n\n",
+        );
+    }
+
     fn head_and_main(&self, s: &mut String) {
         let h = &self.doc.head;
-        let list = |v: &[f64]| {
-            let items: Vec<String> = v.iter().map(|&x| num(x)).collect();
-            format!("[{}]", items.join(", "))
-        };
         s.push_str(&format!(
-            "\n\n# ---- 5. Head ------------------------------------------------------------------\n\
-             # output_j = HEAD_SCALE[j] * readout_j + HEAD_BIAS[j]{}\n\
+            "\n\n# ---- 5. Head and post-net -----------------------------------------------------\n\
+             # head: o_j = HEAD_SCALE[j] * readout_j + HEAD_BIAS[j]{}; then the post-net's dense layers.\n\
              HEAD_SCALE = {}\n\
-             HEAD_BIAS = {}\n\n\n\
-             def model(x1, x2):\n\
-             \x20   \"\"\"The model's outputs at the point (x1, x2).\"\"\"\n\
-             \x20   r = readout(features(x1, x2))\n\
-             \x20   return [HEAD_SCALE[j] * float(r[j]) + HEAD_BIAS[j] for j in range(len(HEAD_SCALE))]\n\n\n",
+             HEAD_BIAS = {}\n\
+             POST_NET = {}\n\n\n\
+             def model(x):\n\
+             \x20   \"\"\"The model's outputs at the raw point x.\"\"\"\n\
+             \x20   r = readout(features(x))\n\
+             \x20   o = [HEAD_SCALE[j] * float(r[j]) + HEAD_BIAS[j] for j in range(len(HEAD_SCALE))]\n\
+             \x20   return dense(POST_NET, o)\n\n\n",
             if h.trainable { " (trained)" } else { " (fixed)" },
-            list(&h.scale),
-            list(&h.bias)
+            py_list(&h.scale),
+            py_list(&h.bias),
+            py_layers(&self.doc.post_net, self.doc.n_readouts())
         ));
-        s.push_str("# The dataset's first training points, then a few fixed points.\nPOINTS = [\n");
+        s.push_str("# The dataset's first training points, then a few more.\nPOINTS = [\n");
         for p in self.points {
-            s.push_str(&format!("    ({}, {}),\n", num(p[0]), num(p[1])));
+            s.push_str(&format!("    {},\n", py_list(p)));
         }
         s.push_str(
             "]\n\nif __name__ == \"__main__\":\n\
-             \x20   for x1, x2 in POINTS:\n\
-             \x20       print(json.dumps({\"x\": [x1, x2], \"outputs\": model(x1, x2)}))\n",
+             \x20   for x in POINTS:\n\
+             \x20       print(json.dumps({\"x\": x, \"outputs\": model(x)}))\n",
         );
+    }
+}
+
+/// A list of floats as a Python list literal.
+fn py_list(v: &[f64]) -> String {
+    let items: Vec<String> = v.iter().map(|&x| num(x)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Dense layers as a Python list of `{"activation", "weights" (rows), "bias"}`.
+fn py_layers(layers: &[DenseSpec], n_in: usize) -> String {
+    if layers.is_empty() {
+        return "[]".to_string();
+    }
+    let mut ins = n_in;
+    let mut out = String::from("[\n");
+    for l in layers {
+        let rows: Vec<String> = l.weights.chunks(ins.max(1)).map(py_list).collect();
+        out.push_str(&format!(
+            "    {{\"activation\": \"{}\", \"weights\": [{}], \"bias\": {}}},\n",
+            l.activation.name(),
+            rows.join(", "),
+            py_list(&l.bias)
+        ));
+        ins = l.units;
+    }
+    out.push(']');
+    out
+}
+
+/// A feature as a Python expression of `z` (the preprocessed inputs) and `h` (pre-net outputs).
+fn py_feature(f: Feature) -> String {
+    let src = |s: Source| match s {
+        Source::Input(i) => format!("z[{i}]"),
+        Source::Hidden(j) => format!("h[{j}]"),
+    };
+    match f {
+        Feature::Value(a) => src(a),
+        Feature::Square(a) => format!("{} * {}", src(a), src(a)),
+        Feature::Sin(a) => format!("math.sin({})", src(a)),
+        Feature::Product(a, b) => format!("{} * {}", src(a), src(b)),
     }
 }
 

@@ -19,6 +19,75 @@ pub enum LossKind {
     Fidelity,
 }
 
+impl LossKind {
+    /// Every loss, in menu order.
+    pub const ALL: [LossKind; 4] = [
+        LossKind::Mse,
+        LossKind::Bce,
+        LossKind::CrossEntropy,
+        LossKind::Fidelity,
+    ];
+
+    /// The name used in documents, e.g. `"cross_entropy"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LossKind::Mse => "mse",
+            LossKind::Bce => "bce",
+            LossKind::CrossEntropy => "cross_entropy",
+            LossKind::Fidelity => "fidelity",
+        }
+    }
+
+    /// The name the page shows, e.g. `"Cross-entropy"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LossKind::Mse => "MSE",
+            LossKind::Bce => "Binary cross-entropy",
+            LossKind::CrossEntropy => "Cross-entropy",
+            LossKind::Fidelity => "Fidelity",
+        }
+    }
+
+    /// Whether the loss fits a model with a fidelity readout (or not), `outputs` outputs and
+    /// `classes` classes; the error says why not in the page's words.
+    ///
+    /// ```
+    /// use qmlp::learn::loss::LossKind;
+    /// assert!(LossKind::Mse.fits(false, 1, 2).is_ok());
+    /// assert!(LossKind::Mse.fits(true, 2, 2).unwrap_err().contains("fidelity"));
+    /// ```
+    pub fn fits(self, fidelity: bool, outputs: usize, classes: usize) -> Result<(), String> {
+        let label = self.label();
+        if fidelity && self != LossKind::Fidelity {
+            return Err(format!(
+                "the {label} loss needs expectation values (such as ⟨Z0⟩) as outputs, but the                  readout is a fidelity with label states; choose the Fidelity loss, or an                  expectation readout"
+            ));
+        }
+        let ok = match self {
+            LossKind::Fidelity => fidelity,
+            LossKind::Mse => outputs == 1 && classes == 2 || outputs == classes,
+            LossKind::Bce => outputs == 1 && classes == 2,
+            LossKind::CrossEntropy => outputs == classes,
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(match self {
+            LossKind::Fidelity => "the Fidelity loss needs a fidelity readout (one label state per                  class); this readout is expectation values — choose MSE or cross-entropy, or a                  fidelity readout"
+                .to_string(),
+            LossKind::Mse => format!(
+                "the MSE loss needs 1 output for 2 classes, or one output per class                  ({classes}); the model has {outputs} output(s)"
+            ),
+            LossKind::Bce => format!(
+                "the Binary cross-entropy loss needs 1 output and 2 classes; the model has                  {outputs} output(s) and the data {classes} classes"
+            ),
+            LossKind::CrossEntropy => format!(
+                "the Cross-entropy loss needs one output per class ({classes}); the model has                  {outputs} output(s)"
+            ),
+        })
+    }
+}
+
 /// Mean over outputs of `(o − t)²`, and its gradient `2(o − t)/n`.
 ///
 /// Outputs without a matching target entry are compared with 0.
@@ -28,22 +97,31 @@ pub enum LossKind {
 /// assert_eq!((l, g), (0.5, vec![1.0, 0.0]));
 /// ```
 pub fn mse(outputs: &[f64], target: &[f64]) -> (f64, Vec<f64>) {
+    let mut grad = Vec::new();
+    let l = mse_into(
+        outputs,
+        |i| target.get(i).copied().unwrap_or(0.0),
+        &mut grad,
+    );
+    (l, grad)
+}
+
+/// [`mse`] with the target given per output and the gradient written into `grad` (no
+/// allocation once `grad` has grown).
+pub fn mse_into(outputs: &[f64], target: impl Fn(usize) -> f64, grad: &mut Vec<f64>) -> f64 {
+    grad.clear();
     let n = outputs.len();
     if n == 0 {
-        return (0.0, Vec::new());
+        return 0.0;
     }
     let scale = 1.0 / n as f64;
     let mut loss = 0.0;
-    let grad = outputs
-        .iter()
-        .enumerate()
-        .map(|(i, &o)| {
-            let d = o - target.get(i).copied().unwrap_or(0.0);
-            loss += d * d;
-            2.0 * d * scale
-        })
-        .collect();
-    (loss * scale, grad)
+    grad.extend(outputs.iter().enumerate().map(|(i, &o)| {
+        let d = o - target(i);
+        loss += d * d;
+        2.0 * d * scale
+    }));
+    loss * scale
 }
 
 /// The logistic function `1 / (1 + e^(−z))`, computed without overflow.
@@ -86,18 +164,25 @@ pub fn softmax(logits: &[f64]) -> Vec<f64> {
 /// gradient is `p − onehot(label)`. A label outside the logits gives an infinite loss and the
 /// gradient `p`.
 pub fn cross_entropy_with_logits(logits: &[f64], label: usize) -> (f64, Vec<f64>) {
+    let mut grad = Vec::new();
+    let l = cross_entropy_into(logits, label, &mut grad);
+    (l, grad)
+}
+
+/// [`cross_entropy_with_logits`] with the gradient written into `grad`.
+pub fn cross_entropy_into(logits: &[f64], label: usize, grad: &mut Vec<f64>) -> f64 {
     let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let sum: f64 = logits.iter().map(|&z| (z - max).exp()).sum();
     let log_sum_exp = max + sum.ln();
-    let mut grad = softmax(logits);
-    let loss = match (logits.get(label), grad.get_mut(label)) {
+    grad.clear();
+    grad.extend(logits.iter().map(|&z| (z - max).exp() / sum));
+    match (logits.get(label), grad.get_mut(label)) {
         (Some(&z), Some(g)) => {
             *g -= 1.0;
             log_sum_exp - z
         }
         _ => f64::INFINITY,
-    };
-    (loss, grad)
+    }
 }
 
 /// The data re-uploading cost for one sample, `(1 − F_label)²`, where `fidelities[c]` is the
@@ -109,14 +194,116 @@ pub fn cross_entropy_with_logits(logits: &[f64], label: usize) -> (f64, Vec<f64>
 /// assert_eq!((l, g), (0.25, vec![0.0, -1.0]));
 /// ```
 pub fn fidelity_cost(fidelities: &[f64], label: usize) -> (f64, Vec<f64>) {
-    let mut grad = vec![0.0; fidelities.len()];
+    let mut grad = Vec::new();
+    let l = fidelity_cost_into(fidelities, label, &mut grad);
+    (l, grad)
+}
+
+/// [`fidelity_cost`] with the gradient written into `grad`.
+pub fn fidelity_cost_into(fidelities: &[f64], label: usize, grad: &mut Vec<f64>) -> f64 {
+    grad.clear();
+    grad.resize(fidelities.len(), 0.0);
     match (fidelities.get(label), grad.get_mut(label)) {
         (Some(&f), Some(g)) => {
             let gap = 1.0 - f;
             *g = -2.0 * gap;
-            (gap * gap, grad)
+            gap * gap
         }
-        _ => (1.0, grad),
+        _ => 1.0,
+    }
+}
+
+/// The MSE target of output `j` of `n` for class `label`: with one output, `+1` for class 0
+/// (|0⟩ gives ⟨Z⟩ = +1) and `−1` otherwise; with one output per class, `+1` at the label and
+/// `−1` elsewhere.
+#[inline]
+pub fn mse_target(n: usize, label: usize, j: usize) -> f64 {
+    let hit = if n == 1 { label == 0 } else { j == label };
+    if hit {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+/// What a model predicts from its outputs: the class and a confidence (the probability of
+/// class 1 for two classes, of the predicted class otherwise).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Prediction {
+    /// The predicted class.
+    pub class: usize,
+    /// The probability (or confidence) of class 1 for two classes; of `class` otherwise.
+    pub confidence: f64,
+}
+
+impl LossKind {
+    /// The loss of outputs `o` for class `label`, with ∂loss/∂o written into `grad`, under this
+    /// kind's conventions: MSE against [`mse_target`]; binary cross-entropy on one logit;
+    /// cross-entropy on one logit per class; the fidelity cost on one fidelity per class.
+    pub fn eval(self, o: &[f64], label: usize, grad: &mut Vec<f64>) -> f64 {
+        match self {
+            LossKind::Mse => mse_into(o, |j| mse_target(o.len(), label, j), grad),
+            LossKind::Bce => {
+                let (l, g) = bce_with_logit(o.first().copied().unwrap_or(0.0), label);
+                grad.clear();
+                grad.push(g);
+                l
+            }
+            LossKind::CrossEntropy => cross_entropy_into(o, label, grad),
+            LossKind::Fidelity => fidelity_cost_into(o, label, grad),
+        }
+    }
+
+    /// The prediction for outputs `o` of a model with `n_classes` classes: with one MSE output
+    /// `P(class 1) = (1 − o)/2` clamped to `[0, 1]`; a BCE output is a logit; cross-entropy
+    /// outputs are softmaxed; fidelities and per-class MSE outputs are normalised (MSE outputs
+    /// shifted by 1 first) and the largest wins.
+    pub fn predict(self, o: &[f64], n_classes: usize) -> Prediction {
+        let argmax = |v: &[f64]| {
+            v.iter().enumerate().fold(
+                (0, f64::NEG_INFINITY),
+                |b, (i, &x)| if x > b.1 { (i, x) } else { b },
+            )
+        };
+        match (self, o.len()) {
+            (LossKind::Mse, 1) => {
+                let p1 = ((1.0 - o[0]) / 2.0).clamp(0.0, 1.0);
+                Prediction {
+                    class: usize::from(p1 > 0.5),
+                    confidence: p1,
+                }
+            }
+            (LossKind::Bce, _) => {
+                let p1 = sigmoid(o.first().copied().unwrap_or(0.0));
+                Prediction {
+                    class: usize::from(p1 > 0.5),
+                    confidence: p1,
+                }
+            }
+            _ => {
+                let p: Vec<f64> = match self {
+                    LossKind::CrossEntropy => softmax(o),
+                    LossKind::Fidelity => {
+                        let s: f64 = o.iter().map(|v| v.max(0.0)).sum();
+                        o.iter().map(|v| v.max(0.0) / s.max(1e-300)).collect()
+                    }
+                    _ => {
+                        let shifted: Vec<f64> = o.iter().map(|v| (v + 1.0).max(0.0)).collect();
+                        let s: f64 = shifted.iter().sum();
+                        shifted.iter().map(|v| v / s.max(1e-300)).collect()
+                    }
+                };
+                let (class, conf) = argmax(&p);
+                Prediction {
+                    class,
+                    confidence: if n_classes == 2 && p.len() == 2 {
+                        p[1]
+                    } else {
+                        conf
+                    },
+                }
+            }
+        }
     }
 }
 

@@ -161,6 +161,36 @@ fn check_beta(field: &'static str, beta: f64, rule: &'static str) -> Result<(), 
     }
 }
 
+/// What an optimizer carries from step to step, as a document stores it (so a link continues a
+/// run with the same moments): the step count and the per-parameter vectors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimizerState {
+    /// Steps taken.
+    pub t: u64,
+    /// Momentum's velocity, or Adam's first moment (empty for SGD).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub first: Vec<f64>,
+    /// Adam's second moment (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub second: Vec<f64>,
+}
+
+impl OptimizerState {
+    /// Checks that every entry is finite (and Adam's second moment not negative).
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(v) = self.first.iter().find(|v| !v.is_finite()) {
+            return Err(format!("first holds {v}; the moments are finite numbers"));
+        }
+        if let Some(v) = self.second.iter().find(|v| !v.is_finite() || **v < 0.0) {
+            return Err(format!(
+                "second holds {v}; Adam's second moment is a finite number ≥ 0"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// An optimizer with its state: momentum velocity, or Adam's moments and step count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Optimizer {
@@ -229,6 +259,52 @@ impl Optimizer {
                 }
             }
         }
+    }
+
+    /// The state to store in a document.
+    pub fn state(&self) -> OptimizerState {
+        OptimizerState {
+            t: self.t,
+            first: self.first.clone(),
+            second: self.second.clone(),
+        }
+    }
+
+    /// Takes a stored state; its vectors must match this optimizer's kind and parameter count
+    /// (the error says which does not).
+    pub fn restore(&mut self, s: &OptimizerState) -> Result<(), String> {
+        if s.first.len() != self.first.len() || s.second.len() != self.second.len() {
+            return Err(format!(
+                "holds moments for {} / {} numbers, but this optimizer keeps {} / {} for {} \
+                 trainable numbers",
+                s.first.len(),
+                s.second.len(),
+                self.first.len(),
+                self.second.len(),
+                self.n_params
+            ));
+        }
+        s.validate()?;
+        self.t = s.t;
+        self.first.clone_from(&s.first);
+        self.second.clone_from(&s.second);
+        Ok(())
+    }
+
+    /// Re-indexes the state for a new parameter vector: entry `i` of the new vector takes old
+    /// entry `map[i]`, or starts at zero for `None` (a new trainable number).
+    pub fn remap(&mut self, map: &[Option<usize>]) {
+        let pick = |v: &Vec<f64>| -> Vec<f64> {
+            if v.is_empty() {
+                return Vec::new();
+            }
+            map.iter()
+                .map(|m| m.and_then(|i| v.get(i).copied()).unwrap_or(0.0))
+                .collect()
+        };
+        self.first = pick(&self.first);
+        self.second = pick(&self.second);
+        self.n_params = map.len();
     }
 
     /// Forgets all state, as if freshly built.

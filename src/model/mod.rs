@@ -1,252 +1,325 @@
-//! The hybrid model: feature map → circuit (with angle bindings) → readout → classical head,
-//! with its loss and exact gradient for one data point.
+//! The hybrid model: raw point → preprocessing → pre-net (dense layers) → features → circuit
+//! (angle bindings) → readout → head → post-net (dense layers) → outputs, with its loss and
+//! exact gradient.
 //!
-//! The trainable numbers are, in document order: for each gate angle, a weight θ (one number)
-//! or a re-upload's `w` and `b` (two numbers); then, if the head is trainable, every scale and
-//! every bias. Gradients are chained from the loss through the head and the readout into the
-//! circuit's adjoint pass (or, with shots, the parameter-shift rule on shot estimates), and from
-//! the angles into the bindings.
+//! The model owns the trainable numbers, in one vector laid out block by block: the pre-net's
+//! weights and biases (layer by layer, row-major weights then biases), the circuit's (for each
+//! gate angle in document order a weight θ, or a re-upload's `w` and `b`), the post-net's, and
+//! last the head's scales then biases — trainable only when the head is, so the trainable
+//! numbers are always a prefix of the vector ([`Model::params`]).
 //!
-//! Prediction conventions: with one output and MSE, class 0 is the target `+1` (|0⟩ gives
-//! ⟨Z⟩ = +1) and class 1 the target `−1`, so `P(class 1) = (1 − o)/2` clamped to `[0, 1]`; with
-//! BCE the output is a logit; with cross-entropy the outputs are logits for softmax; with MSE
-//! and one output per class the targets are `+1` for the label and `−1` elsewhere; with a
-//! fidelity readout the class is the one whose label state is closest.
+//! Gradients are chained from the loss back through the post-net and the head (`output`), the
+//! readout into the circuit's adjoint pass (or, with shots, the parameter-shift rule on shot
+//! estimates), and from the angles through the bindings into the pre-net (`inputs`) — one chain
+//! rule, checked against central finite differences in the tests.
 //!
-//! May import `sim`, `circuit`, `doc`, `learn`, `rng`; knows nothing of optimizers or the
-//! web.
+//! Prediction conventions are the loss's ([`LossKind::predict`]): with one output and MSE,
+//! class 0 is the target `+1` (|0⟩ gives ⟨Z⟩ = +1) and class 1 the target `−1`; with BCE the
+//! output is a logit; with cross-entropy the outputs are logits for softmax; with a fidelity
+//! readout the class is the one whose label state is closest.
+//!
+//! May import `sim`, `circuit`, `doc`, `data`, `learn`, `rng`; knows nothing of optimizers,
+//! the trainer or the web.
 
-use crate::circuit::{parameter_shift, CircuitError, MatrixCache, Program};
-use crate::doc::{Angle, Document, Feature, FeatureMap, Readout};
-use crate::learn::loss::{self, LossKind};
-use crate::rng::Rng;
-use crate::sim::{Observable, Op, Pauli, PauliString, State};
+mod batch;
+mod inputs;
+mod output;
+mod readout;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-/// A model that cannot be built, with the reason.
+use serde::Serialize;
+
+use crate::circuit::{parameter_shift, CircuitError, Program};
+use crate::data::Point;
+use crate::doc::{DocError, Document, ValidDocument};
+use crate::learn::dense::DenseStack;
+use crate::learn::loss::LossKind;
+pub use crate::learn::loss::Prediction;
+use crate::learn::preprocess::Preprocessor;
+use crate::rng::Rng;
+use crate::sim::{Observable, Op, SimError, State};
+use inputs::{Binding, Inputs, PointTape};
+use output::Output;
+use readout::ReadoutKind;
+
+/// A model that cannot be built, with the reason (a document error keeps its field path).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// The document is invalid.
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    /// The circuit cannot be compiled.
+    #[error(transparent)]
+    Circuit(#[from] CircuitError),
+    /// The engine refused it (e.g. too many qubits for the memory).
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+/// The trainable numbers of each block, for the page's parameter counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BlockSizes {
+    /// The pre-net's weights and biases.
+    pub pre_net: usize,
+    /// The circuit's θ, w and b.
+    pub circuit: usize,
+    /// The post-net's weights and biases.
+    pub post_net: usize,
+    /// The head's scales and biases (0 when the head is fixed).
+    pub head: usize,
+}
+
+impl BlockSizes {
+    /// All trainable numbers.
+    pub fn total(&self) -> usize {
+        self.pre_net + self.circuit + self.post_net + self.head
+    }
+}
+
+/// Where the decision grid lies: two raw inputs with the others fixed, or two inputs after
+/// preprocessing (e.g. the first two principal components) with the others at 0 (their
+/// training mean).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ModelError(pub String);
+pub enum GridSpace {
+    /// Raw inputs `axes[0]` (horizontal) and `axes[1]` (vertical); every other input takes its
+    /// value from `base`.
+    Raw {
+        /// The plotted inputs.
+        axes: [usize; 2],
+        /// Values of the other inputs.
+        base: Vec<f64>,
+    },
+    /// Preprocessed inputs `axes[0]` and `axes[1]`; the others are 0.
+    Preprocessed {
+        /// The plotted inputs.
+        axes: [usize; 2],
+    },
+}
 
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl GridSpace {
+    /// The first two raw inputs, others 0.
+    pub fn first_two() -> GridSpace {
+        GridSpace::Raw {
+            axes: [0, 1],
+            base: Vec::new(),
+        }
     }
 }
 
-impl std::error::Error for ModelError {}
-
-impl From<CircuitError> for ModelError {
-    fn from(e: CircuitError) -> ModelError {
-        ModelError(e.0)
+/// Appends a pre-net's or post-net's numbers (layer by layer, row-major weights then biases)
+/// to `params`: the document's, or zeros where it gives none (drawn later from the seed).
+fn push_dense(layers: &[crate::doc::DenseSpec], n_in: usize, params: &mut Vec<f64>) {
+    let mut ins = n_in;
+    for l in layers {
+        let start = params.len();
+        if l.weights.len() == l.units * ins {
+            params.extend_from_slice(&l.weights);
+        } else {
+            params.resize(start + l.units * ins, 0.0);
+        }
+        let start = params.len();
+        if l.bias.len() == l.units {
+            params.extend_from_slice(&l.bias);
+        } else {
+            params.resize(start + l.units, 0.0);
+        }
+        ins = l.units;
     }
 }
 
-/// The number of features ([`Feature::ALL`]).
-const N_FEATURES: usize = Feature::ALL.len();
-
-/// How one circuit angle is computed from the trainable vector and the data point.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Binding {
-    Const(f64),
-    Weight(usize),
-    Feature(Feature, f64),
-    Reupload(Feature, usize),
+/// Writes a pre-net's or post-net's numbers from `params` (starting at `*k`) back into its
+/// layers, advancing `*k`.
+fn write_dense(layers: &mut [crate::doc::DenseSpec], n_in: usize, params: &[f64], k: &mut usize) {
+    let mut ins = n_in;
+    for l in layers {
+        l.weights = params[*k..*k + l.units * ins].to_vec();
+        *k += l.units * ins;
+        l.bias = params[*k..*k + l.units].to_vec();
+        *k += l.units;
+        ins = l.units;
+    }
 }
 
-#[derive(Clone, Debug)]
-enum ReadoutKind {
-    Expval(Vec<PauliString>),
-    /// Bit string per class on the first `m` wires: (value, m).
-    Fidelity(Vec<usize>, usize),
-}
-
-/// What the model predicts at one point.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Prediction {
-    /// The predicted class.
-    pub class: usize,
-    /// The probability (or confidence) of class 1 for two classes; of `class` otherwise.
-    pub confidence: f64,
-}
+/// Salt mixed into the seed for the dense layers' initial weights, so that drawing them leaves
+/// the circuit's stream as it was.
+const DENSE_SALT: u64 = 0xD3_45E5_EED5;
 
 /// The compiled hybrid model of a document, with its trainable numbers.
 #[derive(Clone, Debug)]
 pub struct Model {
     program: Program,
-    bindings: Vec<Binding>,
-    features: FeatureMap,
+    inputs: Inputs,
     readout: ReadoutKind,
-    loss: LossKind,
-    n_classes: usize,
-    head_trainable: bool,
-    /// Index of the first head number in `params` (scales, then biases).
-    head_offset: usize,
+    output: Output,
     params: Vec<f64>,
-    n_outputs: usize,
+    n_trainable: usize,
+    /// Where the circuit's numbers start and end in `params`.
+    circuit_range: std::ops::Range<usize>,
     shots: Option<usize>,
     rng: Rng,
+    n_classes: usize,
+    dim: usize,
     angles: Vec<f64>,
     angle_grad: Vec<f64>,
-    /// `Σ_j w_j R_j` for the readouts `R_j`, its weights rewritten per point (no allocation):
-    /// a sum of Pauli strings, or the fidelity readout's diagonal.
+    /// `Σ_j w_j R_j` for the readouts `R_j`, its weights rewritten per point.
     weighted: Observable,
-    /// Per-point buffers: readouts, outputs, dloss/doutput, dloss/dreadout.
+    /// Per-point scratch: readouts, ∂loss/∂readout, ∂loss/∂feature, the input side's pass.
     r: Vec<f64>,
-    o: Vec<f64>,
-    dl_do: Vec<f64>,
     dl_dr: Vec<f64>,
-    /// Which features the bindings use (indexed by `Feature as usize`).
-    used_features: [bool; N_FEATURES],
-    /// Batch buffers: every point's angles and feature values, and one point's adjoint state.
+    dfv: Vec<f64>,
+    tape: PointTape,
+    /// Batch scratch: every point's angles and input-side pass, one point's adjoint state.
     batch_angles: Vec<f64>,
-    batch_features: Vec<[f64; N_FEATURES]>,
+    batch_tapes: Vec<PointTape>,
     lambda: State,
     state: State,
 }
 
 impl Model {
-    /// Builds the model of a (valid) document.
-    pub fn new(doc: &Document) -> Result<Model, ModelError> {
-        doc.validate().map_err(|e| ModelError(e.to_string()))?;
+    /// Builds the model of a document; the preprocessing (if any) is fitted on `train`.
+    /// Dense layers without weights in the document get seeded initial weights.
+    pub fn new(doc: &ValidDocument, train: &[Point]) -> Result<Model, ModelError> {
+        let dim = doc.data_dim();
+        let prep = Preprocessor::fit(
+            train.iter().map(|p| p.x.as_slice()),
+            dim,
+            doc.preprocess.standardize,
+            doc.preprocess.pca,
+        );
+        Model::with_preprocessor(doc, prep)
+    }
+
+    /// Builds the model with a given fitted preprocessing.
+    pub fn with_preprocessor(doc: &ValidDocument, prep: Preprocessor) -> Result<Model, ModelError> {
         let program = Program::compile(&doc.circuit)?;
         let mut params = Vec::new();
-        let mut bindings = Vec::with_capacity(program.n_angles());
-        for g in &doc.circuit.gates {
-            for a in &g.params {
-                bindings.push(match *a {
-                    Angle::Const { value } => Binding::Const(value),
-                    Angle::Weight { value } => {
-                        params.push(value);
-                        Binding::Weight(params.len() - 1)
-                    }
-                    Angle::Feature { feature, scale } => Binding::Feature(feature, scale),
-                    Angle::Reupload { feature, w, b } => {
-                        params.push(w);
-                        params.push(b);
-                        Binding::Reupload(feature, params.len() - 2)
-                    }
-                });
-            }
-        }
-        let head_offset = params.len();
-        let head_trainable = doc.head.trainable;
-        params.extend_from_slice(&doc.head.scale);
-        params.extend_from_slice(&doc.head.bias);
+        let inputs = Inputs::new(doc, prep, &mut params);
+        let circuit_start = inputs.n_pre_net();
+        let circuit_end = params.len();
+        let output = Output::new(doc, &mut params);
+        let readout = ReadoutKind::new(&doc.readout)?;
         let n = doc.circuit.qubits;
-        let readout = match &doc.readout {
-            Readout::Expval { observables } => ReadoutKind::Expval(
-                observables
-                    .iter()
-                    .map(|o| {
-                        o.parse::<PauliString>()
-                            .map_err(|e| ModelError(e.to_string()))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            Readout::Fidelity { states } => {
-                let m = states.first().map_or(1, |s| s.len());
-                ReadoutKind::Fidelity(
-                    states
-                        .iter()
-                        .map(|s| usize::from_str_radix(s, 2).unwrap_or(0))
-                        .collect(),
-                    m,
-                )
-            }
+        let n_trainable = if doc.head.trainable {
+            params.len()
+        } else {
+            output.head_offset
         };
         let n_angles = program.n_angles();
-        let mut used_features = [false; N_FEATURES];
-        for b in &bindings {
-            if let Binding::Feature(f, _) | Binding::Reupload(f, _) = *b {
-                used_features[f as usize] = true;
-            }
-        }
-        let weighted = match &readout {
-            ReadoutKind::Expval(ps) => {
-                Observable::Sum(ps.iter().map(|p| (0.0, p.clone())).collect())
-            }
-            ReadoutKind::Fidelity(..) => Observable::Diagonal(vec![0.0; 1 << n]),
-        };
-        Ok(Model {
-            state: State::new(n).map_err(|e| ModelError(e.to_string()))?,
+        let mut m = Model {
+            weighted: readout.weighted(n),
+            state: State::new(n)?,
+            lambda: State::new(n)?,
             program,
-            bindings,
-            features: doc.features.clone(),
+            inputs,
             readout,
-            loss: doc.training.loss,
-            n_classes: doc.n_classes(),
-            head_trainable,
-            head_offset,
-            n_outputs: doc.n_outputs(),
+            output,
             params,
+            n_trainable,
+            circuit_range: circuit_start..circuit_end,
             shots: doc.training.shots,
             rng: Rng::new(doc.training.seed ^ 0x5407_5A11),
+            n_classes: doc.n_classes(),
+            dim: doc.data_dim(),
             angles: vec![0.0; n_angles],
             angle_grad: vec![0.0; n_angles],
-            weighted,
             r: Vec::new(),
-            o: Vec::new(),
-            dl_do: Vec::new(),
             dl_dr: Vec::new(),
-            used_features,
+            dfv: Vec::new(),
+            tape: PointTape::default(),
             batch_angles: Vec::new(),
-            batch_features: Vec::new(),
-            lambda: State::new(n).map_err(|e| ModelError(e.to_string()))?,
-        })
+            batch_tapes: Vec::new(),
+        };
+        m.init_missing_dense(doc, doc.training.seed);
+        Ok(m)
+    }
+
+    /// Draws initial weights for the dense layers the document gives none for.
+    fn init_missing_dense(&mut self, doc: &Document, seed: u64) {
+        let mut rng = Rng::new(seed ^ DENSE_SALT);
+        let pre = self.inputs.pre_net.clone();
+        let pre_start = self.inputs.pre_net_range().start;
+        let post = self.output.post_net.clone();
+        let post_start = self.output.post_net_range().start;
+        for (stack, start, specs) in [
+            (&pre, pre_start, &doc.pre_net),
+            (&post, post_start, &doc.post_net),
+        ] {
+            for (layer, spec) in stack.layers().iter().zip(specs.iter()) {
+                if spec.weights.is_empty() {
+                    let one = DenseStack::new(layer.ins, &[(layer.outs, layer.act)]);
+                    let at = start + layer.offset;
+                    one.init(&mut self.params[at..at + layer.n_params()], &mut rng);
+                }
+            }
+        }
     }
 
     /// The number of trainable numbers.
     pub fn n_params(&self) -> usize {
-        if self.head_trainable {
-            self.params.len()
-        } else {
-            self.head_offset
-        }
+        self.n_trainable
     }
 
     /// The trainable numbers (see the module doc for their order).
     pub fn params(&self) -> &[f64] {
-        &self.params[..self.n_params()]
+        &self.params[..self.n_trainable]
     }
 
-    /// Replaces the trainable numbers (`p.len() == n_params()`).
+    /// The trainable numbers, for an optimizer to update in place.
+    pub fn params_mut(&mut self) -> &mut [f64] {
+        &mut self.params[..self.n_trainable]
+    }
+
+    /// Replaces the trainable numbers (extra entries are ignored, missing ones kept).
     pub fn set_params(&mut self, p: &[f64]) {
-        let n = self.n_params().min(p.len());
+        let n = self.n_trainable.min(p.len());
         self.params[..n].copy_from_slice(&p[..n]);
     }
 
-    /// Writes the current trainable numbers back into a document of the same structure.
-    pub fn write_params(&self, doc: &mut Document) {
-        let mut k = 0;
-        for g in &mut doc.circuit.gates {
-            for a in &mut g.params {
-                match a {
-                    Angle::Weight { value } => {
-                        *value = self.params[k];
-                        k += 1;
-                    }
-                    Angle::Reupload { w, b, .. } => {
-                        *w = self.params[k];
-                        *b = self.params[k + 1];
-                        k += 2;
-                    }
-                    _ => {}
-                }
-            }
+    /// The trainable numbers per block.
+    pub fn block_sizes(&self) -> BlockSizes {
+        BlockSizes {
+            pre_net: self.inputs.n_pre_net(),
+            circuit: self.circuit_range.len(),
+            post_net: self.output.post_net.n_params(),
+            head: if self.output.head_trainable {
+                2 * self.output.n_reads
+            } else {
+                0
+            },
         }
-        let o = self.n_outputs;
-        doc.head.scale = self.params[self.head_offset..self.head_offset + o].to_vec();
-        doc.head.bias = self.params[self.head_offset + o..self.head_offset + 2 * o].to_vec();
     }
 
-    /// Draws fresh initial weights from `seed`: θ uniform in `[0, 1)` (as PennyLane's demos
-    /// initialise), re-upload `w = 1` and
-    /// `b = 0` plus a little noise, head scale 1 and bias 0.
+    /// The index ranges of the blocks in the parameter vector: pre-net, circuit, post-net,
+    /// head (empty when the head is fixed).
+    pub fn block_ranges(&self) -> [std::ops::Range<usize>; 4] {
+        let head = if self.output.head_trainable {
+            self.output.head_range()
+        } else {
+            self.n_trainable..self.n_trainable
+        };
+        [
+            self.inputs.pre_net_range(),
+            self.circuit_range.clone(),
+            self.output.post_net_range(),
+            head,
+        ]
+    }
+
+    /// Writes the current numbers back into a document of the same structure.
+    pub fn write_params(&self, doc: &mut Document) {
+        self.inputs.write(&self.params, doc);
+        self.output.write(&self.params, doc);
+    }
+
+    /// Draws fresh initial values for every *trainable* number from `seed`: θ uniform in
+    /// `[0, 1)` (as PennyLane's demos initialise), re-upload `w = 1` and `b = 0` plus a little
+    /// noise, dense layers Glorot-/He-uniform with zero biases, a trainable head scale 1 and
+    /// bias 0. Fixed numbers (a fixed head) keep their values.
     pub fn reinit(&mut self, seed: u64) {
         let mut rng = Rng::new(seed);
-        for b in &self.bindings {
+        for b in &self.inputs.bindings {
             match *b {
                 Binding::Weight(i) => self.params[i] = rng.uniform(),
                 Binding::Reupload(_, i) => {
@@ -256,11 +329,42 @@ impl Model {
                 _ => {}
             }
         }
-        let o = self.n_outputs;
-        for j in 0..o {
-            self.params[self.head_offset + j] = 1.0;
-            self.params[self.head_offset + o + j] = 0.0;
+        let mut dense = Rng::new(seed ^ DENSE_SALT);
+        let range = self.inputs.pre_net_range();
+        self.inputs
+            .pre_net
+            .init(&mut self.params[range], &mut dense);
+        let range = self.output.post_net_range();
+        self.output
+            .post_net
+            .init(&mut self.params[range], &mut dense);
+        if self.output.head_trainable {
+            let (o, n) = (self.output.head_offset, self.output.n_reads);
+            self.params[o..o + n].iter_mut().for_each(|v| *v = 1.0);
+            self.params[o + n..o + 2 * n]
+                .iter_mut()
+                .for_each(|v| *v = 0.0);
         }
+    }
+
+    /// The shot-sampling generator's state (for a stored run).
+    pub fn shot_rng(&self) -> [u64; 4] {
+        self.rng.state()
+    }
+
+    /// Continues a stored shot-sampling stream.
+    pub fn set_shot_rng(&mut self, s: [u64; 4]) {
+        self.rng = Rng::from_state(s);
+    }
+
+    /// Exact expectation values (`None`) or estimates from `n` shots each.
+    pub fn set_shots(&mut self, shots: Option<usize>) {
+        self.shots = shots;
+    }
+
+    /// The shots per estimate (`None`: exact).
+    pub fn shots(&self) -> Option<usize> {
+        self.shots
     }
 
     /// The number of classes.
@@ -273,422 +377,157 @@ impl Model {
         self.program.n_qubits()
     }
 
+    /// The raw input dimension.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// The loss the model is trained with.
+    pub fn loss_kind(&self) -> LossKind {
+        self.output.loss
+    }
+
     /// The compiled circuit.
     pub fn program(&self) -> &Program {
         &self.program
     }
 
-    fn bind(&mut self, x: [f64; 2]) {
-        let mut angles = std::mem::take(&mut self.angles);
-        self.angles_at(x, &mut angles);
-        self.program.set_angles(&angles);
-        self.angles = angles;
+    /// The fitted preprocessing.
+    pub fn preprocessor(&self) -> &Preprocessor {
+        &self.inputs.prep
     }
 
-    /// Every circuit angle at point `x`, into `out` (`n_angles` long).
-    fn angles_at(&self, x: [f64; 2], out: &mut [f64]) {
-        let fv = self.feature_values(x);
-        self.angles_from(&fv, out);
+    /// The names of the features the circuit reads (each computed once per point).
+    pub fn feature_names(&self) -> Vec<String> {
+        self.inputs.slot_names()
     }
 
-    /// The angle-ready value of every feature the circuit uses at `x` (indexed by
-    /// `Feature as usize`; unused ones are 0).
-    fn feature_values(&self, x: [f64; 2]) -> [f64; N_FEATURES] {
-        let mut v = [0.0; N_FEATURES];
-        for &f in &Feature::ALL {
-            if self.used_features[f as usize] {
-                v[f as usize] = self.features.value(f, x);
-            }
-        }
-        v
+    /// Every feature the circuit reads with its natural range (what the feature map scales
+    /// from), slot by slot.
+    pub fn feature_ranges(&self) -> Vec<(crate::doc::Feature, [f64; 2])> {
+        self.inputs.slot_ranges()
     }
 
-    /// Every circuit angle from the feature values of a point.
-    fn angles_from(&self, fv: &[f64; N_FEATURES], out: &mut [f64]) {
-        for (a, b) in out.iter_mut().zip(&self.bindings) {
-            *a = match *b {
-                Binding::Const(v) => v,
-                Binding::Weight(i) => self.params[i],
-                Binding::Feature(f, s) => s * fv[f as usize],
-                Binding::Reupload(f, i) => self.params[i] * fv[f as usize] + self.params[i + 1],
-            };
-        }
+    /// Per circuit angle: whether it reads the data.
+    pub fn data_angles(&self) -> Vec<bool> {
+        self.inputs.data_angles()
     }
 
-    /// The angle a binding gives at point `x`.
-    #[inline]
-    fn angle(&self, b: &Binding, x: [f64; 2]) -> f64 {
-        match *b {
-            Binding::Const(v) => v,
-            Binding::Weight(i) => self.params[i],
-            Binding::Feature(f, s) => s * self.features.value(f, x),
-            Binding::Reupload(f, i) => {
-                self.params[i] * self.features.value(f, x) + self.params[i + 1]
-            }
-        }
+    /// Every circuit angle at raw point `x`.
+    pub fn angles_at(&mut self, x: &[f64]) -> Vec<f64> {
+        self.bind(x);
+        self.angles.clone()
+    }
+
+    fn bind(&mut self, x: &[f64]) {
+        let Model {
+            inputs,
+            params,
+            tape,
+            angles,
+            program,
+            ..
+        } = self;
+        inputs.forward(params, x, tape);
+        inputs.angles(params, &tape.fv, angles);
+        program.set_angles(angles);
     }
 
     /// The gates in execution order with every angle resolved for the point `x`.
-    pub fn bound_ops(&mut self, x: [f64; 2]) -> Vec<Op> {
+    pub fn bound_ops(&mut self, x: &[f64]) -> Vec<Op> {
         self.bind(x);
         self.program.bound_ops()
     }
 
     /// The circuit's state for point `x` after the gates of columns up to `col` (all if `None`).
-    pub fn state_at(&mut self, x: [f64; 2], col: Option<usize>) -> State {
+    pub fn state_at(&mut self, x: &[f64], col: Option<usize>) -> State {
         self.bind(x);
         let mut s = self.state.clone();
         self.program.run_until_column(&mut s, col);
         s
     }
 
-    fn readout_exact(&self, s: &State, out: &mut Vec<f64>) {
-        out.clear();
-        match &self.readout {
-            ReadoutKind::Expval(ps) => out.extend(ps.iter().map(|p| s.expval_pauli(p))),
-            ReadoutKind::Fidelity(targets, m) => {
-                let n = s.n_qubits();
-                let shift = n - m;
-                out.resize(targets.len(), 0.0);
-                for (i, a) in s.amplitudes().iter().enumerate() {
-                    let prefix = i >> shift;
-                    if let Some(j) = targets.iter().position(|&t| t == prefix) {
-                        out[j] += a.norm_sqr();
-                    }
-                }
-            }
-        }
-    }
-
-    /// Runs the model at `x`: readouts (exact or from shots) into `self.r`, outputs after the
-    /// head into `self.o`.
-    fn run_at(&mut self, x: [f64; 2]) {
+    /// Runs the model at `x`: readouts (exact or from shots) into `self.r`, outputs into
+    /// `self.output.o`.
+    fn run_at(&mut self, x: &[f64]) {
         self.bind(x);
         self.program.forward_into_scratch();
         let mut r = std::mem::take(&mut self.r);
         match self.shots {
-            None => self.readout_exact(self.program.scratch_state(), &mut r),
-            Some(shots) => shot_readout(
-                &self.readout,
-                self.program.scratch_state(),
-                shots,
-                &mut self.rng,
-                &mut r,
-            ),
+            None => self.readout.exact(self.program.scratch_state(), &mut r),
+            Some(shots) => {
+                self.readout
+                    .shots(self.program.scratch_state(), shots, &mut self.rng, &mut r)
+            }
         }
-        self.r = r;
-        self.apply_head();
-    }
-
-    /// Outputs `self.o` from the readouts `self.r` through the head.
-    fn apply_head(&mut self) {
-        let r = std::mem::take(&mut self.r);
-        let nout = self.n_outputs;
-        let head = self.params.get(self.head_offset..).unwrap_or_default();
-        let (scale, bias) = head.split_at(nout.min(head.len()));
-        self.o.clear();
-        self.o.extend(
-            r.iter()
-                .zip(scale.iter().zip(bias))
-                .map(|(v, (a, b))| a * v + b),
-        );
+        self.output.forward(&self.params, &r);
         self.r = r;
     }
 
-    /// The model's outputs (after the head) at point `x`.
-    pub fn forward(&mut self, x: [f64; 2]) -> Vec<f64> {
+    /// The readout values (before the head) at point `x`.
+    pub fn readouts(&mut self, x: &[f64]) -> Vec<f64> {
         self.run_at(x);
-        self.o.clone()
+        self.r.clone()
     }
 
-    /// Loss of outputs `o` for `label`, with dloss/do written into `dl_do` (no allocation for
-    /// MSE, BCE and the fidelity cost).
-    fn loss_into(&self, o: &[f64], label: usize, dl_do: &mut Vec<f64>) -> f64 {
-        dl_do.clear();
-        match self.loss {
-            LossKind::Mse => {
-                // loss::mse with target +1 (one output: class 0) or ±1 per class.
-                let n = o.len().max(1) as f64;
-                let target = |j: usize| {
-                    let hit = if o.len() == 1 { label == 0 } else { j == label };
-                    if hit {
-                        1.0
-                    } else {
-                        -1.0
-                    }
-                };
-                let mut l = 0.0;
-                dl_do.extend(o.iter().enumerate().map(|(j, &v)| {
-                    let d = v - target(j);
-                    l += d * d;
-                    2.0 * d / n
-                }));
-                l / n
-            }
-            LossKind::Bce => {
-                let (l, g) = loss::bce_with_logit(o.first().copied().unwrap_or(0.0), label);
-                dl_do.push(g);
-                l
-            }
-            LossKind::CrossEntropy => {
-                let (l, g) = loss::cross_entropy_with_logits(o, label);
-                dl_do.extend(g);
-                l
-            }
-            LossKind::Fidelity => {
-                // loss::fidelity_cost: (1 − F_label)², gradient −2(1 − F_label) at the label.
-                dl_do.resize(o.len(), 0.0);
-                match (o.get(label), dl_do.get_mut(label)) {
-                    (Some(&f), Some(g)) => {
-                        let gap = 1.0 - f;
-                        *g = -2.0 * gap;
-                        gap * gap
-                    }
-                    _ => 1.0,
-                }
-            }
-        }
+    /// The model's outputs at point `x`.
+    pub fn forward(&mut self, x: &[f64]) -> Vec<f64> {
+        self.run_at(x);
+        self.output.o.clone()
     }
 
     /// The loss of outputs `o` (from [`Model::forward`]) for `label`.
     pub fn loss_of_outputs(&self, o: &[f64], label: usize) -> f64 {
-        self.loss_into(o, label, &mut Vec::new())
+        self.output.loss_of(o, label)
     }
 
     /// The loss at one point.
-    pub fn loss(&mut self, x: [f64; 2], label: usize) -> f64 {
+    pub fn loss(&mut self, x: &[f64], label: usize) -> f64 {
         self.run_at(x);
-        let mut d = std::mem::take(&mut self.dl_do);
-        let l = self.loss_into(&self.o, label, &mut d);
-        self.dl_do = d;
-        l
+        self.output.loss(label)
     }
 
     /// The prediction for outputs `o`.
     pub fn predict_outputs(&self, o: &[f64]) -> Prediction {
-        let argmax = |v: &[f64]| {
-            v.iter().enumerate().fold(
-                (0, f64::NEG_INFINITY),
-                |b, (i, &x)| if x > b.1 { (i, x) } else { b },
-            )
-        };
-        match (self.loss, o.len()) {
-            (LossKind::Mse, 1) => {
-                let p1 = ((1.0 - o[0]) / 2.0).clamp(0.0, 1.0);
-                Prediction {
-                    class: usize::from(p1 > 0.5),
-                    confidence: p1,
-                }
-            }
-            (LossKind::Bce, _) => {
-                let p1 = loss::sigmoid(o.first().copied().unwrap_or(0.0));
-                Prediction {
-                    class: usize::from(p1 > 0.5),
-                    confidence: p1,
-                }
-            }
-            _ => {
-                let p: Vec<f64> = match self.loss {
-                    LossKind::CrossEntropy => loss::softmax(o),
-                    LossKind::Fidelity => {
-                        let s: f64 = o.iter().map(|v| v.max(0.0)).sum();
-                        o.iter().map(|v| v.max(0.0) / s.max(1e-300)).collect()
-                    }
-                    _ => {
-                        let shifted: Vec<f64> = o.iter().map(|v| (v + 1.0).max(0.0)).collect();
-                        let s: f64 = shifted.iter().sum();
-                        shifted.iter().map(|v| v / s.max(1e-300)).collect()
-                    }
-                };
-                let (class, conf) = argmax(&p);
-                if self.n_classes == 2 && p.len() == 2 {
-                    Prediction {
-                        class,
-                        confidence: p[1],
-                    }
-                } else {
-                    Prediction {
-                        class,
-                        confidence: conf,
-                    }
-                }
-            }
-        }
+        self.output.predict(o)
     }
 
     /// The prediction at point `x`.
-    pub fn predict(&mut self, x: [f64; 2]) -> Prediction {
+    pub fn predict(&mut self, x: &[f64]) -> Prediction {
         self.run_at(x);
-        self.predict_outputs(&self.o)
+        self.output.predict(&self.output.o)
     }
 
-    /// Loss at `(x, label)`, adding dloss/dparam into `grad` (`grad.len() >= n_params()`).
+    /// Loss at `(x, label)`, adding ∂loss/∂param into `grad` (`grad.len() >= n_params()`;
+    /// only trainable numbers receive gradients).
     /// Exact mode uses the adjoint method; shot mode the parameter-shift rule on shot estimates.
-    pub fn loss_and_grad(&mut self, x: [f64; 2], label: usize, grad: &mut [f64]) -> f64 {
+    pub fn loss_and_grad(&mut self, x: &[f64], label: usize, grad: &mut [f64]) -> f64 {
         self.run_at(x);
-        let mut dl_do = std::mem::take(&mut self.dl_do);
-        let l = self.loss_into(&self.o, label, &mut dl_do);
+        let l = self.output.loss(label);
         let mut dl_dr = std::mem::take(&mut self.dl_dr);
-        self.head_backward(&dl_do, &mut dl_dr, grad);
-        // Through the circuit: d(Σ_j dl_dr_j r_j)/dangle.
+        self.output
+            .backward(&self.params, &self.r, grad, &mut dl_dr);
         self.angle_grad.iter_mut().for_each(|g| *g = 0.0);
         match self.shots {
             None => {
-                self.set_readout_weights(&dl_dr);
+                let n = self.program.n_qubits();
+                self.readout.set_weights(&mut self.weighted, &dl_dr, n);
                 self.program
                     .backward_from(&self.weighted, &mut self.angle_grad);
             }
             Some(_) => self.shift_gradient(&dl_dr),
         }
-        self.dl_do = dl_do;
         self.dl_dr = dl_dr;
-        // Through the bindings.
-        for (k, b) in self.bindings.iter().enumerate() {
-            let g = self.angle_grad[k];
-            match *b {
-                Binding::Weight(i) => grad[i] += g,
-                Binding::Reupload(f, i) => {
-                    grad[i] += g * self.features.value(f, x);
-                    grad[i + 1] += g;
-                }
-                _ => {}
-            }
-        }
-        l
-    }
-
-    /// The summed loss over the points `xs` with `labels`, adding the summed dloss/dparam into
-    /// `grad` (`grad.len() >= n_params()`): a batch of [`Model::loss_and_grad`] calls.
-    ///
-    /// Circuits of one-wire gates and CNOTs run batched (see [`Program::forward_batch`]):
-    /// points go through the forward and the adjoint pass together, in chunks whose states fit
-    /// in cache; other circuits, and shot mode, go point by point.
-    pub fn loss_and_grad_batch(
-        &mut self,
-        xs: &[[f64; 2]],
-        labels: &[usize],
-        grad: &mut [f64],
-    ) -> f64 {
-        let n = xs.len().min(labels.len());
-        if self.shots.is_some() || !self.program.batchable() || n == 0 {
-            return xs
-                .iter()
-                .zip(labels)
-                .map(|(&x, &label)| self.loss_and_grad(x, label, grad))
-                .sum();
-        }
-        // Chunks of at most 65536 amplitudes per batch of states (a few MB), 8 to 256 points:
-        // larger batches amortise each gate's set-up over more points.
-        let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
-        let chunks = n.div_ceil(cap);
-        let size = n.div_ceil(chunks);
-        xs[..n]
-            .chunks(size)
-            .zip(labels[..n].chunks(size))
-            .map(|(x, l)| self.batch_loss_and_grad(x, l, grad))
-            .sum()
-    }
-
-    /// One batch of [`Model::loss_and_grad_batch`] (exact mode, batchable circuit).
-    fn batch_loss_and_grad(&mut self, xs: &[[f64; 2]], labels: &[usize], grad: &mut [f64]) -> f64 {
-        let b = xs.len();
-        let na = self.program.n_angles();
-        let mut angles = std::mem::take(&mut self.batch_angles);
-        angles.clear();
-        angles.resize(b * na, 0.0);
-        let mut fvs = std::mem::take(&mut self.batch_features);
-        fvs.clear();
-        fvs.extend(xs.iter().map(|&x| self.feature_values(x)));
-        for (fv, a) in fvs.iter().zip(angles.chunks_exact_mut(na.max(1))) {
-            self.angles_from(fv, a);
-        }
-        let ok = self.program.forward_batch_for_gradient(&angles, b);
-        self.batch_angles = angles;
-        if !ok {
-            self.batch_features = fvs;
-            return xs
-                .iter()
-                .zip(labels)
-                .map(|(&x, &label)| self.loss_and_grad(x, label, grad))
-                .sum();
-        }
-        let mut total = 0.0;
-        for (p, &label) in labels.iter().enumerate() {
-            self.program.batch_state(p, &mut self.state);
-            let mut r = std::mem::take(&mut self.r);
-            self.readout_exact(&self.state, &mut r);
-            self.r = r;
-            self.apply_head();
-            let mut dl_do = std::mem::take(&mut self.dl_do);
-            total += self.loss_into(&self.o, label, &mut dl_do);
-            let mut dl_dr = std::mem::take(&mut self.dl_dr);
-            self.head_backward(&dl_do, &mut dl_dr, grad);
-            self.set_readout_weights(&dl_dr);
-            self.state
-                .apply_observable(&self.weighted, &mut self.lambda);
-            self.program.set_batch_adjoint(p, &self.lambda);
-            self.dl_do = dl_do;
-            self.dl_dr = dl_dr;
-        }
-        // Through the bindings, summed over the batch.
         let Model {
-            program, bindings, ..
+            inputs,
+            params,
+            tape,
+            angle_grad,
+            dfv,
+            ..
         } = self;
-        let agrad = program.backward_batch();
-        if agrad.len() == na * b {
-            for (k, bd) in bindings.iter().enumerate() {
-                let g = &agrad[k * b..(k + 1) * b];
-                match *bd {
-                    Binding::Weight(i) => grad[i] += g.iter().sum::<f64>(),
-                    Binding::Reupload(f, i) => {
-                        grad[i] += g
-                            .iter()
-                            .zip(&fvs)
-                            .map(|(g, fv)| g * fv[f as usize])
-                            .sum::<f64>();
-                        grad[i + 1] += g.iter().sum::<f64>();
-                    }
-                    _ => {}
-                }
-            }
-        }
-        self.batch_features = fvs;
-        total
-    }
-
-    /// Backward through the head for the readout `self.r`: writes dloss/dreadout into `dl_dr`
-    /// and, when the head is trainable, adds dloss/dscale and dloss/dbias into `grad`.
-    fn head_backward(&self, dl_do: &[f64], dl_dr: &mut Vec<f64>, grad: &mut [f64]) {
-        let (o, nout) = (self.head_offset, self.n_outputs);
-        dl_dr.clear();
-        dl_dr.extend((0..nout).map(|j| dl_do[j] * self.params[o + j]));
-        if self.head_trainable {
-            for j in 0..nout {
-                grad[o + j] += dl_do[j] * self.r[j];
-                grad[o + nout + j] += dl_do[j];
-            }
-        }
-    }
-
-    /// Rewrites the weights of `self.weighted` to `Σ_j weights_j R_j`.
-    fn set_readout_weights(&mut self, weights: &[f64]) {
-        match (&self.readout, &mut self.weighted) {
-            (ReadoutKind::Expval(_), Observable::Sum(terms)) => {
-                for (t, &w) in terms.iter_mut().zip(weights) {
-                    t.0 = w;
-                }
-            }
-            (ReadoutKind::Fidelity(targets, m), Observable::Diagonal(d)) => {
-                let shift = self.program.n_qubits() - m;
-                for (i, v) in d.iter_mut().enumerate() {
-                    *v = targets
-                        .iter()
-                        .position(|&t| t == i >> shift)
-                        .map_or(0.0, |j| weights.get(j).copied().unwrap_or(0.0));
-                }
-            }
-            _ => {}
-        }
+        inputs.backward(params, tape, |k| angle_grad[k], grad, dfv);
+        l
     }
 
     /// Shot mode: `∂(Σ_j w_j r_j)/∂angle` by the parameter-shift rule on shot estimates.
@@ -699,175 +538,53 @@ impl Model {
             program,
             readout,
             rng,
-            bindings,
+            inputs,
             angle_grad,
             ..
         } = self;
         let mut tmp = Vec::new();
-        for k in 0..base.len() {
-            if !matches!(bindings[k], Binding::Weight(_) | Binding::Reupload(..)) {
+        for (k, g) in angle_grad.iter_mut().enumerate().take(base.len()) {
+            if !inputs.needs_angle_grad(k) {
                 continue;
             }
             let rule = program.shift_rule(k);
-            angle_grad[k] += parameter_shift(rule, &base, k, |a| {
+            *g += parameter_shift(rule, &base, k, |a| {
                 program.set_angles(a);
                 program.forward_into_scratch();
-                shot_readout(readout, program.scratch_state(), shots, rng, &mut tmp);
+                readout.shots(program.scratch_state(), shots, rng, &mut tmp);
                 tmp.iter().zip(weights).map(|(r, w)| r * w).sum()
             });
         }
         program.set_angles(&base);
     }
 
-    /// The model's prediction on an `n × n` grid over `extent` (`[xmin, xmax, ymin, ymax]`),
-    /// row 0 at `ymin`: (class, confidence) per cell, row-major.
-    ///
-    /// Batched: each row of cells runs through the circuit at once (see
-    /// [`Program::forward_batch`]), sines and cosines of angles that only depend on x1 computed
-    /// in the first row only; circuits that cannot be batched go cell by cell, with angles that
-    /// depend on x1 only (or x2 only) turned into gate matrices once per column (row).
-    pub fn grid(&mut self, extent: [f64; 4], n: usize) -> Vec<Prediction> {
-        let mut out = Vec::with_capacity(n * n);
-        let saved = self.shots.take();
-        let xs: Vec<f64> = (0..n)
-            .map(|c| extent[0] + (c as f64 + 0.5) / n as f64 * (extent[1] - extent[0]))
-            .collect();
-        let ys: Vec<f64> = (0..n)
-            .map(|r| extent[2] + (r as f64 + 0.5) / n as f64 * (extent[3] - extent[2]))
-            .collect();
-        if self.program.batchable() && n > 0 {
-            let na = self.program.n_angles();
-            // Row by row: every angle of every cell for the first row, then only the angles
-            // that depend on x2 (once per row when they depend on x2 alone).
-            let mut angles = vec![0.0; n * na];
-            let (x1_only, x2_only) = self.angle_dependence();
-            let data = |a: usize| {
-                matches!(
-                    self.bindings.get(a),
-                    Some(Binding::Feature(..) | Binding::Reupload(..))
-                )
-            };
-            let row_wide: Vec<usize> = (0..na).filter(|&a| x2_only[a]).collect();
-            let per_cell: Vec<usize> = (0..na)
-                .filter(|&a| data(a) && !x1_only[a] && !x2_only[a])
-                .collect();
-            for (r, &y) in ys.iter().enumerate() {
-                if r == 0 {
-                    for (&x, row) in xs.iter().zip(angles.chunks_exact_mut(na.max(1))) {
-                        self.angles_at([x, y], row);
-                    }
-                } else {
-                    for &a in &row_wide {
-                        let v = self.angle(&self.bindings[a], [xs[0], y]);
-                        angles.iter_mut().skip(a).step_by(na).for_each(|t| *t = v);
-                    }
-                    for (&x, row) in xs.iter().zip(angles.chunks_exact_mut(na.max(1))) {
-                        for &a in &per_cell {
-                            row[a] = self.angle(&self.bindings[a], [x, y]);
-                        }
-                    }
-                }
-                if !self.program.forward_batch(&angles, n) {
-                    break;
-                }
-                for c in 0..n {
-                    self.program.batch_state(c, &mut self.state);
-                    let mut r = std::mem::take(&mut self.r);
-                    self.readout_exact(&self.state, &mut r);
-                    self.r = r;
-                    self.apply_head();
-                    out.push(self.predict_outputs(&self.o));
-                }
-            }
-            if out.len() == n * n {
-                self.shots = saved;
-                return out;
-            }
-            out.clear();
+    /// The mean loss and accuracy over points (0, 0 when empty), evaluated in batches.
+    pub fn evaluate(&mut self, pts: &[Point]) -> (f64, f64) {
+        if pts.is_empty() {
+            return (0.0, 0.0);
         }
-        let (x1_only, x2_only) = self.angle_dependence();
-        let cols: Vec<MatrixCache> = xs
-            .iter()
-            .map(|&x| {
-                self.bind([x, ys.first().copied().unwrap_or(0.0)]);
-                self.program.cache_matrices(&x1_only)
-            })
-            .collect();
-        for &y in &ys {
-            self.bind([xs.first().copied().unwrap_or(0.0), y]);
-            let row = self.program.cache_matrices(&x2_only);
-            self.program.restore_matrices(&row);
-            for (&x, col) in xs.iter().zip(&cols) {
-                self.program.restore_matrices(col);
-                out.push(self.predict([x, y]));
+        let (mut loss, mut correct) = (0.0, 0usize);
+        for p in pts {
+            let o = self.forward(&p.x);
+            loss += self.output.loss_of(&o, p.label);
+            if self.output.predict(&o).class == p.label {
+                correct += 1;
             }
         }
-        self.shots = saved;
-        out
+        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
     }
 
-    /// Per angle: whether it depends on x1 only, and whether on x2 only.
-    fn angle_dependence(&self) -> (Vec<bool>, Vec<bool>) {
-        self.bindings
+    /// The weight indices of the circuit angles: `(angle, index)` for every θ, and for every
+    /// re-upload its `w` (its `b` is the next index).
+    pub fn angle_params(&self) -> Vec<(usize, usize)> {
+        self.inputs
+            .bindings
             .iter()
-            .map(|b| match *b {
-                Binding::Feature(f, _) | Binding::Reupload(f, _) => match f {
-                    Feature::X1 | Feature::X1Sq | Feature::SinX1 => (true, false),
-                    Feature::X2 | Feature::X2Sq | Feature::SinX2 => (false, true),
-                    Feature::X1X2 => (false, false),
-                },
-                Binding::Const(_) | Binding::Weight(_) => (false, false),
+            .enumerate()
+            .filter_map(|(k, b)| match *b {
+                Binding::Weight(i) | Binding::Reupload(_, i) => Some((k, i)),
+                _ => None,
             })
-            .unzip()
-    }
-}
-
-/// Estimates the readout of state `s` from `shots` samples per observable (Pauli strings are
-/// rotated into the Z basis and measured; fidelities are hit frequencies).
-fn shot_readout(readout: &ReadoutKind, s: &State, shots: usize, rng: &mut Rng, out: &mut Vec<f64>) {
-    use crate::sim::GateKind;
-    out.clear();
-    let n = s.n_qubits();
-    match readout {
-        ReadoutKind::Expval(ps) => {
-            for p in ps {
-                let mut r = s.clone();
-                for &(w, pauli) in &p.terms {
-                    let rot: &[GateKind] = match pauli {
-                        Pauli::X => &[GateKind::H],
-                        Pauli::Y => &[GateKind::Sdg, GateKind::H],
-                        Pauli::Z => &[],
-                    };
-                    for &k in rot {
-                        if let Ok(op) = Op::new(k, &[w], &[]) {
-                            r.apply(&op);
-                        }
-                    }
-                }
-                let mask = p.terms.iter().fold(0usize, |m, t| m | 1 << (n - 1 - t.0));
-                let sum: f64 = r
-                    .sample(shots, rng)
-                    .iter()
-                    .map(|&i| {
-                        if (i & mask).count_ones() % 2 == 0 {
-                            1.0
-                        } else {
-                            -1.0
-                        }
-                    })
-                    .sum();
-                out.push(sum / shots as f64);
-            }
-        }
-        ReadoutKind::Fidelity(targets, m) => {
-            let shift = n - m;
-            let mut f = vec![0.0; targets.len()];
-            for i in s.sample(shots, rng) {
-                if let Some(j) = targets.iter().position(|&t| t == i >> shift) {
-                    f[j] += 1.0 / shots as f64;
-                }
-            }
-            out.extend(f);
-        }
+            .collect()
     }
 }

@@ -1,16 +1,25 @@
 use super::*;
-use crate::data::DatasetKind;
-use crate::doc::{preset, template, GateSpec};
+use crate::data::{DatasetKind, DatasetSpec};
+use crate::doc::{preset, template, Angle, DenseSpec, Feature, GateSpec, Preprocess};
+use crate::learn::dense::Activation;
+use crate::rng::Rng;
 use crate::sim::GateKind;
+
+/// The model of a document, its preprocessing fitted on the document's own training split.
+fn model(doc: &Document) -> Model {
+    let doc = doc.clone().validated().unwrap_or_else(|e| panic!("{e}"));
+    let data = doc.data.generate().unwrap();
+    Model::new(&doc, &data.train).unwrap()
+}
 
 /// Documents covering every readout, loss and binding kind.
 fn documents() -> Vec<Document> {
     let mut docs: Vec<Document> = ["default", "reupload-1q", "xor-entangled", "gaussians3"]
         .iter()
-        .map(|n| preset(n).unwrap())
+        .map(|n| preset(n).unwrap().into_inner())
         .collect();
     // BCE with a feature-scaled encoding, a range feature map and a controlled rotation.
-    let mut d = preset("xor-entangled").unwrap();
+    let mut d = preset("xor-entangled").unwrap().into_inner();
     d.features.range = Some([-1.5, 2.5]);
     d.circuit.gates = template("angle_embedding", 2, 0, 1).unwrap();
     d.circuit
@@ -19,7 +28,7 @@ fn documents() -> Vec<Document> {
     let mut crx = GateSpec::fixed(GateKind::RY, &[1], 10, &[0.0]);
     crx.controls = vec![0];
     crx.params = vec![Angle::Reupload {
-        feature: Feature::SinX1,
+        feature: Feature::SIN_X1,
         w: 0.7,
         b: -0.2,
     }];
@@ -34,37 +43,131 @@ fn documents() -> Vec<Document> {
     d.training.loss = LossKind::Bce;
     docs.push(d);
     // MSE with one output per class on three classes.
-    let mut d = preset("gaussians3").unwrap();
+    let mut d = preset("gaussians3").unwrap().into_inner();
     d.training.loss = LossKind::Mse;
     docs.push(d);
+    docs.extend(hybrid_documents());
     docs
+}
+
+/// Hybrid documents: a pre-net whose outputs the angles read (raw, squared, sine, product with
+/// an input), a post-net after the readout, 3-D inputs, standardisation and PCA.
+fn hybrid_documents() -> Vec<Document> {
+    let mut out = Vec::new();
+    // Pre-net (tanh) → circuit reading h1, h2, h1^2, sin(h2), h1*x2 → post-net (tanh, linear).
+    let mut d = preset("default").unwrap().into_inner();
+    d.circuit.qubits = 2;
+    d.circuit.gates = template("reupload", 2, 0, 3).unwrap();
+    let feats = ["h1", "h2", "h1^2", "sin(h2)", "h1*x2", "x1"];
+    let mut k = 0;
+    for g in &mut d.circuit.gates {
+        for a in &mut g.params {
+            if let Angle::Reupload { feature, .. } = a {
+                *feature = feats[k % feats.len()].parse().unwrap();
+                k += 1;
+            }
+        }
+    }
+    d.circuit.gates.push(GateSpec {
+        gate: GateKind::RZ,
+        wires: vec![1],
+        controls: vec![],
+        params: vec![Angle::Feature {
+            feature: "h2".parse().unwrap(),
+            scale: 0.8,
+        }],
+        col: 20,
+    });
+    d.pre_net = vec![
+        DenseSpec::new(3, Activation::Tanh),
+        DenseSpec::new(2, Activation::Sigmoid),
+    ];
+    d.features.range = Some([-1.0, 2.0]);
+    d.readout = crate::doc::Readout::Expval {
+        observables: vec!["Z0".into(), "Z1".into(), "X0".into()],
+    };
+    d.head = crate::doc::Head {
+        trainable: true,
+        scale: vec![1.0; 3],
+        bias: vec![0.0; 3],
+    };
+    d.post_net = vec![
+        DenseSpec::new(4, Activation::Tanh),
+        DenseSpec::new(1, Activation::Linear),
+    ];
+    d.training.loss = LossKind::Bce;
+    out.push(d.clone());
+    // The same with ReLU layers, MSE, and a fixed head.
+    let mut e = d.clone();
+    e.pre_net[0].activation = Activation::Relu;
+    e.post_net[0].activation = Activation::Relu;
+    e.head.trainable = false;
+    e.training.loss = LossKind::Mse;
+    out.push(e);
+    // 3-D data, standardised and projected on 2 components, a pre-net and cross-entropy.
+    let mut f = preset("gaussians3").unwrap().into_inner();
+    f.data = DatasetSpec {
+        kind: DatasetKind::Gaussians,
+        points: 60,
+        dim: Some(3),
+        ..DatasetSpec::default()
+    };
+    f.preprocess = Preprocess {
+        standardize: true,
+        pca: Some(2),
+    };
+    f.pre_net = vec![DenseSpec::new(2, Activation::Tanh)];
+    f.circuit.qubits = 2;
+    f.circuit.gates = template("reupload", 2, 0, 4).unwrap();
+    for g in &mut f.circuit.gates {
+        for a in &mut g.params {
+            if let Angle::Reupload { feature, .. } = a {
+                if *feature == Feature::X2 {
+                    *feature = "h2".parse().unwrap();
+                }
+            }
+        }
+    }
+    f.readout = crate::doc::Readout::Expval {
+        observables: vec!["Z0".into(), "Z1".into()],
+    };
+    f.head = crate::doc::Head {
+        trainable: true,
+        scale: vec![1.0; 2],
+        bias: vec![0.0; 2],
+    };
+    f.post_net = vec![DenseSpec::new(2, Activation::Linear)];
+    f.training.loss = LossKind::CrossEntropy;
+    out.push(f);
+    out
+}
+
+fn point(m: &Model, rng: &mut Rng) -> Vec<f64> {
+    (0..m.dim()).map(|_| rng.range(-1.0, 1.0)).collect()
 }
 
 #[test]
 fn loss_gradient_matches_finite_differences_for_every_kind() {
+    let mut rng = Rng::new(17);
     for (di, doc) in documents().iter().enumerate() {
-        doc.validate().unwrap();
-        let mut m = Model::new(doc).unwrap();
+        let mut m = model(doc);
         m.reinit(7 + di as u64);
         let p0 = m.params().to_vec();
-        for (x, label) in [
-            ([0.3, -0.6], 0),
-            ([-0.8, 0.1], 1),
-            ([0.5, 0.9], m.n_classes() - 1),
-        ] {
+        for label in [0, 1, m.n_classes() - 1] {
+            let x = point(&m, &mut rng);
             let mut grad = vec![0.0; m.n_params()];
             m.set_params(&p0);
-            let l = m.loss_and_grad(x, label, &mut grad);
-            assert!((l - m.loss(x, label)).abs() < 1e-12);
+            let l = m.loss_and_grad(&x, label, &mut grad);
+            assert!((l - m.loss(&x, label)).abs() < 1e-12);
             for i in 0..p0.len() {
                 let h = 1e-6;
                 let mut p = p0.clone();
                 p[i] += h;
                 m.set_params(&p);
-                let lp = m.loss(x, label);
+                let lp = m.loss(&x, label);
                 p[i] -= 2.0 * h;
                 m.set_params(&p);
-                let lm = m.loss(x, label);
+                let lm = m.loss(&x, label);
                 let fd = (lp - lm) / (2.0 * h);
                 assert!(
                     (grad[i] - fd).abs() < 1e-7,
@@ -76,43 +179,174 @@ fn loss_gradient_matches_finite_differences_for_every_kind() {
     }
 }
 
+/// Random hybrid models — pre-nets and post-nets of random depth, width and activation, random
+/// feature bindings — against central finite differences (≤ 1e-7), batched and point by point.
+#[test]
+fn random_hybrid_models_have_exact_gradients_end_to_end() {
+    let mut rng = Rng::new(2024);
+    let acts = Activation::ALL;
+    for case in 0..12 {
+        let mut d = preset("default").unwrap().into_inner();
+        let q = 1 + (case % 3);
+        d.circuit.qubits = q;
+        d.circuit.gates = template("reupload", q, 0, case as u64).unwrap();
+        d.circuit
+            .gates
+            .extend(template("strongly_entangling", q, 20, case as u64 + 1).unwrap());
+        let depth = 1 + rng.below(3) as usize;
+        d.pre_net = (0..depth)
+            .map(|_| DenseSpec::new(1 + rng.below(4) as usize, acts[rng.below(4) as usize]))
+            .collect();
+        let hidden = d.pre_net.last().unwrap().units;
+        let menu = Feature::menu(2, hidden);
+        for g in &mut d.circuit.gates {
+            for a in &mut g.params {
+                if let Angle::Reupload { feature, .. } = a {
+                    *feature = menu[rng.below(menu.len() as u64) as usize];
+                }
+            }
+        }
+        let n_obs = 1 + rng.below(q as u64) as usize;
+        d.readout = crate::doc::Readout::Expval {
+            observables: (0..n_obs).map(|w| format!("Z{w}")).collect(),
+        };
+        d.head = crate::doc::Head {
+            trainable: rng.uniform() < 0.5,
+            scale: vec![1.0; n_obs],
+            bias: vec![0.0; n_obs],
+        };
+        d.post_net = vec![
+            DenseSpec::new(1 + rng.below(3) as usize, acts[rng.below(4) as usize]),
+            DenseSpec::new(1, Activation::Linear),
+        ];
+        d.training.loss = if case % 2 == 0 {
+            LossKind::Bce
+        } else {
+            LossKind::Mse
+        };
+        let mut m = model(&d);
+        m.reinit(case as u64);
+        // Push ReLU units off their kink.
+        let p0: Vec<f64> = m.params().iter().map(|v| v + 0.03 * rng.normal()).collect();
+        m.set_params(&p0);
+        let xs: Vec<Vec<f64>> = (0..5).map(|_| point(&m, &mut rng)).collect();
+        let labels: Vec<usize> = (0..5).map(|i| i % 2).collect();
+        let refs: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
+        let mut grad = vec![0.0; m.n_params()];
+        let l = m.loss_and_grad_batch(&refs, &labels, &mut grad);
+        let total =
+            |m: &mut Model| -> f64 { xs.iter().zip(&labels).map(|(x, &y)| m.loss(x, y)).sum() };
+        assert!((l - total(&mut m)).abs() < 1e-10);
+        let sizes = m.block_sizes();
+        assert_eq!(sizes.total(), m.n_params(), "case {case}");
+        assert!(sizes.pre_net > 0 && sizes.post_net > 0 && sizes.circuit > 0);
+        for i in 0..p0.len() {
+            let h = 1e-6;
+            let mut p = p0.clone();
+            p[i] += h;
+            m.set_params(&p);
+            let lp = total(&mut m);
+            p[i] -= 2.0 * h;
+            m.set_params(&p);
+            let lm = total(&mut m);
+            m.set_params(&p0);
+            let fd = (lp - lm) / (2.0 * h);
+            assert!(
+                (grad[i] - fd).abs() < 1e-7,
+                "case {case} param {i} of {}: {} vs fd {fd} (blocks {sizes:?})",
+                p0.len(),
+                grad[i]
+            );
+        }
+    }
+}
+
 #[test]
 fn shot_gradient_approaches_the_exact_gradient() {
-    let mut doc = preset("reupload-1q").unwrap();
-    let mut exact = Model::new(&doc).unwrap();
+    let doc = preset("reupload-1q").unwrap().into_inner();
+    let mut exact = model(&doc);
     let x = [0.2, -0.4];
     let mut g_exact = vec![0.0; exact.n_params()];
-    exact.loss_and_grad(x, 1, &mut g_exact);
-    doc.training.shots = Some(200_000);
-    let mut shots = Model::new(&doc).unwrap();
+    exact.loss_and_grad(&x, 1, &mut g_exact);
+    let mut shots = model(&doc);
+    shots.set_shots(Some(200_000));
     let mut g_shots = vec![0.0; shots.n_params()];
-    shots.loss_and_grad(x, 1, &mut g_shots);
+    shots.loss_and_grad(&x, 1, &mut g_shots);
     for (a, b) in g_exact.iter().zip(&g_shots) {
         assert!((a - b).abs() < 0.02, "{g_exact:?} vs {g_shots:?}");
     }
     // Few shots give a visibly noisy estimate.
-    doc.training.shots = Some(10);
-    let mut noisy = Model::new(&doc).unwrap();
-    let outs: Vec<f64> = (0..20).map(|_| noisy.forward(x)[0]).collect();
+    let mut noisy = model(&doc);
+    noisy.set_shots(Some(10));
+    let outs: Vec<f64> = (0..20).map(|_| noisy.forward(&x)[0]).collect();
     assert!(outs.iter().any(|v| (v - outs[0]).abs() > 1e-9));
 }
 
 #[test]
+fn shots_train_the_pre_net_through_the_angles_that_read_it() {
+    let doc = hybrid_documents().remove(0);
+    let mut exact = model(&doc);
+    exact.reinit(3);
+    let x = [0.4, -0.3];
+    let mut ge = vec![0.0; exact.n_params()];
+    exact.loss_and_grad(&x, 1, &mut ge);
+    let mut shots = exact.clone();
+    shots.set_shots(Some(400_000));
+    let mut gs = vec![0.0; shots.n_params()];
+    shots.loss_and_grad(&x, 1, &mut gs);
+    let pre = exact.block_ranges()[0].clone();
+    assert!(ge[pre.clone()].iter().any(|g| g.abs() > 1e-3));
+    for i in pre {
+        assert!(
+            (ge[i] - gs[i]).abs() < 0.02,
+            "param {i}: {} vs {}",
+            ge[i],
+            gs[i]
+        );
+    }
+}
+
+#[test]
 fn write_params_round_trips_through_the_document() {
-    let mut doc = preset("default").unwrap();
-    let mut m = Model::new(&doc).unwrap();
-    m.reinit(3);
-    m.write_params(&mut doc);
-    let m2 = Model::new(&doc).unwrap();
-    assert_eq!(m.params(), m2.params());
+    for doc in documents() {
+        let mut doc = doc;
+        let mut m = model(&doc);
+        m.reinit(3);
+        m.write_params(&mut doc);
+        let m2 = model(&doc);
+        assert_eq!(m.params(), m2.params());
+    }
+    let m = model(&preset("default").unwrap());
     assert_eq!(m.n_params(), 4 * 3 * (2 * 2 + 3) + 2);
 }
 
 #[test]
+fn dense_layers_without_weights_are_drawn_from_the_seed_and_reinit_keeps_a_fixed_head() {
+    let mut doc = hybrid_documents().remove(1);
+    assert!(!doc.head.trainable);
+    doc.head.scale = vec![0.5, 2.0, -1.0];
+    let a = model(&doc);
+    let b = model(&doc);
+    assert_eq!(a.params(), b.params());
+    let pre = a.block_ranges()[0].clone();
+    assert!(a.params()[pre].iter().any(|v| *v != 0.0));
+    doc.training.seed += 1;
+    assert_ne!(model(&doc).params(), a.params());
+    let mut m = model(&doc);
+    m.reinit(9);
+    let mut out = doc.clone();
+    m.write_params(&mut out);
+    assert_eq!(
+        out.head.scale,
+        vec![0.5, 2.0, -1.0],
+        "a fixed head is not reset"
+    );
+}
+
+#[test]
 fn bound_ops_resolve_features_and_weights() {
-    let doc = preset("reupload-1q").unwrap();
-    let mut m = Model::new(&doc).unwrap();
-    let ops = m.bound_ops([0.25, -0.5]);
+    let mut m = model(&preset("reupload-1q").unwrap());
+    let ops = m.bound_ops(&[0.25, -0.5]);
     assert_eq!(ops.len(), 6);
     assert_eq!(ops[0].kind, GateKind::Rot);
     assert_eq!(&ops[0].params, &[0.25, -0.5, 0.0]);
@@ -120,50 +354,60 @@ fn bound_ops_resolve_features_and_weights() {
 
 #[test]
 fn predictions_follow_the_documented_conventions() {
-    let mut doc = preset("default").unwrap();
+    let mut doc = preset("default").unwrap().into_inner();
     // Empty circuit: <Z0> = +1 everywhere, so class 0 with P(class 1) = 0.
     doc.circuit.gates.clear();
-    let mut m = Model::new(&doc).unwrap();
-    let p = m.predict([0.1, 0.1]);
+    let mut m = model(&doc);
+    let p = m.predict(&[0.1, 0.1]);
     assert_eq!(p.class, 0);
     assert_eq!(p.confidence, 0.0);
     doc.circuit
         .gates
         .push(GateSpec::fixed(GateKind::X, &[0], 0, &[]));
-    let mut m = Model::new(&doc).unwrap();
-    assert_eq!(m.predict([0.1, 0.1]).class, 1);
-    let grid = m.grid([-1.0, 1.0, -1.0, 1.0], 4);
+    let mut m = model(&doc);
+    assert_eq!(m.predict(&[0.1, 0.1]).class, 1);
+    let grid = m.grid([-1.0, 1.0, -1.0, 1.0], 4, &GridSpace::first_two());
     assert_eq!(grid.len(), 16);
     assert!(grid.iter().all(|p| p.class == 1));
-    doc.data.kind = DatasetKind::Circle;
 }
 
-/// The grid (batched row by row when the circuit allows it, with memoised matrices otherwise)
-/// predicts exactly what `predict` does cell by cell, for every kind of document, twice in a
-/// row (the memos must follow new weights).
+/// The grid (batched row by row when the circuit allows it) predicts exactly what `predict`
+/// does cell by cell, for every kind of document, twice in a row, in raw and preprocessed
+/// planes.
 #[test]
 fn grid_equals_predict_cell_by_cell() {
     let mut docs = documents();
     // A feature of both coordinates and a feature map range.
-    let mut d = preset("default").unwrap();
+    let mut d = preset("default").unwrap().into_inner();
     d.features.range = Some([0.0, 3.0]);
     if let Some(Angle::Reupload { feature, .. }) = d.circuit.gates[0].params.first_mut() {
         *feature = Feature::X1X2;
     }
     docs.push(d);
     for (di, doc) in docs.iter().enumerate() {
-        let mut m = Model::new(doc).unwrap();
+        let mut m = model(doc);
+        let dim = m.dim();
         for round in 0..2 {
             m.reinit(3 + di as u64 + 10 * round);
             let extent = [-1.1, 0.9, -0.7, 1.3];
             let n = 7;
-            let grid = m.grid(extent, n);
+            let base: Vec<f64> = (0..dim).map(|i| 0.1 * i as f64).collect();
+            let space = GridSpace::Raw {
+                axes: [dim - 1, 0],
+                base: base.clone(),
+            };
+            let grid = m.grid(extent, n, &space);
             assert_eq!(grid.len(), n * n);
             for r in 0..n {
                 let y = extent[2] + (r as f64 + 0.5) / n as f64 * (extent[3] - extent[2]);
                 for c in 0..n {
                     let x = extent[0] + (c as f64 + 0.5) / n as f64 * (extent[1] - extent[0]);
-                    let want = m.predict([x, y]);
+                    let mut pt = base.clone();
+                    pt[dim - 1] = x;
+                    if dim > 1 {
+                        pt[0] = y;
+                    }
+                    let want = m.predict(&pt);
                     let got = grid[r * n + c];
                     assert_eq!(got.class, want.class, "doc {di} cell ({r}, {c})");
                     assert!(
@@ -171,6 +415,19 @@ fn grid_equals_predict_cell_by_cell() {
                         "doc {di} cell ({r}, {c}): {got:?} vs {want:?}"
                     );
                 }
+            }
+            // The preprocessed plane: (u, v) are model inputs 0 and 1, the raw point is the one
+            // the preprocessing maps there.
+            if m.preprocessor().n_out() >= 2 {
+                let g = m.grid(extent, 3, &GridSpace::Preprocessed { axes: [0, 1] });
+                let u = extent[0] + 0.5 / 3.0 * (extent[1] - extent[0]);
+                let v = extent[2] + 0.5 / 3.0 * (extent[3] - extent[2]);
+                let mut z = vec![0.0; m.preprocessor().n_out()];
+                z[0] = u;
+                z[1] = v;
+                let raw = m.preprocessor().raw_point(&z);
+                let want = m.predict(&raw);
+                assert!((g[0].confidence - want.confidence).abs() < 1e-9, "doc {di}");
             }
         }
     }
@@ -180,14 +437,13 @@ fn grid_equals_predict_cell_by_cell() {
 /// circuit allows it) equal the sum of the point-by-point ones, for every kind of document.
 #[test]
 fn batch_loss_and_gradient_equal_the_sum_over_points() {
-    let mut rng = crate::rng::Rng::new(5);
+    let mut rng = Rng::new(5);
     for (di, doc) in documents().iter().enumerate() {
-        let mut m = Model::new(doc).unwrap();
+        let mut m = model(doc);
         m.reinit(40 + di as u64);
         let n = 37;
-        let xs: Vec<[f64; 2]> = (0..n)
-            .map(|_| [rng.range(-1.0, 1.0), rng.range(-1.0, 1.0)])
-            .collect();
+        let xs: Vec<Vec<f64>> = (0..n).map(|_| point(&m, &mut rng)).collect();
+        let refs: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
         let labels: Vec<usize> = (0..n)
             .map(|_| rng.below(m.n_classes() as u64) as usize)
             .collect();
@@ -196,10 +452,10 @@ fn batch_loss_and_gradient_equal_the_sum_over_points() {
             let lw: f64 = xs
                 .iter()
                 .zip(&labels)
-                .map(|(&x, &l)| m.loss_and_grad(x, l, &mut want))
+                .map(|(x, &l)| m.loss_and_grad(x, l, &mut want))
                 .sum();
             let mut got = vec![0.0; m.n_params()];
-            let lg = m.loss_and_grad_batch(&xs, &labels, &mut got);
+            let lg = m.loss_and_grad_batch(&refs, &labels, &mut got);
             assert!((lw - lg).abs() < 1e-10, "doc {di}: {lw} vs {lg}");
             for (i, (a, b)) in got.iter().zip(&want).enumerate() {
                 assert!(

@@ -2,14 +2,15 @@
 //! points with minibatch gradient descent, a seeded shuffle per epoch, and the same optimizers as
 //! the quantum model.
 //!
-//! May import `crate::data`, `crate::learn` and `crate::rng`.
+//! May import `crate::data`, `crate::doc` (the run-state record), `crate::learn` and `crate::rng`.
 
 use crate::data::Point;
+use crate::doc::{rng_state, rng_words, BaselineRun};
 use crate::learn::mlp::{Mlp, MlpError, MlpSpec};
 use crate::learn::optim::{Optimizer, OptimizerSpec};
 use crate::rng::Rng;
 
-/// Trains an [`Mlp`] on 2-D points with minibatch gradient descent and a seeded shuffle.
+/// Trains an [`Mlp`] on points with minibatch gradient descent and a seeded shuffle.
 #[derive(Clone, Debug)]
 pub struct MlpTrainer {
     mlp: Mlp,
@@ -31,7 +32,18 @@ impl MlpTrainer {
         n_classes: usize,
         seed: u64,
     ) -> Result<MlpTrainer, MlpError> {
-        let mlp = Mlp::new(spec, 2, n_classes, seed)?;
+        MlpTrainer::with_inputs(spec, optimizer, 2, n_classes, seed)
+    }
+
+    /// A trainer for a fresh network on `n_inputs` coordinates.
+    pub fn with_inputs(
+        spec: &MlpSpec,
+        optimizer: &OptimizerSpec,
+        n_inputs: usize,
+        n_classes: usize,
+        seed: u64,
+    ) -> Result<MlpTrainer, MlpError> {
+        let mlp = Mlp::new(spec, n_inputs, n_classes, seed)?;
         MlpTrainer::from_mlp(mlp, optimizer, seed)
     }
 
@@ -95,6 +107,32 @@ impl MlpTrainer {
         }
         let n = pts.len() as f64;
         (loss / n, correct as f64 / n)
+    }
+
+    /// Its run state, to store in a document.
+    pub fn state(&self) -> BaselineRun {
+        BaselineRun {
+            params: self.mlp.params().to_vec(),
+            optimizer: self.optimizer.state(),
+            rng: rng_state(self.rng.state()),
+            epochs: self.epochs,
+        }
+    }
+
+    /// Continues a stored run; the weights must fit this network (the error says why not).
+    pub fn restore(&mut self, s: &BaselineRun) -> Result<(), String> {
+        if s.params.len() != self.mlp.n_params() {
+            return Err(format!(
+                "holds {} weights, but the baseline network has {}",
+                s.params.len(),
+                self.mlp.n_params()
+            ));
+        }
+        self.optimizer.restore(&s.optimizer)?;
+        self.mlp.params_mut().copy_from_slice(&s.params);
+        self.rng = Rng::from_state(rng_words(&s.rng));
+        self.epochs = s.epochs;
+        Ok(())
     }
 
     /// The network being trained.
@@ -164,7 +202,7 @@ mod tests {
         assert_eq!(t.evaluate(&[]), (0.0, 0.0));
         assert_eq!(t.epoch(&[], 0), 0.0);
         let pts = [Point {
-            x: [0.0, 1.0],
+            x: vec![0.0, 1.0],
             label: 2,
         }];
         assert!(t.epoch(&pts, 0).is_finite());

@@ -1,5 +1,6 @@
-//! Training: the [`Trainer`] that owns the hybrid model's training loop and advances it in small, bounded steps so a page can draw
-//! between them.
+//! Training: the [`Trainer`] that owns the hybrid model's training loop and advances it in
+//! small, bounded steps so a page can draw between them, and the MLP baseline's loop
+//! ([`baseline`]).
 //!
 //! Minibatches: the training points are shuffled once, from the training seed, and every epoch
 //! walks that same order in batches of `batch_size`; a remainder smaller than a batch joins the
@@ -9,9 +10,15 @@
 //! re-uploading demo (Adam, lr 0.6) about 5 points of test accuracy on average over 100 seeds of
 //! PennyLane's own data and initial weights (see `examples/reupload_parity.rs`).
 //!
+//! The trainable numbers have one owner, the [`Model`]; the optimizer updates them in place.
+//! A run's whole state — epoch, position in the epoch, random streams, optimizer moments,
+//! history, the baseline — is written into a document by [`Trainer::snapshot`] and taken back
+//! by [`Trainer::new`], so a link continues a run exactly. An edit of the model or the data
+//! keeps the run ([`Trainer::update`]): the history goes on with a mark where the edit
+//! happened, and the optimizer's state follows the numbers the edit kept.
+//!
 //! May import `std`, `serde`, `crate::rng`, `crate::data`, `crate::learn`, `crate::doc` and
-//! `crate::model`;
-//! knows nothing of the web.
+//! `crate::model`; knows nothing of the web.
 //!
 //! ```
 //! use qmlp::{doc, train::Trainer};
@@ -23,55 +30,53 @@
 //! ```
 
 pub mod baseline;
+pub mod edit;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 use serde::Serialize;
 
-use crate::data::{Dataset, Point};
-use crate::doc::{Document, TrainingSpec};
+use crate::data::{DataError, Dataset, Point};
+use crate::doc::{
+    rng_state, rng_words, DocError, Document, EditMark, History, RunState, TrainingSpec,
+    ValidDocument, MAX_HISTORY, MAX_WEIGHT,
+};
 use crate::learn::loss;
+use crate::learn::mlp::{Mlp, MlpError, MlpSpec};
 use crate::learn::optim::Optimizer;
-use crate::model::{Model, Prediction};
+use crate::model::{BlockSizes, GridSpace, Model, ModelError, Prediction};
 use crate::rng::Rng;
 use baseline::MlpTrainer;
+pub use edit::same_structure;
 
-/// The largest magnitude a trainable number may reach before training counts as diverged: an
-/// angle of a million radians has lost all meaning, and a head scale that large only grows on.
-pub const MAX_PARAM: f64 = 1e6;
-
-/// A trainer that cannot be built, with the reason.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrainError(pub String);
-
-impl std::fmt::Display for TrainError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A trainer that cannot be built, with the reason (document errors keep their field path).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    /// The document (or its run state) is invalid.
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    /// The model cannot be built.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The dataset cannot be generated.
+    #[error("data: {0}")]
+    Data(#[from] DataError),
+    /// The baseline cannot be built.
+    #[error("baseline: {0}")]
+    Baseline(#[from] MlpError),
 }
 
-impl std::error::Error for TrainError {}
-
-/// Metrics per epoch; index 0 is before any training.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct History {
-    /// Mean loss on the training split.
-    pub train_loss: Vec<f64>,
-    /// Mean loss on the test split.
-    pub test_loss: Vec<f64>,
-    /// Accuracy on the training split.
-    pub train_acc: Vec<f64>,
-    /// Accuracy on the test split.
-    pub test_acc: Vec<f64>,
-    /// The classical baseline's training loss (empty when disabled).
-    pub baseline_train_loss: Vec<f64>,
-    /// The classical baseline's test loss.
-    pub baseline_test_loss: Vec<f64>,
-    /// The classical baseline's training accuracy.
-    pub baseline_train_acc: Vec<f64>,
-    /// The classical baseline's test accuracy.
-    pub baseline_test_acc: Vec<f64>,
+impl TrainError {
+    /// The document path of the field at fault, if the error is about one.
+    pub fn path(&self) -> Option<String> {
+        match self {
+            TrainError::Doc(e) | TrainError::Model(ModelError::Doc(e)) => Some(e.path.clone()),
+            TrainError::Data(e) => e.path().map(|p| format!("data.{p}")),
+            TrainError::Baseline(_) => Some("baseline".into()),
+            _ => None,
+        }
+    }
 }
 
 /// What a call to [`Trainer::step`] achieved.
@@ -89,47 +94,36 @@ pub struct StepStatus {
     pub error: Option<String>,
 }
 
-/// Whether two documents describe the same model and data (weights, hyper-parameters, title,
-/// description and locks aside).
-pub fn same_structure(a: &Document, b: &Document) -> bool {
-    fn strip(d: &Document) -> Document {
-        let mut d = d.clone();
-        for g in &mut d.circuit.gates {
-            for p in &mut g.params {
-                match p {
-                    crate::doc::Angle::Weight { value } => *value = 0.0,
-                    crate::doc::Angle::Reupload { w, b, .. } => {
-                        *w = 0.0;
-                        *b = 0.0;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        d.head.scale.iter_mut().for_each(|v| *v = 0.0);
-        d.head.bias.iter_mut().for_each(|v| *v = 0.0);
-        d.title.clear();
-        d.description.clear();
-        d.locked.clear();
-        d.training.optimizer = crate::learn::optim::OptimizerSpec::Sgd { lr: 1.0 };
-        d.training.batch_size = 1;
-        d.training.epochs = 1;
-        d.training.shots = None;
-        d.training.l2 = 0.0;
-        d
-    }
-    strip(a) == strip(b)
+/// What [`Trainer::update`] did with the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UpdateOutcome {
+    /// Only hyper-parameters (or weights, title, locks) changed: the run goes on untouched.
+    pub kept: bool,
+    /// For a structural edit: what changed and which trainable numbers start fresh, in words.
+    pub note: Option<String>,
+}
+
+/// When the test split is evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestEval {
+    /// After every `k`-th epoch and when the last epoch completes.
+    Every(usize),
+    /// Only when asked ([`Trainer::evaluate_test`]); the page asks once per drawn frame.
+    OnRequest,
 }
 
 /// The hybrid model's training loop, with its data, optimizer, history and baseline.
 pub struct Trainer {
-    doc: Document,
+    doc: ValidDocument,
     model: Model,
     data: Dataset,
-    params: Vec<f64>,
+    /// The data as the baseline sees them: preprocessed like the model's inputs.
+    baseline_data: Option<(Vec<Point>, Vec<Point>)>,
     grad: Vec<f64>,
+    before: Vec<f64>,
     opt: Optimizer,
     rng: Rng,
+    order_rng: [u64; 4],
     order: Vec<usize>,
     cursor: usize,
     epoch: usize,
@@ -137,159 +131,417 @@ pub struct Trainer {
     history: History,
     baseline: Option<MlpTrainer>,
     error: Option<String>,
+    test_eval: TestEval,
     /// The current batch's points and labels (reused buffers).
-    batch_x: Vec<[f64; 2]>,
+    batch_idx: Vec<usize>,
     batch_y: Vec<usize>,
 }
 
 impl Trainer {
-    /// A trainer for a document, starting from the weights the document holds.
-    pub fn new(doc: Document) -> Result<Trainer, TrainError> {
-        doc.validate().map_err(|e| TrainError(e.to_string()))?;
-        let model = Model::new(&doc).map_err(|e| TrainError(e.to_string()))?;
-        let data = doc
-            .data
-            .generate()
-            .map_err(|e| TrainError(format!("data: {e}")))?;
-        let params = model.params().to_vec();
-        let opt = doc.training.optimizer.build(params.len());
+    /// A trainer for a document, starting from the weights the document holds, or continuing
+    /// the run its `state` records.
+    pub fn new(doc: ValidDocument) -> Result<Trainer, TrainError> {
+        let data = doc.data.generate()?;
+        let model = Model::new(&doc, &data.train)?;
+        let n = model.n_params();
+        let opt = doc.training.optimizer.build(n);
         let mut t = Trainer {
-            grad: vec![0.0; params.len()],
+            grad: vec![0.0; n],
+            before: vec![0.0; n],
             rng: Rng::new(doc.training.seed),
+            order_rng: Rng::new(doc.training.seed).state(),
             order: (0..data.train.len()).collect(),
             cursor: 0,
             epoch: 0,
             steps: 0,
             history: History::default(),
             baseline: None,
+            baseline_data: None,
             error: None,
-            batch_x: Vec::new(),
+            test_eval: TestEval::Every(1),
+            batch_idx: Vec::new(),
             batch_y: Vec::new(),
             opt,
-            params,
             model,
             data,
             doc,
         };
+        t.prepare_baseline_data();
         t.build_baseline()?;
-        t.start_epoch();
-        t.record();
+        match t.doc.state.clone() {
+            Some(state) => t.restore(&state)?,
+            None => {
+                t.shuffle();
+                t.record();
+            }
+        }
         Ok(t)
     }
 
+    /// The preprocessed copies of the data the baseline trains on (none without
+    /// preprocessing: it reads the data as they are).
+    fn prepare_baseline_data(&mut self) {
+        let prep = self.model.preprocessor();
+        if prep.is_identity() {
+            self.baseline_data = None;
+            return;
+        }
+        let map = |pts: &[Point]| -> Vec<Point> {
+            let mut z = Vec::new();
+            pts.iter()
+                .map(|p| {
+                    prep.apply(&p.x, &mut z);
+                    Point {
+                        x: z.clone(),
+                        label: p.label,
+                    }
+                })
+                .collect()
+        };
+        self.baseline_data = Some((map(&self.data.train), map(&self.data.test)));
+    }
+
+    /// The baseline's view of the data.
+    fn baseline_points(&self) -> (&[Point], &[Point]) {
+        match &self.baseline_data {
+            Some((a, b)) => (a, b),
+            None => (&self.data.train, &self.data.test),
+        }
+    }
+
+    /// The hidden layers the baseline uses: the document's, or for "same parameter budget"
+    /// one layer as wide as brings its parameter count closest to the hybrid model's.
+    fn baseline_shape(&self) -> Option<MlpSpec> {
+        let b = self.doc.baseline.as_ref().filter(|b| b.enabled)?;
+        if !b.budget {
+            return Some(b.mlp());
+        }
+        let inputs = self.model.preprocessor().n_out();
+        let classes = self.data.n_classes;
+        let target = self.model.n_params();
+        let best = (1..=crate::learn::mlp::MAX_UNITS)
+            .min_by_key(|&h| {
+                let n = Mlp::count_params(&MlpSpec { hidden: vec![h] }, inputs, classes);
+                n.abs_diff(target)
+            })
+            .unwrap_or(1);
+        let linear = Mlp::count_params(&MlpSpec { hidden: vec![] }, inputs, classes);
+        let one = Mlp::count_params(&MlpSpec { hidden: vec![best] }, inputs, classes);
+        Some(MlpSpec {
+            hidden: if linear.abs_diff(target) < one.abs_diff(target) {
+                vec![]
+            } else {
+                vec![best]
+            },
+        })
+    }
+
     fn build_baseline(&mut self) -> Result<(), TrainError> {
-        self.baseline = match &self.doc.baseline {
-            Some(b) if b.enabled => Some(
-                MlpTrainer::new(
-                    &b.mlp,
-                    &self.doc.training.optimizer,
-                    self.data.n_classes,
-                    self.doc.training.seed,
-                )
-                .map_err(|e| TrainError(format!("baseline: {e}")))?,
-            ),
-            _ => None,
+        self.baseline = match self.baseline_shape() {
+            Some(spec) => Some(MlpTrainer::with_inputs(
+                &spec,
+                &self.doc.training.optimizer,
+                self.model.preprocessor().n_out(),
+                self.data.n_classes,
+                self.doc.training.seed,
+            )?),
+            None => None,
         };
         Ok(())
     }
 
-    /// New initial weights from `seed`; clears history, optimizer state and any error.
+    /// Continues the run a document's state records.
+    fn restore(&mut self, s: &RunState) -> Result<(), TrainError> {
+        self.opt
+            .restore(&s.optimizer)
+            .map_err(|m| DocError::new("state.optimizer", m))?;
+        if s.cursor > self.data.train.len() {
+            return Err(DocError::new(
+                "state.cursor",
+                format!(
+                    "is {}, beyond the {} training points",
+                    s.cursor,
+                    self.data.train.len()
+                ),
+            )
+            .into());
+        }
+        self.epoch = s.epoch;
+        self.steps = s.steps;
+        self.order_rng = rng_words(&s.order_rng);
+        let mut r = Rng::from_state(self.order_rng);
+        self.order = (0..self.data.train.len()).collect();
+        r.shuffle(&mut self.order);
+        self.rng = Rng::from_state(rng_words(&s.rng));
+        self.cursor = s.cursor;
+        self.model.set_shot_rng(rng_words(&s.shot_rng));
+        self.history = s.history.clone();
+        match (&mut self.baseline, &s.baseline) {
+            (Some(b), Some(run)) => b
+                .restore(run)
+                .map_err(|m| DocError::new("state.baseline", m))?,
+            (Some(_), None) => {}
+            (None, _) => {}
+        }
+        if self.history.is_empty() {
+            self.record();
+        }
+        Ok(())
+    }
+
+    /// The run as a document records it (see [`RunState`]); the history thinned to
+    /// [`MAX_HISTORY`] entries.
+    pub fn run_state(&self) -> RunState {
+        RunState {
+            epoch: self.epoch,
+            steps: self.steps,
+            cursor: self.cursor,
+            order_rng: rng_state(self.order_rng),
+            rng: rng_state(self.rng.state()),
+            shot_rng: rng_state(self.model.shot_rng()),
+            optimizer: self.opt.state(),
+            history: self.history.thinned(MAX_HISTORY),
+            baseline: self.baseline.as_ref().map(|b| b.state()),
+        }
+    }
+
+    /// New initial values from `seed` for every trainable number; clears history, optimizer
+    /// state and any error. Fixed numbers (a fixed head) keep their values.
     pub fn reset(&mut self, seed: u64) {
         self.model.reinit(seed);
-        self.params = self.model.params().to_vec();
-        self.doc.training.seed = seed;
-        self.model.write_params(&mut self.doc);
-        self.opt = self.doc.training.optimizer.build(self.params.len());
+        let mut doc = self.doc.clone();
+        doc.trusted_edit(|d| {
+            d.training.seed = seed;
+            d.state = None;
+        });
+        self.doc = doc;
+        self.opt = self.doc.training.optimizer.build(self.model.n_params());
         self.rng = Rng::new(seed);
         self.epoch = 0;
         self.steps = 0;
+        self.cursor = 0;
         self.error = None;
         self.history = History::default();
         // The baseline is rebuilt from the same seed; its spec was valid when built.
         let _ = self.build_baseline();
-        self.start_epoch();
+        self.shuffle();
         self.record();
     }
 
-    /// Takes a new version of the document. When only hyper-parameters, title, description,
-    /// locks or weights differ, training goes on: the trainer's own (newer) weights, history and
-    /// optimizer state are kept. Otherwise the trainer starts over on the new document.
-    /// Returns whether the state was kept. On error nothing changes.
-    pub fn update(&mut self, new: Document) -> Result<bool, TrainError> {
-        new.validate().map_err(|e| TrainError(e.to_string()))?;
+    /// Takes a new version of the document (validated once, by its type).
+    ///
+    /// When only hyper-parameters, title, description, locks or weights differ, training goes
+    /// on: the trainer's own (newer) weights, history and optimizer state are kept. A
+    /// structural edit (the circuit, the classical layers, the readout, the data) rebuilds the
+    /// model from the new document's weights but keeps the run: the epoch count and the history
+    /// go on with an edit mark, and the optimizer's state follows every number the edit kept
+    /// (see [`edit`]). A document carrying a run state replaces the run with that one. On error
+    /// nothing changes.
+    pub fn update(&mut self, new: ValidDocument) -> Result<UpdateOutcome, TrainError> {
+        if new.state.is_some() {
+            *self = Trainer::new(new)?;
+            return Ok(UpdateOutcome {
+                kept: false,
+                note: None,
+            });
+        }
         if same_structure(&self.doc, &new) {
             let training = new.training.clone();
-            let mut merged = self.document();
-            merged.title = new.title;
-            merged.description = new.description;
-            merged.locked = new.locked;
+            let mut merged = self.doc.clone();
+            merged.trusted_edit(|d| {
+                d.title.clone_from(&new.title);
+                d.description.clone_from(&new.description);
+                d.locked.clone_from(&new.locked);
+            });
             self.doc = merged;
             self.set_training(training)?;
-            Ok(true)
-        } else {
-            *self = Trainer::new(new)?;
-            Ok(false)
+            return Ok(UpdateOutcome {
+                kept: true,
+                note: None,
+            });
         }
+        let old_doc = self.document();
+        let n_old = self.model.n_params();
+        let data = if new.data == self.doc.data {
+            self.data.clone()
+        } else {
+            new.data.generate()?
+        };
+        let model = Model::new(&new, &data.train)?;
+        let remap = edit::remap(&old_doc, &new, n_old, model.n_params());
+        let opt = if new.training.optimizer == self.doc.training.optimizer {
+            let mut o = self.opt.clone();
+            o.remap(&remap.map);
+            o
+        } else {
+            new.training.optimizer.build(model.n_params())
+        };
+        let data_changed = new.data != self.doc.data;
+        let n = model.n_params();
+        let next = Trainer {
+            grad: vec![0.0; n],
+            before: vec![0.0; n],
+            rng: self.rng.clone(),
+            order_rng: self.order_rng,
+            order: self.order.clone(),
+            cursor: self.cursor,
+            epoch: self.epoch,
+            steps: self.steps,
+            history: self.history.clone(),
+            baseline: None,
+            baseline_data: None,
+            error: None,
+            test_eval: self.test_eval,
+            batch_idx: Vec::new(),
+            batch_y: Vec::new(),
+            opt,
+            model,
+            data,
+            doc: new,
+        };
+        let old = std::mem::replace(self, next);
+        self.prepare_baseline_data();
+        let baseline_same = old.doc.baseline == self.doc.baseline
+            && !data_changed
+            && old.doc.preprocess == self.doc.preprocess
+            && (!self.doc.baseline.as_ref().is_some_and(|b| b.budget)
+                || old.model.n_params() == self.model.n_params());
+        if baseline_same {
+            self.baseline = old.baseline;
+        } else {
+            if let Err(e) = self.build_baseline() {
+                *self = old;
+                return Err(e);
+            }
+            // A new baseline starts its own curves.
+            let h = &mut self.history;
+            h.baseline_train_loss.clear();
+            h.baseline_test_loss.clear();
+            h.baseline_train_acc.clear();
+            h.baseline_test_acc.clear();
+        }
+        if data_changed || self.order.len() != self.data.train.len() {
+            self.cursor = 0;
+            self.shuffle();
+        }
+        self.history.edits.push(EditMark {
+            epoch: self.epoch,
+            what: remap.what.clone(),
+        });
+        self.record_replacing_last();
+        let note = if remap.fresh.is_empty() {
+            format!(
+                "Edited: {}. Training goes on from the current weights.",
+                remap.what
+            )
+        } else {
+            format!("Edited: {}. {}.", remap.what, remap.fresh)
+        };
+        Ok(UpdateOutcome {
+            kept: false,
+            note: Some(note),
+        })
     }
 
     /// Changes the hyper-parameters, keeping weights and history (the optimizer restarts
     /// when its settings change). Clears a stopped-on-error state.
     pub fn set_training(&mut self, t: TrainingSpec) -> Result<(), TrainError> {
-        let mut doc = self.document();
-        doc.training = t;
-        doc.validate().map_err(|e| TrainError(e.to_string()))?;
-        let mut model = Model::new(&doc).map_err(|e| TrainError(e.to_string()))?;
-        model.set_params(&self.params);
+        let doc = self.doc.edited(|d| d.training = t)?;
         if doc.training.optimizer != self.doc.training.optimizer {
-            self.opt = doc.training.optimizer.build(self.params.len());
+            self.opt = doc.training.optimizer.build(self.model.n_params());
         }
-        self.model = model;
+        self.model.set_shots(doc.training.shots);
         self.doc = doc;
         self.error = None;
         Ok(())
     }
 
-    /// Rewinds to the first batch; the order is shuffled (from the seed) only at the start of a
-    /// run, so every epoch walks the same batches (see the module doc for why).
-    fn start_epoch(&mut self) {
-        if self.epoch == 0 || self.order.len() != self.data.train.len() {
-            self.order = (0..self.data.train.len()).collect();
-            self.rng.shuffle(&mut self.order);
-        }
+    /// When the test split is evaluated (default: after every epoch).
+    pub fn set_test_eval(&mut self, e: TestEval) {
+        self.test_eval = e;
+    }
+
+    /// Draws the batch order for a run from the current generator (remembering its state so a
+    /// stored run can redraw the same order).
+    fn shuffle(&mut self) {
+        self.order_rng = self.rng.state();
+        self.order = (0..self.data.train.len()).collect();
+        self.rng.shuffle(&mut self.order);
         self.cursor = 0;
     }
 
-    fn evaluate(model: &mut Model, pts: &[Point]) -> (f64, f64) {
-        if pts.is_empty() {
-            return (0.0, 0.0);
+    /// Whether the test split is evaluated at the end of this epoch.
+    fn test_due(&self) -> bool {
+        match self.test_eval {
+            TestEval::Every(k) => self.epoch % k.max(1) == 0 || self.finished(),
+            TestEval::OnRequest => false,
         }
-        let mut loss = 0.0;
-        let mut correct = 0usize;
-        for p in pts {
-            let o = model.forward(p.x);
-            loss += model.loss_of_outputs(&o, p.label);
-            if model.predict_outputs(&o).class == p.label {
-                correct += 1;
-            }
-        }
-        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
+    }
+
+    fn metrics(&mut self, test: bool) -> ((f64, f64), Option<(f64, f64)>) {
+        let train = self.model.evaluate(&self.data.train);
+        let test = test.then(|| self.model.evaluate(&self.data.test));
+        (train, test)
     }
 
     fn record(&mut self) {
-        let (trl, tra) = Trainer::evaluate(&mut self.model, &self.data.train);
-        let (tel, tea) = Trainer::evaluate(&mut self.model, &self.data.test);
+        let due = self.epoch == 0 || self.test_due();
+        let (train, test) = self.metrics(due);
+        self.history.push(self.epoch, train, test);
+        self.record_baseline();
+    }
+
+    fn record_baseline(&mut self) {
+        let Some(b) = &self.baseline else { return };
+        let (tr, te) = self.baseline_points();
+        let (l, a) = b.evaluate(tr);
+        let (tl, ta) = b.evaluate(te);
         let h = &mut self.history;
-        h.train_loss.push(trl);
-        h.train_acc.push(tra);
-        h.test_loss.push(tel);
-        h.test_acc.push(tea);
-        if let Some(b) = &self.baseline {
-            let (l, a) = b.evaluate(&self.data.train);
-            h.baseline_train_loss.push(l);
-            h.baseline_train_acc.push(a);
-            let (l, a) = b.evaluate(&self.data.test);
-            h.baseline_test_loss.push(l);
-            h.baseline_test_acc.push(a);
+        h.baseline_train_loss.push(l);
+        h.baseline_train_acc.push(a);
+        h.baseline_test_loss.push(tl);
+        h.baseline_test_acc.push(ta);
+    }
+
+    /// After an edit: the last entry is re-evaluated with the edited model and data (same
+    /// epoch), so the curve shows the edit's effect at once.
+    fn record_replacing_last(&mut self) {
+        let h = &mut self.history;
+        if !h.is_empty() && h.epoch_of(h.len() - 1) == self.epoch {
+            h.train_loss.pop();
+            h.train_acc.pop();
+            h.test_loss.pop();
+            h.test_acc.pop();
+            if !h.epochs.is_empty() {
+                h.epochs.pop();
+            }
+            for v in [
+                &mut h.baseline_train_loss,
+                &mut h.baseline_test_loss,
+                &mut h.baseline_train_acc,
+                &mut h.baseline_test_acc,
+            ] {
+                if v.len() > h.train_loss.len() {
+                    v.pop();
+                }
+            }
+        }
+        let (train, test) = self.metrics(true);
+        self.history.push(self.epoch, train, test);
+        self.record_baseline();
+    }
+
+    /// Evaluates the test split for the latest history entry if it was not (the page asks
+    /// once per drawn frame, so evaluation never dominates training).
+    pub fn evaluate_test(&mut self) {
+        if let Some(None) = self.history.test_loss.last() {
+            let (l, a) = self.model.evaluate(&self.data.test);
+            if let Some(v) = self.history.test_loss.last_mut() {
+                *v = Some(l);
+            }
+            if let Some(v) = self.history.test_acc.last_mut() {
+                *v = Some(a);
+            }
         }
     }
 
@@ -302,45 +554,51 @@ impl Trainer {
             // The remainder joins this, the epoch's last, batch.
             end = n;
         }
-        let idx = &self.order[self.cursor..end];
-        self.grad.iter_mut().for_each(|g| *g = 0.0);
-        self.model.set_params(&self.params);
-        self.batch_x.clear();
+        self.batch_idx.clear();
+        self.batch_idx
+            .extend_from_slice(&self.order[self.cursor..end]);
         self.batch_y.clear();
-        for &i in idx {
-            let p = self.data.train[i];
-            self.batch_x.push(p.x);
-            self.batch_y.push(p.label);
-        }
+        self.batch_y
+            .extend(self.batch_idx.iter().map(|&i| self.data.train[i].label));
+        self.grad.iter_mut().for_each(|g| *g = 0.0);
+        let xs: Vec<&[f64]> = self
+            .batch_idx
+            .iter()
+            .map(|&i| self.data.train[i].x.as_slice())
+            .collect();
         // Batched forward + adjoint pass (point by point where the circuit needs it).
         let mut loss = self
             .model
-            .loss_and_grad_batch(&self.batch_x, &self.batch_y, &mut self.grad);
-        let n = idx.len().max(1) as f64;
-        self.grad.iter_mut().for_each(|g| *g /= n);
-        loss /= n;
-        if self.doc.training.l2 > 0.0 {
-            let (l, g) = loss::l2(&self.params, self.doc.training.l2);
+            .loss_and_grad_batch(&xs, &self.batch_y, &mut self.grad);
+        let count = self.batch_idx.len().max(1) as f64;
+        self.grad.iter_mut().for_each(|g| *g /= count);
+        loss /= count;
+        let l2 = self.doc.training.l2;
+        if l2 > 0.0 {
+            let (l, g) = loss::l2(self.model.params(), l2);
             loss += l;
             self.grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
         }
-        let before = self.params.clone();
-        self.opt.step(&mut self.params, &self.grad);
+        self.before.clear();
+        self.before.extend_from_slice(self.model.params());
+        self.opt.step(self.model.params_mut(), &self.grad);
         self.steps += 1;
-        let used = idx.len();
+        let used = self.batch_idx.len();
         self.cursor = end;
+        let params = self.model.params();
+        let bad_grad = self.grad.iter().any(|g| !g.is_finite());
         if !loss.is_finite()
-            || self.grad.iter().any(|g| !g.is_finite())
-            || self
-                .params
+            || bad_grad
+            || params
                 .iter()
-                .any(|p| !p.is_finite() || p.abs() > MAX_PARAM)
+                .any(|p| !p.is_finite() || p.abs() > MAX_WEIGHT)
         {
-            self.params = before;
-            self.model.set_params(&self.params);
+            let before = std::mem::take(&mut self.before);
+            self.model.set_params(&before);
+            self.before = before;
             let what = if loss.is_nan() || self.grad.iter().any(|g| g.is_nan()) {
                 "NaN (not a number)"
-            } else if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
+            } else if !loss.is_finite() || bad_grad {
                 "infinite"
             } else {
                 "so large that a weight left ±1e6 (NaN is next)"
@@ -381,11 +639,17 @@ impl Trainer {
         self.epoch += 1;
         let bs = self.doc.training.batch_size;
         if let Some(b) = &mut self.baseline {
-            b.epoch(&self.data.train, bs);
+            let train = match &self.baseline_data {
+                Some((a, _)) => a.as_slice(),
+                None => self.data.train.as_slice(),
+            };
+            b.epoch(train, bs);
         }
-        self.model.set_params(&self.params);
         self.record();
-        self.start_epoch();
+        self.cursor = 0;
+        if self.order.len() != self.data.train.len() {
+            self.shuffle();
+        }
     }
 
     /// Runs the rest of the current epoch (the page's Step button), even past `epochs`.
@@ -421,6 +685,11 @@ impl Trainer {
         self.epoch
     }
 
+    /// Optimizer steps taken.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// Why training stopped, if it did on an error.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
@@ -431,10 +700,30 @@ impl Trainer {
         &self.history
     }
 
-    /// The document with the current weights.
+    /// The training hyper-parameters.
+    pub fn training(&self) -> &TrainingSpec {
+        &self.doc.training
+    }
+
+    /// The document as the trainer holds it: structure and settings (its weights are those it
+    /// was built with; the current ones are the model's — see [`Trainer::document`]).
+    pub fn spec(&self) -> &ValidDocument {
+        &self.doc
+    }
+
+    /// The document with the current weights (no run state).
     pub fn document(&self) -> Document {
-        let mut d = self.doc.clone();
+        let mut d = self.doc.clone().into_inner();
         self.model.write_params(&mut d);
+        d.state = None;
+        d
+    }
+
+    /// The document with the current weights and the run's state: what a link, a download
+    /// or the autosave holds.
+    pub fn snapshot(&self) -> Document {
+        let mut d = self.document();
+        d.state = Some(self.run_state());
         d
     }
 
@@ -445,12 +734,17 @@ impl Trainer {
 
     /// The current trainable numbers.
     pub fn params(&self) -> &[f64] {
-        &self.params
+        self.model.params()
     }
 
     /// The number of trainable numbers of the hybrid model.
     pub fn n_params(&self) -> usize {
-        self.params.len()
+        self.model.n_params()
+    }
+
+    /// The trainable numbers per block.
+    pub fn block_sizes(&self) -> BlockSizes {
+        self.model.block_sizes()
     }
 
     /// The number of trainable numbers of the classical baseline, if enabled.
@@ -458,15 +752,48 @@ impl Trainer {
         self.baseline.as_ref().map(|b| b.mlp().n_params())
     }
 
+    /// The baseline's hidden layers, if enabled (after any "same budget" sizing).
+    pub fn baseline_hidden(&self) -> Option<Vec<usize>> {
+        self.baseline_shape().map(|s| s.hidden)
+    }
+
+    /// The last gradient (of the last batch, averaged over it).
+    pub fn last_gradient(&self) -> &[f64] {
+        &self.grad
+    }
+
     /// The model (with the current weights).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The model, mutably (for views that run it).
     pub fn model_mut(&mut self) -> &mut Model {
-        self.model.set_params(&self.params);
         &mut self.model
     }
 
-    /// The model's predictions on an `n × n` grid over the data's extent (row 0 at the bottom).
+    /// The model's predictions on an `n × n` grid over the first two inputs' extent (row 0
+    /// at the bottom), the other inputs at their training mean.
     pub fn grid(&mut self, n: usize) -> Vec<Prediction> {
         let extent = self.data.extent;
-        self.model_mut().grid(extent, n)
+        let space = self.default_grid_space();
+        self.model.grid(extent, n, &space)
+    }
+
+    /// The plane a boundary plot shows by default: the first two inputs with the others at
+    /// their training mean.
+    pub fn default_grid_space(&self) -> GridSpace {
+        let d = self.data.dim;
+        let n = self.data.train.len().max(1) as f64;
+        let mut base = vec![0.0; d];
+        for p in &self.data.train {
+            for (b, v) in base.iter_mut().zip(&p.x) {
+                *b += v / n;
+            }
+        }
+        GridSpace::Raw {
+            axes: [0, 1.min(d.saturating_sub(1))],
+            base,
+        }
     }
 }

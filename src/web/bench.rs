@@ -58,7 +58,7 @@ fn best_ns_per_gate(state: &mut State, ops: &[Op], reps: usize) -> Result<f64, J
 #[wasm_bindgen]
 pub struct ModelBench {
     model: Model,
-    xs: Vec<[f64; 2]>,
+    xs: Vec<Vec<f64>>,
     labels: Vec<usize>,
     grad: Vec<f64>,
 }
@@ -70,7 +70,7 @@ impl ModelBench {
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str, points: &[f64], labels: &[u32]) -> Result<ModelBench, JsError> {
         let doc = Document::from_json(json).map_err(|e| JsError::new(&e.to_string()))?;
-        let model = Model::new(&doc).map_err(|e| JsError::new(&e.to_string()))?;
+        let model = Model::new(&doc, &[]).map_err(|e| JsError::new(&e.to_string()))?;
         if points.len() != 2 * labels.len() {
             return Err(JsError::new(&format!(
                 "{} coordinates for {} labels; give x1, x2 per label",
@@ -86,7 +86,7 @@ impl ModelBench {
         }
         Ok(ModelBench {
             grad: vec![0.0; model.n_params()],
-            xs: points.chunks_exact(2).map(|p| [p[0], p[1]]).collect(),
+            xs: points.chunks_exact(2).map(|p| p.to_vec()).collect(),
             labels: labels.iter().map(|&l| l as usize).collect(),
             model,
         })
@@ -116,9 +116,10 @@ impl ModelBench {
     /// (the mean gradient's norm is then `gradNorm()`).
     pub fn epoch(&mut self) -> f64 {
         self.grad.iter_mut().for_each(|g| *g = 0.0);
+        let refs: Vec<&[f64]> = self.xs.iter().map(|x| x.as_slice()).collect();
         let loss = self
             .model
-            .loss_and_grad_batch(&self.xs, &self.labels, &mut self.grad);
+            .loss_and_grad_batch(&refs, &self.labels, &mut self.grad);
         loss / self.xs.len().max(1) as f64
     }
 
@@ -136,7 +137,11 @@ impl ModelBench {
     /// W3: one `n × n` decision grid over `[xmin, xmax] × [ymin, ymax]`; returns the mean
     /// confidence (so the work cannot be skipped).
     pub fn grid(&mut self, xmin: f64, xmax: f64, ymin: f64, ymax: f64, n: usize) -> f64 {
-        let g = self.model.grid([xmin, xmax, ymin, ymax], n);
+        let g = self.model.grid(
+            [xmin, xmax, ymin, ymax],
+            n,
+            &crate::model::GridSpace::first_two(),
+        );
         g.iter().map(|p| p.confidence).sum::<f64>() / g.len().max(1) as f64
     }
 }

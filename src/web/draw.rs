@@ -28,14 +28,14 @@ use crate::view::{self, Metric};
 
 fn canvas_area(
     canvas: HtmlCanvasElement,
-) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
+) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
         .map(|b| b.into_drawing_area())
         .ok_or_else(|| err("the canvas has no 2-D context"))
 }
 
 /// A JS exception from a canvas call as an error naming what was being done.
-fn js_err(what: &'static str) -> impl Fn(JsValue) -> JsError {
+fn js_err(what: &'static str) -> impl Fn(JsValue) -> JsValue {
     move |e| {
         let detail = e
             .dyn_ref::<js_sys::Error>()
@@ -48,7 +48,7 @@ fn js_err(what: &'static str) -> impl Fn(JsValue) -> JsError {
 
 /// The `pixelRatio` option: absent is 1; otherwise a positive finite number (the plot module
 /// clamps it to [0.5, 4]).
-fn pixel_ratio(r: Option<f64>) -> Result<f64, JsError> {
+fn pixel_ratio(r: Option<f64>) -> Result<f64, JsValue> {
     match r {
         None => Ok(1.0),
         Some(r) if r.is_finite() && r > 0.0 => Ok(r),
@@ -64,7 +64,7 @@ pub fn draw_dataset_thumbnail(
     canvas: HtmlCanvasElement,
     kind: &str,
     seed: f64,
-) -> Result<(), JsError> {
+) -> Result<(), JsValue> {
     let kind =
         DatasetKind::from_name(kind).ok_or_else(|| err(format!("unknown dataset '{kind}'")))?;
     let spec = DatasetSpec {
@@ -123,12 +123,12 @@ fn paint_cells(
     ctx: &CanvasRenderingContext2d,
     map: &BoundaryMap,
     rect: (i32, i32, i32, i32),
-) -> Result<(), JsError> {
+) -> Result<(), JsValue> {
     let n = u32::try_from(map.grid_n).map_err(|_| err("the boundary grid is too large"))?;
     let rgba = plot::boundary_rgba(map).map_err(err)?;
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba[..]), n, n)
         .map_err(js_err("making the heat map's image"))?;
-    CELLS.with(|cell| -> Result<(), JsError> {
+    CELLS.with(|cell| -> Result<(), JsValue> {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let canvas = OffscreenCanvas::new(n, n).map_err(js_err("new OffscreenCanvas"))?;
@@ -184,7 +184,7 @@ impl Playground {
         &mut self,
         canvas: HtmlCanvasElement,
         opts: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let o: BoundaryOpts = from_js(opts)?;
         let grid_n = o.grid_n.unwrap_or(48).clamp(4, 128);
         let bo = BoundaryOptions {
@@ -216,7 +216,7 @@ impl Playground {
     /// Draws the loss (or accuracy) chart on a canvas. Options:
     /// `{logScale, metric: "loss" | "accuracy", baseline, pixelRatio (default 1)}`.
     #[wasm_bindgen(js_name = drawLoss)]
-    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: JsValue) -> Result<(), JsError> {
+    pub fn draw_loss(&self, canvas: HtmlCanvasElement, opts: JsValue) -> Result<(), JsValue> {
         let o: LossOpts = from_js(opts)?;
         let metric = match o.metric.as_deref() {
             None | Some("loss") => Metric::Loss,

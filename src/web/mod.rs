@@ -1,16 +1,24 @@
 //! The WebAssembly facade: the only module that touches wasm-bindgen, js-sys, web-sys,
 //! serde-wasm-bindgen and plotters-canvas. Thin wrappers over the core: every exported
-//! function returns `Result` and turns the core's typed error into a JS `Error` whose message
-//! the page shows, and a panic hook installed at start-up reports any panic to the page
-//! (through `globalThis.__qmlpOnPanic`) instead of leaving it dead.
+//! function returns `Result` and turns the core's typed error into a JS `Error` whose `message`
+//! the page shows and whose `path` (a document field such as `circuit.gates[3].wires`), `line`
+//! and `column` (of a CSV or QASM text) say where; a panic hook installed at start-up reports
+//! any panic to the page (through `globalThis.__qmlpOnPanic`) instead of leaving it dead.
+//!
+//! The page learns every domain rule from here — the datasets, losses, activations, gate
+//! kinds, limits ([`catalog`]) and what a document implies ([`document_info`],
+//! [`fit_readout`]) — and keeps no copy of its own.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::doc::{self, Document, Feature};
+use crate::data::{DataError, DatasetKind, LabelColumn};
+use crate::doc::{self, DocError, Document};
+use crate::learn::dense::Activation;
+use crate::learn::loss::LossKind;
 use crate::plot::BoundaryOptions;
 use crate::sim::GateKind;
-use crate::train::Trainer;
+use crate::train::{TestEval, TrainError, Trainer};
 use crate::view::{self, BoundaryView, Metric};
 
 #[cfg(feature = "bench")]
@@ -33,28 +41,154 @@ pub fn start() {
     }));
 }
 
-fn err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// An error on its way to the page: the message, and where it is when the core knows.
+pub(crate) struct Failure {
+    message: String,
+    /// What is wrong without the location prefix.
+    detail: String,
+    path: Option<String>,
+    line: Option<usize>,
 }
 
-fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
+impl Failure {
+    fn msg(m: impl Into<String>) -> Failure {
+        let m = m.into();
+        Failure {
+            detail: m.clone(),
+            message: m,
+            path: None,
+            line: None,
+        }
+    }
+}
+
+impl From<DocError> for Failure {
+    fn from(e: DocError) -> Failure {
+        Failure {
+            message: e.to_string(),
+            detail: e.message.clone(),
+            path: (!e.path.is_empty()).then_some(e.path),
+            line: None,
+        }
+    }
+}
+
+impl From<TrainError> for Failure {
+    fn from(e: TrainError) -> Failure {
+        match e {
+            TrainError::Doc(d) | TrainError::Model(crate::model::ModelError::Doc(d)) => d.into(),
+            TrainError::Data(d) => Failure {
+                message: e_to_string(&d),
+                detail: e_to_string(&d),
+                path: d.path().map(|p| format!("data.{p}")),
+                line: d.line_number(),
+            },
+            other => {
+                let path = other.path();
+                Failure {
+                    path,
+                    ..Failure::msg(other.to_string())
+                }
+            }
+        }
+    }
+}
+
+fn e_to_string(e: &DataError) -> String {
+    e.to_string()
+}
+
+impl From<DataError> for Failure {
+    fn from(e: DataError) -> Failure {
+        Failure {
+            message: e.to_string(),
+            detail: e.to_string(),
+            path: e.path(),
+            line: e.line_number(),
+        }
+    }
+}
+
+impl From<crate::interop::InteropError> for Failure {
+    fn from(e: crate::interop::InteropError) -> Failure {
+        Failure {
+            message: e.to_string(),
+            detail: e.message.clone(),
+            path: None,
+            line: e.line,
+        }
+    }
+}
+
+impl From<crate::plot::PlotError> for Failure {
+    fn from(e: crate::plot::PlotError) -> Failure {
+        Failure::msg(e.to_string())
+    }
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Failure {
+        Failure::msg(m)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(m: &str) -> Failure {
+        Failure::msg(m)
+    }
+}
+
+impl From<Failure> for JsValue {
+    fn from(f: Failure) -> JsValue {
+        let e = js_sys::Error::new(&f.message);
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&e, &JsValue::from_str(k), &v);
+        };
+        set("detail", JsValue::from_str(&f.detail));
+        if let Some(p) = f.path {
+            set("path", JsValue::from_str(&p));
+        }
+        if let Some(l) = f.line {
+            set("line", JsValue::from_f64(l as f64));
+        }
+        e.into()
+    }
+}
+
+/// Results the facade returns.
+pub(crate) type Res<T> = Result<T, JsValue>;
+
+pub(crate) fn fail(m: impl Into<String>) -> JsValue {
+    Failure::msg(m).into()
+}
+
+/// Any displayable error as a JS `Error` (for the drawing code's plotters and canvas errors).
+pub(crate) fn err(e: impl std::fmt::Display) -> JsValue {
+    fail(e.to_string())
+}
+
+fn to_js<T: Serialize>(v: &T) -> Res<JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(err)
+        .map_err(|e| fail(e.to_string()))
 }
 
-fn from_js<T: for<'de> Deserialize<'de> + Default>(v: JsValue) -> Result<T, JsError> {
+pub(crate) fn from_js<T: for<'de> Deserialize<'de> + Default>(v: JsValue) -> Res<T> {
     if v.is_undefined() || v.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(v).map_err(|e| err(format!("bad options: {e}")))
+    serde_wasm_bindgen::from_value(v).map_err(|e| fail(format!("bad options: {e}")))
 }
 
-fn finite(name: &str, v: f64) -> Result<f64, JsError> {
+pub(crate) fn finite(name: &str, v: f64) -> Res<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(err(format!("{name} must be a finite number, got {v}")))
+        Err(fail(format!("{name} must be a finite number, got {v}")))
     }
+}
+
+fn parse(json: &str) -> Res<doc::ValidDocument> {
+    Document::from_json(json).map_err(|e| Failure::from(e).into())
 }
 
 /// The engine's version.
@@ -77,7 +211,7 @@ struct Named {
 
 /// The built-in documents: `[{name, description}]`.
 #[wasm_bindgen]
-pub fn presets() -> Result<JsValue, JsError> {
+pub fn presets() -> Res<JsValue> {
     to_js(
         &doc::PRESETS
             .iter()
@@ -88,15 +222,17 @@ pub fn presets() -> Result<JsValue, JsError> {
 
 /// A built-in document by name (JSON).
 #[wasm_bindgen]
-pub fn preset(name: &str) -> Result<String, JsError> {
-    doc::preset(name).map(|d| d.to_json()).map_err(err)
+pub fn preset(name: &str) -> Res<String> {
+    doc::preset(name)
+        .map(|d| d.to_json())
+        .map_err(|e| Failure::from(e).into())
 }
 
-/// Parses and validates a document; returns it normalised (pretty JSON) or throws
-/// `"path: message"`.
+/// Parses and validates a document; returns it normalised (pretty JSON) or throws with the
+/// field's `path`.
 #[wasm_bindgen(js_name = validateDocument)]
-pub fn validate_document(json: &str) -> Result<String, JsError> {
-    Document::from_json(json).map(|d| d.to_json()).map_err(err)
+pub fn validate_document(json: &str) -> Res<String> {
+    parse(json).map(|d| d.to_json())
 }
 
 #[derive(Serialize)]
@@ -107,10 +243,91 @@ struct GateInfo {
     group: &'static str,
 }
 
-/// The gate palette: `[{name, wires, params, group}]`, groups `pauli`, `rotation`, `two`.
-#[wasm_bindgen(js_name = gateKinds)]
-pub fn gate_kinds() -> Result<JsValue, JsError> {
-    let list: Vec<GateInfo> = GateKind::all()
+#[derive(Serialize)]
+struct Labelled {
+    name: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Limits {
+    /// Qubits the page's editor offers.
+    page_qubits: usize,
+    /// Qubits any document may ask for.
+    max_qubits: usize,
+    max_gates: usize,
+    max_points: usize,
+    max_features: usize,
+    max_csv_features: usize,
+    max_classes: usize,
+    max_epochs: usize,
+    max_shots: usize,
+    max_doc_bytes: usize,
+    /// The largest CSV or QASM file the page reads.
+    max_file_bytes: usize,
+    max_hash_chars: usize,
+    max_dense_layers: usize,
+    max_dense_units: usize,
+    max_weight: f64,
+    lockable: &'static [&'static str],
+}
+
+/// The qubits the page's editor offers (a document above it is refused by the page before
+/// anything is allocated; the engine and the CLI go to 24).
+pub const PAGE_QUBITS: usize = 8;
+
+/// The largest CSV or QASM file the page reads, in bytes.
+pub const MAX_FILE_BYTES: usize = 2_000_000;
+
+#[derive(Serialize)]
+struct Catalog {
+    datasets: Vec<crate::data::KindInfo>,
+    losses: Vec<Labelled>,
+    activations: Vec<&'static str>,
+    gates: Vec<GateInfo>,
+    limits: Limits,
+}
+
+/// Everything the page needs to know about the engine's rules, in one object:
+/// `{datasets: [{name, label, description, classes, dim, dims, group}], losses: [{name,
+/// label}], activations, gates: [{name, wires, params, group}], limits: {…}}`.
+#[wasm_bindgen]
+pub fn catalog() -> Res<JsValue> {
+    to_js(&Catalog {
+        datasets: DatasetKind::all().iter().map(|k| k.info()).collect(),
+        losses: LossKind::ALL
+            .iter()
+            .map(|l| Labelled {
+                name: l.name(),
+                label: l.label(),
+            })
+            .collect(),
+        activations: Activation::ALL.iter().map(|a| a.name()).collect(),
+        gates: gate_list(),
+        limits: Limits {
+            page_qubits: PAGE_QUBITS,
+            max_qubits: doc::MAX_QUBITS,
+            max_gates: doc::MAX_GATES,
+            max_points: crate::data::MAX_POINTS,
+            max_features: crate::data::MAX_FEATURES,
+            max_csv_features: crate::data::MAX_CSV_FEATURES,
+            max_classes: crate::data::MAX_CLASSES,
+            max_epochs: doc::MAX_EPOCHS,
+            max_shots: doc::MAX_SHOTS,
+            max_doc_bytes: doc::MAX_DOC_BYTES,
+            max_file_bytes: MAX_FILE_BYTES,
+            max_hash_chars: doc::share::MAX_HASH_CHARS,
+            max_dense_layers: doc::MAX_DENSE_LAYERS,
+            max_dense_units: doc::MAX_DENSE_UNITS,
+            max_weight: doc::MAX_WEIGHT,
+            lockable: doc::LOCKABLE,
+        },
+    })
+}
+
+fn gate_list() -> Vec<GateInfo> {
+    GateKind::all()
         .iter()
         .map(|&k| GateInfo {
             name: k.name(),
@@ -124,13 +341,78 @@ pub fn gate_kinds() -> Result<JsValue, JsError> {
                 "pauli"
             },
         })
-        .collect();
-    to_js(&list)
+        .collect()
+}
+
+/// The gate palette: `[{name, wires, params, group}]`, groups `pauli`, `rotation`, `two`.
+#[wasm_bindgen(js_name = gateKinds)]
+pub fn gate_kinds() -> Res<JsValue> {
+    to_js(&gate_list())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DocInfo {
+    classes: usize,
+    /// Raw input dimension of the data.
+    data_dim: usize,
+    /// Inputs the model sees after preprocessing.
+    inputs: usize,
+    /// Pre-net outputs.
+    hidden: usize,
+    readouts: usize,
+    outputs: usize,
+    features: Vec<String>,
+    /// The inputs' names.
+    columns: Vec<String>,
+}
+
+/// What a (valid) document implies: `{classes, dataDim, inputs, hidden, readouts, outputs,
+/// features: [names a gate angle can bind], columns}`.
+#[wasm_bindgen(js_name = documentInfo)]
+pub fn document_info(json: &str) -> Res<JsValue> {
+    let d = parse(json)?;
+    let columns = if d.data.columns.len() == d.data_dim() {
+        d.data.columns.clone()
+    } else {
+        (1..=d.data_dim()).map(|i| format!("x{i}")).collect()
+    };
+    to_js(&DocInfo {
+        classes: d.n_classes(),
+        data_dim: d.data_dim(),
+        inputs: d.n_inputs(),
+        hidden: d.n_hidden(),
+        readouts: d.n_readouts(),
+        outputs: d.n_outputs(),
+        features: d.feature_menu().iter().map(|f| f.to_string()).collect(),
+        columns,
+    })
+}
+
+#[derive(Serialize)]
+struct Fitted {
+    json: String,
+    note: String,
+}
+
+/// Fits the readout, head and loss of a document (valid or not: typically one whose dataset
+/// just changed) to its number of classes; returns `{json, note}` with the note saying what
+/// changed (empty when nothing had to). Throws when the classes cannot fit the circuit.
+#[wasm_bindgen(js_name = fitReadout)]
+pub fn fit_readout(json: &str) -> Res<String> {
+    let mut d: Document =
+        serde_json::from_str(json).map_err(|e| fail(format!("not a document: {e}")))?;
+    let note = doc::fit_readout(&mut d).map_err(Failure::from)?;
+    let out = Fitted {
+        json: d.to_json(),
+        note,
+    };
+    serde_json::to_string(&out).map_err(|e| fail(e.to_string()))
 }
 
 /// The circuit templates: `[{name, description}]`.
 #[wasm_bindgen]
-pub fn templates() -> Result<JsValue, JsError> {
+pub fn templates() -> Res<JsValue> {
     to_js(
         &doc::TEMPLATES
             .iter()
@@ -141,34 +423,44 @@ pub fn templates() -> Result<JsValue, JsError> {
 
 /// The gates of one template layer (JSON array of document gates) starting at column `col`.
 #[wasm_bindgen]
-pub fn template(name: &str, qubits: usize, col: usize, seed: f64) -> Result<String, JsError> {
+pub fn template(name: &str, qubits: usize, col: usize, seed: f64) -> Res<String> {
     if !(1..=doc::MAX_QUBITS).contains(&qubits) {
-        return Err(err(format!("qubits must be from 1 to {}", doc::MAX_QUBITS)));
+        return Err(fail(format!(
+            "qubits must be from 1 to {}",
+            doc::MAX_QUBITS
+        )));
     }
-    let gates = doc::template(name, qubits, col, finite("seed", seed)? as u64).map_err(err)?;
-    serde_json::to_string(&gates).map_err(err)
+    let gates =
+        doc::template(name, qubits, col, finite("seed", seed)? as u64).map_err(Failure::from)?;
+    serde_json::to_string(&gates).map_err(|e| fail(e.to_string()))
 }
 
-/// The feature names, in the editor's order.
+/// The feature names of a 2-D document without a pre-net, in the editor's order (documents
+/// with more inputs: [`document_info`]).
 #[wasm_bindgen]
-pub fn features() -> Result<JsValue, JsError> {
-    to_js(&Feature::ALL.iter().map(|f| f.name()).collect::<Vec<_>>())
+pub fn features() -> Res<JsValue> {
+    to_js(
+        &doc::Feature::menu(2, 0)
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// The document as a link fragment (`v1.…`, no `#`).
 #[wasm_bindgen(js_name = encodeHash)]
-pub fn encode_hash(json: &str) -> Result<String, JsError> {
-    let d = Document::from_json(json).map_err(err)?;
+pub fn encode_hash(json: &str) -> Res<String> {
+    let d = parse(json)?;
     Ok(doc::share::encode_hash(&d))
 }
 
 /// Reads a link fragment (`v1.…` or `json:…`, `#` optional) into a document (pretty JSON);
 /// throws with what is wrong with the link.
 #[wasm_bindgen(js_name = decodeHash)]
-pub fn decode_hash(hash: &str) -> Result<String, JsError> {
+pub fn decode_hash(hash: &str) -> Res<String> {
     doc::share::decode_hash(hash)
         .map(|d| d.to_json())
-        .map_err(err)
+        .map_err(|e| Failure::from(e).into())
 }
 
 /// The longest link fragment [`decode_hash`] accepts, in characters.
@@ -177,26 +469,52 @@ pub fn max_hash_chars() -> usize {
     doc::share::MAX_HASH_CHARS
 }
 
-/// Imports an OpenQASM 2 program: `{circuit, notes}` where `circuit` is the document's
-/// circuit part (JSON string). Throws `"line N: …"` and changes nothing on error.
+/// Imports an OpenQASM program: `{circuit, notes}` where `circuit` is the document's
+/// circuit part (JSON string). Throws with the `line` and changes nothing on error.
 #[wasm_bindgen(js_name = importQasm)]
-pub fn import_qasm(text: &str) -> Result<JsValue, JsError> {
-    let imp = crate::interop::qasm::import_qasm2(text).map_err(err)?;
+pub fn import_qasm(text: &str) -> Res<JsValue> {
+    let imp = crate::interop::qasm::import_qasm2(text).map_err(Failure::from)?;
     #[derive(Serialize)]
     struct Out {
         circuit: String,
         notes: Vec<String>,
     }
     to_js(&Out {
-        circuit: serde_json::to_string(&imp.circuit).map_err(err)?,
+        circuit: serde_json::to_string(&imp.circuit).map_err(|e| fail(e.to_string()))?,
         notes: imp.notes,
     })
 }
 
-/// Parses CSV rows `x1,x2,label` (throws `"line N: …"`).
+/// Parses a CSV table (header row optional; the label column by name or 0-based index,
+/// default the last): `{columns, classNames, rows}` with rows `[x1, …, xd, label]`. Throws
+/// with the `line` (and the column in the message).
 #[wasm_bindgen(js_name = parseCsv)]
-pub fn parse_csv(text: &str) -> Result<JsValue, JsError> {
-    to_js(&crate::data::parse_csv(text).map_err(err)?)
+pub fn parse_csv(text: &str, label: JsValue) -> Res<JsValue> {
+    let col = if let Some(n) = label.as_f64() {
+        if n < 0.0 || n.fract() != 0.0 {
+            return Err(fail(
+                "the label column is a whole number ≥ 0 or a column name",
+            ));
+        }
+        LabelColumn::Index(n as usize)
+    } else if let Some(s) = label.as_string() {
+        LabelColumn::Name(s)
+    } else {
+        LabelColumn::Last
+    };
+    let t = crate::data::parse_table(text, &col).map_err(Failure::from)?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        columns: Vec<String>,
+        class_names: Vec<String>,
+        rows: Vec<Vec<f64>>,
+    }
+    to_js(&Out {
+        columns: t.columns,
+        class_names: t.class_names,
+        rows: t.rows,
+    })
 }
 
 #[derive(Serialize)]
@@ -204,12 +522,15 @@ pub fn parse_csv(text: &str) -> Result<JsValue, JsError> {
 struct Metrics {
     epoch: usize,
     epochs: usize,
+    steps: u64,
     train_loss: Option<f64>,
     test_loss: Option<f64>,
     train_acc: Option<f64>,
     test_acc: Option<f64>,
     params: usize,
+    blocks: crate::model::BlockSizes,
     baseline_params: Option<usize>,
+    baseline_hidden: Option<Vec<usize>>,
     baseline_train_loss: Option<f64>,
     baseline_test_loss: Option<f64>,
     baseline_train_acc: Option<f64>,
@@ -217,14 +538,24 @@ struct Metrics {
     classes: usize,
     train_points: usize,
     test_points: usize,
+    train_counts: Vec<usize>,
+    test_counts: Vec<usize>,
+    class_names: Vec<String>,
+    columns: Vec<String>,
     error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Updated {
+    kept: bool,
+    note: Option<String>,
 }
 
 /// One playground: a document, its trainer, and the views drawn from it.
 #[wasm_bindgen]
 pub struct Playground {
     trainer: Trainer,
-    /// The boundary view and the training step it was computed at.
+    /// The boundary view and the version it was computed at.
     boundary: Option<(u64, usize, BoundaryView)>,
     version: u64,
 }
@@ -233,45 +564,74 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+fn point(x: &[f64], dim: usize) -> Res<Vec<f64>> {
+    if x.len() != dim {
+        return Err(fail(format!(
+            "the point has {} coordinates; the data has {dim} input(s)",
+            x.len()
+        )));
+    }
+    for (i, v) in x.iter().enumerate() {
+        finite(&format!("x{}", i + 1), *v)?;
+    }
+    Ok(x.to_vec())
+}
+
 #[wasm_bindgen]
 impl Playground {
-    /// A playground for a document (JSON); throws on an invalid document.
+    /// A playground for a document (JSON): a document with a run state continues that run.
+    /// Throws on an invalid document.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> Result<Playground, JsError> {
-        let d = Document::from_json(json).map_err(err)?;
+    pub fn new(json: &str) -> Res<Playground> {
+        let mut trainer = Trainer::new(parse(json)?).map_err(Failure::from)?;
+        trainer.set_test_eval(TestEval::OnRequest);
         Ok(Playground {
-            trainer: Trainer::new(d).map_err(err)?,
+            trainer,
             boundary: None,
             version: 0,
         })
     }
 
-    /// Replaces the document; keeps training state when only hyper-parameters (or weights,
-    /// title, locks) changed. Throws and keeps the old document on error. Returns whether the
-    /// training state was kept.
+    /// Replaces the document (validated once, here). Keeps the training state when only
+    /// hyper-parameters (or weights, title, locks) changed; a structural edit keeps the run
+    /// and says what starts fresh; a document with a run state replaces the run. Throws and
+    /// keeps the old document on error. Returns `{kept, note}`.
     #[wasm_bindgen(js_name = setDocument)]
-    pub fn set_document(&mut self, json: &str) -> Result<bool, JsError> {
-        let d = Document::from_json(json).map_err(err)?;
-        let kept = self.trainer.update(d).map_err(err)?;
+    pub fn set_document(&mut self, json: &str) -> Res<JsValue> {
+        let d = parse(json)?;
+        let out = self.trainer.update(d).map_err(Failure::from)?;
+        self.trainer.set_test_eval(TestEval::OnRequest);
+        self.trainer.evaluate_test();
         self.version += 1;
-        Ok(kept)
+        to_js(&Updated {
+            kept: out.kept,
+            note: out.note,
+        })
     }
 
-    /// The current document with the trained weights (pretty JSON).
+    /// The current document with the trained weights, without the run state (pretty JSON):
+    /// what the editor holds.
     pub fn document(&self) -> String {
         self.trainer.document().to_json()
     }
 
-    /// Trains for about `budget_ms` milliseconds of work (at least one batch); returns
-    /// `{epoch, epochs, finished, samples, error}`.
-    pub fn step(&mut self, budget_ms: f64) -> Result<JsValue, JsError> {
+    /// The document with the trained weights and the run state (optimizer moments, epoch,
+    /// history, baseline): what a link, a download or the autosave holds.
+    pub fn snapshot(&self) -> String {
+        self.trainer.snapshot().to_json()
+    }
+
+    /// Trains for about `budget_ms` milliseconds of work (at least one batch), then evaluates
+    /// the test split once if an epoch ended; returns `{epoch, epochs, finished, samples,
+    /// error}`.
+    pub fn step(&mut self, budget_ms: f64) -> Res<JsValue> {
         let budget = if budget_ms.is_finite() {
             budget_ms.clamp(0.0, 1000.0)
         } else {
             8.0
         };
         let start = now_ms();
-        let batch = self.trainer.document().training.batch_size;
+        let batch = self.trainer.training().batch_size;
         let mut status = self.trainer.step(batch);
         let mut samples = status.samples;
         while status.samples > 0
@@ -279,14 +639,11 @@ impl Playground {
             && !status.finished
             && now_ms() - start < budget
         {
-            let e = status.epoch;
             status = self.trainer.step(batch);
             samples += status.samples;
-            if status.epoch != e {
-                break;
-            }
         }
         status.samples = samples;
+        self.trainer.evaluate_test();
         if samples > 0 {
             self.version += 1;
         }
@@ -295,37 +652,43 @@ impl Playground {
 
     /// Trains one full epoch (the Step button).
     #[wasm_bindgen(js_name = stepEpoch)]
-    pub fn step_epoch(&mut self) -> Result<JsValue, JsError> {
+    pub fn step_epoch(&mut self) -> Res<JsValue> {
         let s = self.trainer.run_epoch();
+        self.trainer.evaluate_test();
         self.version += 1;
         to_js(&s)
     }
 
-    /// New initial weights from `seed`; clears history.
-    pub fn reset(&mut self, seed: f64) -> Result<(), JsError> {
+    /// New initial values for the trainable numbers from `seed`; clears history.
+    pub fn reset(&mut self, seed: f64) -> Res<()> {
         let seed = finite("seed", seed)?;
         if seed < 0.0 {
-            return Err(err("seed must not be negative"));
+            return Err(fail("seed must not be negative"));
         }
         self.trainer.reset(seed as u64);
+        self.trainer.evaluate_test();
         self.version += 1;
         Ok(())
     }
 
     /// The latest metrics (nulls before the first evaluation).
-    pub fn metrics(&self) -> Result<JsValue, JsError> {
-        let h = self.trainer.history();
+    pub fn metrics(&self) -> Res<JsValue> {
+        let t = &self.trainer;
+        let h = t.history();
         let last = |v: &Vec<f64>| v.last().copied();
-        let d = self.trainer.dataset();
+        let d = t.dataset();
         to_js(&Metrics {
-            epoch: self.trainer.epoch(),
-            epochs: self.trainer.document().training.epochs,
+            epoch: t.epoch(),
+            epochs: t.training().epochs,
+            steps: t.steps(),
             train_loss: last(&h.train_loss),
-            test_loss: last(&h.test_loss),
+            test_loss: h.last_test_loss(),
             train_acc: last(&h.train_acc),
-            test_acc: last(&h.test_acc),
-            params: self.trainer.n_params(),
-            baseline_params: self.trainer.baseline_n_params(),
+            test_acc: h.last_test_acc(),
+            params: t.n_params(),
+            blocks: t.block_sizes(),
+            baseline_params: t.baseline_n_params(),
+            baseline_hidden: t.baseline_hidden(),
             baseline_train_loss: last(&h.baseline_train_loss),
             baseline_test_loss: last(&h.baseline_test_loss),
             baseline_train_acc: last(&h.baseline_train_acc),
@@ -333,12 +696,17 @@ impl Playground {
             classes: d.n_classes,
             train_points: d.train.len(),
             test_points: d.test.len(),
-            error: self.trainer.error().map(str::to_string),
+            train_counts: crate::data::Dataset::class_counts(&d.train, d.n_classes),
+            test_counts: crate::data::Dataset::class_counts(&d.test, d.n_classes),
+            class_names: d.class_names.clone(),
+            columns: d.columns.clone(),
+            error: t.error().map(str::to_string),
         })
     }
 
-    /// The whole history: `{train_loss, test_loss, train_acc, test_acc, baseline_…}`.
-    pub fn history(&self) -> Result<JsValue, JsError> {
+    /// The whole history: `{train_loss, test_loss, train_acc, test_acc, baseline_…, epochs,
+    /// edits}`.
+    pub fn history(&self) -> Res<JsValue> {
         to_js(self.trainer.history())
     }
 
@@ -354,78 +722,68 @@ impl Playground {
         view
     }
 
-    /// Adds a training point of class `label`; throws outside the limits.
-    #[wasm_bindgen(js_name = addPoint)]
-    pub fn add_point(&mut self, x1: f64, x2: f64, label: f64) -> Result<(), JsError> {
-        let (x1, x2) = (finite("x1", x1)?, finite("x2", x2)?);
-        let label = finite("label", label)?;
-        let mut d = self.trainer.document();
-        let classes = self.trainer.dataset().n_classes;
-        if label < 0.0 || label.fract() != 0.0 || label as usize >= classes {
-            return Err(err(format!("the class must be 0 to {}", classes - 1)));
-        }
-        if d.data.custom.len() + d.data.points >= crate::data::MAX_POINTS {
-            return Err(err(format!(
-                "the dataset already holds the maximum of {} points",
-                crate::data::MAX_POINTS
-            )));
-        }
-        d.data.custom.push([x1, x2, label]);
-        self.trainer = Trainer::new(d).map_err(err)?;
-        self.version += 1;
-        Ok(())
-    }
-
-    /// The state inspector's numbers for point `(x1, x2)` after column `column` (null: the
-    /// whole circuit): `{qubits, columns, bloch, p1, purity, probs, labels}`.
-    pub fn inspect(&mut self, x1: f64, x2: f64, column: Option<u32>) -> Result<JsValue, JsError> {
-        let x = [finite("x1", x1)?, finite("x2", x2)?];
+    /// The state inspector's numbers for point `x` (an array of the data's inputs) after
+    /// column `column` (null: the whole circuit): `{qubits, columns, bloch, p1, purity, probs,
+    /// labels}`.
+    pub fn inspect(&mut self, x: Vec<f64>, column: Option<u32>) -> Res<JsValue> {
+        let x = point(&x, self.trainer.dataset().dim)?;
         to_js(&view::inspect(
             &mut self.trainer,
-            x,
+            &x,
             column.map(|c| c as usize),
         ))
     }
 
-    /// The circuit as OpenQASM (`version` 2 or 3) with every angle bound for point `(x1, x2)`.
+    /// The circuit as OpenQASM (`version` 2 or 3) with every angle bound for point `x`.
     #[wasm_bindgen(js_name = exportQasm)]
-    pub fn export_qasm(&self, version: u32, x1: f64, x2: f64) -> Result<String, JsError> {
+    pub fn export_qasm(&self, version: u32, x: Vec<f64>) -> Res<String> {
         use crate::interop::qasm::{export_document, QasmVersion};
         let v = match version {
             2 => QasmVersion::V2,
             3 => QasmVersion::V3,
             _ => {
-                return Err(err(format!(
+                return Err(fail(format!(
                     "OpenQASM version must be 2 or 3, got {version}"
                 )))
             }
         };
-        let x = [finite("x1", x1)?, finite("x2", x2)?];
-        export_document(&self.trainer.document(), x, v).map_err(err)
+        let x = point(&x, self.trainer.dataset().dim)?;
+        let d = self.current()?;
+        export_document(&d, &x, v).map_err(|e| Failure::from(e).into())
+    }
+
+    fn current(&self) -> Res<doc::ValidDocument> {
+        self.trainer
+            .document()
+            .validated()
+            .map_err(|e| Failure::from(e).into())
     }
 
     /// The whole model as a runnable Python script: `"pennylane"` or `"qiskit"`.
     #[wasm_bindgen(js_name = exportPython)]
-    pub fn export_python(&self, framework: &str) -> Result<String, JsError> {
-        let d = self.trainer.document();
-        match framework {
-            "pennylane" => crate::interop::python::pennylane_script(&d).map_err(err),
-            "qiskit" => crate::interop::python::qiskit_script(&d).map_err(err),
-            other => Err(err(format!(
-                "unknown framework '{other}'; use pennylane or qiskit"
-            ))),
-        }
+    pub fn export_python(&self, framework: &str) -> Res<String> {
+        let d = self.current()?;
+        let r = match framework {
+            "pennylane" => crate::interop::python::pennylane_script(&d),
+            "qiskit" => crate::interop::python::qiskit_script(&d),
+            other => {
+                return Err(fail(format!(
+                    "unknown framework '{other}'; use pennylane or qiskit"
+                )))
+            }
+        };
+        r.map_err(|e| Failure::from(e).into())
     }
 
-    /// The current document (with trained weights) as a link fragment.
+    /// The current document with weights and run state as a link fragment.
     #[wasm_bindgen(js_name = shareHash)]
     pub fn share_hash(&self) -> String {
-        doc::share::encode_hash(&self.trainer.document())
+        doc::share::encode_hash(&self.trainer.snapshot())
     }
 
     /// The boundary (`"boundary"`) or loss chart (`"loss"`) as an SVG document.
     #[wasm_bindgen(js_name = exportSvg)]
-    pub fn export_svg(&mut self, which: &str) -> Result<String, JsError> {
+    pub fn export_svg(&mut self, which: &str) -> Res<String> {
         match which {
             "boundary" => {
                 let v = self.boundary_view(64);
@@ -435,7 +793,7 @@ impl Playground {
                     draw_axes: true,
                     ..BoundaryOptions::default()
                 };
-                view::boundary_svg(&v, (520, 520), &bo).map_err(err)
+                view::boundary_svg(&v, (520, 520), &bo).map_err(|e| Failure::from(e).into())
             }
             "loss" => view::history_svg(
                 self.trainer.history(),
@@ -444,8 +802,10 @@ impl Playground {
                 true,
                 (560, 320),
             )
-            .map_err(err),
-            other => Err(err(format!("unknown plot '{other}'; use boundary or loss"))),
+            .map_err(|e| Failure::from(e).into()),
+            other => Err(fail(format!(
+                "unknown plot '{other}'; use boundary or loss"
+            ))),
         }
     }
 }

@@ -13,7 +13,7 @@
 //! an exported circuit has bit-reversed indices.
 
 use super::{bound_ops, comment_text, num, InteropError};
-use crate::doc::{Angle, CircuitSpec, Document};
+use crate::doc::{Angle, CircuitSpec, ValidDocument};
 use crate::sim::{GateKind, Op};
 
 mod import;
@@ -34,8 +34,8 @@ pub enum QasmVersion {
 /// The document's circuit as OpenQASM, every angle bound for the data point `x`, with a header
 /// comment naming the document and the point.
 pub fn export_document(
-    doc: &Document,
-    x: [f64; 2],
+    doc: &ValidDocument,
+    x: &[f64],
     version: QasmVersion,
 ) -> Result<String, InteropError> {
     let ops = bound_ops(doc, x)?;
@@ -50,10 +50,9 @@ pub fn export_document(
         crate::VERSION
     ));
     header.push_str(&format!(
-        "// Every angle is bound for the data point x = ({}, {}): features and trained weights\n\
+        "// Every angle is bound for the data point x = ({}): features and trained weights\n\
          // are folded into the numbers below.\n",
-        num(x[0]),
-        num(x[1])
+        x.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", ")
     ));
     let body = export_ops(doc.circuit.qubits, &ops, version)?;
     Ok(insert_after_first_line(&body, &header))

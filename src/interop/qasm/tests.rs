@@ -195,9 +195,11 @@ fn documents_export_with_a_header_and_bound_angles() {
     let doc = Document {
         title: "evil\ninclude \"x.inc\";".into(),
         ..Document::default()
-    };
+    }
+    .validated()
+    .unwrap();
     for v in [QasmVersion::V2, QasmVersion::V3] {
-        let t = export_document(&doc, [0.3, -0.7], v).unwrap();
+        let t = export_document(&doc, &[0.3, -0.7], v).unwrap();
         assert!(
             t.lines().nth(1).unwrap().starts_with("// evil include"),
             "{t}"
@@ -205,16 +207,16 @@ fn documents_export_with_a_header_and_bound_angles() {
         assert!(t.contains("x = (0.3, -0.7)"));
         assert!(!t.contains("\ninclude \"x.inc\""));
     }
-    let t = export_document(&doc, [0.3, -0.7], QasmVersion::V2).unwrap();
+    let t = export_document(&doc, &[0.3, -0.7], QasmVersion::V2).unwrap();
     let back = import_qasm2(&t).unwrap();
-    let ops = bound_ops(&doc, [0.3, -0.7]).unwrap();
+    let ops = bound_ops(&doc, &[0.3, -0.7]).unwrap();
     let d = max_diff(
         &run(4, &ops),
         &run(4, &constant_ops(&back.circuit).unwrap()),
     );
     assert!(d < 1e-12);
     // The imported circuit drops into a document and validates.
-    let mut d2 = doc.clone();
+    let mut d2 = doc.clone().into_inner();
     d2.circuit = back.circuit;
     d2.readout = Readout::Expval {
         observables: vec!["Z0".into()],

@@ -1,0 +1,170 @@
+//! Making a document's readout, head and loss fit its data again after the number of classes
+//! changed (a new dataset, an uploaded CSV): the rule the page applies, kept here so the page
+//! has no copy of it.
+
+use super::{DocError, Document, Readout};
+use crate::learn::loss::LossKind;
+
+/// Fits readout, head and loss to the dataset's number of classes: a fidelity readout gets
+/// one basis label state per class; with a post-net its last layer gets one unit (2 classes)
+/// or one per class; otherwise 2 classes → one ⟨Z⟩ with MSE (BCE kept), k > 2 → ⟨Z0⟩…⟨Z(k−1)⟩
+/// with cross-entropy. Returns a sentence saying what changed, or an empty one; errors when
+/// the classes cannot fit the circuit (the document is then unchanged).
+///
+/// ```
+/// let mut d = qmlp::doc::preset("default").unwrap().into_inner();
+/// d.data.kind = qmlp::data::DatasetKind::Gaussians3;
+/// let note = qmlp::doc::fit_readout(&mut d).unwrap();
+/// assert!(note.contains("cross-entropy"));
+/// d.validated().unwrap();
+/// ```
+pub fn fit_readout(doc: &mut Document) -> Result<String, DocError> {
+    let classes = doc
+        .data
+        .n_classes()
+        .map_err(|e| DocError::new("data", e.to_string()))?;
+    let n = doc.circuit.qubits;
+    let loss = doc.training.loss;
+    if let Readout::Fidelity { states } = &doc.readout {
+        let bits = (usize::BITS - (classes.max(2) - 1).leading_zeros()) as usize;
+        if bits > n {
+            return Err(DocError::new(
+                "readout.states",
+                format!("{classes} classes need {bits} qubits for basis label states; add qubits"),
+            ));
+        }
+        let want: Vec<String> = (0..classes).map(|c| format!("{c:0bits$b}")).collect();
+        if *states == want && loss == LossKind::Fidelity && !doc.head.trainable {
+            return Ok(String::new());
+        }
+        let shown: Vec<String> = want.iter().map(|s| format!("|{s}⟩")).collect();
+        doc.readout = Readout::Fidelity { states: want };
+        doc.head.trainable = false;
+        doc.head.scale = vec![1.0; classes];
+        doc.head.bias = vec![0.0; classes];
+        doc.training.loss = LossKind::Fidelity;
+        return Ok(format!("Readout: fidelity with {}.", shown.join(", ")));
+    }
+    let outs = doc.n_outputs();
+    let fits = loss.fits(false, outs, classes).is_ok();
+    if fits {
+        return Ok(String::new());
+    }
+    if let Some(last) = doc.post_net.last_mut() {
+        let (units, new_loss) = if classes == 2 {
+            (
+                1,
+                if loss == LossKind::Mse {
+                    LossKind::Mse
+                } else {
+                    LossKind::Bce
+                },
+            )
+        } else {
+            (classes, LossKind::CrossEntropy)
+        };
+        last.units = units;
+        last.weights.clear();
+        last.bias.clear();
+        doc.training.loss = new_loss;
+        return Ok(format!(
+            "Post-net: the last layer now has {units} output(s) with the {} loss for {classes} classes.",
+            new_loss.label()
+        ));
+    }
+    let observables = match &doc.readout {
+        Readout::Expval { observables } => observables.clone(),
+        Readout::Fidelity { .. } => Vec::new(),
+    };
+    if classes == 2 {
+        let first = observables.first().cloned().unwrap_or_else(|| "Z0".into());
+        doc.readout = Readout::Expval {
+            observables: vec![first.clone()],
+        };
+        doc.head.scale = vec![1.0];
+        doc.head.bias = vec![0.0];
+        if loss != LossKind::Bce {
+            doc.training.loss = LossKind::Mse;
+        }
+        return Ok(format!(
+            "Readout: ⟨{first}⟩ with the {} loss for 2 classes.",
+            doc.training.loss.label()
+        ));
+    }
+    if classes > n {
+        return Err(DocError::new(
+            "readout.observables",
+            format!("{classes} classes need one ⟨Z⟩ per class: add qubits to at least {classes}"),
+        ));
+    }
+    doc.readout = Readout::Expval {
+        observables: (0..classes).map(|c| format!("Z{c}")).collect(),
+    };
+    doc.head.scale = vec![2.0; classes];
+    doc.head.bias = vec![0.0; classes];
+    doc.training.loss = LossKind::CrossEntropy;
+    Ok(format!(
+        "Readout: ⟨Z0⟩…⟨Z{}⟩, one per class, with cross-entropy.",
+        classes - 1
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DatasetKind;
+    use crate::doc::{preset, DenseSpec};
+    use crate::learn::dense::Activation;
+
+    #[test]
+    fn every_dataset_fits_every_preset() {
+        for (name, _) in crate::doc::PRESETS {
+            for &kind in DatasetKind::all() {
+                if kind == DatasetKind::Custom {
+                    continue;
+                }
+                let mut d = preset(name).unwrap().into_inner();
+                d.data.kind = kind;
+                match fit_readout(&mut d) {
+                    Ok(_) => {
+                        d.validate()
+                            .unwrap_or_else(|e| panic!("{name} on {kind:?}: {e}"));
+                    }
+                    Err(e) => assert!(e.message.contains("qubits"), "{name} {kind:?}: {e}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_fitting_document_is_left_alone_and_fidelity_labels_follow_the_classes() {
+        let mut d = preset("default").unwrap().into_inner();
+        let before = d.clone();
+        assert_eq!(fit_readout(&mut d).unwrap(), "");
+        assert_eq!(d, before);
+        let mut d = preset("reupload-1q").unwrap().into_inner();
+        d.circuit.qubits = 2;
+        d.data.kind = DatasetKind::Circles3;
+        let note = fit_readout(&mut d).unwrap();
+        assert_eq!(note, "Readout: fidelity with |00⟩, |01⟩, |10⟩.");
+        d.validate().unwrap();
+        let mut d = preset("reupload-1q").unwrap().into_inner();
+        d.data.kind = DatasetKind::Circles3;
+        let e = fit_readout(&mut d).unwrap_err();
+        assert!(e.message.contains("need 2 qubits"), "{e}");
+    }
+
+    #[test]
+    fn a_post_net_takes_the_classes() {
+        let mut d = preset("default").unwrap().into_inner();
+        d.post_net = vec![
+            DenseSpec::new(4, Activation::Tanh),
+            DenseSpec::new(1, Activation::Linear),
+        ];
+        d.data.kind = DatasetKind::Gaussians3;
+        let note = fit_readout(&mut d).unwrap();
+        assert!(note.contains("3 output(s)"), "{note}");
+        assert_eq!(d.training.loss, LossKind::CrossEntropy);
+        d.validate().unwrap();
+    }
+}

@@ -1,0 +1,209 @@
+//! Many points at once: the batched loss and gradient of a minibatch, and the decision grid.
+//!
+//! Circuits the compiled program can batch (one-wire gates and CNOTs, see
+//! [`Program::forward_batch`](crate::circuit::Program::forward_batch)) run every point of a chunk
+//! through the forward and the adjoint pass together, in chunks whose states fit in cache;
+//! other circuits, and shot mode, go point by point with the same results.
+
+use super::{GridSpace, Model, PointTape, Prediction};
+
+impl Model {
+    /// The summed loss over the points `xs` with `labels`, adding the summed ∂loss/∂param into
+    /// `grad` (`grad.len() >= n_params()`): a batch of [`Model::loss_and_grad`] calls.
+    pub fn loss_and_grad_batch(
+        &mut self,
+        xs: &[&[f64]],
+        labels: &[usize],
+        grad: &mut [f64],
+    ) -> f64 {
+        let n = xs.len().min(labels.len());
+        if self.shots.is_some() || !self.program.batchable() || n == 0 {
+            return xs
+                .iter()
+                .zip(labels)
+                .map(|(&x, &label)| self.loss_and_grad(x, label, grad))
+                .sum();
+        }
+        // Chunks of at most 65536 amplitudes per batch of states (a few MB), 8 to 256 points:
+        // larger batches amortise each gate's set-up over more points.
+        let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
+        let chunks = n.div_ceil(cap);
+        let size = n.div_ceil(chunks);
+        xs[..n]
+            .chunks(size)
+            .zip(labels[..n].chunks(size))
+            .map(|(x, l)| self.batch_loss_and_grad(x, l, grad))
+            .sum()
+    }
+
+    /// Runs the input side of every point into `batch_tapes` and their angles into
+    /// `batch_angles` (row-major, one row of `n_angles` per point).
+    fn bind_batch(&mut self, points: usize, raw: impl Fn(usize, &mut Vec<f64>), pre: bool) {
+        let na = self.program.n_angles();
+        let Model {
+            inputs,
+            params,
+            batch_angles,
+            batch_tapes,
+            ..
+        } = self;
+        batch_angles.clear();
+        batch_angles.resize(points * na, 0.0);
+        if batch_tapes.len() < points {
+            batch_tapes.resize_with(points, PointTape::default);
+        }
+        let mut x = Vec::new();
+        for p in 0..points {
+            raw(p, &mut x);
+            let tape = &mut batch_tapes[p];
+            if pre {
+                inputs.forward_preprocessed(params, &x, tape);
+            } else {
+                inputs.forward(params, &x, tape);
+            }
+            inputs.angles(params, &tape.fv, &mut batch_angles[p * na..(p + 1) * na]);
+        }
+    }
+
+    /// One chunk of [`Model::loss_and_grad_batch`] (exact mode, batchable circuit).
+    fn batch_loss_and_grad(&mut self, xs: &[&[f64]], labels: &[usize], grad: &mut [f64]) -> f64 {
+        let b = xs.len();
+        self.bind_batch(
+            b,
+            |p, x| {
+                x.clear();
+                x.extend_from_slice(xs[p]);
+            },
+            false,
+        );
+        let angles = std::mem::take(&mut self.batch_angles);
+        let ok = self.program.forward_batch_for_gradient(&angles, b);
+        self.batch_angles = angles;
+        if !ok {
+            return xs
+                .iter()
+                .zip(labels)
+                .map(|(&x, &label)| self.loss_and_grad(x, label, grad))
+                .sum();
+        }
+        let n_q = self.program.n_qubits();
+        let mut total = 0.0;
+        for (p, &label) in labels.iter().enumerate() {
+            self.program.batch_state(p, &mut self.state);
+            let mut r = std::mem::take(&mut self.r);
+            self.readout.exact(&self.state, &mut r);
+            self.output.forward(&self.params, &r);
+            total += self.output.loss(label);
+            let mut dl_dr = std::mem::take(&mut self.dl_dr);
+            self.output.backward(&self.params, &r, grad, &mut dl_dr);
+            self.readout.set_weights(&mut self.weighted, &dl_dr, n_q);
+            self.state
+                .apply_observable(&self.weighted, &mut self.lambda);
+            self.program.set_batch_adjoint(p, &self.lambda);
+            self.r = r;
+            self.dl_dr = dl_dr;
+        }
+        // Through the bindings (and the pre-net), point by point.
+        let Model {
+            program,
+            inputs,
+            params,
+            batch_tapes,
+            dfv,
+            ..
+        } = self;
+        let na = program.n_angles();
+        let agrad = program.backward_batch();
+        if agrad.len() == na * b {
+            for (p, tape) in batch_tapes.iter_mut().enumerate().take(b) {
+                inputs.backward(params, tape, |k| agrad[k * b + p], grad, dfv);
+            }
+        }
+        total
+    }
+
+    /// The model's prediction on an `n × n` grid over `extent` (`[xmin, xmax, ymin, ymax]`) in
+    /// the plane `space`, row 0 at `ymin`: one prediction per cell, row-major. Always exact
+    /// (shots are not drawn for the picture).
+    ///
+    /// Batched: each row of cells runs through the circuit at once where the circuit allows;
+    /// otherwise cell by cell with the same results.
+    pub fn grid(&mut self, extent: [f64; 4], n: usize, space: &GridSpace) -> Vec<Prediction> {
+        let mut out = Vec::with_capacity(n * n);
+        let saved = self.shots.take();
+        let xs: Vec<f64> = (0..n)
+            .map(|c| extent[0] + (c as f64 + 0.5) / n as f64 * (extent[1] - extent[0]))
+            .collect();
+        let ys: Vec<f64> = (0..n)
+            .map(|r| extent[2] + (r as f64 + 0.5) / n as f64 * (extent[3] - extent[2]))
+            .collect();
+        let (axes, base, pre) = match space {
+            GridSpace::Raw { axes, base } => (*axes, base.clone(), false),
+            GridSpace::Preprocessed { axes } => (*axes, Vec::new(), true),
+        };
+        let width = if pre {
+            self.inputs.prep.n_out()
+        } else {
+            self.dim
+        };
+        let point = |u: f64, v: f64, x: &mut Vec<f64>| {
+            x.clear();
+            x.extend((0..width).map(|i| base.get(i).copied().unwrap_or(0.0)));
+            if let Some(a) = x.get_mut(axes[0]) {
+                *a = u;
+            }
+            if axes[1] != axes[0] {
+                if let Some(b) = x.get_mut(axes[1]) {
+                    *b = v;
+                }
+            }
+        };
+        if self.program.batchable() && n > 0 {
+            for &y in &ys {
+                self.bind_batch(n, |c, x| point(xs[c], y, x), pre);
+                let angles = std::mem::take(&mut self.batch_angles);
+                let ok = self.program.forward_batch(&angles, n);
+                self.batch_angles = angles;
+                if !ok {
+                    break;
+                }
+                for c in 0..n {
+                    self.program.batch_state(c, &mut self.state);
+                    let mut r = std::mem::take(&mut self.r);
+                    self.readout.exact(&self.state, &mut r);
+                    self.output.forward(&self.params, &r);
+                    self.r = r;
+                    out.push(self.output.predict(&self.output.o));
+                }
+            }
+            if out.len() == n * n {
+                self.shots = saved;
+                return out;
+            }
+            out.clear();
+        }
+        let mut x = Vec::new();
+        let mut tape = PointTape::default();
+        for &y in &ys {
+            for &u in &xs {
+                point(u, y, &mut x);
+                if pre {
+                    self.inputs
+                        .forward_preprocessed(&self.params, &x, &mut tape);
+                    self.inputs.angles(&self.params, &tape.fv, &mut self.angles);
+                    self.program.set_angles(&self.angles);
+                    self.program.forward_into_scratch();
+                    let mut r = std::mem::take(&mut self.r);
+                    self.readout.exact(self.program.scratch_state(), &mut r);
+                    self.output.forward(&self.params, &r);
+                    self.r = r;
+                    out.push(self.output.predict(&self.output.o));
+                } else {
+                    out.push(self.predict(&x));
+                }
+            }
+        }
+        self.shots = saved;
+        out
+    }
+}
