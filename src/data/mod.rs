@@ -17,6 +17,7 @@
 //! assert_eq!(data, spec.generate().unwrap());
 //! ```
 
+pub mod builtin;
 mod csv;
 mod error;
 mod generators;
