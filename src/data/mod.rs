@@ -21,6 +21,7 @@ pub mod builtin;
 mod csv;
 mod error;
 mod generators;
+pub mod paper;
 
 pub use csv::{parse_csv, to_csv, CSV_HEADER};
 pub use error::DataError;
