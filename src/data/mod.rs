@@ -22,9 +22,11 @@
 //! assert_eq!(data, spec.generate().unwrap());
 //! ```
 
+pub mod builtin;
 mod csv;
 mod error;
 mod generators;
+pub mod paper;
 
 pub use csv::{parse_csv, parse_table, to_csv, LabelColumn, Table, CSV_HEADER};
 pub use error::DataError;
