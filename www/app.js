@@ -1,8 +1,9 @@
-// One playground on a page: builds the panels inside `root`, wires them to the document store and
-// the engine, runs the training loop and schedules redraws. Nothing here is global, so several
-// playgrounds can live on one page (embedding); the page-level glue is in main.js.
+// One playground on a page: builds the panels inside `root` and wires them to the document store
+// and the engine. Nothing here is global, so several playgrounds can live on one page
+// (embedding); the page-level glue is in main.js and embed.js, the layout in layout.js, redraw
+// scheduling in redraw.js, keyboard shortcuts in shortcuts.js, panic recovery in recovery.js.
 
-import { h, MessageArea } from './dom.js';
+import { MessageArea } from './dom.js';
 import { DocumentStore } from './state.js';
 import { Engine } from './engine.js';
 import { nextCol } from './editor/ops.js';
@@ -14,13 +15,18 @@ import { createTrainingControls } from './controls.js';
 import { createOutputPanel } from './plots.js';
 import { TrainLoop } from './loop.js';
 import { watchPanics } from './panic.js';
+import { createRedraw } from './redraw.js';
+import { buildLayout } from './layout.js';
+import { installShortcuts } from './shortcuts.js';
+import { panicRecovery } from './recovery.js';
 
 /**
  * Creates a playground in `root`.
  * @param {HTMLElement} root
  * @param {object} o
  * @param {object} o.wasm the engine module (functions and the Playground class)
- * @param {string} [o.json] the initial document (default: the engine's default document)
+ * @param {string} [o.json] the initial document (default: the engine's default document); a
+ *   document with a run state continues that run
  * @param {boolean} [o.compact] the embedded layout: a bar with the title and tools on top, two
  *   columns that fit the element's height, the lesson text above the circuit
  * @param {'document'|'root'} [o.keys] where keyboard shortcuts come from: the whole page
@@ -28,7 +34,8 @@ import { watchPanics } from './panic.js';
  *   several playgrounds on a page never act on one key press)
  */
 export function createPlayground(root, { wasm, json, compact = false, keys = 'document' }) {
-  const kinds = new Map(wasm.gateKinds().map((k) => [k.name, k]));
+  const catalog = wasm.catalog();
+  const kinds = new Map(catalog.gates.map((k) => [k.name, k]));
   const messages = {
     global: new MessageArea('global', 'msg-global'),
     circuit: new MessageArea('', 'msg-circuit'),
@@ -39,11 +46,13 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     state: new MessageArea('', 'msg-state'),
   };
 
-  const store = new DocumentStore({ validate: (j) => wasm.validateDocument(j), json: json ?? wasm.defaultDocument() });
-  const engine = new Engine(wasm, store.json);
+  const engine = new Engine(wasm, json ?? wasm.defaultDocument());
+  const store = new DocumentStore({ apply: (j) => engine.setDocument(j), json: engine.document() });
 
   const app = {
     wasm,
+    catalog,
+    limits: catalog.limits,
     kinds,
     store,
     engine,
@@ -52,8 +61,8 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     ui: {
       selected: null,       // index of the selected gate
       inspectCol: null,     // state inspector column (null: end of circuit)
-      hover: null,          // [x1, x2] under the pointer on the boundary plot
-      pick: null,           // [x1, x2] clicked on the boundary plot
+      hover: null,          // [u, v] under the pointer on the boundary plot
+      pick: null,           // [u, v] clicked on the boundary plot
       clickMode: 'pick',    // 'pick' or 'add-<class>'
       showTest: false,
       logScale: false,
@@ -69,6 +78,17 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
 
   /** Whether a lesson locks `control` (see the document's `locked`). */
   app.isLocked = (control) => (store.doc.locked || []).includes(control);
+  /** What the document implies (classes, inputs, features), from the engine. */
+  app.info = () => engine.info;
+  /**
+   * The engine's rule for fitting readout, head and loss to the data's classes, on a draft
+   * document: returns `{ doc, note }` (note '' when nothing had to change); throws when the
+   * classes cannot fit the circuit.
+   */
+  app.fitReadout = (draft) => {
+    const r = JSON.parse(wasm.fitReadout(JSON.stringify(draft)));
+    return { doc: JSON.parse(r.json), note: r.note };
+  };
 
   /** Copies the engine's trained weights into the store (no history entry). */
   app.sync = () => {
@@ -84,7 +104,8 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   /**
    * Applies an edit to the document. `where` is a message-area key ('circuit', 'data', …) or an
    * object with show/clear (a box's own message slot). Returns true when accepted; a refused
-   * edit shows why there and leaves the document as it was.
+   * edit shows why there and leaves the document as it was. A structural edit that resets
+   * weights says which, at `where`.
    */
   app.edit = (where, mutator, opts) => {
     const area = typeof where === 'string' ? messages[where] : where;
@@ -99,12 +120,22 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     }
   };
 
-  app.undo = () => { app.sync(); if (!store.undo()) messages.circuit.show('Nothing to undo.', 'info'); };
-  app.redo = () => { app.sync(); if (!store.redo()) messages.circuit.show('Nothing to redo.', 'info'); };
+  app.undo = () => {
+    app.sync();
+    try {
+      if (!store.undo()) messages.circuit.show('Nothing to undo.', 'info');
+    } catch (e) { messages.circuit.show(refusal(e)); }
+  };
+  app.redo = () => {
+    app.sync();
+    try {
+      if (!store.redo()) messages.circuit.show('Nothing to redo.', 'info');
+    } catch (e) { messages.circuit.show(refusal(e)); }
+  };
 
   /**
    * Loads a whole document (preset, file, link) as one undoable step. `what` names it in the
-   * refusal (e.g. a file name, shown as text).
+   * refusal (e.g. a file name, shown as text). A document with a run state continues that run.
    */
   app.load = (text, where = 'global', what = 'This document') => {
     app.sync();
@@ -123,14 +154,25 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   app.select = (i) => {
     if (app.ui.selected === i) return;
     app.ui.selected = i;
-    editor.renderSelection();
-    gateInspector.render();
+    panels.editor.renderSelection();
+    panels.gateInspector.render();
   };
-  app.focusInspector = () => gateInspector.focus();
+  app.focusInspector = () => panels.gateInspector.focus();
+
+  /** Deletes the selected gate (Delete key), saying what went and how to get it back. */
+  app.deleteSelected = () => {
+    const i = app.ui.selected;
+    const g = store.doc.circuit.gates[i];
+    if (g && app.edit('circuit', (d) => { d.circuit.gates.splice(i, 1); })) {
+      app.select(null);
+      messages.circuit.show(`Removed ${g.gate} (Ctrl+Z brings it back).`, 'info');
+      panels.editor.focusAfterDelete?.(i);
+    }
+  };
 
   app.setInspectCol = (c) => {
     app.ui.inspectCol = c;
-    editor.render();
+    panels.editor.render();
     app.invalidate('state');
   };
   app.setHover = (p) => {
@@ -141,221 +183,88 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     app.ui.pick = p;
     app.invalidate('state', 'boundary');
   };
-  app.currentPoint = () => app.ui.hover ?? app.ui.pick ?? [0, 0];
+  /** The raw data point under the pointer (or picked), all inputs filled in. */
+  app.currentPoint = () => {
+    const [u, v] = app.ui.hover ?? app.ui.pick ?? [0, 0];
+    try { return engine.planePoint(u, v); } catch { return [u, v]; }
+  };
 
-  app.addPoint = (x1, x2, label) => {
-    app.sync();
-    try {
-      engine.addPoint(x1, x2, label);
-      store.commitFromEngine(engine.document());
-      engine.dirty = false;
+  /** Adds a training point of class `label` at plot coordinates (u, v): an ordinary edit. */
+  app.addPoint = (u, v, label) => {
+    let x;
+    try { x = engine.planePoint(u, v); } catch (e) { messages.output.show(refusal(e)); return; }
+    if (app.edit('output', (d) => { d.data.custom = [...(d.data.custom ?? []), [...x, label]]; })) {
       messages.output.clear();
-    } catch (e) {
-      messages.output.show(refusal(e));
     }
   };
 
-  // ---- redraw scheduling: parts are marked dirty and drawn once per animation frame ----------
-  const dirty = new Set();
-  let scheduled = 0;
-  app.invalidate = (...parts) => {
-    for (const p of parts) dirty.add(p);
-    if (!scheduled && !app.loop?.playing) {
-      scheduled = requestAnimationFrame(() => { scheduled = 0; app.flush(); });
-    }
+  // ---- panels, layout, redraws ----------------------------------------------------------------
+  const panels = {
+    editor: createCircuitEditor(app),
+    gateInspector: createGateInspector(app),
+    stateView: createStateInspector(app),
+    dataPanel: createDataPanel(app),
+    controls: createTrainingControls(app),
+    output: createOutputPanel(app),
   };
-  const painters = {
-    boundary: () => output.drawBoundary(),
-    loss: () => output.drawLoss(),
-    metrics: () => {
-      const m = engine.metrics();
-      output.renderMetrics(m);
-      controls.renderEpoch(m.epoch ?? 0, app.loop?.playing ? app.stats.epochsPerSec : null);
+  app.loop = new TrainLoop(app, panels.controls);
+  app.canvases = { boundary: panels.output.boundary, loss: panels.output.loss };
+
+  const redraw = createRedraw({
+    painters: {
+      boundary: () => panels.output.drawBoundary(),
+      loss: () => panels.output.drawLoss(),
+      metrics: () => {
+        const m = engine.metrics();
+        panels.output.renderMetrics(m);
+        panels.controls.renderEpoch(m.epoch ?? 0, app.loop?.playing ? app.stats.epochsPerSec : null);
+      },
+      state: () => panels.stateView.render(),
     },
-    state: () => stateView.render(),
-  };
-  const lastDrawn = { boundary: 0, loss: 0, metrics: 0, state: 0 };
-  /**
-   * Draws the dirty parts. With a deadline (while training), the stalest parts go first and
-   * the rest wait for the next frame once the frame has used its budget, so one frame never
-   * does everything at once; the state inspector refreshes about 8 times a second then.
-   */
-  app.flush = ({ start = performance.now(), budgetMs = Infinity } = {}) => {
-    if (engine.broken) return;
-    const order = [...dirty].sort((a, b) => lastDrawn[a] - lastDrawn[b]);
-    let drew = 0;
-    for (const part of order) {
-      const now = performance.now();
-      if (part === 'state' && budgetMs !== Infinity && now - lastDrawn.state < 120) continue;
-      if (drew > 0 && part !== 'metrics' && now - start > budgetMs) break;
-      dirty.delete(part);
-      lastDrawn[part] = now;
-      try {
-        painters[part]();
-      } catch (e) {
-        if (!engine.broken) messages.output.show(`Drawing failed: ${e.message}`);
-      }
-      drew += 1;
-    }
-  };
+    playing: () => !!app.loop?.playing,
+    broken: () => engine.broken,
+    onError: (e) => messages.output.show(`Drawing failed: ${e.message}`),
+  });
+  app.invalidate = redraw.invalidate;
+  app.flush = redraw.flush;
 
-  // ---- panels --------------------------------------------------------------------------------
-  const editor = createCircuitEditor(app);
-  const gateInspector = createGateInspector(app);
-  const stateView = createStateInspector(app);
-  const dataPanel = createDataPanel(app);
-  const controls = createTrainingControls(app);
-  const output = createOutputPanel(app);
-  app.loop = new TrainLoop(app, controls);
-  app.canvases = { boundary: output.boundary, loss: output.loss };
-
-  const lessonTitle = h('h2', { class: 'lesson-title' });
-  const lessonText = h('p', { class: 'lesson-text' });
-  const lesson = h('section', { class: 'panel lesson', 'aria-label': 'Lesson', 'data-testid': 'lesson', hidden: true }, lessonTitle, lessonText);
-
-  const circuitPanel = h('section', { class: 'panel circuit-panel', 'aria-label': 'Circuit' },
-    h('h2', { text: 'Circuit' }),
-    h('fieldset', { class: 'lockable', 'data-lock': 'circuit' },
-      h('legend', { class: 'visually-hidden', text: 'Circuit editor' }), editor.el, gateInspector.el),
-    messages.circuit.el);
-  const statePanel = h('section', { class: 'panel state-panel', 'aria-label': 'State inspector' },
-    h('h2', { text: 'State inspector' }), stateView.el, messages.state.el);
-
-  // The embedded layout's bar: the lesson's title and a slot for the link/export tools.
-  const barTitle = h('span', { class: 'bar-title', 'data-testid': 'bar-title' });
-  app.barTools = h('span', { class: 'bar-tools' });
-  const bar = compact ? h('div', { class: 'bar' }, barTitle, app.barTools) : null;
-
-  root.classList.add('qmlp');
-  root.classList.toggle('compact', compact);
-  root.replaceChildren(...[
-    messages.global.el,
-    bar,
-    h('div', { class: 'layout' },
-      h('div', { class: 'col col-left' }, compact ? null : lesson, dataPanel.el, controls.modelEl),
-      h('div', { class: 'col col-mid' }, compact ? lesson : null, circuitPanel, statePanel),
-      h('div', { class: 'col col-right' }, controls.el, output.el)),
-  ].filter(Boolean));
-
-  function applyLocks() {
-    for (const fs of root.querySelectorAll('fieldset.lockable')) {
-      const locked = app.isLocked(fs.dataset.lock);
-      fs.disabled = locked;
-      fs.classList.toggle('locked', locked);
-      if (locked) fs.title = 'Locked by the lesson'; else fs.removeAttribute('title');
-    }
-  }
-
-  function renderLesson() {
-    const { title = '', description = '' } = store.doc;
-    lesson.hidden = compact ? !description : (!title && !description);
-    lessonTitle.textContent = title;
-    lessonTitle.hidden = compact;
-    lessonText.textContent = description;
-    barTitle.textContent = title || 'QML Playground';
-  }
+  const layout = buildLayout(root, { compact, messages, panels, isLocked: app.isLocked });
+  app.barTools = layout.barTools;
 
   function renderAll() {
-    editor.render();
-    gateInspector.render();
-    dataPanel.render();
-    controls.render();
-    output.render();
-    renderLesson();
-    applyLocks();
+    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'output']) panels[p].render();
+    layout.render(store.doc);
     for (const fn of app.onRender) fn();
   }
 
-  store.subscribe(({ reason, json, doc }) => {
+  store.subscribe(({ reason, doc, outcome }) => {
     if (reason === 'absorb') {
-      gateInspector.render();
+      panels.gateInspector.render();
       return;
     }
-    if (reason !== 'engine') {
-      try {
-        engine.setDocument(json);
-      } catch (e) {
-        messages.global.show(`The engine refused the document: ${e.message}`);
-      }
-    }
+    if (outcome?.note) messages.training.show(outcome.note, 'info');
     if (app.ui.selected != null && app.ui.selected >= doc.circuit.gates.length) app.ui.selected = null;
     if (app.ui.inspectCol != null && app.ui.inspectCol >= nextCol(doc.circuit.gates)) app.ui.inspectCol = null;
     renderAll();
     app.invalidate('boundary', 'loss', 'metrics', 'state');
   });
 
-  // ---- keyboard shortcuts --------------------------------------------------------------------
-  const editable = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-  const onKey = (e) => {
-    // The real target, also when the playground sits in a shadow root.
-    const path = e.composedPath?.() ?? [];
-    const t = path[0] instanceof Element ? path[0] : e.target;
-    const inside = path.includes(root);
-    const page = keys === 'document' && (t === document.body || t === document.documentElement);
-    if (!inside && !page) return;
-    const mod = e.ctrlKey || e.metaKey;
-    const key = e.key.toLowerCase();
-    if (mod && !e.altKey && (key === 'z' || key === 'y')) {
-      if (editable(t) && t.type !== 'checkbox' && t.type !== 'range' && t.tagName !== 'SELECT') return; // the box's own undo
-      e.preventDefault();
-      if (key === 'y' || e.shiftKey) app.redo(); else app.undo();
-      return;
-    }
-    if (editable(t) || mod || e.altKey) return;
-    if ((e.key === 'Delete' || e.key === 'Backspace') && app.ui.selected != null && !t.closest?.('.gate')) {
-      if (app.isLocked('circuit')) return;
-      e.preventDefault();
-      const i = app.ui.selected;
-      const g = store.doc.circuit.gates[i];
-      if (g && app.edit('circuit', (d) => { d.circuit.gates.splice(i, 1); })) {
-        app.select(null);
-        messages.circuit.show(`Removed ${g.gate} (Ctrl+Z brings it back).`, 'info');
-      }
-    } else if (e.key === ' ' && (page || t === root || t.tagName === 'CANVAS')) {
-      e.preventDefault();
-      app.loop.toggle();
-    } else if (e.key === 'Escape' && app.ui.selected != null) {
-      app.select(null);
-    }
-  };
-  document.addEventListener('keydown', onKey);
-
-  // ---- engine panics -------------------------------------------------------------------------
-  // Rebuilds the engine outside the panicking call (re-entering wasm from the panic hook is
-  // unsafe). If the document itself keeps making the engine panic, fall back to the default
-  // document rather than looping; the user's document stays in the undo history.
-  let panics = [];
-  app.onPanic = (text) => {
-    engine.broken = true;
-    app.loop.pause();
-    const now = Date.now();
-    panics = panics.filter((t) => now - t < 5000).concat(now);
-    const repeated = panics.length > 2;
-    messages.global.show(repeated
-      ? `The engine keeps failing on this document, so the default playground was opened; Ctrl+Z brings your document back. (${text})`
-      : `The engine hit an internal error and was restarted from your last good document. (${text})`);
-    setTimeout(() => {
-      if (repeated) {
-        panics = [];
-        engine.recover(wasm.defaultDocument());
-        try { store.commitFromEngine(engine.json); } catch { /* keep the store as it is */ }
-      } else {
-        engine.recover(store.json);
-      }
+  const removeShortcuts = installShortcuts(app, { root, keys });
+  app.onPanic = panicRecovery(app, {
+    rerender: () => {
       renderAll();
       app.invalidate('boundary', 'loss', 'metrics', 'state');
-    }, 0);
-  };
-
+    },
+  });
   const unwatch = watchPanics(app);
   app.destroy = () => {
     app.loop.pause();
     unwatch();
-    document.removeEventListener('keydown', onKey);
+    removeShortcuts();
     try { engine.pg.free(); } catch { /* already gone */ }
   };
 
-  /** The current document including the trained weights. */
+  /** The current document including the trained weights (no run state). */
   app.getDocument = () => {
     app.sync();
     return JSON.parse(store.json);
@@ -366,11 +275,9 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   return app;
 }
 
-/** An error as a sentence for the user. */
-function refusal(e) {
-  const text = e?.message ?? String(e);
-  // Validation errors read "path: message"; lead with the message, keep the path for reference.
-  const m = text.match(/^([A-Za-z_][\w.]*(?:\[\d+\][\w.]*)*): ([\s\S]+)$/);
-  if (m && /[.[]/.test(m[1])) return `Not applied: ${m[2]} (${m[1]})`;
-  return e?.user ? text : `Not applied: ${text}`;
+/** An engine error as a sentence for the user: the reason first, the field it is about after. */
+export function refusal(e) {
+  const detail = e?.detail ?? e?.message ?? String(e);
+  if (e?.path) return `Not applied: ${detail} (${e.path})`;
+  return e?.user ? detail : `Not applied: ${detail}`;
 }

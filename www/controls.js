@@ -6,7 +6,6 @@ import { h, hasFocus, select, svg, uid } from './dom.js';
 import { numberField } from './fields.js';
 
 const OPTIMIZERS = [['sgd', 'SGD'], ['momentum', 'Momentum'], ['adam', 'Adam']];
-const LOSSES = [['mse', 'MSE'], ['bce', 'Binary cross-entropy'], ['cross_entropy', 'Cross-entropy'], ['fidelity', 'Fidelity']];
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const SHOTS = [['exact', 'exact'], ['10', '10'], ['100', '100'], ['1000', '1 000'], ['10000', '10 000']];
 
@@ -57,10 +56,10 @@ export function createTrainingControls(app) {
   const batchSel = select({ 'data-testid': 'batch', 'aria-label': 'Batch size' }, BATCHES.map((b) => [b, String(b)]));
   batchSel.addEventListener('change', () => app.edit(msg, (d) => { d.training.batch_size = Number(batchSel.value); }));
   const epochs = numberField({
-    label: 'Epochs to train', value: 200, testid: 'epochs', integer: true, min: 1, max: 100000, cls: 'short',
+    label: 'Epochs to train', value: 200, testid: 'epochs', integer: true, min: 1, max: app.limits.maxEpochs, cls: 'short',
     commit: (v, w) => app.edit(w, (d) => { d.training.epochs = v; }),
   });
-  const lossSel = select({ 'data-testid': 'loss', 'aria-label': 'Loss' }, LOSSES);
+  const lossSel = select({ 'data-testid': 'loss', 'aria-label': 'Loss' }, app.catalog.losses.map((l) => [l.name, l.label]));
   lossSel.addEventListener('change', () => {
     if (!app.edit(msg, (d) => { d.training.loss = lossSel.value; })) lossSel.value = app.store.doc.training.loss;
   });
@@ -86,7 +85,13 @@ export function createTrainingControls(app) {
       d.readout = roKind.value === 'fidelity' ? { kind: 'fidelity', states: items } : { kind: 'expval', observables: items };
       d.head.scale = Array.from({ length: n }, (_, k) => d.head.scale[k] ?? 1);
       d.head.bias = Array.from({ length: n }, (_, k) => d.head.bias[k] ?? 0);
-      if (roKind.value === 'fidelity') d.training.loss = 'fidelity';
+      if (roKind.value === 'fidelity') {
+        d.training.loss = 'fidelity';
+        // A trained head could cheat the fidelity cost (the engine refuses it): keep it fixed.
+        d.head.trainable = false;
+        d.head.scale = d.head.scale.map(() => 1);
+        d.head.bias = d.head.bias.map(() => 0);
+      }
       else if (d.training.loss === 'fidelity') d.training.loss = n === 1 ? 'mse' : 'cross_entropy';
     });
     if (!ok) renderReadout(app.store.doc);

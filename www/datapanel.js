@@ -3,16 +3,8 @@
 // circuit reads, and the feature map's angle range).
 
 import { h, hasFocus, setChildren } from './dom.js';
-import { adaptReadout, classesOf } from './editor/ops.js';
 import { featureLabel } from './editor/gates.js';
 import { numberField } from './fields.js';
-
-export const DATASETS = [
-  ['circle', 'Circle'], ['xor', 'XOR'], ['gaussians', 'Blobs'], ['spiral', 'Spiral'],
-  ['moons', 'Moons'], ['gaussians3', '3 blobs'], ['circles3', '3 rings'],
-];
-
-const CSV_LIMIT = 2_000_000;
 
 function slider({ label, min, max, step, testid, fmtv, commit }) {
   const input = h('input', { type: 'range', min, max, step, 'aria-label': label, 'data-testid': testid });
@@ -31,6 +23,10 @@ function slider({ label, min, max, step, testid, fmtv, commit }) {
 
 export function createDataPanel(app) {
   const msg = app.messages.data;
+  // The engine's list of datasets (every one a document can name, but "custom", which is the
+  // user's own data and shows only when in use).
+  const DATASETS = app.catalog.datasets.filter((d) => d.name !== 'custom').map((d) => [d.name, d.label]);
+  const CSV_LIMIT = app.limits.maxFileBytes;
   const thumbs = h('div', { class: 'thumbs', role: 'radiogroup', 'aria-label': 'Dataset' });
   const thumbEls = new Map();
   for (const [kind, name] of DATASETS) {
@@ -53,8 +49,16 @@ export function createDataPanel(app) {
     let note = '';
     const ok = app.edit(msg, (d) => {
       d.data.kind = kind;
-      if (kind !== 'custom') d.data.custom = [];
-      note = adaptReadout(d, classesOf(d.data));
+      if (kind !== 'custom') {
+        d.data.custom = [];
+        delete d.data.test;
+        delete d.data.columns;
+        delete d.data.class_names;
+        delete d.data.dim;
+      }
+      const fit = app.fitReadout(d);
+      note = fit.note;
+      return fit.doc;
     });
     if (ok && note) msg.show(note, 'info');
   }
@@ -89,20 +93,27 @@ export function createDataPanel(app) {
       msg.show(`${f.name}: the file is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
       return;
     }
-    let rows;
+    let table;
     try {
-      rows = app.wasm.parseCsv(await f.text());
+      table = app.wasm.parseCsv(await f.text());
     } catch (e) {
-      msg.show(`${f.name}: ${e.message}`);
+      msg.show(`${f.name}: ${e.message}. Nothing was changed.`);
       return;
     }
+    const rows = table.rows;
     let note = '';
     if (app.edit(msg, (d) => {
       d.data.kind = 'custom';
       d.data.custom = rows;
-      d.data.points = Math.max(1, Math.min(rows.length, 20000));
-      note = adaptReadout(d, classesOf(d.data));
-    })) msg.show(`Loaded ${rows.length} rows from ${f.name}. ${note}`, 'info');
+      delete d.data.test;
+      delete d.data.dim;
+      d.data.columns = table.columns;
+      if (table.classNames.length) d.data.class_names = table.classNames; else delete d.data.class_names;
+      d.data.points = Math.max(1, Math.min(rows.length, app.limits.maxPoints));
+      const fit = app.fitReadout(d);
+      note = fit.note;
+      return fit.doc;
+    })) msg.show(`Loaded ${rows.length} rows with ${table.columns.length} input(s) from ${f.name}. ${note}`, 'info');
   });
 
   const dataFs = h('fieldset', { class: 'lockable', 'data-lock': 'data' },
@@ -160,7 +171,7 @@ export function createDataPanel(app) {
     ratio.set(d.train_ratio);
     seedOut.textContent = String(d.seed);
     // Feature usage.
-    const counts = new Map(app.wasm.features().map((f) => [f, 0]));
+    const counts = new Map(app.info().features.map((f) => [f, 0]));
     for (const g of doc.circuit.gates) {
       for (const p of g.params || []) if (p.feature) counts.set(p.feature, (counts.get(p.feature) ?? 0) + 1);
     }
@@ -173,5 +184,5 @@ export function createDataPanel(app) {
     if (range) { lo.set(range[0]); hi.set(range[1]); }
   }
 
-  return { el, render, DATASETS };
+  return { el, render };
 }

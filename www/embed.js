@@ -24,16 +24,16 @@ import init, * as wasm from '../pkg/qmlp.js';
 import { createPlayground } from './app.js';
 import { h } from './dom.js';
 import { createFileMenu } from './exportmenu.js';
-import { checkLocks, fullPageLink, splitList, unknownLocksMessage } from './links.js';
+import { fullPageLink, splitList } from './links.js';
 import { installPanicHook } from './panic.js';
 import { createCopyLink } from './share.js';
+import { clip, forPage, loadLesson, withLocks } from './startup.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 const PAGE_URL = new URL('../index.html', import.meta.url).href;
 const DEFAULT_HEIGHT = 520;
 const MIN_HEIGHT = 240;
 const MAX_HEIGHT = 4000;
-const DOC_FILE_LIMIT = 2_000_000;
 
 let engineReady = null;
 /** Starts the engine once for every element on the page. */
@@ -187,12 +187,7 @@ class QmlPlayground extends HTMLElement {
     const preset = this.getAttribute('preset');
     if (src != null && src.trim()) {
       try {
-        const url = new URL(src, document.baseURI);
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-        const text = await res.text();
-        if (text.length > DOC_FILE_LIMIT) throw new Error(`the file is ${text.length} bytes; the limit is ${DOC_FILE_LIMIT} bytes`);
-        return mod.validateDocument(text);
+        return await loadLesson(mod, src);
       } catch (e) {
         notes.push(`The lesson “${clip(src)}” could not be opened: ${e?.message ?? e}. The default playground is shown instead.`);
         return def;
@@ -209,7 +204,7 @@ class QmlPlayground extends HTMLElement {
     const inline = [...this.children].find((c) => c.localName === 'script' && c.type === 'application/json');
     if (inline) {
       try {
-        return mod.validateDocument(inline.textContent);
+        return forPage(mod, inline.textContent);
       } catch (e) {
         notes.push(`The document inside the element cannot be opened: ${e?.message ?? e}. The default playground is shown instead.`);
         return def;
@@ -221,24 +216,8 @@ class QmlPlayground extends HTMLElement {
   _withLocks(mod, json, notes) {
     const attr = this.getAttribute('lock');
     if (attr == null) return json;
-    const { locks, unknown } = checkLocks(splitList(attr));
-    const msg = unknownLocksMessage(unknown, 'lock');
-    if (msg) notes.push(msg);
-    if (!locks.length) return json;
-    const doc = JSON.parse(json);
-    doc.locked = [...new Set([...(doc.locked ?? []), ...locks])];
-    try {
-      return mod.validateDocument(JSON.stringify(doc));
-    } catch (e) {
-      notes.push(`The locks could not be applied: ${e?.message ?? e}`);
-      return json;
-    }
+    return withLocks(mod, json, splitList(attr), notes, 'lock');
   }
-}
-
-function clip(s) {
-  const t = String(s);
-  return t.length > 80 ? `${t.slice(0, 80)}…` : t;
 }
 
 if (!customElements.get('qml-playground')) customElements.define('qml-playground', QmlPlayground);

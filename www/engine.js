@@ -9,12 +9,20 @@ export class Engine {
     this.json = json;
     this.dirty = false;   // trained since the store last absorbed the engine's document
     this.broken = false;  // a panic happened; calls wait for recover()
+    this.info = this.pg.info();
   }
 
+  /**
+   * Gives the engine a new document (it validates it, once). Returns `{kept, note, json}`:
+   * whether the run went on untouched, what a structural edit reset, and the document as the
+   * engine holds it (normalised). Throws (an Error with `path`) and changes nothing if refused.
+   */
   setDocument(json) {
-    this.pg.setDocument(json);
-    this.json = json;
+    const out = this.pg.setDocument(json);
+    this.json = out.json;
     this.dirty = false;
+    this.info = this.pg.info();
+    return out;
   }
 
   /** Builds a new Playground from `json` (or the last good document) after a panic. */
@@ -27,23 +35,29 @@ export class Engine {
       this.pg = new this.wasm.Playground(this.wasm.defaultDocument());
       this.json = this.wasm.defaultDocument();
     }
+    this.info = this.pg.info();
     this.broken = false;
     this.dirty = false;
   }
 
+  /** The document with the trained weights (no run state): what the editor holds. */
   document() { return this.pg.document(); }
+  /** The document with weights and run state: what links, downloads and the autosave hold. */
+  snapshot() { return this.pg.snapshot(); }
   step(ms) { this.dirty = true; return this.pg.step(ms); }
   stepEpoch() { this.dirty = true; return this.pg.stepEpoch(); }
   reset(seed) { this.dirty = true; return this.pg.reset(seed); }
   metrics() { return this.pg.metrics(); }
-  inspect(x1, x2, col) { return this.pg.inspect(x1, x2, col ?? undefined); }
+  history() { return this.pg.history(); }
+  /** The raw data point at plot coordinates (u, v): other inputs at their training mean. */
+  planePoint(u, v) { return Array.from(this.pg.planePoint(u, v)); }
+  inspect(x, col) { return this.pg.inspect(Float64Array.from(x), col ?? undefined); }
   drawBoundary(canvas, opts) { return this.pg.drawBoundary(canvas, opts); }
   drawLoss(canvas, opts) { return this.pg.drawLoss(canvas, opts); }
-  pixelToData(w, hgt, px, py, axes) { return this.pg.pixelToData(w, hgt, px, py, axes); }
-  addPoint(x1, x2, label) { return this.pg.addPoint(x1, x2, label); }
+  pixelToData(w, hgt, px, py, axes, ratio) { return this.pg.pixelToData(w, hgt, px, py, axes, ratio); }
   exportSvg(which) { return this.pg.exportSvg(which); }
-  /** The current document with the trained weights as a link fragment (`v1.…`). */
+  /** The current document with weights and run state as a link fragment (`v1.…`). */
   shareHash() { return this.pg.shareHash(); }
-  exportQasm(version, x1, x2) { return this.pg.exportQasm(version, x1, x2); }
+  exportQasm(version, x) { return this.pg.exportQasm(version, Float64Array.from(x)); }
   exportPython(framework) { return this.pg.exportPython(framework); }
 }

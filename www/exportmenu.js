@@ -7,17 +7,17 @@
 
 import { fmt, h } from './dom.js';
 import { fileStem } from './links.js';
-import { adaptReadout, classesOf } from './editor/ops.js';
 import { download, downloadDocument } from './share.js';
 
-/** The largest document file accepted (the engine's limit, src/doc MAX_DOC_BYTES). */
-const MAX_DOC_FILE = 2_000_000;
-/** The largest OpenQASM file accepted (src/interop/qasm MAX_QASM_BYTES). */
-const MAX_QASM_FILE = 1_000_000;
-
 export function createFileMenu(app, { extraItems = [] } = {}) {
+  // File limits are the engine's (the page reads no file larger than this).
+  const MAX_DOC_FILE = app.limits.maxFileBytes;
+  const MAX_QASM_FILE = app.limits.maxFileBytes;
   const stem = () => fileStem(app.store.doc.title);
-  const point = () => app.ui.pick ?? [0, 0];
+  const point = () => {
+    const [u, v] = app.ui.pick ?? [0, 0];
+    try { return app.engine.planePoint(u, v); } catch { return [u, v]; }
+  };
   const say = (text, kind = 'error') => app.messages.global.show(text, kind);
 
   const jsonFile = h('input', { type: 'file', accept: '.json,application/json,text/plain', hidden: true, 'data-testid': 'import-json-file', 'aria-label': 'Document file (JSON)' });
@@ -47,12 +47,10 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   const openJson = item('import-json', 'Open a document (JSON)…', () => jsonFile.click(), { kind: 'open' });
   const pointGroup = group('Circuit');
   const qasm3 = item('export-qasm3', 'OpenQASM 3', () => {
-    const [x1, x2] = point();
-    download(`${stem()}.qasm`, 'text/plain', app.engine.exportQasm(3, x1, x2), wrap);
+    download(`${stem()}.qasm`, 'text/plain', app.engine.exportQasm(3, point()), wrap);
   });
   const qasm2 = item('export-qasm2', 'OpenQASM 2', () => {
-    const [x1, x2] = point();
-    download(`${stem()}-qasm2.qasm`, 'text/plain', app.engine.exportQasm(2, x1, x2), wrap);
+    download(`${stem()}-qasm2.qasm`, 'text/plain', app.engine.exportQasm(2, point()), wrap);
   });
   const importQasm = item('import-qasm', 'Import OpenQASM 2 into the editor…', () => qasmFile.click(), { kind: 'circuit' });
   const pennylane = item('export-pennylane', 'PennyLane script (.py)', () => {
@@ -224,8 +222,9 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
         d.head.scale = [1];
         d.head.bias = [0];
         if (d.training.loss === 'fidelity') d.training.loss = 'mse';
-        adaptReadout(d, classesOf(d.data));
+        return app.fitReadout(d).doc;
       }
+      return d;
     };
     app.loop.pause();
     const quiet = { show() {}, clear() {} };

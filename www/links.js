@@ -12,9 +12,6 @@
 // wrong with it. The query string takes the same options (`?embed&lock=data&src=lesson.json`,
 // `?preset=name`), so a host page can put them where it likes.
 
-/** The controls a lesson can lock (the document's `locked` list; src/doc LOCKABLE). */
-export const LOCKABLE = ['circuit', 'data', 'features', 'readout', 'training', 'baseline', 'export'];
-
 const DOC_START = /^(v\d+\.|json:)/i;
 
 /**
@@ -52,26 +49,6 @@ export function parseAddress(hash = '', search = '') {
 /** `"a, B ,c"` → `['a', 'b', 'c']` (comma-separated, trimmed, lower case, empty parts dropped). */
 export function splitList(text) {
   return String(text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-}
-
-/**
- * Checks lock names: `{ locks, unknown }` with the known names (in LOCKABLE order, no repeats)
- * and the unknown ones as given.
- */
-export function checkLocks(names) {
-  const set = new Set(names);
-  return {
-    locks: LOCKABLE.filter((l) => set.has(l)),
-    unknown: [...set].filter((l) => !LOCKABLE.includes(l)),
-  };
-}
-
-/** A message naming unknown lock names, or '' when there are none. */
-export function unknownLocksMessage(unknown, where = 'lock') {
-  if (!unknown.length) return '';
-  const list = unknown.map((u) => `“${u.length > 40 ? `${u.slice(0, 40)}…` : u}”`).join(', ');
-  return `${where}: ${list} ${unknown.length === 1 ? 'is not a control' : 'are not controls'} that can be locked `
-    + `(ignored); use any of: ${LOCKABLE.join(', ')}.`;
 }
 
 function safeDecode(s) {

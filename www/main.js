@@ -13,14 +13,14 @@ import init, * as wasm from '../pkg/qmlp.js';
 import { createPlayground } from './app.js';
 import { h } from './dom.js';
 import { createFileMenu } from './exportmenu.js';
-import { checkLocks, fullPageLink, parseAddress, unknownLocksMessage } from './links.js';
+import { fullPageLink, parseAddress } from './links.js';
 import { installPanicHook } from './panic.js';
 import { readAutosave, readPrevious, startAutosave, storage } from './persist.js';
 import { createCopyLink, startUrlSync } from './share.js';
+import { forPage, loadLesson, withLocks } from './startup.js';
 
-const REQUIRED = ['defaultDocument', 'validateDocument', 'gateKinds', 'templates', 'template',
-  'features', 'presets', 'preset', 'Playground', 'encodeHash', 'decodeHash', 'maxHashChars', 'importQasm'];
-const DOC_FILE_LIMIT = 2_000_000;
+const REQUIRED = ['catalog', 'defaultDocument', 'validateDocument', 'fitReadout', 'templates', 'template',
+  'presets', 'preset', 'Playground', 'encodeHash', 'decodeHash', 'maxHashChars', 'importQasm', 'parseCsv'];
 
 function showError(text) {
   const box = document.getElementById('messages');
@@ -51,16 +51,6 @@ function presetMenu(app) {
   return sel;
 }
 
-/** A lesson file named by ?src= (same origin; the page's CSP allows no other). */
-async function fetchLesson(src) {
-  const url = new URL(src, document.baseURI);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${src}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
-  const text = await res.text();
-  if (text.length > DOC_FILE_LIMIT) throw new Error(`${src}: the file is ${text.length} bytes; the limit is ${DOC_FILE_LIMIT} bytes`);
-  return text;
-}
-
 /**
  * The first document and what to tell the user about it:
  * `{ json, notes: [{ text, kind, actions }], from }` with `from` one of
@@ -69,13 +59,14 @@ async function fetchLesson(src) {
 async function firstDocument(addr, store) {
   const notes = [];
   const def = wasm.defaultDocument();
-  const savedCopy = () => (addr.embed ? null : readAutosave(store, wasm.validateDocument));
+  const check = (json) => forPage(wasm, json);
+  const savedCopy = () => (addr.embed ? null : readAutosave(store, check));
   const openSaved = (app, json) => {
     if (app.load(json)) app.messages.global.show('Opened your autosaved work (Ctrl+Z goes back).', 'info');
   };
   if (addr.doc) {
     try {
-      return { json: wasm.decodeHash(addr.doc), notes, from: 'link' };
+      return { json: check(wasm.decodeHash(addr.doc)), notes, from: 'link' };
     } catch (e) {
       const saved = savedCopy();
       const actions = saved?.json ? [{ label: 'Open my autosaved work', testid: 'open-autosave', run: (app) => openSaved(app, saved.json) }] : [];
@@ -85,7 +76,7 @@ async function firstDocument(addr, store) {
   }
   if (addr.src) {
     try {
-      return { json: wasm.validateDocument(await fetchLesson(addr.src)), notes, from: 'src' };
+      return { json: await loadLesson(wasm, addr.src), notes, from: 'src' };
     } catch (e) {
       notes.push({ text: `The lesson could not be opened: ${e.message}. The default playground is open instead.`, kind: 'error' });
       return { json: def, notes, from: 'default' };
@@ -115,23 +106,6 @@ async function firstDocument(addr, store) {
   return { json: def, notes, from: 'default' };
 }
 
-/** Adds the address's `lock=` names to the document's locks. */
-function withLocks(json, names, notes) {
-  if (!names) return json;
-  const { locks, unknown } = checkLocks(names);
-  const msg = unknownLocksMessage(unknown, 'lock (in the address)');
-  if (msg) notes.push({ text: msg, kind: 'error' });
-  if (!locks.length) return json;
-  const doc = JSON.parse(json);
-  doc.locked = [...new Set([...(doc.locked ?? []), ...locks])];
-  try {
-    return wasm.validateDocument(JSON.stringify(doc));
-  } catch (e) {
-    notes.push({ text: `The locks could not be applied: ${e.message}`, kind: 'error' });
-    return json;
-  }
-}
-
 async function boot() {
   try {
     await init();
@@ -154,11 +128,13 @@ async function boot() {
   document.documentElement.classList.toggle('embed-mode', addr.embed);
   try {
     const first = await firstDocument(addr, store);
-    const json = withLocks(first.json, addr.locks, first.notes);
+    const lockNotes = [];
+    const json = withLocks(wasm, first.json, addr.locks, lockNotes, 'lock (in the address)');
+    first.notes.push(...lockNotes.map((text) => ({ text, kind: 'error' })));
     const app = createPlayground(root, { wasm, json, compact: addr.embed });
     const linkBase = () => location.href;
     const copy = createCopyLink(app, { linkBase });
-    const previous = () => readPrevious(store, wasm.validateDocument);
+    const previous = () => readPrevious(store, (j) => forPage(wasm, j));
     const extraItems = store ? [{
       testid: 'open-previous-autosave', label: 'Open the autosave from before a link replaced it', kind: 'open',
       hint: 'kept when a link or a broken copy took its place',

@@ -5,6 +5,8 @@
 // newer playground) is never used: it is moved aside to its own key, and the page says so.
 // The full page autosaves; embedded playgrounds (lessons) do not.
 
+import { currentSnapshot } from './share.js';
+
 export const KEY = 'qmlp.autosave';
 export const TIME_KEY = 'qmlp.autosave.time';
 export const PREVIOUS_KEY = 'qmlp.autosave.previous';
@@ -81,8 +83,7 @@ export function startAutosave(app, store, { delayMs = 600, fromAutosave = false,
   const write = () => {
     clearTimeout(timer);
     timer = 0;
-    app.sync();
-    const json = app.store.json;
+    const json = currentSnapshot(app);
     if (json === last) return;
     try {
       if (!owner) {
@@ -112,7 +113,7 @@ export function startAutosave(app, store, { delayMs = 600, fromAutosave = false,
   document.addEventListener('visibilitychange', onHide);
   window.addEventListener('pagehide', onPageHide);
   if (fromAutosave) {
-    last = app.store.json;
+    last = currentSnapshot(app);
     try { sessionStorage.setItem(OWNER_KEY, '1'); } catch { /* no session storage */ }
   }
   return {

@@ -29,10 +29,23 @@ export function download(name, type, data, where) {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-/** Downloads the document (trained weights included) as `<title>.json`. */
-export function downloadDocument(app, where) {
+/**
+ * The document as a file holds it: trained weights and the run's state (epoch, optimizer
+ * moments, history), so opening it continues the run; the store's copy if the engine is down.
+ */
+export function currentSnapshot(app) {
   app.sync();
-  download(`${fileStem(app.store.doc.title)}.json`, 'application/json', `${app.store.json.trim()}\n`, where);
+  if (!app.engine.broken) {
+    try {
+      return app.engine.snapshot();
+    } catch { /* fall back to the store's copy */ }
+  }
+  return app.store.json;
+}
+
+/** Downloads the document (trained weights and run state included) as `<title>.json`. */
+export function downloadDocument(app, where) {
+  download(`${fileStem(app.store.doc.title)}.json`, 'application/json', `${currentSnapshot(app).trim()}\n`, where);
 }
 
 /** Says that the document is too large for a link and offers the JSON download instead. */

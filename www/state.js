@@ -1,27 +1,32 @@
 // The playground's one piece of persistent state: the document (see src/doc), plus its undo/redo
-// history. Every change goes through `validate` (the engine's validateDocument), so the store
-// never holds an invalid document: a refused edit throws and leaves everything as it was.
+// history. Every change goes through `apply` — the engine taking the document, which validates
+// it once and answers with the document as it now holds it — so the store never holds a
+// document the engine refused: a refused edit throws and leaves everything as it was.
 //
-// Listeners get { reason, json, doc } with reason one of:
-//   'edit'   an edit through `edit()`         (push to the engine)
-//   'load'   a whole document via `load()`    (push to the engine)
-//   'undo' / 'redo'                           (push to the engine)
-//   'engine' an edit the engine already holds (`commitFromEngine`, e.g. a point added on the plot)
-//   'absorb' the engine's trained weights copied in (`absorb`): no history entry, nothing to push
-// The URL hash, autosave and embedding (later) subscribe here too.
+// The store holds documents *without* a run state (trained weights included): undo and redo
+// bring a document back with its weights, while the run (epochs, history, optimizer moments)
+// stays with the engine and goes on, the history marking the edit.
+//
+// Listeners get { reason, json, doc, outcome } with reason one of:
+//   'edit'   an edit through `edit()`
+//   'load'   a whole document via `load()`
+//   'undo' / 'redo'
+//   'absorb' the engine's trained weights copied in (`absorb`): no history entry
+// and `outcome` the engine's answer ({ kept, note }) for the first four.
+// Pure module (no DOM): its unit tests run in Node (www/test/state.test.mjs).
 
 const HISTORY_LIMIT = 200;
 
 export class DocumentStore {
   /**
    * @param {object} o
-   * @param {(json: string) => string} o.validate returns normalised JSON or throws Error
-   * @param {string} o.json the initial document (validated here)
+   * @param {(json: string) => {json: string, kept?: boolean, note?: string|null}} o.apply
+   *   gives the engine a document; returns the normalised document it holds, or throws Error
+   * @param {string} o.json the initial document, already accepted by the engine (normalised)
    */
-  constructor({ validate, json }) {
-    this.validate = validate;
-    this._json = validate(json);
-    this._doc = JSON.parse(this._json);
+  constructor({ apply, json }) {
+    this.apply = apply;
+    this._set(json);
     this.past = [];
     this.future = [];
     this.coalesceKey = null;
@@ -44,56 +49,48 @@ export class DocumentStore {
 
   /**
    * Applies `mutator(draft)` to a copy of the document (it may also return a new document),
-   * validates the result and makes it current with one history entry. Consecutive edits with
-   * the same `coalesce` key (a slider being dragged) share one history entry. Throws (with the
-   * validator's or the mutator's message) and changes nothing when the edit is refused.
-   * Returns false when the edit changed nothing.
+   * has the engine take the result and makes it current with one history entry. Consecutive
+   * edits with the same `coalesce` key (a slider being dragged) share one history entry.
+   * Throws (with the engine's or the mutator's message) and changes nothing when the edit is
+   * refused. Returns false when the edit changed nothing.
    */
   edit(mutator, { coalesce = null } = {}) {
     const draft = structuredClone(this._doc);
     const out = mutator(draft);
-    const next = out === undefined ? draft : out;
-    return this._commit(this.validate(JSON.stringify(next)), 'edit', coalesce);
+    const next = JSON.stringify(out === undefined ? draft : out);
+    if (next === JSON.stringify(this._doc)) return false;
+    return this._commit(this.apply(next), 'edit', coalesce);
   }
 
-  /** Replaces the whole document (preset, file, URL) as one undoable step. Throws if invalid. */
+  /** Replaces the whole document (preset, file, URL) as one undoable step. Throws if refused. */
   load(json) {
-    return this._commit(this.validate(json), 'load', null);
-  }
-
-  /** Records a change the engine already made (it holds `json` now) as an undoable step. */
-  commitFromEngine(json) {
-    return this._commit(this.validate(json), 'engine', null);
+    return this._commit(this.apply(json), 'load', null, true);
   }
 
   /** Copies the engine's current document (trained weights) in without a history entry. */
   absorb(json) {
     if (json === this._json) return;
-    this._json = json;
-    this._doc = JSON.parse(json);
+    this._set(json);
     this._emit('absorb');
   }
 
-  undo() {
-    if (!this.past.length) return false;
-    this.future.push(this._json);
-    this._set(this.past.pop());
+  undo() { return this._travel(this.past, this.future, 'undo'); }
+  redo() { return this._travel(this.future, this.past, 'redo'); }
+
+  _travel(from, to, reason) {
+    if (!from.length) return false;
+    const target = from[from.length - 1];
+    const outcome = this.apply(target); // throws (and nothing moves) if the engine refuses
+    from.pop();
+    to.push(this._json);
+    this._set(outcome.json);
     this.coalesceKey = null;
-    this._emit('undo');
+    this._emit(reason, outcome);
     return true;
   }
 
-  redo() {
-    if (!this.future.length) return false;
-    this.past.push(this._json);
-    this._set(this.future.pop());
-    this.coalesceKey = null;
-    this._emit('redo');
-    return true;
-  }
-
-  _commit(json, reason, coalesce) {
-    if (json === this._json) return false;
+  _commit(outcome, reason, coalesce, always = false) {
+    if (!always && outcome.json === this._json) return false;
     const merge = coalesce != null && coalesce === this.coalesceKey && this.past.length > 0;
     if (!merge) {
       this.past.push(this._json);
@@ -101,8 +98,8 @@ export class DocumentStore {
     }
     this.future = [];
     this.coalesceKey = coalesce;
-    this._set(json);
-    this._emit(reason);
+    this._set(outcome.json);
+    this._emit(reason, outcome);
     return true;
   }
 
@@ -111,8 +108,8 @@ export class DocumentStore {
     this._doc = JSON.parse(json);
   }
 
-  _emit(reason) {
-    const ev = { reason, json: this._json, doc: this._doc };
+  _emit(reason, outcome = null) {
+    const ev = { reason, json: this._json, doc: this._doc, outcome };
     for (const fn of this.listeners) fn(ev);
   }
 }

@@ -144,14 +144,15 @@ export function createStateInspector(app) {
     const col = app.ui.inspectCol;
     let r;
     try {
-      r = app.engine.inspect(pt[0], pt[1], col);
+      r = app.engine.inspect(pt, col);
     } catch (e) {
       msg.textContent = e.message;
       return;
     }
     const colText = col == null ? 'at the end of the circuit' : `after column ${col}`;
     const src = app.ui.hover ? 'hovered' : app.ui.pick ? 'picked' : 'default';
-    where.textContent = `x = (${pt[0].toFixed(2)}, ${pt[1].toFixed(2)}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`;
+    const shown = pt.length > 4 ? `${pt.slice(0, 3).map((v) => v.toFixed(2)).join(', ')}, …` : pt.map((v) => v.toFixed(2)).join(', ');
+    where.textContent = `x = (${shown}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`;
     endBtn.disabled = col == null;
     const cols = Array.isArray(r.columns) ? [...r.columns] : [];
     if (col != null && !cols.includes(col)) cols.push(col);

@@ -191,6 +191,28 @@ fn parse(json: &str) -> Res<doc::ValidDocument> {
     Document::from_json(json).map_err(|e| Failure::from(e).into())
 }
 
+/// A document the page may run: valid, and within the page's limits (checked before anything
+/// is allocated, so a link with 24 qubits cannot freeze the tab).
+fn parse_for_page(json: &str) -> Res<doc::ValidDocument> {
+    let d = parse(json)?;
+    let q = d.circuit.qubits;
+    if q > PAGE_QUBITS {
+        let detail = format!(
+            "this playground has {q} qubits; the page runs at most {PAGE_QUBITS} (the \
+             command-line tool runs up to {})",
+            doc::MAX_QUBITS
+        );
+        return Err(Failure {
+            message: format!("circuit.qubits: {detail}"),
+            detail,
+            path: Some("circuit.qubits".into()),
+            line: None,
+        }
+        .into());
+    }
+    Ok(d)
+}
+
 /// The engine's version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -229,10 +251,14 @@ pub fn preset(name: &str) -> Res<String> {
 }
 
 /// Parses and validates a document; returns it normalised (pretty JSON) or throws with the
-/// field's `path`.
+/// field's `path`. With `forPage`, also refuses documents above the page's limits.
 #[wasm_bindgen(js_name = validateDocument)]
-pub fn validate_document(json: &str) -> Res<String> {
-    parse(json).map(|d| d.to_json())
+pub fn validate_document(json: &str, for_page: Option<bool>) -> Res<String> {
+    if for_page.unwrap_or(false) {
+        parse_for_page(json).map(|d| d.to_json())
+    } else {
+        parse(json).map(|d| d.to_json())
+    }
 }
 
 #[derive(Serialize)]
@@ -372,12 +398,16 @@ struct DocInfo {
 #[wasm_bindgen(js_name = documentInfo)]
 pub fn document_info(json: &str) -> Res<JsValue> {
     let d = parse(json)?;
+    to_js(&info_of(&d))
+}
+
+fn info_of(d: &Document) -> DocInfo {
     let columns = if d.data.columns.len() == d.data_dim() {
         d.data.columns.clone()
     } else {
         (1..=d.data_dim()).map(|i| format!("x{i}")).collect()
     };
-    to_js(&DocInfo {
+    DocInfo {
         classes: d.n_classes(),
         data_dim: d.data_dim(),
         inputs: d.n_inputs(),
@@ -386,7 +416,7 @@ pub fn document_info(json: &str) -> Res<JsValue> {
         outputs: d.n_outputs(),
         features: d.feature_menu().iter().map(|f| f.to_string()).collect(),
         columns,
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -549,6 +579,8 @@ struct Metrics {
 struct Updated {
     kept: bool,
     note: Option<String>,
+    /// The document as accepted (normalised JSON, no run state): what the editor holds.
+    json: String,
 }
 
 /// One playground: a document, its trainer, and the views drawn from it.
@@ -583,7 +615,7 @@ impl Playground {
     /// Throws on an invalid document.
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Res<Playground> {
-        let mut trainer = Trainer::new(parse(json)?).map_err(Failure::from)?;
+        let mut trainer = Trainer::new(parse_for_page(json)?).map_err(Failure::from)?;
         trainer.set_test_eval(TestEval::OnRequest);
         Ok(Playground {
             trainer,
@@ -595,10 +627,12 @@ impl Playground {
     /// Replaces the document (validated once, here). Keeps the training state when only
     /// hyper-parameters (or weights, title, locks) changed; a structural edit keeps the run
     /// and says what starts fresh; a document with a run state replaces the run. Throws and
-    /// keeps the old document on error. Returns `{kept, note}`.
+    /// keeps the old document on error. Returns `{kept, note, json}` with `json` the accepted
+    /// document normalised (so the page validates each edit once, here).
     #[wasm_bindgen(js_name = setDocument)]
     pub fn set_document(&mut self, json: &str) -> Res<JsValue> {
-        let d = parse(json)?;
+        let d = parse_for_page(json)?;
+        let normalized = d.clone().into_inner().without_state().to_json();
         let out = self.trainer.update(d).map_err(Failure::from)?;
         self.trainer.set_test_eval(TestEval::OnRequest);
         self.trainer.evaluate_test();
@@ -606,6 +640,7 @@ impl Playground {
         to_js(&Updated {
             kept: out.kept,
             note: out.note,
+            json: normalized,
         })
     }
 
@@ -613,6 +648,32 @@ impl Playground {
     /// what the editor holds.
     pub fn document(&self) -> String {
         self.trainer.document().to_json()
+    }
+
+    /// What the current document implies (see [`document_info`]), without parsing it again.
+    pub fn info(&self) -> Res<JsValue> {
+        to_js(&info_of(self.trainer.spec()))
+    }
+
+    /// The raw data point at `(u, v)` of the boundary plot's plane: the plotted inputs set,
+    /// the others at their training mean.
+    #[wasm_bindgen(js_name = planePoint)]
+    pub fn plane_point(&self, u: f64, v: f64) -> Res<Vec<f64>> {
+        let (u, v) = (finite("u", u)?, finite("v", v)?);
+        match self.trainer.default_grid_space() {
+            crate::model::GridSpace::Raw { axes, mut base } => {
+                if let Some(a) = base.get_mut(axes[0]) {
+                    *a = u;
+                }
+                if axes[1] != axes[0] {
+                    if let Some(b) = base.get_mut(axes[1]) {
+                        *b = v;
+                    }
+                }
+                Ok(base)
+            }
+            crate::model::GridSpace::Preprocessed { .. } => Err(fail("not a raw plane")),
+        }
     }
 
     /// The document with the trained weights and the run state (optimizer moments, epoch,

@@ -5,7 +5,7 @@
 import { focused, h, select, setChildren } from '../dom.js';
 import { draggable } from './drag.js';
 import {
-  EDITOR_MAX_QUBITS, addControl, addQubit, appendGate, compactColumns, moveControl, moveGate,
+  addControl, addQubit, appendGate, compactColumns, moveControl, moveGate,
   nextCol, nudgeGate, placeNew, removeControl, removeGate, removeQubit, spanOf, conflictAt,
   layoutWires,
 } from './ops.js';
@@ -35,7 +35,7 @@ export function createCircuitEditor(app) {
   const btnMore = h('button', {
     type: 'button', class: 'icon-btn', 'aria-label': 'Add a qubit', title: 'Add a qubit',
     'data-testid': 'qubit-add', text: '+',
-    onclick: () => app.edit('circuit', addQubit),
+    onclick: () => app.edit('circuit', (d) => addQubit(d, app.limits.pageQubits)),
   });
   const btnUndo = h('button', {
     type: 'button', class: 'tool-btn icon', 'data-testid': 'undo', 'aria-label': 'Undo (Ctrl+Z)',
@@ -415,7 +415,7 @@ export function createCircuitEditor(app) {
     setChildren(inner, parts);
     qubitCount.textContent = String(n);
     btnLess.disabled = n <= 1;
-    btnMore.disabled = n >= EDITOR_MAX_QUBITS;
+    btnMore.disabled = n >= app.limits.pageQubits;
     btnUndo.disabled = !app.store.canUndo;
     btnRedo.disabled = !app.store.canRedo;
     if (hadFocus && app.ui.selected != null) {

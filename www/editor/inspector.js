@@ -21,7 +21,9 @@ export function createGateInspector(app) {
   let key = '';
   let updaters = [];
 
-  const features = app.wasm.features();
+  // The features an angle can bind to come from the engine, per document (inputs after
+  // preprocessing, pre-net outputs).
+  const features = () => app.info().features;
 
   function structureKey(doc, i) {
     const g = doc.circuit.gates[i];
@@ -142,7 +144,7 @@ export function createGateInspector(app) {
     const setParam = (fn, opts) => (v, w) => editGate(w ?? where, i, (gg) => { fn(gg.params[k], v); }, opts);
     const featSel = () => {
       const s = select({ 'aria-label': `Feature of angle ${name}`, 'data-testid': `gi-feature-${k}` },
-        features.map((f) => [f, featureLabel(f)]), p.feature);
+        features().map((f) => [f, featureLabel(f)]), p.feature);
       s.addEventListener('change', () => {
         if (!editGate('circuit', i, (gg) => { gg.params[k].feature = s.value; })) s.value = p.feature;
       });

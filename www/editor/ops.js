@@ -4,8 +4,6 @@
 // ambiguous. A drop onto an occupied cell makes room by inserting a column; a keyboard move or an
 // inspector edit onto an occupied cell is refused with a message.
 
-/** The editor's qubit limit (the engine allows more; the editor's grid stays readable to 8). */
-export const EDITOR_MAX_QUBITS = 8;
 
 /** Every wire a gate touches. */
 export function wiresOf(g) {
@@ -194,10 +192,10 @@ export function removeControl(doc, i, k) {
   if (!g.controls.length) delete g.controls;
 }
 
-/** Adds a wire at the bottom. */
-export function addQubit(doc) {
-  if (doc.circuit.qubits >= EDITOR_MAX_QUBITS) {
-    throw userError(`the editor shows at most ${EDITOR_MAX_QUBITS} qubits`);
+/** Adds a wire at the bottom, up to `max` wires (the page's limit, from the engine). */
+export function addQubit(doc, max) {
+  if (doc.circuit.qubits >= max) {
+    throw userError(`the page runs at most ${max} qubits`);
   }
   doc.circuit.qubits += 1;
 }
@@ -235,48 +233,3 @@ export function convertBinding(p, kind) {
   }
 }
 
-/**
- * After the dataset's number of classes changed, makes readout, head and loss fit again:
- * 2 classes → ⟨Z0⟩ with MSE (or BCE kept); k > 2 → ⟨Z0⟩…⟨Z(k−1)⟩ with cross-entropy; a fidelity
- * readout gets one label state per class. Returns a sentence describing the change, or ''.
- */
-export function adaptReadout(doc, classes) {
-  const n = doc.circuit.qubits;
-  const ro = doc.readout;
-  if (ro.kind === 'fidelity') {
-    const bits = Math.max(1, Math.ceil(Math.log2(classes)));
-    if (bits > n) throw userError(`${classes} classes need ${bits} qubits for fidelity labels`);
-    const states = Array.from({ length: classes }, (_, c) => c.toString(2).padStart(bits, '0'));
-    if (JSON.stringify(states) === JSON.stringify(ro.states)) return '';
-    ro.states = states;
-    doc.head.scale = Array(classes).fill(1);
-    doc.head.bias = Array(classes).fill(0);
-    doc.training.loss = 'fidelity';
-    return `Readout: fidelity with ${states.map((s) => `|${s}⟩`).join(', ')}.`;
-  }
-  const outs = ro.observables.length;
-  const loss = doc.training.loss;
-  const fits = (classes === 2 && outs === 1 && ['mse', 'bce'].includes(loss))
-    || (outs === classes && ['mse', 'cross_entropy'].includes(loss));
-  if (fits) return '';
-  if (classes === 2) {
-    ro.observables = [ro.observables[0] ?? 'Z0'];
-    doc.head.scale = [1];
-    doc.head.bias = [0];
-    if (loss !== 'bce') doc.training.loss = 'mse';
-    return `Readout: ⟨${ro.observables[0]}⟩ with the ${doc.training.loss.toUpperCase()} loss for 2 classes.`;
-  }
-  if (classes > n) throw userError(`${classes} classes need one ⟨Z⟩ per class: add qubits to at least ${classes}`);
-  ro.observables = Array.from({ length: classes }, (_, c) => `Z${c}`);
-  doc.head.scale = Array(classes).fill(2);
-  doc.head.bias = Array(classes).fill(0);
-  doc.training.loss = 'cross_entropy';
-  return `Readout: ⟨Z0⟩…⟨Z${classes - 1}⟩, one per class, with cross-entropy.`;
-}
-
-/** Classes of a dataset spec (Custom: from its rows). */
-export function classesOf(data) {
-  const fixed = { circle: 2, xor: 2, gaussians: 2, spiral: 2, moons: 2, gaussians3: 3, circles3: 3 };
-  if (data.kind !== 'custom') return fixed[data.kind] ?? 2;
-  return data.custom.reduce((m, r) => Math.max(m, r[2] + 1), 0);
-}
