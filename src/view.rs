@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use crate::plot::{
-    self, BoundaryMap, BoundaryOptions, LossChartOptions, PlotError, PlotPoint, Series,
+    self, BoundaryMap, BoundaryOptions, Curve, LossChartOptions, PlotError, PlotPoint,
 };
 use crate::train::{History, Trainer};
 
@@ -125,42 +125,16 @@ pub fn draw_history_at<DB: DrawingBackend>(
             "accuracy",
         ),
     };
-    let quantum = RGBColor(47, 111, 223);
-    let classical = RGBColor(120, 120, 120);
-    let mut series = vec![
-        Series {
-            label: "train",
-            values: tr,
-            color: quantum,
-            dashed: false,
-        },
-        Series {
-            label: "test",
-            values: te,
-            color: RGBColor(242, 142, 43),
-            dashed: false,
-        },
-    ];
+    let mut series = vec![Curve::Train.series(tr), Curve::Test.series(te)];
     if baseline && !btr.is_empty() {
-        series.push(Series {
-            label: "MLP train",
-            values: btr,
-            color: classical,
-            dashed: true,
-        });
-        series.push(Series {
-            label: "MLP test",
-            values: bte,
-            color: RGBColor(170, 170, 170),
-            dashed: true,
-        });
+        series.push(Curve::BaselineTrain.series(btr));
+        series.push(Curve::BaselineTest.series(bte));
     }
     let opts = LossChartOptions {
         log_scale: log_scale && metric == Metric::Loss,
-        title: None,
         y_label: label.to_string(),
-        dark: false,
         pixel_ratio,
+        ..LossChartOptions::default()
     };
     plot::draw_loss_chart(area, &series, &opts)
 }
