@@ -1,6 +1,12 @@
 // Screenshots of the output panel (boundary map and loss chart) of the playground page after some
 // training, for looking at the plots: node bench/plot-shots.mjs [--pkg DIR] [--out DIR] [--dpr N]
 // Writes <out>/<name>-<preset>-<metric>.png. Not a test: no assertions.
+//
+// node bench/plot-shots.mjs --svg DIR instead turns every DIR/*.svg into DIR/*.png, rendered by
+// Chromium at the SVG's own size: the sample charts the native tests write with
+// `QMLP_PLOT_SAMPLES=DIR cargo test --lib render_samples` (every chart, also those the page does
+// not show yet). plotters' SVG backend writes font-size = size / 1.24 while a canvas draws text at
+// `size`, so the font sizes are scaled back by 1.24 here to show the text as the canvas does.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +22,35 @@ const pkg = path.resolve(arg('--pkg', path.join(REPO, 'pkg')));
 const out = path.resolve(arg('--out', path.join(REPO, 'artifacts')));
 const dpr = Number(arg('--dpr', 1));
 const name = arg('--name', 'plots');
+const svgDir = arg('--svg', null);
+if (svgDir) {
+  await svgToPng(path.resolve(svgDir));
+  process.exit(0);
+}
 fs.mkdirSync(out, { recursive: true });
+
+/** Renders every SVG file of `dir` to a PNG beside it. */
+async function svgToPng(dir) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.svg')).sort()) {
+      const svg = fs.readFileSync(path.join(dir, file), 'utf8')
+        .replace(/font-size="([\d.]+)"/g, (_, v) => `font-size="${(Number(v) * 1.24).toFixed(2)}"`);
+      const [, w, h] = svg.match(/<svg[^>]*width="(\d+)"[^>]*height="(\d+)"/) ?? [];
+      await page.setViewportSize({ width: Number(w) || 400, height: Number(h) || 300 });
+      await page.setContent(`<!doctype html><style>body{margin:0;background:#fff}</style>${svg}`);
+      const png = path.join(dir, file.replace(/\.svg$/, '.png'));
+      await page.locator('svg').screenshot({ path: png });
+      console.log(png);
+    }
+  } finally {
+    await browser.close();
+  }
+}
 
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'qmlp-plot-shots-'));
 fs.mkdirSync(path.join(site, 'pkg'));

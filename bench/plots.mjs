@@ -17,6 +17,10 @@
 // boundary view is cached between calls (no training in between), so these are drawing costs; the
 // "fresh" row recomputes the model on the grid each call (one training batch between calls,
 // outside the timed region).
+//
+// Last, a table that does not depend on the machine's load: the canvas 2-D calls one draw makes
+// (fillRect, fillText, stroke, fill, drawImage, …, counted by wrapping the context's methods), so
+// two builds can be compared exactly even while other work shares the CPU.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,9 +105,29 @@ async function BENCH({ runs }) {
       rows.push({ what: `drawLoss ${metric} @${ratio}x (${c.width}x${c.height})`, ...time(c, () => pg.drawLoss(c, opts)) });
     }
   }
+  // Canvas calls per draw, by method.
+  const counted = ['fillRect', 'fillText', 'stroke', 'fill', 'drawImage', 'putImageData', 'arc', 'lineTo'];
+  const calls = {};
+  const proto = CanvasRenderingContext2D.prototype;
+  const originals = Object.fromEntries(counted.map((m) => [m, proto[m]]));
+  const countCalls = (what, f) => {
+    const n = Object.fromEntries(counted.map((m) => [m, 0]));
+    for (const m of counted) proto[m] = function (...a) { n[m] += 1; return originals[m].apply(this, a); };
+    try { f(); } finally { for (const m of counted) proto[m] = originals[m]; }
+    calls[what] = n;
+  };
+  for (const ratio of [1, 2]) {
+    const c = canvas(css * ratio, css * ratio);
+    const opts = { showTest: true, gridN: 48, highlight: null, axes: true, pixelRatio: ratio };
+    pg.drawBoundary(c, opts);
+    countCalls(`drawBoundary grid 48 @${ratio}x`, () => pg.drawBoundary(c, opts));
+    const l = canvas(414 * ratio, 170 * ratio);
+    const lo = { logScale: false, metric: 'loss', baseline: true, pixelRatio: ratio };
+    countCalls(`drawLoss loss @${ratio}x`, () => pg.drawLoss(l, lo));
+  }
   const epochs = pg.metrics().epoch;
   pg.free();
-  return { rows, epochs, ua: navigator.userAgent };
+  return { rows, calls, epochs, ua: navigator.userAgent };
 }
 
 const { server, url } = await startServer({ port: 0, root: site });
@@ -138,6 +162,12 @@ try {
     console.log(`${'ms per call'.padEnd(44)} ${'call med'.padStart(8)} ${'mean'.padStart(7)} ${'min'.padStart(7)}   ${'+flush med'.padStart(10)} ${'mean'.padStart(7)} ${'min'.padStart(7)}`);
     for (const r of result.rows) {
       console.log(`${r.what.padEnd(44)} ${f(r.call.median)}  ${f(r.call.mean)} ${f(r.call.min)}   ${f(r.flush.median).padStart(10)} ${f(r.flush.mean)} ${f(r.flush.min)}`);
+    }
+    const methods = Object.keys(Object.values(result.calls)[0] ?? {});
+    console.log(`${'canvas calls per draw'.padEnd(30)}${methods.map((m) => m.padStart(11)).join('')}${'total'.padStart(8)}`);
+    for (const [what, n] of Object.entries(result.calls)) {
+      const total = Object.values(n).reduce((a, b) => a + b, 0);
+      console.log(`${what.padEnd(30)}${methods.map((m) => String(n[m]).padStart(11)).join('')}${String(total).padStart(8)}`);
     }
     const csp = result.errors.filter((e) => /Content Security Policy|style-src/i.test(e));
     console.log(`console errors: ${result.errors.length}${csp.length ? ` (${csp.length} CSP)` : ''}${result.errors.length ? `, first: ${result.errors[0].slice(0, 160)}` : ''}`);

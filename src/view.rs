@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::doc::History;
 use crate::plot::{
-    self, BoundaryMap, BoundaryOptions, LossChartOptions, PlotError, PlotPoint, Series,
+    self, BoundaryMap, BoundaryOptions, Curve, LossChartOptions, PlotError, PlotPoint,
 };
 use crate::train::Trainer;
 
@@ -126,53 +126,62 @@ pub fn draw_history_at<DB: DrawingBackend>(
             "accuracy",
         ),
     };
-    // Entries not evaluated are gaps; a baseline switched on mid-run covers the last entries.
+    // Entries not evaluated are gaps; a baseline switched on mid-run covers the last entries;
+    // a thinned history (a long run restored from a link) is drawn through its kept entries.
     let te: Vec<f64> = te.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
     let pad = |v: &Vec<f64>| -> Vec<f64> {
         let mut out = vec![f64::NAN; h.len().saturating_sub(v.len())];
         out.extend_from_slice(v);
         out
     };
-    let (btr, bte) = (pad(btr), pad(bte));
-    let (te, btr, bte) = (&te, &btr, &bte);
-    let quantum = RGBColor(47, 111, 223);
-    let classical = RGBColor(120, 120, 120);
-    let mut series = vec![
-        Series {
-            label: "train",
-            values: tr,
-            color: quantum,
-            dashed: false,
-        },
-        Series {
-            label: "test",
-            values: te,
-            color: RGBColor(242, 142, 43),
-            dashed: false,
-        },
-    ];
-    if baseline && !btr.is_empty() {
-        series.push(Series {
-            label: "MLP train",
-            values: btr,
-            color: classical,
-            dashed: true,
-        });
-        series.push(Series {
-            label: "MLP test",
-            values: bte,
-            color: RGBColor(170, 170, 170),
-            dashed: true,
-        });
+    let per_epoch = |v: Vec<f64>| per_epoch(h, v);
+    let (tr, te) = (per_epoch(tr.clone()), per_epoch(te));
+    let (btr, bte) = (per_epoch(pad(btr)), per_epoch(pad(bte)));
+    let mut series = vec![Curve::Train.series(&tr), Curve::Test.series(&te)];
+    if baseline && btr.iter().any(|v| v.is_finite()) {
+        series.push(Curve::BaselineTrain.series(&btr));
+        series.push(Curve::BaselineTest.series(&bte));
     }
     let opts = LossChartOptions {
         log_scale: log_scale && metric == Metric::Loss,
-        title: None,
         y_label: label.to_string(),
-        dark: false,
         pixel_ratio,
+        marks: h
+            .edits
+            .iter()
+            .map(|e| plot::EpochMark {
+                // The chart draws history entry i (epoch i) at x = i + 1.
+                epoch: (e.epoch + 1) as f64,
+                label: e.what.clone(),
+            })
+            .collect(),
+        ..LossChartOptions::default()
     };
     plot::draw_loss_chart(area, &series, &opts)
+}
+
+/// A series as one value per epoch: as it is for an unthinned history; for a thinned one, the
+/// kept entries at their epochs with straight lines between them (what a chart of the kept
+/// entries draws anyway).
+fn per_epoch(h: &History, v: Vec<f64>) -> Vec<f64> {
+    if h.epochs.is_empty() || v.len() != h.epochs.len() {
+        return v;
+    }
+    let last = h.epochs.last().copied().unwrap_or(0);
+    let mut out = vec![f64::NAN; last + 1];
+    for w in 0..v.len() {
+        let (e0, y0) = (h.epochs[w], v[w]);
+        out[e0] = y0;
+        if let (Some(&e1), Some(&y1)) = (h.epochs.get(w + 1), v.get(w + 1)) {
+            if y0.is_finite() && y1.is_finite() {
+                for e in e0 + 1..e1 {
+                    let t = (e - e0) as f64 / (e1 - e0) as f64;
+                    out[e] = y0 + t * (y1 - y0);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Plotters' SVG backend writes `font-size` = size / 1.24 (a canvas draws text at `size` px), so

@@ -1,12 +1,19 @@
 //! The facade's canvas drawing in a real browser (wasm-bindgen-test, headless Chromium): the
 //! boundary's heat map painted as one smoothed image, HiDPI drawing with `pixelRatio`, the
 //! click mapping at any ratio, and drawing that never touches the DOM (plotters' wasm font code
-//! measured text with a `<span>` and an inline style, which a strict CSP blocks).
+//! measured text with a `<span>` and an inline style, which a strict CSP blocks). The plot
+//! module's charts the page does not show yet (confusion matrix, class balance, barren-plateau
+//! scaling, loss landscape, Fourier spectrum, gradient norms) are drawn on real canvases through
+//! plotters-canvas the same way, at 1× and 2×.
 #![cfg(target_arch = "wasm32")]
 
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use qmlp::plot::{self, ChartStyle};
 use qmlp::web::{self, Playground};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{Clamped, JsCast, JsValue};
 use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -134,4 +141,244 @@ fn pixel_ratio_draws_the_same_picture_sharper() {
         .unwrap();
     assert!(text.contains("pixelRatio"), "{text}");
     assert!(pg.draw_boundary(one, opts(r#"{"pixelRatio": 0}"#)).is_err());
+}
+
+/// Draws with `f` on canvas `c` through plotters-canvas.
+fn draw_on(
+    c: &HtmlCanvasElement,
+    f: impl FnOnce(&DrawingArea<CanvasBackend, plotters::coord::Shift>),
+) {
+    let area = CanvasBackend::with_canvas_object(c.clone())
+        .unwrap()
+        .into_drawing_area();
+    f(&area);
+    area.present().unwrap();
+}
+
+/// How many pixels have colour `rgb` (within `tol` per channel).
+fn count(px: &[u8], rgb: [u8; 3], tol: u8) -> usize {
+    px.chunks(4)
+        .filter(|p| (0..3).all(|k| p[k].abs_diff(rgb[k]) <= tol))
+        .count()
+}
+
+fn rgb(c: RGBColor) -> [u8; 3] {
+    [c.0, c.1, c.2]
+}
+
+/// Every new chart at 1× and 2×, drawn without touching the DOM, each showing its own colours.
+#[wasm_bindgen_test]
+fn the_analysis_charts_draw_on_a_canvas_at_any_ratio() {
+    let names = ["setosa", "versicolor", "virginica"];
+    let counts = [10, 0, 0, 0, 9, 1, 0, 2, 8];
+    let m = plot::ConfusionMatrix {
+        n_classes: 3,
+        counts: &counts,
+        class_names: &names,
+    };
+    let splits = [
+        plot::SplitCounts {
+            name: "train",
+            counts: &[40, 38, 42],
+        },
+        plot::SplitCounts {
+            name: "test",
+            counts: &[10, 12, 8],
+        },
+    ];
+    let balance = plot::ClassBalance {
+        class_names: &names,
+        splits: &splits,
+    };
+    let n: Vec<f64> = (2..=10).map(f64::from).collect();
+    let local: Vec<f64> = n.iter().map(|q| 0.2 * (-0.3 * q).exp()).collect();
+    let global: Vec<f64> = n.iter().map(|q| 0.25 * (-0.69 * q).exp()).collect();
+    let blue = RGBColor(47, 111, 223);
+    let red = RGBColor(200, 50, 40);
+    let series = [
+        plot::ScalingSeries {
+            label: "local",
+            x: &n,
+            y: &local,
+            err: None,
+            color: blue,
+            marker: plot::MarkerShape::Dot,
+            fit: Some(plot::Dash::Solid),
+        },
+        plot::ScalingSeries {
+            label: "global",
+            x: &n,
+            y: &global,
+            err: None,
+            color: red,
+            marker: plot::MarkerShape::Square,
+            fit: Some(plot::Dash::Solid),
+        },
+    ];
+    let scaling = plot::VarianceScaling {
+        series: &series,
+        x_title: "qubits",
+        y_title: "Var",
+    };
+    let grid = 21;
+    let values: Vec<f64> = (0..grid * grid)
+        .map(|i| ((i % grid) as f64 - 10.0).powi(2) + ((i / grid) as f64 - 10.0).powi(2))
+        .collect();
+    let path = [(-0.8, 0.8), (-0.3, 0.4), (0.0, 0.0)];
+    let land = plot::Landscape {
+        extent: [-1.0, 1.0, -1.0, 1.0],
+        grid_n: grid,
+        values: &values,
+        path: &path,
+        current: Some((0.0, 0.0)),
+        axis_titles: ["d1", "d2"],
+        value_title: "loss",
+        log_scale: false,
+    };
+    let spectrum = plot::Spectrum {
+        magnitudes: &[0.1, 0.4, 0.2, 0.0, 0.05],
+        reachable: &[0, 1, 2],
+    };
+    let norms: Vec<f64> = (0..30).map(|i| 0.5 * 0.8f64.powi(i)).collect();
+    let blocks = [plot::Series {
+        label: "circuit",
+        values: &norms,
+        style: plot::block_style(1),
+    }];
+    let grads = plot::GradientNorms {
+        blocks: &blocks,
+        threshold: Some(1e-3),
+        x_title: "epoch",
+    };
+    for ratio in [1.0, 2.0] {
+        let style = ChartStyle {
+            pixel_ratio: ratio,
+            ..Default::default()
+        };
+        // The canvases are made first: making one adds an element.
+        let sizes = [
+            (300.0, 260.0),
+            (260.0, 120.0),
+            (420.0, 280.0),
+            (320.0, 300.0),
+            (360.0, 200.0),
+            (414.0, 170.0),
+        ];
+        let canvases: Vec<HtmlCanvasElement> = sizes
+            .iter()
+            .map(|&(w, h)| canvas((w * ratio) as u32, (h * ratio) as u32))
+            .collect();
+        let added = nodes_added_during(|| {
+            draw_on(&canvases[0], |a| {
+                plot::draw_confusion_matrix(a, &m, &style).unwrap()
+            });
+            draw_on(&canvases[1], |a| {
+                plot::draw_class_balance(a, &balance, &style).unwrap()
+            });
+            draw_on(&canvases[2], |a| {
+                plot::draw_variance_scaling(a, &scaling, &style).unwrap()
+            });
+            draw_on(&canvases[3], |a| {
+                plot::draw_landscape(a, &land, &style).unwrap()
+            });
+            draw_on(&canvases[4], |a| {
+                plot::draw_spectrum(a, &spectrum, &style).unwrap()
+            });
+            draw_on(&canvases[5], |a| {
+                plot::draw_gradient_norms(a, &grads, &style).unwrap()
+            });
+        });
+        let drawn: [([u8; 3], &str); 6] = [
+            ([22, 84, 160], "confusion matrix"),
+            (rgb(plot::class_color(2)), "class balance"),
+            (rgb(red), "variance scaling"),
+            (rgb(plot::scale_color(0.0)), "landscape"),
+            ([214, 39, 40], "spectrum"),
+            (rgb(plot::block_style(1).color), "gradient norms"),
+        ];
+        assert_eq!(
+            added, 0.0,
+            "no element added and no attribute set while drawing"
+        );
+        for (c, (colour, what)) in canvases.iter().zip(&drawn) {
+            let px = pixels(c);
+            let area = px.len() / 4;
+            let background = count(&px, [255, 255, 255], 0);
+            assert!(
+                background > area / 10 && background < area * 97 / 100,
+                "{what} @{ratio}x: {background} of {area}"
+            );
+            let marks = count(&px, *colour, 6);
+            assert!(
+                marks as f64 >= 4.0 * ratio * ratio,
+                "{what} @{ratio}x: {marks} pixels of {colour:?}"
+            );
+            // Text was drawn: dark grey anti-aliased glyph pixels.
+            assert!(
+                count(&px, [80, 84, 92], 30) > 20,
+                "{what} @{ratio}x has no text"
+            );
+        }
+    }
+}
+
+/// The landscape's image path (one RGBA pixel per cell scaled onto the plot rectangle, then the
+/// overlay) gives the picture of the cell-by-cell drawing.
+#[wasm_bindgen_test]
+fn the_landscape_image_path_matches_its_cells() {
+    let n = 12;
+    let values: Vec<f64> = (0..n * n).map(|i| ((i % n) * (i / n)) as f64).collect();
+    let path = [(-0.5, -0.5), (0.2, 0.3)];
+    let land = plot::Landscape {
+        extent: [-1.0, 1.0, -1.0, 1.0],
+        grid_n: n,
+        values: &values,
+        path: &path,
+        current: Some((0.2, 0.3)),
+        axis_titles: ["d1", "d2"],
+        value_title: "loss",
+        log_scale: false,
+    };
+    let style = ChartStyle::default();
+    let cells = canvas(320, 300);
+    draw_on(&cells, |a| plot::draw_landscape(a, &land, &style).unwrap());
+    let rgba = plot::landscape_rgba(&land).unwrap();
+    let small = canvas(n as u32, n as u32);
+    let ctx = |c: &HtmlCanvasElement| -> CanvasRenderingContext2d {
+        c.get_context("2d").unwrap().unwrap().dyn_into().unwrap()
+    };
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba[..]), n as u32, n as u32)
+        .unwrap();
+    ctx(&small).put_image_data(&image, 0.0, 0.0).unwrap();
+    let (l, t, r, b) = plot::landscape_plot_rect((320, 300), &land, &style);
+    let painted = canvas(320, 300);
+    let target = ctx(&painted);
+    target.set_fill_style_str("#ffffff");
+    target.fill_rect(0.0, 0.0, 320.0, 300.0);
+    target.set_image_smoothing_enabled(false);
+    let (x, y, w, h) = (
+        f64::from(l),
+        f64::from(t),
+        f64::from(r - l),
+        f64::from(b - t),
+    );
+    target
+        .draw_image_with_html_canvas_element_and_dw_and_dh(&small, x, y, w, h)
+        .unwrap();
+    let area = CanvasBackend::with_canvas_object(painted.clone())
+        .unwrap()
+        .into_drawing_area();
+    plot::draw_landscape_overlay(&area, &land, &style).unwrap();
+    area.present().unwrap();
+    let (p, q) = (pixels(&cells), pixels(&painted));
+    let same = p
+        .chunks(4)
+        .zip(q.chunks(4))
+        .filter(|(a, b)| (0..3).all(|k| a[k].abs_diff(b[k]) <= 8))
+        .count();
+    assert!(
+        same > p.len() / 4 * 97 / 100,
+        "{same} of {} pixels agree",
+        p.len() / 4
+    );
 }

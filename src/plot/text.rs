@@ -28,6 +28,26 @@ pub(crate) fn estimate_width(text: &str, size: f64) -> f64 {
     em * size
 }
 
+/// `text` shortened with a trailing "…" so its estimated width at `size` px is at most
+/// `max_width` px; empty when not even the ellipsis fits.
+pub(crate) fn ellipsize(text: &str, max_width: f64, size: f64) -> String {
+    if estimate_width(text, size) <= max_width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().collect();
+    while out.pop().is_some() {
+        let candidate = format!("{}…", out.trim_end());
+        if estimate_width(&candidate, size) <= max_width {
+            return candidate;
+        }
+    }
+    if estimate_width("…", size) <= max_width {
+        "…".to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// A usable pixel ratio: finite values are clamped to [0.5, 4]; anything else is 1.
 pub(crate) fn ratio(r: f64) -> f64 {
     if r.is_finite() && r > 0.0 {
@@ -55,6 +75,19 @@ mod tests {
         assert!((estimate_width("epoch", 24.0) - 2.0 * estimate_width("epoch", 12.0)).abs() < 1e-9);
         // Wider than DejaVu Sans' real advance for digits (0.636 em).
         assert!(estimate_width("0123456789", 10.0) >= 63.6);
+    }
+
+    #[test]
+    fn long_text_is_shortened_to_fit() {
+        assert_eq!(ellipsize("setosa", 100.0, 12.0), "setosa");
+        let short = ellipsize("versicolor", 40.0, 12.0);
+        assert!(
+            short.ends_with('…') && short.len() < "versicolor".len() + 3,
+            "{short}"
+        );
+        assert!(estimate_width(&short, 12.0) <= 40.0);
+        assert_eq!(ellipsize("versicolor", 10.0, 12.0), "…");
+        assert_eq!(ellipsize("versicolor", 2.0, 12.0), "");
     }
 
     #[test]

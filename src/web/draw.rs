@@ -192,6 +192,7 @@ impl Playground {
             highlight: o.highlight.map(|[a, b]| (a, b)),
             draw_axes: o.axes.unwrap_or(true),
             pixel_ratio: pixel_ratio(o.pixel_ratio)?,
+            ..BoundaryOptions::default()
         };
         let view = self.boundary_view(grid_n);
         let ctx: CanvasRenderingContext2d = canvas
@@ -200,12 +201,13 @@ impl Playground {
             .ok_or_else(|| err("the canvas has no 2-D context"))?
             .dyn_into()
             .map_err(|_| err("the canvas' context is not 2-D"))?;
-        let rect = plot::boundary_plot_rect((canvas.width(), canvas.height()), &bo);
+        let size = (canvas.width(), canvas.height());
+        let rect = plot::boundary_plot_rect(size, view.extent, view.n_classes, &bo);
         let area = canvas_area(canvas)?;
         area.fill(&WHITE).map_err(err)?;
         let map = view.map();
         if rect.2 > rect.0 && rect.3 > rect.1 && paint_cells(&ctx, &map, rect).is_ok() {
-            plot::draw_boundary_overlay(&area, view.extent, &view.points, &bo).map_err(err)?;
+            plot::draw_boundary_overlay(&area, &map, &view.points, &bo).map_err(err)?;
         } else {
             // No OffscreenCanvas (or an empty plot): one rectangle per cell.
             plot::draw_boundary(&area, &map, &view.points, &bo).map_err(err)?;
@@ -258,8 +260,10 @@ impl Playground {
             pixel_ratio: pixel_ratio.unwrap_or(1.0),
             ..BoundaryOptions::default()
         };
+        let data = self.trainer.dataset();
         match plot::boundary_pixel_to_data(
-            self.trainer.dataset().extent,
+            data.extent,
+            data.n_classes,
             (width, height),
             &bo,
             (px as i32, py as i32),
