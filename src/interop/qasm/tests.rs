@@ -1,5 +1,7 @@
 //! OpenQASM export/import: golden round trips, every gate with controls, error lines, limits,
-//! and property tests (no panic on any text; random circuits round trip).
+//! and property tests (no panic on any text; random circuits round trip). Qiskit's states for
+//! the files in `tests/golden/qasm/` are checked in `tests_golden.rs`; definitions, modifiers
+//! and OpenQASM 3 in `tests_definitions.rs`.
 
 use super::*;
 use crate::doc::{Document, Readout, MAX_GATES, MAX_QUBITS};
@@ -12,7 +14,7 @@ const GOLDEN: &str = include_str!(concat!(
     "/tests/golden/circuits.json"
 ));
 
-fn run(n: usize, ops: &[Op]) -> Vec<C64> {
+pub(super) fn run(n: usize, ops: &[Op]) -> Vec<C64> {
     let mut s = State::new(n).unwrap();
     for op in ops {
         s.try_apply(op).unwrap();
@@ -20,7 +22,7 @@ fn run(n: usize, ops: &[Op]) -> Vec<C64> {
     s.amplitudes().to_vec()
 }
 
-fn max_diff(a: &[C64], b: &[C64]) -> f64 {
+pub(super) fn max_diff(a: &[C64], b: &[C64]) -> f64 {
     assert_eq!(a.len(), b.len());
     a.iter()
         .zip(b)
@@ -297,8 +299,13 @@ fn angle_expressions() {
 fn errors_name_the_line_and_the_token() {
     let cases: &[(&str, usize, &str)] = &[
         ("", 1, "empty"),
-        ("qreg q[1];", 1, "starts with 'OPENQASM 2.0;'"),
-        ("OPENQASM 3.0;\nqubit[1] q;", 1, "only OpenQASM 2"),
+        ("hello q[1];", 1, "starts with 'OPENQASM 2.0;'"),
+        ("OPENQASM 3.0;\nqubit[1] q;", 1, "only OpenQASM 2.0 files"),
+        (
+            "OPENQASM 2.9;\nqreg q[1];",
+            1,
+            "version 2.9 is not supported",
+        ),
         (
             "OPENQASM 2.0;\ninclude \"stdgates.inc\";",
             2,
@@ -312,17 +319,12 @@ fn errors_name_the_line_and_the_token() {
         (
             "OPENQASM 2.0;\nqreg q[2];\nryy(0.1) q[0],q[1];",
             3,
-            "'ryy' has no equivalent",
+            "'ryy' is not defined: qelib1.inc has no 'ryy'; add a 'gate ryy …' definition",
         ),
         (
-            "OPENQASM 2.0;\nqreg q[2];\ngate g a { x a; }",
-            3,
-            "custom gate definitions ('gate' 'g')",
-        ),
-        (
-            "OPENQASM 2.0;\nqreg q[2];\nopaque g a;",
-            3,
-            "('opaque' 'g')",
+            "OPENQASM 2.0;\nqreg q[2];\nopaque g a;\ng q[1];",
+            4,
+            "'g' is declared opaque on line 3",
         ),
         (
             "OPENQASM 2.0;\nqreg q[2];\ncreg c[2];\nif(c==1) x q[0];",
@@ -338,7 +340,7 @@ fn errors_name_the_line_and_the_token() {
         (
             "OPENQASM 2.0;\nqreg q[2];\nx r[0];",
             3,
-            "'r' is not a declared qreg",
+            "'r' is not a declared qubit register",
         ),
         (
             "OPENQASM 2.0;\nqreg q[2];\ncx q[0],q[0];",
