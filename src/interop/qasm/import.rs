@@ -29,7 +29,7 @@ pub const MAX_GATE_NESTING: usize = 64;
 /// The most work (gate calls visited plus gates produced, intermediate lists included) that
 /// expanding a file may take: a definition that doubles at every level is refused here
 /// instead of hanging the page.
-pub const MAX_EXPANSION_STEPS: usize = 1_000_000;
+pub const MAX_EXPANSION_STEPS: usize = 200_000;
 
 /// Deepest nesting of parentheses, signs, powers and functions in an angle expression.
 const MAX_EXPR_DEPTH: usize = 64;
@@ -259,7 +259,7 @@ struct Importer {
     /// Library gates that became several playground gates, with their gate counts.
     composites: Vec<(&'static str, usize)>,
     /// The top-level call being expanded (name, line), for messages from inside definitions.
-    top: Option<(String, usize)>,
+    top: Option<(String, usize, usize)>,
 }
 
 /// Everything that may follow a statement keyword that the playground refuses, and why.
@@ -487,10 +487,10 @@ impl Importer {
         };
         match word.as_str() {
             "include" => self.include(line, col),
-            "qreg" => self.qreg_v2(line, col),
-            "creg" => self.creg_v2(line, col),
-            "qubit" if self.v3 => self.qubit_v3(line, col),
-            "bit" if self.v3 => self.bit_v3(line, col),
+            "qreg" => self.reg_v2(true, line, col),
+            "creg" => self.reg_v2(false, line, col),
+            "qubit" if self.v3 => self.reg_v3(true, line, col),
+            "bit" if self.v3 => self.reg_v3(false, line, col),
             "barrier" => {
                 if !self.is(";") {
                     self.args("barrier")?;
@@ -533,21 +533,7 @@ impl Importer {
                 self.pos -= 1;
                 self.bit_ref()?;
                 self.expect("=", "in 'c = measure q;'")?;
-                let (m, l, c) = self.ident("'measure'")?;
-                if m != "measure" {
-                    return Err(InteropError::at_col(
-                        l,
-                        c,
-                        format!(
-                            "only 'measure' can be assigned to a bit, found '{}'",
-                            clip(&m)
-                        ),
-                    ));
-                }
-                let q = self.arg()?;
-                self.expect(";", "after the measurement")?;
-                self.measure(q, line);
-                Ok(())
+                self.assigned_measure(line, "be assigned to a bit")
             }
             w => match refused_statement(w) {
                 Some(why) => Err(InteropError::at_col(line, col, why)),
@@ -608,78 +594,60 @@ impl Importer {
         self.expect(";", "after the include")
     }
 
-    fn qreg_v2(&mut self, line: usize, col: usize) -> Result<(), InteropError> {
+    /// `[n]` (or nothing: one, where allowed) as a register size.
+    fn reg_size(&mut self, required: bool) -> Result<usize, InteropError> {
+        if !required && !self.is("[") {
+            return Ok(1);
+        }
+        self.expect("[", "after the register name")?;
+        let n = self.index("a register size")?;
+        self.expect("]", "after the register size")?;
+        Ok(n)
+    }
+
+    /// `qreg name[n];` / `creg name[n];` (the size is optional in OpenQASM 3).
+    fn reg_v2(&mut self, quantum: bool, line: usize, col: usize) -> Result<(), InteropError> {
         let (name, _, _) = self.ident("a register name")?;
-        let size = if self.is("[") || !self.v3 {
-            self.expect("[", "after the register name")?;
-            let n = self.index("a register size")?;
-            self.expect("]", "after the register size")?;
-            n
-        } else {
-            1
-        };
+        let size = self.reg_size(!self.v3)?;
         self.expect(";", "after the register")?;
-        self.add_qreg(name, size, line, col)
+        if quantum {
+            self.add_qreg(name, size, line, col)
+        } else {
+            self.add_creg(name, size, line, col)
+        }
     }
 
-    fn qubit_v3(&mut self, line: usize, col: usize) -> Result<(), InteropError> {
-        let size = if self.is("[") {
-            self.pos += 1;
-            let n = self.index("a register size")?;
-            self.expect("]", "after the register size")?;
-            n
-        } else {
-            1
-        };
+    /// `qubit[n] name;` / `bit[n] name;` (OpenQASM 3), a bit register optionally initialised
+    /// by a measurement.
+    fn reg_v3(&mut self, quantum: bool, line: usize, col: usize) -> Result<(), InteropError> {
+        let size = self.reg_size(false)?;
         let (name, _, _) = self.ident("a register name")?;
-        self.expect(";", "after the qubit declaration")?;
-        self.add_qreg(name, size, line, col)
-    }
-
-    fn creg_v2(&mut self, line: usize, col: usize) -> Result<(), InteropError> {
-        let (name, _, _) = self.ident("a register name")?;
-        let size = if self.is("[") || !self.v3 {
-            self.expect("[", "after the register name")?;
-            let n = self.index("a register size")?;
-            self.expect("]", "after the register size")?;
-            n
-        } else {
-            1
-        };
-        self.expect(";", "after the register")?;
-        self.add_creg(name, size, line, col)
-    }
-
-    fn bit_v3(&mut self, line: usize, col: usize) -> Result<(), InteropError> {
-        let size = if self.is("[") {
-            self.pos += 1;
-            let n = self.index("a register size")?;
-            self.expect("]", "after the register size")?;
-            n
-        } else {
-            1
-        };
-        let (name, _, _) = self.ident("a register name")?;
+        if quantum {
+            self.expect(";", "after the qubit declaration")?;
+            return self.add_qreg(name, size, line, col);
+        }
         self.add_creg(name, size, line, col)?;
         if self.is("=") {
             self.pos += 1;
-            let (m, l, c) = self.ident("'measure'")?;
-            if m != "measure" {
-                return Err(InteropError::at_col(
-                    l,
-                    c,
-                    format!(
-                        "only 'measure' can initialise a bit register, found '{}'",
-                        clip(&m)
-                    ),
-                ));
-            }
-            let q = self.arg()?;
-            self.expect(";", "after the measurement")?;
-            self.measure(q, line);
-            return Ok(());
+            return self.assigned_measure(line, "initialise a bit register");
         }
         self.expect(";", "after the bit declaration")
+    }
+
+    /// `measure q;` after `c =` (OpenQASM 3).
+    fn assigned_measure(&mut self, line: usize, what: &str) -> Result<(), InteropError> {
+        let (m, l, c) = self.ident("'measure'")?;
+        if m != "measure" {
+            return Err(InteropError::at_col(
+                l,
+                c,
+                format!("only 'measure' can {what}, found '{}'", clip(&m)),
+            ));
+        }
+        let q = self.arg()?;
+        self.expect(";", "after the measurement")?;
+        self.measure(q, line);
+        Ok(())
     }
 
     fn name_taken(&self, name: &str) -> bool {
@@ -1068,10 +1036,23 @@ impl Importer {
                 }
             };
             if word == "barrier" {
-                while !self.is(";") {
-                    self.next("';'")?;
+                // Only the qubits of the gate, then ';' (a barrier changes no state).
+                loop {
+                    let (q, ql, qc) = self.ident("a qubit of the gate")?;
+                    if !qubits.contains(&q) {
+                        return Err(InteropError::at_col(
+                            ql,
+                            qc,
+                            format!("'{}' is not a qubit of gate '{}'", clip(&q), clip(&name)),
+                        ));
+                    }
+                    if self.is(",") {
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
                 }
-                self.pos += 1;
+                self.expect(";", "after the barrier")?;
                 continue;
             }
             if matches!(
@@ -1401,7 +1382,7 @@ impl Importer {
                 }
             }
         }
-        self.top = Some((call.name.clone(), call.line));
+        self.top = Some((call.name.clone(), call.line, call.col));
         for r in 0..reps.unwrap_or(1) {
             let wires: Vec<usize> = args
                 .iter()
@@ -1445,7 +1426,7 @@ impl Importer {
     /// " (while expanding 'g' on line N)" inside a definition (depth > 0), else "".
     fn context(&self, depth: usize) -> String {
         match &self.top {
-            Some((n, l)) if depth > 0 => format!(" (while expanding '{}' on line {l})", clip(n)),
+            Some((n, l, _)) if depth > 0 => format!(" (while expanding '{}' on line {l})", clip(n)),
             _ => String::new(),
         }
     }
@@ -1453,13 +1434,39 @@ impl Importer {
     fn step(&mut self, n: usize, call: &Call) -> Result<(), InteropError> {
         self.steps = self.steps.saturating_add(n);
         if self.steps > MAX_EXPANSION_STEPS {
-            let (name, line) = self.top.clone().unwrap_or((call.name.clone(), call.line));
-            return Err(InteropError::at(
+            let (name, line, col) =
+                self.top
+                    .clone()
+                    .unwrap_or((call.name.clone(), call.line, call.col));
+            return Err(InteropError::at_col(
                 line,
+                col,
                 format!(
-                    "expanding the gate definitions (up to '{}' here) takes more than \
-                     {MAX_EXPANSION_STEPS} steps, the importer's limit; definitions that call \
-                     each other repeatedly grow exponentially",
+                    "expanding '{}' takes more than {MAX_EXPANSION_STEPS} steps, the importer's \
+                     limit: its gate definitions call each other so often that the expansion \
+                     grows exponentially",
+                    clip(&name)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses an expansion (also an intermediate one) with more gates than the circuit can
+    /// still take, before it grows further.
+    fn fits(&self, prims: &[Prim], call: &Call) -> Result<(), InteropError> {
+        let room = MAX_GATES.saturating_sub(self.gates.len());
+        if prims.len() > room && prims.iter().filter(|p| matches!(p, Prim::Op(_))).count() > room {
+            let (name, line, col) =
+                self.top
+                    .clone()
+                    .unwrap_or((call.name.clone(), call.line, call.col));
+            return Err(InteropError::at_col(
+                line,
+                col,
+                format!(
+                    "the circuit has more than {MAX_GATES} gates once '{}' is expanded; the \
+                     playground's limit is {MAX_GATES} gates",
                     clip(&name)
                 ),
             ));
@@ -1513,9 +1520,13 @@ impl Importer {
             }
             Callee::Def(i) => {
                 if depth >= MAX_GATE_NESTING {
-                    let (name, line) = self.top.clone().unwrap_or((call.name.clone(), call.line));
-                    return Err(InteropError::at(
+                    let (name, line, col) =
+                        self.top
+                            .clone()
+                            .unwrap_or((call.name.clone(), call.line, call.col));
+                    return Err(InteropError::at_col(
                         line,
+                        col,
                         format!(
                             "gate definitions nest more than {MAX_GATE_NESTING} levels deep \
                              (expanding '{}'); the importer's limit is {MAX_GATE_NESTING}",
@@ -1531,6 +1542,7 @@ impl Importer {
                     let got = self.expand(&b.call, &params, &w, depth + 1)?;
                     self.step(got.len(), call)?;
                     out.extend(got);
+                    self.fits(&out, call)?;
                 }
                 out
             }
@@ -1568,6 +1580,7 @@ impl Importer {
                 }
             };
             self.step(prims.len(), call)?;
+            self.fits(&prims, call)?;
         }
         Ok(prims)
     }
@@ -1592,9 +1605,13 @@ impl Importer {
         }
         let reps = k.abs();
         if reps * (prims.len().max(1) as f64) > MAX_EXPANSION_STEPS as f64 {
-            let (name, line) = self.top.clone().unwrap_or((call.name.clone(), call.line));
-            return Err(InteropError::at(
+            let (name, line, col) =
+                self.top
+                    .clone()
+                    .unwrap_or((call.name.clone(), call.line, call.col));
+            return Err(InteropError::at_col(
                 line,
+                col,
                 format!(
                     "pow({k}) @ '{}' would take more than {MAX_EXPANSION_STEPS} steps, the \
                      importer's limit",
@@ -1611,6 +1628,7 @@ impl Importer {
         for _ in 0..reps as usize {
             self.step(base.len(), call)?;
             out.extend(base.iter().cloned());
+            self.fits(&out, call)?;
         }
         Ok(out)
     }

@@ -208,6 +208,13 @@ fn errors_inside_definitions_name_their_line_and_column() {
         assert_eq!((e.line, e.column), (Some(*line), Some(*col)), "{def}: {e}");
         assert!(e.message.contains(needle), "{def}: {e}");
     }
+    let e = err(&format!("{H2}qreg q[1];\ngate g a {{ x a;"));
+    assert_eq!((e.line, e.column), (Some(4), Some(16)), "{e}");
+    assert!(
+        e.message
+            .contains("the file ends where '}' to close the gate's body was expected"),
+        "{e}"
+    );
     // An angle that is only infinite for some arguments fails where it is computed, naming
     // the call that expanded it.
     let e = err(&format!(
