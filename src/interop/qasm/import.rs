@@ -18,6 +18,7 @@ use super::lex::{clip, lex, Tok, Token};
 use super::QasmVersion;
 use crate::doc::{Angle, CircuitSpec, GateSpec, MAX_GATES, MAX_QUBITS};
 use crate::sim::{GateKind, Op};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The largest OpenQASM text accepted, in bytes.
@@ -108,12 +109,13 @@ fn import(text: &str, want: Option<QasmVersion>) -> Result<QasmImport, InteropEr
         v3: false,
         included: false,
         regs: Vec::new(),
-        cregs: Vec::new(),
+        cregs: HashMap::new(),
         physical: false,
         n_qubits: 0,
         defs: Vec::new(),
         def_uses: Vec::new(),
-        opaque: Vec::new(),
+        opaque: HashMap::new(),
+        def_index: HashMap::new(),
         gates: Vec::new(),
         next_col: Vec::new(),
         measured: Vec::new(),
@@ -239,15 +241,17 @@ struct Importer {
     /// (name, first wire, size)
     regs: Vec<(String, usize, usize)>,
     /// (name, size)
-    cregs: Vec<(String, usize)>,
+    cregs: HashMap<String, usize>,
     /// The file addresses physical qubits `$k` instead of declaring registers.
     physical: bool,
     n_qubits: usize,
     defs: Vec<Rc<GateDef>>,
     /// How often each definition was expanded.
     def_uses: Vec<usize>,
-    /// (name, line) of `opaque` declarations.
-    opaque: Vec<(String, usize)>,
+    /// Definition index by name (names are unique).
+    def_index: HashMap<String, usize>,
+    /// The line of each `opaque` declaration, by name.
+    opaque: HashMap<String, usize>,
     gates: Vec<GateSpec>,
     next_col: Vec<usize>,
     /// The line of the measurement of each wire, if measured.
@@ -529,7 +533,7 @@ impl Importer {
                     ),
                 ))
             }
-            w if self.v3 && self.cregs.iter().any(|c| c.0 == w) && !self.is("(") => {
+            w if self.v3 && self.cregs.contains_key(w) && !self.is("(") => {
                 self.pos -= 1;
                 self.bit_ref()?;
                 self.expect("=", "in 'c = measure q;'")?;
@@ -651,7 +655,7 @@ impl Importer {
     }
 
     fn name_taken(&self, name: &str) -> bool {
-        self.regs.iter().any(|r| r.0 == name) || self.cregs.iter().any(|r| r.0 == name)
+        self.regs.iter().any(|r| r.0 == name) || self.cregs.contains_key(name)
     }
 
     fn add_qreg(
@@ -712,7 +716,7 @@ impl Importer {
                 format!("register '{}' is declared twice", clip(&name)),
             ));
         }
-        self.cregs.push((name, size));
+        self.cregs.insert(name, size);
         Ok(())
     }
 
@@ -725,7 +729,7 @@ impl Importer {
     /// A classical bit or register (`c` or `c[i]`), checked to exist.
     fn bit_ref(&mut self) -> Result<(), InteropError> {
         let (name, l, c) = self.ident("a classical register")?;
-        let Some(&(_, size)) = self.cregs.iter().find(|r| r.0 == name) else {
+        let Some(&size) = self.cregs.get(&name) else {
             return Err(InteropError::at_col(
                 l,
                 c,
@@ -926,12 +930,12 @@ impl Importer {
                 }
             }
         }
-        self.opaque.push((name, line));
+        self.opaque.insert(name, line);
         Ok(())
     }
 
     fn check_new_gate_name(&self, name: &str, line: usize, col: usize) -> Result<(), InteropError> {
-        if let Some(d) = self.defs.iter().find(|d| d.name == name) {
+        if let Some(d) = self.def_index.get(name).map(|&i| &self.defs[i]) {
             return Err(InteropError::at_col(
                 line,
                 col,
@@ -942,7 +946,7 @@ impl Importer {
                 ),
             ));
         }
-        if let Some((_, l)) = self.opaque.iter().find(|o| o.0 == name) {
+        if let Some(l) = self.opaque.get(name) {
             return Err(InteropError::at_col(
                 line,
                 col,
@@ -1132,6 +1136,7 @@ impl Importer {
             }
             body.push(BodyCall { call, qubits: qs });
         }
+        self.def_index.insert(name.clone(), self.defs.len());
         self.defs.push(Rc::new(GateDef {
             name,
             line,
@@ -1146,10 +1151,10 @@ impl Importer {
     // ---------- calls ----------
 
     fn resolve(&self, name: &str, line: usize, col: usize) -> Result<Callee, InteropError> {
-        if let Some(i) = self.defs.iter().rposition(|d| d.name == name) {
+        if let Some(&i) = self.def_index.get(name) {
             return Ok(Callee::Def(i));
         }
-        if let Some((_, l)) = self.opaque.iter().find(|o| o.0 == name) {
+        if let Some(l) = self.opaque.get(name) {
             return Err(InteropError::at_col(
                 line,
                 col,
