@@ -1,7 +1,7 @@
 //! Writes the fuzz seed corpora (`corpus/<target>/`) and libFuzzer dictionaries (`dict/`) from
 //! the crate's own examples: the presets and templates as JSON and as URL hashes, generated
-//! datasets as CSV, and OpenQASM 2 as Qiskit writes it (by hand and through the exporter, from
-//! the presets and the golden circuits).
+//! datasets as CSV, and OpenQASM 2 and 3 as Qiskit writes them (by hand, through the exporter
+//! from the presets and the golden circuits, and the reference files of `tests/golden/qasm/`).
 //!
 //! Usage: `cargo run --manifest-path fuzz/Cargo.toml --bin seed [FUZZ_DIR]` (default: this
 //! crate's directory). Deterministic: the same engine writes the same files. Files are
@@ -341,7 +341,8 @@ fn csv(out: &mut Out) {
     // slow every run; the unit tests cover that limit.)
 }
 
-/// OpenQASM 2 as Qiskit's `qasm2.dumps` writes it, and things Qiskit users paste.
+/// OpenQASM 2 and 3 as Qiskit's `qasm2.dumps`/`qasm3.dumps` write them, and things Qiskit
+/// users paste.
 const QISKIT: &[(&str, &str)] = &[
     (
         "bell-measured",
@@ -381,9 +382,31 @@ const QISKIT: &[(&str, &str)] = &[
     ),
     ("openqasm3", "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nh q[0];\n"),
     (
-        "unsupported-gate",
+        "undefined-gate",
         "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\niswap q[0],q[1];\n",
     ),
+    (
+        "nested-definitions",
+        "OPENQASM 2.0;\ninclude \"qelib1.inc\";\ngate r2(a,b) x { rz(a) x; ry(b/2) x; }\ngate ent(t) x,y { cx x,y; r2(t,2*t) y; cx x,y; }\nqreg q[3];\nent(pi/3) q[0],q[1];\nent(-0.5^2) q[1],q[2];\nrccx q[0],q[1],q[2];\nrc3x q[0],q[1],q[2],q[0];\nc3sqrtx q[2],q[1],q[0],q[1];\n",
+    ),
+    (
+        "exponential-definitions",
+        "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1];\ngate g0 a { x a; }\ngate g1 a { g0 a; g0 a; }\ngate g2 a { g1 a; g1 a; }\ngate g3 a { g2 a; g2 a; }\ngate g4 a { g3 a; g3 a; }\ngate g5 a { g4 a; g4 a; }\ng5 q[0];\n",
+    ),
+    (
+        "qasm3-modifiers",
+        "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ngate ph(a) x { gphase(a/2); rx(a) x; }\nqubit[3] q;\nbit[3] c;\nctrl @ ph(0.3) q[0], q[1];\nnegctrl(2) @ U(0.1, 0.2, 0.3) q[0], q[1], q[2];\ninv @ pow(3) @ t q[2];\npow(-2) @ sx q[1];\nctrl @ gphase(0.9) q[2];\ngphase(-0.2);\nctrl @ swap q[0], q[1], q[2];\nrx(tau/4 + 2**-1) q[0];\nc = measure q;\n",
+    ),
+    (
+        "qasm3-physical",
+        "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nbit c3;\nh $0;\ncx $0, $2;\nc3 = measure $2;\n",
+    ),
+    (
+        "qasm3-input",
+        "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float[64] theta;\nqubit q;\nrx(theta) q;\n",
+    ),
+    ("version-2-9", "OPENQASM 2.9;\ninclude \"qelib1.inc\";\nqreg q[1];\nx q[0];\n"),
+    ("no-version", "include \"qelib1.inc\";\nqreg q[1];\nx q[0];\n"),
     (
         "too-many-qubits",
         "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[20];\nqreg r[20];\n",
@@ -407,6 +430,25 @@ fn qasm(out: &mut Out) {
     }
     if let Ok(t) = export_document(&Document::default(), FIXED_POINTS[2], QasmVersion::V3) {
         out.put("corpus/qasm_import", "export-default.qasm3", t);
+    }
+    // The OpenQASM reference files (hand-written definitions and modifiers, Qiskit's dumps of
+    // library and random circuits).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/qasm");
+    match fs::read_dir(&dir) {
+        Ok(entries) => {
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|f| f.ends_with(".qasm") || f.ends_with(".qasm3"))
+                .collect();
+            names.sort();
+            for name in names {
+                match fs::read(dir.join(&name)) {
+                    Ok(t) => out.put("corpus/qasm_import", &format!("golden-qasm-{name}"), t),
+                    Err(e) => eprintln!("seed: cannot read {name}: {e}"),
+                }
+            }
+        }
+        Err(e) => eprintln!("seed: no {} ({e})", dir.display()),
     }
     // The first golden circuits (every gate kind, from PennyLane), through the exporter.
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/circuits.json");
@@ -639,6 +681,35 @@ fn dicts(out: &mut Out, docs: &[(String, Document)]) {
         "1e308",
         "0.5",
         ".5e1",
+        "OPENQASM 3.0;",
+        "OPENQASM 3;",
+        "include \"stdgates.inc\";",
+        "stdgates.inc",
+        "qubit",
+        "qubit[2] q;",
+        "bit",
+        "bit[2] c;",
+        "= measure",
+        "ctrl @ ",
+        "ctrl(2) @ ",
+        "negctrl @ ",
+        "inv @ ",
+        "pow(2) @ ",
+        "pow(-1) @ ",
+        "@",
+        "gphase(",
+        "**",
+        "$0",
+        "$1",
+        "tau",
+        "euler",
+        "arcsin",
+        "input float[64] ",
+        "gate g(a, b) x, y { ",
+        "g(0.5, pi) ",
+        "gate h2 x { ",
+        "h2 ",
+        "x, y",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -647,7 +718,7 @@ fn dicts(out: &mut Out, docs: &[(String, Document)]) {
         "U", "u", "u3", "u2", "u1", "p", "u0", "id", "x", "y", "z", "h", "s", "sdg", "t", "tdg",
         "sx", "sxdg", "rx", "ry", "rz", "CX", "cx", "cy", "cz", "ch", "csx", "swap", "crx", "cry",
         "crz", "cu1", "cp", "cu3", "cu", "rxx", "rzz", "ccx", "cswap", "c3x", "c4x", "ryy", "rzx",
-        "ecr", "iswap", "rccx", "cs",
+        "ecr", "iswap", "rccx", "cs", "rc3x", "c3sqrtx", "mcx", "rcccx", "phase", "cphase",
     ] {
         qasm_words.push(format!("{g} "));
         qasm_words.push(format!("{g}("));

@@ -7,7 +7,7 @@
 #   doc_json      Document::from_json never panics; accepted documents round-trip (JSON, hashes)
 #   url_hash      share::decode_hash never panics; accepted links re-encode and decode equal
 #   csv           data::parse_csv never panics; parse(to_csv(rows)) gives the same rows
-#   qasm_import   interop::qasm::import_qasm2 never panics; export -> import gives the same
+#   qasm_import   interop::qasm::import_qasm (2.0 and 3) never panics; export -> import gives the same
 #                 circuit and state (1e-12)
 #
 # Steps: installs cargo-fuzz if missing (nightly toolchain required), rewrites the seed corpora

@@ -1,5 +1,5 @@
 // The File menu: download and open the document (JSON), the circuit as OpenQASM 3 and 2 with
-// every angle bound for the picked data point, OpenQASM 2 import into the editor, the whole model
+// every angle bound for the picked data point, OpenQASM 2.0 and 3 import into the editor (custom gate definitions expanded), the whole model
 // as a runnable PennyLane or Qiskit script, and the plots as SVG (drawn by the engine) and PNG
 // (the canvases). Opening a file that does not read changes nothing and says why (file names are
 // shown as text). A lesson's locks apply: `export` hides the downloads, a locked circuit refuses
@@ -21,7 +21,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   const say = (text, kind = 'error') => app.messages.global.show(text, kind);
 
   const jsonFile = h('input', { type: 'file', accept: '.json,application/json,text/plain', hidden: true, 'data-testid': 'import-json-file', 'aria-label': 'Document file (JSON)' });
-  const qasmFile = h('input', { type: 'file', accept: '.qasm,.txt,text/plain', hidden: true, 'data-testid': 'import-qasm-file', 'aria-label': 'OpenQASM 2 file' });
+  const qasmFile = h('input', { type: 'file', accept: '.qasm,.qasm3,.txt,text/plain', hidden: true, 'data-testid': 'import-qasm-file', 'aria-label': 'OpenQASM file (2.0 or 3)' });
 
   const items = [];
   const item = (testid, text, run, { kind = 'export', hint } = {}) => {
@@ -52,7 +52,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   const qasm2 = item('export-qasm2', 'OpenQASM 2', () => {
     download(`${stem()}-qasm2.qasm`, 'text/plain', app.engine.exportQasm(2, point()), wrap);
   });
-  const importQasm = item('import-qasm', 'Import OpenQASM 2 into the editor…', () => qasmFile.click(), { kind: 'circuit' });
+  const importQasm = item('import-qasm', 'Import OpenQASM (2.0 or 3) into the editor…', () => qasmFile.click(), { kind: 'circuit' });
   const pennylane = item('export-pennylane', 'PennyLane script (.py)', () => {
     download(`${stem()}-pennylane.py`, 'text/x-python', app.engine.exportPython('pennylane'), wrap);
   }, { hint: 'the whole model; prints its outputs' });

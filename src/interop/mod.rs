@@ -1,5 +1,6 @@
 //! Interoperability with other quantum tools: the circuit as OpenQASM 3 and OpenQASM 2 (every
-//! angle bound for one data point), OpenQASM 2 import (as Qiskit writes it) into a circuit, and
+//! angle bound for one data point), OpenQASM 2 and 3 import (as Qiskit writes them, custom gate
+//! definitions expanded) into a circuit, and
 //! the whole hybrid model as a runnable PennyLane or Qiskit script.
 //!
 //! Owns only text formats. May import `sim` (gate kinds, ops, states), `doc` (the document) and
@@ -13,7 +14,7 @@
 //! use qmlp::{doc::Document, interop::qasm};
 //! let doc = Document::default().validated().unwrap();
 //! let text = qasm::export_document(&doc, &[0.3, -0.7], qasm::QasmVersion::V2).unwrap();
-//! let back = qasm::import_qasm2(&text).unwrap();
+//! let back = qasm::import_qasm(&text).unwrap();
 //! assert_eq!(back.circuit.qubits, 4);
 //! ```
 
@@ -24,11 +25,14 @@ use crate::sim::Op;
 pub mod python;
 pub mod qasm;
 
-/// An export or import that failed: where (a line of the input, if it has lines) and why.
+/// An export or import that failed: where (a line and column of the input, if it has lines)
+/// and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InteropError {
     /// The 1-based line of the input the problem is on, if the input is text.
     pub line: Option<usize>,
+    /// The 1-based column (in characters) on that line, where known.
+    pub column: Option<usize>,
     /// What is wrong, in words a user can act on.
     pub message: String,
 }
@@ -38,6 +42,7 @@ impl InteropError {
     pub fn new(message: impl Into<String>) -> InteropError {
         InteropError {
             line: None,
+            column: None,
             message: message.into(),
         }
     }
@@ -46,6 +51,16 @@ impl InteropError {
     pub fn at(line: usize, message: impl Into<String>) -> InteropError {
         InteropError {
             line: Some(line),
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a 1-based line and column of the input.
+    pub fn at_col(line: usize, column: usize, message: impl Into<String>) -> InteropError {
+        InteropError {
+            line: Some(line),
+            column: Some(column),
             message: message.into(),
         }
     }
@@ -53,9 +68,10 @@ impl InteropError {
 
 impl std::fmt::Display for InteropError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "line {l}: {}", self.message),
-            None => f.write_str(&self.message),
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
         }
     }
 }

@@ -48,6 +48,7 @@ pub(crate) struct Failure {
     detail: String,
     path: Option<String>,
     line: Option<usize>,
+    column: Option<usize>,
 }
 
 impl Failure {
@@ -58,6 +59,7 @@ impl Failure {
             message: m,
             path: None,
             line: None,
+            column: None,
         }
     }
 }
@@ -69,6 +71,7 @@ impl From<DocError> for Failure {
             detail: e.message.clone(),
             path: (!e.path.is_empty()).then_some(e.path),
             line: None,
+            column: None,
         }
     }
 }
@@ -82,6 +85,7 @@ impl From<TrainError> for Failure {
                 detail: e_to_string(&d),
                 path: d.path().map(|p| format!("data.{p}")),
                 line: d.line_number(),
+                column: None,
             },
             other => {
                 let path = other.path();
@@ -105,6 +109,7 @@ impl From<DataError> for Failure {
             detail: e.to_string(),
             path: e.path(),
             line: e.line_number(),
+            column: None,
         }
     }
 }
@@ -116,6 +121,7 @@ impl From<crate::interop::InteropError> for Failure {
             detail: e.message.clone(),
             path: None,
             line: e.line,
+            column: e.column,
         }
     }
 }
@@ -150,6 +156,9 @@ impl From<Failure> for JsValue {
         }
         if let Some(l) = f.line {
             set("line", JsValue::from_f64(l as f64));
+        }
+        if let Some(c) = f.column {
+            set("column", JsValue::from_f64(c as f64));
         }
         e.into()
     }
@@ -207,6 +216,7 @@ fn parse_for_page(json: &str) -> Res<doc::ValidDocument> {
             detail,
             path: Some("circuit.qubits".into()),
             line: None,
+            column: None,
         }
         .into());
     }

@@ -1,26 +1,42 @@
 //! OpenQASM export (3 with `stdgates.inc`, 2 with Qiskit's `qelib1.inc`) of a circuit whose
-//! angles are all bound, and OpenQASM 2 import into a [`CircuitSpec`] with constant angles.
+//! angles are all bound, and OpenQASM 2.0 / 3 import (what Qiskit's `qasm2.dumps` and
+//! `qasm3.dumps` write, custom `gate` definitions and gate modifiers expanded into the
+//! playground's gates) into a [`CircuitSpec`] with constant angles.
 //!
 //! Every gate is written as a gate with exactly the same matrix as the playground's (PennyLane's)
 //! gate, global phase included, so a controlled or re-imported gate acts identically:
 //! PhaseShift is `u1` / `p`, Rot(a, b, c) is `rz(a) ry(b) rz(c)`, U3 is `u3`, IsingXX/IsingZZ
 //! are `rxx`/`rzz` (defined in the file for QASM 3, whose `stdgates.inc` lacks them). Extra
 //! controls become `ctrl(k) @` in QASM 3; QASM 2 has only the controlled gates `qelib1.inc`
-//! defines, so other controlled gates are refused with an error naming them.
+//! defines (`c3x`, `c4x`, `c3sqrtx` for three or four controls), so other controlled gates are
+//! refused with an error naming them.
 //!
 //! Playground wire `w` is `q[w]`. Qiskit orders basis states with `q[0]` as the least
 //! significant bit, the playground with wire 0 as the most significant: a Qiskit statevector of
 //! an exported circuit has bit-reversed indices.
+//!
+//! Files: `import.rs` (statements, definitions, expansion, placement), `gates.rs` (the include
+//! files' gates and the modifiers, built from playground gates), `lex.rs` (tokens with line
+//! and column). May import `sim` and `doc` only.
 
 use super::{bound_ops, comment_text, num, InteropError};
 use crate::doc::{Angle, CircuitSpec, ValidDocument};
 use crate::sim::{GateKind, Op};
 
+mod gates;
 mod import;
-pub use import::{import_qasm2, QasmImport, MAX_QASM_BYTES};
+mod lex;
+pub use import::{
+    import_qasm, import_qasm2, import_qasm3, QasmImport, MAX_EXPANSION_STEPS, MAX_GATE_NESTING,
+    MAX_QASM_BYTES,
+};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_definitions;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_golden;
 
 /// Which OpenQASM dialect to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,6 +325,7 @@ fn qasm2_lines(op: &Op) -> Result<Vec<String>, String> {
                 (X, 2) => Ok(vec![call("ccx", &[], &all)]),
                 (X, 3) => Ok(vec![call("c3x", &[], &all)]),
                 (X, 4) => Ok(vec![call("c4x", &[], &all)]),
+                (SX, 3) => Ok(vec![call("c3sqrtx", &[], &all)]),
                 (Z, 2) => Ok(vec![
                     call("h", &[], &t),
                     call("ccx", &[], &all),

@@ -1,5 +1,7 @@
 //! OpenQASM export/import: golden round trips, every gate with controls, error lines, limits,
-//! and property tests (no panic on any text; random circuits round trip).
+//! and property tests (no panic on any text; random circuits round trip). Qiskit's states for
+//! the files in `tests/golden/qasm/` are checked in `tests_golden.rs`; definitions, modifiers
+//! and OpenQASM 3 in `tests_definitions.rs`.
 
 use super::*;
 use crate::doc::{Document, Readout, MAX_GATES, MAX_QUBITS};
@@ -12,7 +14,7 @@ const GOLDEN: &str = include_str!(concat!(
     "/tests/golden/circuits.json"
 ));
 
-fn run(n: usize, ops: &[Op]) -> Vec<C64> {
+pub(super) fn run(n: usize, ops: &[Op]) -> Vec<C64> {
     let mut s = State::new(n).unwrap();
     for op in ops {
         s.try_apply(op).unwrap();
@@ -20,7 +22,7 @@ fn run(n: usize, ops: &[Op]) -> Vec<C64> {
     s.amplitudes().to_vec()
 }
 
-fn max_diff(a: &[C64], b: &[C64]) -> f64 {
+pub(super) fn max_diff(a: &[C64], b: &[C64]) -> f64 {
     assert_eq!(a.len(), b.len());
     a.iter()
         .zip(b)
@@ -299,8 +301,13 @@ fn angle_expressions() {
 fn errors_name_the_line_and_the_token() {
     let cases: &[(&str, usize, &str)] = &[
         ("", 1, "empty"),
-        ("qreg q[1];", 1, "starts with 'OPENQASM 2.0;'"),
-        ("OPENQASM 3.0;\nqubit[1] q;", 1, "only OpenQASM 2"),
+        ("hello q[1];", 1, "starts with 'OPENQASM 2.0;'"),
+        ("OPENQASM 3.0;\nqubit[1] q;", 1, "only OpenQASM 2.0 files"),
+        (
+            "OPENQASM 2.9;\nqreg q[1];",
+            1,
+            "version 2.9 is not supported",
+        ),
         (
             "OPENQASM 2.0;\ninclude \"stdgates.inc\";",
             2,
@@ -314,17 +321,12 @@ fn errors_name_the_line_and_the_token() {
         (
             "OPENQASM 2.0;\nqreg q[2];\nryy(0.1) q[0],q[1];",
             3,
-            "'ryy' has no equivalent",
+            "'ryy' is not defined: qelib1.inc has no 'ryy'; add a 'gate ryy …' definition",
         ),
         (
-            "OPENQASM 2.0;\nqreg q[2];\ngate g a { x a; }",
-            3,
-            "custom gate definitions ('gate' 'g')",
-        ),
-        (
-            "OPENQASM 2.0;\nqreg q[2];\nopaque g a;",
-            3,
-            "('opaque' 'g')",
+            "OPENQASM 2.0;\nqreg q[2];\nopaque g a;\ng q[1];",
+            4,
+            "'g' is declared opaque on line 3",
         ),
         (
             "OPENQASM 2.0;\nqreg q[2];\ncreg c[2];\nif(c==1) x q[0];",
@@ -340,7 +342,7 @@ fn errors_name_the_line_and_the_token() {
         (
             "OPENQASM 2.0;\nqreg q[2];\nx r[0];",
             3,
-            "'r' is not a declared qreg",
+            "'r' is not a declared qubit register",
         ),
         (
             "OPENQASM 2.0;\nqreg q[2];\ncx q[0],q[0];",
@@ -486,6 +488,28 @@ fn limits_name_the_limit() {
     assert!(err(&signs).message.contains("nested more than"));
 }
 
+const HEAD3: &str = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[3] q;\n";
+
+/// An exported program split into (header and the exporter's own definitions, a definition
+/// `gate blk w0, …` whose body is the program's gates with `q[i]` renamed `wi`).
+fn as_definition(text: &str, n: usize) -> (String, String) {
+    let decl = text
+        .find("\nqreg q[")
+        .or_else(|| text.find("\nqubit["))
+        .expect("a register line")
+        + 1;
+    let after = decl + text[decl..].find('\n').unwrap() + 1;
+    let mut body = text[after..].to_string();
+    for w in (0..n).rev() {
+        body = body.replace(&format!("q[{w}]"), &format!("w{w}"));
+    }
+    let params: Vec<String> = (0..n).map(|w| format!("w{w}")).collect();
+    (
+        text[..decl].to_string(),
+        format!("gate blk {} {{\n{body}}}\n", params.join(", ")),
+    )
+}
+
 fn arb_op(n: usize) -> impl Strategy<Value = Op> {
     let kinds: Vec<GateKind> = GateKind::all()
         .iter()
@@ -571,6 +595,42 @@ const VOCAB: &[&str] = &[
     "u2",
     "id",
     "99999999999999999999",
+    "OPENQASM 3.0;",
+    "include \"stdgates.inc\";",
+    "qubit",
+    "qubit[2] q;",
+    "bit",
+    "ctrl",
+    "ctrl(2)",
+    "negctrl",
+    "inv",
+    "pow(2)",
+    "pow(-1)",
+    "@",
+    "gphase",
+    "=",
+    "**",
+    "$0",
+    "$3",
+    "gate g(a) x, y {",
+    "gate h2 x {",
+    "g(0.5)",
+    "g",
+    "h2",
+    "a",
+    "x,",
+    "y",
+    "mcx",
+    "rccx",
+    "rc3x",
+    "c3sqrtx",
+    "opaque",
+    "U",
+    "CX",
+    "tau",
+    "π",
+    "input",
+    "reset",
 ];
 
 proptest! {
@@ -578,8 +638,9 @@ proptest! {
 
     #[test]
     fn importer_never_panics_on_arbitrary_text(s in "\\PC{0,400}") {
-        let _ = import_qasm2(&s);
-        let _ = import_qasm2(&format!("{}{s}", head(3)));
+        let _ = import_qasm(&s);
+        let _ = import_qasm(&format!("{}{s}", head(3)));
+        let _ = import_qasm(&format!("{}{s}", HEAD3));
     }
 
     #[test]
@@ -587,8 +648,62 @@ proptest! {
         toks in proptest::collection::vec(proptest::sample::select(VOCAB.to_vec()), 0..80)
     ) {
         let body = toks.join(" ");
-        let _ = import_qasm2(&body);
-        let _ = import_qasm2(&format!("{}creg c[3];\n{body}", head(3)));
+        let _ = import_qasm(&body);
+        let _ = import_qasm(&format!("{}creg c[3];\n{body}", head(3)));
+        let _ = import_qasm(&format!("{}bit[3] c;\n{body}", HEAD3));
+        let _ = import_qasm(&format!("{}gate g(a) x, y {{ {body} }}\ng(0.5) q[0], q[1];", HEAD3));
+    }
+
+    /// Any circuit wrapped into a gate definition (the exporter's lines with q[i] renamed)
+    /// imports to the same state; under OpenQASM 3 its ctrl @, inv @ and pow(2) @ act as a
+    /// controlled gate, the inverse and the square.
+    #[test]
+    fn circuits_wrapped_in_definitions_keep_their_state((n, ops) in arb_circuit()) {
+        let want = run(n, &ops);
+        for v in [QasmVersion::V2, QasmVersion::V3] {
+            let Ok(text) = export_ops(n, &ops, v) else { continue };
+            let (prefix, body) = as_definition(&text, n);
+            let m = n + 1;
+            let decl = match v {
+                QasmVersion::V2 => format!("qreg q[{m}];\n"),
+                QasmVersion::V3 => format!("qubit[{m}] q;\n"),
+            };
+            let qs: Vec<String> = (0..n).map(|w| format!("q[{w}]")).collect();
+            let call = |head: &str| format!("{head}blk {};\n", qs.join(", "));
+            let import = |extra: &str| -> Result<Vec<C64>, TestCaseError> {
+                let t = format!("{prefix}{body}{decl}{extra}");
+                let imp = import_qasm(&t).map_err(|e| TestCaseError::fail(format!("{e}\n{t}")))?;
+                prop_assert_eq!(imp.circuit.qubits, m);
+                Ok(run(m, &constant_ops(&imp.circuit).unwrap()))
+            };
+            // Wire n (the last, least significant bit) idles in |0⟩.
+            let plain = import(&call(""))?;
+            for (x, a) in want.iter().enumerate() {
+                prop_assert!((plain[2 * x] - a).norm() < 1e-12 && plain[2 * x + 1].norm() < 1e-12);
+            }
+            if v == QasmVersion::V2 {
+                continue;
+            }
+            // Control in |+⟩: (|0…0⟩|0⟩ + ψ|1⟩)/√2.
+            let ctl = import(&format!("h q[{n}];\nctrl @ blk q[{n}], {};\n", qs.join(", ")))?;
+            let r = std::f64::consts::FRAC_1_SQRT_2;
+            for (x, a) in want.iter().enumerate() {
+                let off = if x == 0 { r } else { 0.0 };
+                prop_assert!((ctl[2 * x] - C64::new(off, 0.0)).norm() < 1e-12);
+                prop_assert!((ctl[2 * x + 1] - a * r).norm() < 1e-12);
+            }
+            // The inverse undoes it.
+            let undo = import(&format!("{}{}", call(""), call("inv @ ")))?;
+            prop_assert!((undo[0] - C64::new(1.0, 0.0)).norm() < 1e-12);
+            // pow(2) is the circuit twice.
+            let mut twice = ops.clone();
+            twice.extend(ops.iter().cloned());
+            let sq = import(&call("pow(2) @ "))?;
+            let want2 = run(n, &twice);
+            for (x, a) in want2.iter().enumerate() {
+                prop_assert!((sq[2 * x] - a).norm() < 1e-12);
+            }
+        }
     }
 
     #[test]
@@ -603,12 +718,18 @@ proptest! {
             Err(e) => {
                 // Only multi-controlled gates other than X/Z may fail, and the error names them.
                 let bad = ops.iter().find(|o| o.controls.len() >= 2
-                    && !matches!((o.kind, o.controls.len()), (GateKind::X, _) | (GateKind::Z, 2)));
+                    && !matches!(
+                        (o.kind, o.controls.len()),
+                        (GateKind::X, _) | (GateKind::Z, 2) | (GateKind::SX, 3)
+                    ));
                 prop_assert!(bad.is_some(), "{}", e);
                 let bad = bad.unwrap();
                 prop_assert!(e.message.contains(bad.kind.name()), "{}", e);
             }
         }
-        prop_assert!(export_ops(n, &ops, QasmVersion::V3).is_ok());
+        let text = export_ops(n, &ops, QasmVersion::V3).unwrap();
+        let back = import_qasm3(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let got = run(n, &constant_ops(&back.circuit).unwrap());
+        prop_assert!(max_diff(&want, &got) < 1e-12);
     }
 }

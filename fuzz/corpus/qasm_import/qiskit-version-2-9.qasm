@@ -1,0 +1,4 @@
+OPENQASM 2.9;
+include "qelib1.inc";
+qreg q[1];
+x q[0];

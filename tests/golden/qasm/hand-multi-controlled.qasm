@@ -1,0 +1,27 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+// The multi-qubit gates of Qiskit's qelib1.inc that the playground builds from its own gates.
+qreg a[3];
+qreg b[3];
+ry(0.3) a[0]; ry(1.1) a[1]; ry(2.0) a[2];
+ry(2.4) b[0]; ry(0.7) b[1]; ry(1.6) b[2];
+rz(0.5) a[1]; rz(-0.9) b[2];
+c3x a[0], a[1], a[2], b[0];
+c4x b[1], a[0], a[1], a[2], b[2];
+rccx a[2], b[0], b[1];
+rc3x b[2], a[1], a[0], b[1];
+c3sqrtx a[1], b[1], b[2], a[0];
+cu(0.1, 0.2, 0.3, 0.4) b[0], a[2];
+cu3(0.5, -0.6, 0.7) a[0], b[2];
+csx b[1], a[1];
+ch a[2], b[0];
+cswap a[0], b[0], b[1];
+rxx(0.8) a[1], b[2];
+rzz(-1.3) a[2], b[1];
+sxdg b[0];
+u0(1) a[0];
+id b[1];
+crx(0.2) a[0], a[1]; cry(-0.4) a[1], a[2]; crz(0.9) a[2], b[0];
+cu1(pi/7) b[0], b[1]; cp(-pi/9) b[1], b[2];
+rccx b[2], b[1], b[0];
+c3sqrtx b[0], b[1], b[2], a[2];
