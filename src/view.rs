@@ -174,9 +174,9 @@ fn per_epoch(h: &History, v: Vec<f64>) -> Vec<f64> {
         out[e0] = y0;
         if let (Some(&e1), Some(&y1)) = (h.epochs.get(w + 1), v.get(w + 1)) {
             if y0.is_finite() && y1.is_finite() {
-                for e in e0 + 1..e1 {
+                for (e, slot) in out.iter_mut().enumerate().take(e1).skip(e0 + 1) {
                     let t = (e - e0) as f64 / (e1 - e0) as f64;
-                    out[e] = y0 + t * (y1 - y0);
+                    *slot = y0 + t * (y1 - y0);
                 }
             }
         }

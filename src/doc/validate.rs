@@ -155,7 +155,11 @@ fn plain_serde_message(msg: &str) -> String {
 fn syntax_error(text: &str, e: &serde_json::Error) -> DocError {
     let offset = line_col_offset(text, e.line(), e.column());
     let path = path_at(text, offset);
-    let rest = &text[offset.saturating_sub(1).min(text.len())..];
+    let mut start = offset.saturating_sub(1).min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let rest = &text[start..];
     let token: String = rest
         .trim_start_matches([':', ' ', ',', '['])
         .chars()
