@@ -188,7 +188,7 @@ test('a locked circuit refuses mouse and keyboard edits; bad attributes and a mi
 
   const missing = page.locator('#missing');
   assert.match(await missing.getByTestId('msg-global').textContent(),
-    /The lesson “lessons\/missing\.json” could not be opened: HTTP 404.*The default playground is shown instead\./);
+    /The lesson “lessons\/missing\.json” could not be opened: \S*lessons\/missing\.json: the server answered HTTP 404.*The default playground is shown instead\./);
   assert.equal((await docOf(page, 'missing')).circuit.qubits, 4);
   await missing.scrollIntoViewIfNeeded();
   await pageShot(page, 'embed-5-missing-lesson');

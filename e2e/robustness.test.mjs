@@ -149,13 +149,13 @@ test('payloads in every string field of a link run nothing and are shown as text
 test('truncated, huge, newer-version and meaningless links each say what is wrong and open a usable default playground', async () => {
   const ctx = await env.newContext();
   const good = encodeHash(defaultDocument());
-  const newer = { ...JSON.parse(defaultDocument()), version: 2 };
+  const newer = { ...JSON.parse(defaultDocument()), version: 3 };
   const cases = [
     ['truncated', good.slice(0, Math.floor(good.length / 2)), /the link is damaged/],
     ['cut by one character', good.slice(0, -1), /the link is damaged/],
     ['huge', `v1.${'A'.repeat(maxHashChars() + 10)}`, /the link is too long: 200013 characters; the limit is 200000 characters/],
     ['newer format', 'v2.q1ZKLUpJLUpVsqpWKkktLlGyUjIyMDQyNjUwMzM3MDQwNDA=', /made by a newer playground \(format v2\)/],
-    ['newer document', jsonLink(newer), /this document is version 2, newer than this playground reads/],
+    ['newer document', jsonLink(newer), /this document is version 3, newer than this playground reads/],
     ['not a link', 'section-2', /this is not a playground link/],
   ];
   for (const [name, hash, why] of cases) {
@@ -179,7 +179,7 @@ test('a CSV with a bad row names the row; a 30-qubit document gives the memory m
   const before = await getDoc(page);
   await page.getByTestId('csv-file').setInputFiles({ name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from('x1,x2,label\n0.1,0.2,0\n0.3,0.1,1\n0.5,NaN,1\n') });
   await page.waitForFunction(() => /line 4/.test(document.querySelector('[data-testid=msg-data]').textContent));
-  assert.match(await page.getByTestId('msg-data').textContent(), /^points\.csv: line 4: /);
+  assert.match(await page.getByTestId('msg-data').textContent(), /^points\.csv: line 4, column 2 \(x2\): 'NaN' is not a finite number\. Nothing was changed\./);
   assert.deepEqual(await getDoc(page), before);
   await shot(page, 'robust-5-csv-bad-row');
 

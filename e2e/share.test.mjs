@@ -198,9 +198,10 @@ test('a readable #json: link opens, and a document too large for a link says so 
   assert.equal(await page.evaluate(() => location.hash), '', 'no stale link is left in the address bar');
   await shot(page, 'share-5-too-large-for-a-link');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('too-long-download').click()]);
-  const saved = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  const { state, ...saved } = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
   assert.equal(saved.data.custom.length, 10_000);
   assert.deepEqual(saved, await getDoc(page));
+  assert.equal(state.epoch, 0, 'the file carries the run (its state)');
   // Copy link says the same.
   await page.getByTestId('copy-link').click();
   await page.waitForFunction(() => /too large for a link/.test(document.querySelector('[data-testid=msg-global]').textContent));
@@ -223,7 +224,9 @@ test('File menu: every export downloads, refused uploads change nothing and undo
 
   const json = await downloadFrom(page, 'export-json');
   assert.equal(json.name, 'playground.json');
-  assert.deepEqual(JSON.parse(json.bytes), await getDoc(page));
+  const { state, ...file } = JSON.parse(json.bytes);
+  assert.deepEqual(file, await getDoc(page));
+  assert.equal(state.epoch, 1, 'the file carries the run: one epoch trained');
   const q3 = await downloadFrom(page, 'export-qasm3');
   assert.match(q3.bytes.toString(), /^(\/\/.*\n)*OPENQASM 3/);
   const q2 = await downloadFrom(page, 'export-qasm2');
@@ -292,7 +295,7 @@ test('autosave: reload restores the work; a broken saved copy is reported, set a
   await page.getByTestId('qubit-add').click();
   const doc = await getDoc(page);
   await page.waitForFunction((json) => localStorage.getItem('qmlp.autosave') === json,
-    await page.evaluate(() => window.__qmlp.app.store.json));
+    await page.evaluate(() => window.__qmlp.app.engine.snapshot()));
   // Reload (the link is in the address) and open the bare address: both restore the work.
   await page.reload();
   await page.waitForSelector('html[data-ready="true"]');
@@ -321,11 +324,11 @@ test('autosave: reload restores the work; a broken saved copy is reported, set a
   assert.equal(await page.evaluate(() => localStorage.getItem('qmlp.autosave.broken')), damaged);
 
   // A saved copy from a newer playground: also set aside (under its own key), never used.
-  const newer = await page.evaluate(() => { const d = window.__qmlp.getDocument(); d.version = 2; return JSON.stringify(d); });
+  const newer = await page.evaluate(() => { const d = window.__qmlp.getDocument(); d.version = 3; return JSON.stringify(d); });
   await page.evaluate((t) => localStorage.setItem('qmlp.autosave', t), newer);
   await page.goto(env.url);
   await page.waitForSelector('html[data-ready="true"]');
-  assert.match(await msgText(page, 'msg-global'), /could not be restored: version: this document is version 2, newer/);
+  assert.match(await msgText(page, 'msg-global'), /could not be restored: version: this document is version 3, newer/);
   const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('qmlp.autosave.broken')).sort());
   assert.equal(keys.length, 2, `both set-aside copies are kept: ${keys}`);
 

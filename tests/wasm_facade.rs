@@ -23,7 +23,7 @@ fn version_matches_the_crate() {
 #[wasm_bindgen_test]
 fn an_invalid_document_is_an_error_with_the_field_named() {
     let bad = web::default_document().replace("\"qubits\": 4", "\"qubits\": 30");
-    let e = web::validate_document(&bad).expect_err("refused");
+    let e = web::validate_document(&bad, None).expect_err("refused");
     let text = get(&e, "message").as_string().unwrap();
     assert!(text.starts_with("circuit.qubits:"), "{text}");
     assert_eq!(

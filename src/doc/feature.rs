@@ -207,7 +207,7 @@ impl std::str::FromStr for Feature {
     fn from_str(text: &str) -> Result<Feature, String> {
         let t = text.trim();
         let bad = || {
-            let shown: String = t.chars().take(24).collect();
+            let shown: String = t.chars().take(60).collect();
             format!(
                 "'{shown}' is not a feature; use an input x1…x{MAX_SOURCE} or a pre-net output \
                  h1…h{MAX_SOURCE}, as it is or as x1^2, sin(x1) or x1*x2"

@@ -177,13 +177,20 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> DocError {
             ),
         );
     }
-    let what = match e.classify() {
-        serde_json::error::Category::Eof => {
-            "the text ends too early: the document is cut off".to_string()
-        }
-        _ => plain_serde_message(&e.to_string()),
-    };
-    DocError::new(path, format!("not valid JSON here ({what})"))
+    if e.classify() == serde_json::error::Category::Eof {
+        // Where the text stops says nothing about a field: the whole document is cut off.
+        return DocError::new(
+            "",
+            "not valid JSON: the text ends too early (the document is cut off)",
+        );
+    }
+    DocError::new(
+        path,
+        format!(
+            "not valid JSON here ({})",
+            plain_serde_message(&e.to_string())
+        ),
+    )
 }
 
 /// The byte offset of a 1-based line and column.
