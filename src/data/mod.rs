@@ -65,11 +65,36 @@ pub enum DatasetKind {
     Gaussians3,
     /// A disc and two annuli: three classes by radius.
     Circles3,
+    /// The data re-uploading paper's problems (see [`paper`]), uniform in `[-1, 1]^d`.
+    ThreeCircles,
+    /// 4-D: class 1 inside the ball of radius √(2/π) (an eighth of the cube).
+    Hypersphere,
+    /// 3 classes by radius ("tricrown" in the paper's code).
+    Annulus,
+    /// 2 classes split by a sine-bent line.
+    NonConvex,
+    /// 2 classes: a ring and the rest ("crown").
+    BinaryAnnulus,
+    /// 3-D: class 1 inside the ball holding half the cube.
+    Sphere,
+    /// 4 classes by quadrant.
+    Squares,
+    /// 4 classes between two sine-bent lines.
+    WavyLines,
+    /// Fisher's iris flowers: 150 × 4 measurements, 3 species (see [`builtin`]).
+    Iris,
+    /// Wine from three cultivars: 178 × 13 chemical measurements.
+    Wine,
+    /// Breast Cancer Wisconsin (diagnostic): 569 × 30 features, malignant or benign.
+    BreastCancer,
+    /// 8×8 handwritten digits 0–3: 720 × 64 pixels.
+    #[serde(rename = "digits_0_3")]
+    Digits,
     /// The user's own rows from [`DatasetSpec::custom`].
     Custom,
 }
 
-const ALL_KINDS: [DatasetKind; 8] = [
+const ALL_KINDS: [DatasetKind; 20] = [
     DatasetKind::Circle,
     DatasetKind::Xor,
     DatasetKind::Gaussians,
@@ -77,6 +102,18 @@ const ALL_KINDS: [DatasetKind; 8] = [
     DatasetKind::Moons,
     DatasetKind::Gaussians3,
     DatasetKind::Circles3,
+    DatasetKind::ThreeCircles,
+    DatasetKind::Annulus,
+    DatasetKind::NonConvex,
+    DatasetKind::BinaryAnnulus,
+    DatasetKind::Squares,
+    DatasetKind::WavyLines,
+    DatasetKind::Sphere,
+    DatasetKind::Hypersphere,
+    DatasetKind::Iris,
+    DatasetKind::Wine,
+    DatasetKind::BreastCancer,
+    DatasetKind::Digits,
     DatasetKind::Custom,
 ];
 
@@ -96,22 +133,73 @@ pub struct KindInfo {
     pub dim: usize,
     /// The smallest and largest input dimension it accepts, when it takes one.
     pub dims: Option<[usize; 2]>,
-    /// Where it belongs in a menu: `toy` (2-D generators), `custom`.
+    /// Where it belongs in a menu: `toy` (the playground's generators), `paper` (the data
+    /// re-uploading paper's problems), `real` (measured tables), `custom`.
     pub group: &'static str,
+    /// The training and test sizes the paper's experiments use (paper problems only).
+    pub paper_sizes: Option<[usize; 2]>,
 }
 
 impl DatasetKind {
     /// The number of classes this kind generates; 0 for Custom, whose rows decide it (see
     /// [`DatasetSpec::n_classes`]).
     pub fn n_classes(self) -> usize {
+        if let Some(p) = self.paper() {
+            return p.n_classes();
+        }
         match self {
             DatasetKind::Circle
             | DatasetKind::Xor
             | DatasetKind::Gaussians
             | DatasetKind::Spiral
-            | DatasetKind::Moons => 2,
-            DatasetKind::Gaussians3 | DatasetKind::Circles3 => 3,
+            | DatasetKind::Moons
+            | DatasetKind::BreastCancer => 2,
+            DatasetKind::Gaussians3
+            | DatasetKind::Circles3
+            | DatasetKind::Iris
+            | DatasetKind::Wine => 3,
+            DatasetKind::Digits => 4,
+            _ => 0,
+        }
+    }
+
+    /// The paper problem this kind generates (the circle is the playground's own circle, which
+    /// is the paper's).
+    pub fn paper(self) -> Option<paper::PaperProblem> {
+        use paper::PaperProblem as P;
+        Some(match self {
+            DatasetKind::ThreeCircles => P::ThreeCircles,
+            DatasetKind::Hypersphere => P::Hypersphere,
+            DatasetKind::Annulus => P::Annulus,
+            DatasetKind::NonConvex => P::NonConvex,
+            DatasetKind::BinaryAnnulus => P::BinaryAnnulus,
+            DatasetKind::Sphere => P::Sphere,
+            DatasetKind::Squares => P::Squares,
+            DatasetKind::WavyLines => P::WavyLines,
+            _ => return None,
+        })
+    }
+
+    /// The built-in table this kind reads, by name.
+    pub fn table(self) -> Option<&'static str> {
+        Some(match self {
+            DatasetKind::Iris => "iris",
+            DatasetKind::Wine => "wine",
+            DatasetKind::BreastCancer => "breast_cancer",
+            DatasetKind::Digits => "digits_0_3",
+            _ => return None,
+        })
+    }
+
+    /// The input dimension the kind generates (without a `dim`; 0 for Custom).
+    pub fn base_dim(self) -> usize {
+        match self {
+            DatasetKind::Iris => 4,
+            DatasetKind::Wine => 13,
+            DatasetKind::BreastCancer => 30,
+            DatasetKind::Digits => 64,
             DatasetKind::Custom => 0,
+            k => k.paper().map_or(2, |p| p.dim()),
         }
     }
 
@@ -138,6 +226,18 @@ impl DatasetKind {
             DatasetKind::Moons => ("moons", "Moons", "Two interleaving half-moons."),
             DatasetKind::Gaussians3 => ("gaussians3", "3 blobs", "Three Gaussian blobs, one per class."),
             DatasetKind::Circles3 => ("circles3", "3 rings", "A disc and two rings around it: three classes by radius."),
+            DatasetKind::ThreeCircles => ("three_circles", "3 circles", "The re-uploading paper's 3 circles: three discs and the rest, 4 classes."),
+            DatasetKind::Annulus => ("annulus", "Annulus", "The re-uploading paper's annulus: a disc and two rings, 3 classes."),
+            DatasetKind::NonConvex => ("non_convex", "Non-convex", "The re-uploading paper's non-convex boundary: a sine-bent line."),
+            DatasetKind::BinaryAnnulus => ("binary_annulus", "Binary annulus", "The re-uploading paper's binary annulus: a ring against the rest."),
+            DatasetKind::Squares => ("squares", "Squares", "The re-uploading paper's four quadrants, 4 classes."),
+            DatasetKind::WavyLines => ("wavy_lines", "Wavy lines", "The re-uploading paper's wavy lines: 4 classes between two sine curves."),
+            DatasetKind::Sphere => ("sphere", "Sphere", "The re-uploading paper's 3-D sphere holding half of the cube."),
+            DatasetKind::Hypersphere => ("hypersphere", "Hypersphere", "The re-uploading paper's 4-D hypersphere (an eighth of the cube)."),
+            DatasetKind::Iris => ("iris", "Iris", "Fisher's iris flowers: 4 measurements, 3 species."),
+            DatasetKind::Wine => ("wine", "Wine", "Wines of three cultivars: 13 chemical measurements."),
+            DatasetKind::BreastCancer => ("breast_cancer", "Breast cancer", "Breast Cancer Wisconsin (diagnostic): 30 features of cell nuclei, malignant or benign."),
+            DatasetKind::Digits => ("digits_0_3", "Digits 0–3", "8×8 handwritten digits 0 to 3: 64 pixels (reduce them with PCA or a pre-net)."),
             DatasetKind::Custom => ("custom", "Custom", "Your own points: a CSV upload or points added on the plot."),
         };
         let takes_dim = self.takes_dim();
@@ -146,13 +246,21 @@ impl DatasetKind {
             label,
             description,
             classes: self.n_classes(),
-            dim: if self == DatasetKind::Custom { 0 } else { 2 },
+            dim: self.base_dim(),
             dims: takes_dim.then_some([1, MAX_GENERATED_DIM]),
             group: if self == DatasetKind::Custom {
                 "custom"
+            } else if self.table().is_some() {
+                "real"
+            } else if self.paper().is_some() {
+                "paper"
             } else {
                 "toy"
             },
+            paper_sizes: self.paper().map(|p| {
+                let (a, b) = p.paper_sizes();
+                [a, b]
+            }),
         }
     }
 
@@ -309,7 +417,7 @@ impl DatasetSpec {
         } else if self.kind.takes_dim() {
             self.dim.unwrap_or(2)
         } else {
-            2
+            self.kind.base_dim()
         }
     }
 
@@ -365,7 +473,7 @@ impl DatasetSpec {
                     "dim",
                     d,
                     &format!(
-                        "the {} dataset is 2-D and takes no dimension; circle, xor and gaussians do",
+                        "the {} dataset has a fixed dimension; circle, xor and gaussians take one",
                         self.kind.name()
                     ),
                 ));
@@ -483,15 +591,35 @@ impl DatasetSpec {
         let custom_points: Vec<Point> = self.custom.iter().map(|r| Point::from_row(r)).collect();
         let n_classes = self.n_classes()?;
 
-        let (train, test, extent, ranges) = if self.kind == DatasetKind::Custom {
-            let (train, test) = if self.fixed_split() {
+        let table = match self.kind.table() {
+            Some(name) => Some(builtin::load(name).map_err(|e| DataError::Rows {
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        let (train, test, extent, ranges) = if self.kind == DatasetKind::Custom || table.is_some() {
+            let (mut all, added) = match &table {
+                // A table's rows are the pool; user-added points join the training split.
+                Some(t) => (
+                    t.rows
+                        .iter()
+                        .zip(&t.labels)
+                        .map(|(x, &label)| Point {
+                            x: x.clone(),
+                            label,
+                        })
+                        .collect::<Vec<_>>(),
+                    custom_points,
+                ),
+                None => (custom_points, Vec::new()),
+            };
+            let (mut train, test) = if self.fixed_split() {
                 let test = self.test.iter().map(|r| Point::from_row(r)).collect();
-                (custom_points, test)
+                (all, test)
             } else {
-                let mut all = custom_points;
                 rng.shuffle(&mut all);
                 let n_test = match self.test_points {
-                    Some(m) => m,
+                    Some(m) => m.min(all.len().saturating_sub(1)),
                     None => all.len() - split_size(all.len(), self.train_ratio),
                 };
                 if self.stratify {
@@ -502,6 +630,7 @@ impl DatasetSpec {
                     (all, test)
                 }
             };
+            train.extend(added);
             let ranges = padded_ranges(train.iter().chain(&test), d);
             let extent = extent_of(&ranges);
             (train, test, extent, ranges)
@@ -543,13 +672,21 @@ impl DatasetSpec {
             train.extend(custom_points);
             (train, test, extent_of(&ranges), ranges)
         };
+        let (table_columns, table_classes) = match &table {
+            Some(t) => (t.columns.clone(), t.class_names.clone()),
+            None => (Vec::new(), Vec::new()),
+        };
         let columns = if self.columns.len() == d {
             self.columns.clone()
+        } else if table_columns.len() == d {
+            table_columns
         } else {
             (1..=d).map(|i| format!("x{i}")).collect()
         };
         let class_names = if self.class_names.len() == n_classes {
             self.class_names.clone()
+        } else if table_classes.len() == n_classes {
+            table_classes
         } else {
             (0..n_classes).map(|c| c.to_string()).collect()
         };
@@ -568,6 +705,16 @@ impl DatasetSpec {
     /// `n` jittered samples in `d` dimensions, classes assigned round-robin for kinds that
     /// choose the class first.
     fn sample_points(&self, n: usize, d: usize, rng: &mut Rng) -> Vec<Point> {
+        if let Some(p) = self.kind.paper() {
+            return p
+                .sample(n, rng)
+                .into_iter()
+                .map(|(mut x, label)| {
+                    generators::jitter(&mut x, self.noise, rng);
+                    Point { x, label }
+                })
+                .collect();
+        }
         let k = self.kind.n_classes().max(1);
         (0..n)
             .map(|i| {
@@ -587,10 +734,10 @@ impl DatasetSpec {
         } else {
             Some(self.dim() + 1)
         };
-        let max_feat = if custom_kind {
-            MAX_CSV_FEATURES.max(MAX_FEATURES)
+        let max_feat = if custom_kind || self.kind.table().is_some() {
+            MAX_FEATURES
         } else {
-            MAX_GENERATED_DIM
+            MAX_GENERATED_DIM.max(self.kind.base_dim())
         };
         for (list, rows) in [("custom", &self.custom), ("test", &self.test)] {
             if rows.len() > MAX_POINTS {
@@ -783,12 +930,16 @@ mod tests {
         }
     }
 
+    fn toy_kinds() -> impl Iterator<Item = DatasetKind> {
+        DatasetKind::all()
+            .iter()
+            .copied()
+            .filter(|k| k.info().group == "toy")
+    }
+
     #[test]
     fn sizes_labels_and_class_balance() {
-        for &kind in DatasetKind::all() {
-            if kind == DatasetKind::Custom {
-                continue;
-            }
+        for kind in toy_kinds() {
             let d = spec(kind, 600, 9).generate().unwrap();
             assert_eq!(d.n_classes, kind.n_classes());
             assert_eq!(d.train.len() + d.test.len(), 600);
@@ -810,10 +961,7 @@ mod tests {
 
     #[test]
     fn points_stay_roughly_in_the_unit_square() {
-        for &kind in DatasetKind::all() {
-            if kind == DatasetKind::Custom {
-                continue;
-            }
+        for kind in toy_kinds() {
             let mut s = spec(kind, 1000, 3);
             s.noise = 0.0;
             let d = s.generate().unwrap();
@@ -825,6 +973,86 @@ mod tests {
                 .count();
             assert!(inside >= 985, "{kind:?}: {inside}");
         }
+    }
+
+    #[test]
+    fn paper_problems_generate_the_papers_points_and_labels() {
+        for kind in DatasetKind::all()
+            .iter()
+            .copied()
+            .filter(|k| k.paper().is_some())
+        {
+            let p = kind.paper().unwrap();
+            let (n_train, n_test) = p.paper_sizes();
+            let s = DatasetSpec {
+                kind,
+                points: n_train,
+                test_points: Some(n_test),
+                seed: 30,
+                ..DatasetSpec::default()
+            };
+            let d = s.generate().unwrap();
+            assert_eq!((d.train.len(), d.test.len()), (n_train, n_test), "{kind:?}");
+            assert_eq!((d.dim, d.n_classes), (p.dim(), p.n_classes()));
+            for pt in d.train.iter().chain(&d.test) {
+                assert!(pt.x.iter().all(|v| (-1.0..=1.0).contains(v)));
+                assert_eq!(pt.label, p.label(&pt.x).unwrap(), "{kind:?}");
+            }
+            assert_eq!(kind.info().group, "paper");
+            assert!(kind.info().paper_sizes.is_some());
+        }
+    }
+
+    #[test]
+    fn real_tables_split_their_rows_with_names_and_stratification() {
+        for (kind, rows, dim, classes) in [
+            (DatasetKind::Iris, 150, 4, 3),
+            (DatasetKind::Wine, 178, 13, 3),
+            (DatasetKind::BreastCancer, 569, 30, 2),
+            (DatasetKind::Digits, 720, 64, 4),
+        ] {
+            let s = DatasetSpec {
+                kind,
+                train_ratio: 0.8,
+                stratify: true,
+                seed: 5,
+                ..DatasetSpec::default()
+            };
+            let d = s.generate().unwrap();
+            assert_eq!(d.train.len() + d.test.len(), rows, "{kind:?}");
+            assert_eq!((d.dim, d.n_classes, kind.base_dim()), (dim, classes, dim));
+            assert_eq!(d.columns.len(), dim);
+            assert_ne!(d.columns[0], "x1", "the table names its columns");
+            assert_eq!(d.class_names.len(), classes);
+            // Stratified: every class split 80/20 (to rounding).
+            let all = Dataset::class_counts(&d.train, classes)
+                .iter()
+                .zip(Dataset::class_counts(&d.test, classes))
+                .map(|(a, b)| (*a, b))
+                .collect::<Vec<_>>();
+            for (tr, te) in all {
+                let share = tr as f64 / (tr + te) as f64;
+                assert!((share - 0.8).abs() < 0.02, "{kind:?}: {tr}/{te}");
+            }
+            assert_eq!(d, s.generate().unwrap(), "seeded");
+        }
+        assert_eq!(DatasetKind::Iris.info().group, "real");
+        // Added points of the table's width join the training split.
+        let s = DatasetSpec {
+            kind: DatasetKind::Iris,
+            custom: vec![vec![5.0, 3.0, 1.5, 0.2, 0.0]],
+            ..DatasetSpec::default()
+        };
+        assert_eq!(s.generate().unwrap().train.len(), 76);
+        let bad = DatasetSpec {
+            custom: vec![vec![5.0, 3.0, 0.0]],
+            ..s
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("custom[0]"));
     }
 
     #[test]

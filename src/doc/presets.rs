@@ -6,6 +6,7 @@ use super::{
     Head, Readout, TrainingSpec, ValidDocument, DOC_VERSION,
 };
 use crate::data::DatasetKind;
+use crate::learn::dense::Activation;
 use crate::learn::loss::LossKind;
 use crate::learn::optim::OptimizerSpec;
 use crate::rng::Rng;
@@ -20,6 +21,14 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
     ("xor-entangled", "2 qubits with an entangler on XOR"),
     ("gaussians3", "3 classes, one ⟨Z⟩ per class, cross-entropy"),
+    (
+        "iris-hybrid",
+        "Iris: Dense(4→4, tanh) → 4 qubits (angle embedding, 2 entangling layers) → ⟨Z⟩ per wire → Dense(4→3), softmax",
+    ),
+    (
+        "breast-cancer-hybrid",
+        "Breast cancer: standardise, PCA to 4, the same hybrid model with 2 classes",
+    ),
 ];
 
 /// The names of the circuit templates.
@@ -179,11 +188,16 @@ pub fn next_col(gates: &[GateSpec]) -> usize {
 }
 
 fn layers(name: &str, qubits: usize, n: usize, seed: u64) -> Vec<GateSpec> {
+    layers_from(name, qubits, n, seed, 0)
+}
+
+/// `n` layers of a template starting at column `col`.
+fn layers_from(name: &str, qubits: usize, n: usize, seed: u64, col: usize) -> Vec<GateSpec> {
     let mut gates = Vec::new();
     for l in 0..n {
-        let col = next_col(&gates);
+        let at = next_col(&gates).max(col);
         // Template names are constants here, so this cannot fail.
-        gates.extend(template(name, qubits, col, seed + l as u64).unwrap_or_default());
+        gates.extend(template(name, qubits, at, seed + l as u64).unwrap_or_default());
     }
     gates
 }
@@ -232,6 +246,52 @@ pub(super) fn default_document() -> Document {
         state: None,
         locked: vec![],
     }
+}
+
+/// A hybrid model in the style of PennyLane's `qml.qnn.TorchLayer` demos: standardised inputs
+/// (and PCA to `pca` components when given), a tanh dense layer of 4 units whose outputs
+/// `h1…h4` are angle-embedded by RX on 4 wires, two strongly entangling layers, ⟨Z⟩ on every
+/// wire, and a linear dense layer with one logit per class for the softmax cross-entropy.
+fn hybrid_table(kind: DatasetKind, classes: usize, pca: Option<usize>) -> Document {
+    let mut d = default_document();
+    d.data = dataset(kind, 200, 1);
+    d.data.train_ratio = 0.8;
+    d.data.stratify = true;
+    d.preprocess = super::Preprocess {
+        standardize: true,
+        pca,
+    };
+    d.pre_net = vec![super::DenseSpec::new(4, Activation::Tanh)];
+    let mut gates: Vec<GateSpec> = (0..4)
+        .map(|q| GateSpec {
+            gate: GateKind::RX,
+            wires: vec![q],
+            controls: vec![],
+            params: vec![Angle::Feature {
+                feature: Feature::Value(super::Source::Hidden(q)),
+                scale: 1.0,
+            }],
+            col: 0,
+        })
+        .collect();
+    gates.extend(layers_from("strongly_entangling", 4, 2, 7, 1));
+    d.circuit = CircuitSpec { qubits: 4, gates };
+    d.readout = Readout::Expval {
+        observables: (0..4).map(|w| format!("Z{w}")).collect(),
+    };
+    d.head = Head {
+        trainable: false,
+        scale: vec![1.0; 4],
+        bias: vec![0.0; 4],
+    };
+    d.post_net = vec![super::DenseSpec::new(classes, Activation::Linear)];
+    d.training = training(OptimizerSpec::adam(0.02), LossKind::CrossEntropy, 10, 60);
+    d.baseline = Some(BaselineSpec {
+        enabled: true,
+        hidden: vec![],
+        budget: true,
+    });
+    d
 }
 
 /// A built-in document by name (see [`PRESETS`]).
@@ -294,6 +354,18 @@ fn preset_document(name: &str) -> Result<Document, DocError> {
             d.data = dataset(DatasetKind::Gaussians3, 240, 3);
             d.data.noise = 0.05;
             d.training = training(OptimizerSpec::adam(0.05), LossKind::CrossEntropy, 16, 100);
+            Ok(d)
+        }
+        "iris-hybrid" => {
+            let mut d = hybrid_table(DatasetKind::Iris, 3, None);
+            d.title = "Iris with a hybrid model".into();
+            d.description = "A classical dense layer reads the four standardised measurements; its four tanh outputs h1…h4 are angle-embedded on four qubits, two strongly entangling layers follow, ⟨Z⟩ of every wire feeds a dense layer with one logit per species.".into();
+            Ok(d)
+        }
+        "breast-cancer-hybrid" => {
+            let mut d = hybrid_table(DatasetKind::BreastCancer, 2, Some(4));
+            d.title = "Breast cancer with a hybrid model".into();
+            d.description = "The 30 features are standardised and projected on their first 4 principal components, then the same hybrid model as the Iris lesson: dense layer, 4 qubits, dense layer, softmax over malignant and benign.".into();
             Ok(d)
         }
         other => {
