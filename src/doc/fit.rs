@@ -1,9 +1,69 @@
-//! Making a document's readout, head and loss fit its data again after the number of classes
-//! changed (a new dataset, an uploaded CSV): the rule the page applies, kept here so the page
-//! has no copy of it.
+//! Making a document fit its data again after the dataset changed (a new dataset, an uploaded
+//! CSV): the input side (PCA components, the pre-net's input width, features naming inputs the
+//! data no longer has) and the readout, head and loss (the number of classes). The rule the
+//! page applies, kept here so the page has no copy of it.
 
-use super::{DocError, Document, Readout};
+use super::{Angle, DocError, Document, Feature, Readout, Source};
 use crate::learn::loss::LossKind;
+
+/// Fits the input side and then the readout to the document's data (see the module doc);
+/// returns what changed, in one or two sentences (empty when nothing had to).
+pub fn fit_to_data(doc: &mut Document) -> Result<String, DocError> {
+    let mut notes = Vec::new();
+    let d = doc.data.dim();
+    if let Some(k) = doc.preprocess.pca {
+        if k > d {
+            doc.preprocess.pca = Some(d.max(1));
+            notes.push(format!(
+                "PCA keeps {} component(s), as many as the data has inputs.",
+                d.max(1)
+            ));
+        }
+    }
+    let n_in = doc.n_inputs();
+    if let Some(first) = doc.pre_net.first_mut() {
+        if !first.weights.is_empty() && first.weights.len() != first.units * n_in {
+            first.weights.clear();
+            first.bias.clear();
+            notes.push(format!(
+                "The pre-net's first layer now reads {n_in} input(s); its weights start fresh."
+            ));
+        }
+    }
+    let mut moved = 0;
+    if n_in > 0 {
+        let remap = |s: Source| match s {
+            Source::Input(i) if i >= n_in => Source::Input(i % n_in),
+            other => other,
+        };
+        for g in &mut doc.circuit.gates {
+            for a in &mut g.params {
+                if let Angle::Feature { feature, .. } | Angle::Reupload { feature, .. } = a {
+                    let f = match *feature {
+                        Feature::Value(s) => Feature::Value(remap(s)),
+                        Feature::Square(s) => Feature::Square(remap(s)),
+                        Feature::Sin(s) => Feature::Sin(remap(s)),
+                        Feature::Product(s, t) => Feature::Product(remap(s), remap(t)),
+                    };
+                    if f != *feature {
+                        *feature = f;
+                        moved += 1;
+                    }
+                }
+            }
+        }
+    }
+    if moved > 0 {
+        notes.push(format!(
+            "{moved} angle(s) read inputs the data does not have and now read x1…x{n_in} in turn."
+        ));
+    }
+    let readout = fit_readout(doc)?;
+    if !readout.is_empty() {
+        notes.push(readout);
+    }
+    Ok(notes.join(" "))
+}
 
 /// Fits readout, head and loss to the dataset's number of classes: a fidelity readout gets
 /// one basis label state per class; with a post-net its last layer gets one unit (2 classes)
@@ -124,8 +184,13 @@ mod tests {
                     continue;
                 }
                 let mut d = preset(name).unwrap().into_inner();
+                // As trained: the pre-net holds weights for its inputs.
+                if let Some(first) = d.pre_net.first_mut() {
+                    first.weights =
+                        vec![0.1; first.units * d.preprocess.pca.unwrap_or(d.data.dim())];
+                }
                 d.data.kind = kind;
-                match fit_readout(&mut d) {
+                match fit_to_data(&mut d) {
                     Ok(_) => {
                         d.validate()
                             .unwrap_or_else(|e| panic!("{name} on {kind:?}: {e}"));
@@ -152,6 +217,25 @@ mod tests {
         d.data.kind = DatasetKind::Circles3;
         let e = fit_readout(&mut d).unwrap_err();
         assert!(e.message.contains("need 2 qubits"), "{e}");
+    }
+
+    #[test]
+    fn the_input_side_follows_the_data() {
+        let mut d = preset("breast-cancer-hybrid").unwrap().into_inner();
+        d.pre_net[0].weights = vec![0.1; 16];
+        d.circuit.gates[0].params[0] = Angle::Reupload {
+            feature: "x4".parse().unwrap(),
+            w: 1.0,
+            b: 0.0,
+        };
+        d.data.kind = DatasetKind::Moons;
+        let note = fit_to_data(&mut d).unwrap();
+        assert_eq!(d.preprocess.pca, Some(2));
+        assert!(d.pre_net[0].weights.is_empty());
+        assert!(note.contains("PCA keeps 2"), "{note}");
+        assert!(note.contains("start fresh"), "{note}");
+        assert!(note.contains("1 angle(s)"), "{note}");
+        d.validate().unwrap();
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub mod share;
 mod state;
 mod validate;
 pub use feature::{Feature, Source, MAX_SOURCE};
-pub use fit::fit_readout;
+pub use fit::{fit_readout, fit_to_data};
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
 pub use state::{
     rng_state, rng_words, BaselineRun, EditMark, HexU64, History, RngState, RunState, MAX_HISTORY,

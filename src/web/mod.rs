@@ -435,14 +435,15 @@ struct Fitted {
     note: String,
 }
 
-/// Fits the readout, head and loss of a document (valid or not: typically one whose dataset
-/// just changed) to its number of classes; returns `{json, note}` with the note saying what
+/// Fits a document (valid or not: typically one whose dataset just changed) to its data — the
+/// input side (PCA, the pre-net's input width, features naming missing inputs), then readout,
+/// head and loss to the number of classes; returns `{json, note}` with the note saying what
 /// changed (empty when nothing had to). Throws when the classes cannot fit the circuit.
 #[wasm_bindgen(js_name = fitReadout)]
 pub fn fit_readout(json: &str) -> Res<String> {
     let mut d: Document =
         serde_json::from_str(json).map_err(|e| fail(format!("not a document: {e}")))?;
-    let note = doc::fit_readout(&mut d).map_err(Failure::from)?;
+    let note = doc::fit_to_data(&mut d).map_err(Failure::from)?;
     let out = Fitted {
         json: d.to_json(),
         note,
