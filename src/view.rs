@@ -243,7 +243,13 @@ pub struct Inspection {
     pub probs: Option<Vec<f64>>,
     /// Labels of the basis states (≤ 6 qubits).
     pub labels: Option<Vec<String>>,
+    /// The most probable basis states, most probable first (at most [`TOP_STATES`], ties in
+    /// index order), for circuits of any size: `(label, probability)`.
+    pub top: Vec<(String, f64)>,
 }
+
+/// How many basis states [`Inspection::top`] lists.
+pub const TOP_STATES: usize = 16;
 
 /// The state after the gates of columns up to `col` (all if `None`) for point `x`.
 pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
@@ -252,14 +258,27 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
     let n = state.n_qubits();
     let bloch: Vec<[f64; 3]> = (0..n).map(|w| state.bloch(w)).collect();
     let small = n <= 6;
+    let probs = state.probabilities();
+    let mut order: Vec<usize> = (0..probs.len()).collect();
+    let k = TOP_STATES.min(order.len());
+    if k < order.len() {
+        order.select_nth_unstable_by(k, |&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+        order.truncate(k);
+    }
+    order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
+    let top = order
+        .into_iter()
+        .map(|i| (format!("{i:0n$b}"), probs[i]))
+        .collect();
     Inspection {
         qubits: n,
         columns: model.program().columns(),
         p1: bloch.iter().map(|b| (1.0 - b[2]) / 2.0).collect(),
         purity: (0..n).map(|w| state.purity(w)).collect(),
         bloch,
-        probs: small.then(|| state.probabilities()),
         labels: small.then(|| (0..1usize << n).map(|i| format!("{i:0n$b}")).collect()),
+        probs: small.then_some(probs),
+        top,
     }
 }
 
@@ -289,6 +308,28 @@ mod tests {
     }
 
     #[test]
+    fn a_large_circuit_lists_its_most_probable_basis_states() {
+        let mut d = preset("default").unwrap().into_inner();
+        d.circuit.qubits = 8;
+        d.circuit.gates = vec![crate::doc::GateSpec::fixed(
+            crate::sim::GateKind::RY,
+            &[7],
+            0,
+            &[1.0],
+        )];
+        let mut t = Trainer::new(d.validated().unwrap()).unwrap();
+        let i = inspect(&mut t, &[0.0, 0.0], None);
+        assert!(i.probs.is_none() && i.labels.is_none());
+        let c = (0.5f64).cos().powi(2);
+        assert_eq!(i.top[0].0, "00000000");
+        assert!((i.top[0].1 - c).abs() < 1e-12);
+        assert_eq!(i.top[1].0, "00000001");
+        assert!((i.top[1].1 - (1.0 - c)).abs() < 1e-12);
+        assert_eq!(i.top.len(), TOP_STATES);
+        assert!(i.top.windows(2).all(|w| w[0].1 >= w[1].1));
+    }
+
+    #[test]
     fn inspection_of_the_empty_circuit_is_all_zero_state() {
         let mut d = preset("default").unwrap().into_inner();
         d.circuit.gates.clear();
@@ -299,6 +340,8 @@ mod tests {
         assert_eq!(i.p1, vec![0.0; 4]);
         assert_eq!(i.probs.as_ref().unwrap()[0], 1.0);
         assert_eq!(i.labels.as_ref().unwrap()[5], "0101");
+        assert_eq!(i.top[0], ("0000".to_string(), 1.0));
+        assert_eq!(i.top.len(), TOP_STATES);
         let mut t = Trainer::new(preset("default").unwrap()).unwrap();
         let first = inspect(&mut t, &[0.5, -0.5], Some(0));
         // After column 0 (RX on every wire) no wire is entangled yet: every purity is 1.
