@@ -270,3 +270,69 @@ fn stepped_runs_match_whole_runs_and_report_errors() {
     let none = ExpressibilitySpec { pairs: 0, ..spec };
     assert!(ExpressibilityRun::new(2, 0, |_: &[f64]| Vec::new(), none).is_err());
 }
+
+/// Writes the cases `scripts/analysis-crosscheck.py` recomputes with numpy: per case the
+/// template's gates with parameter indices, every sampled parameter vector (drawn as
+/// [`ExpressibilityRun`] documents), our first states and our results.
+#[test]
+#[ignore = "writes files for scripts/analysis-crosscheck.py, which runs it"]
+fn write_expressibility_crosscheck_cases() {
+    let dir = std::env::var("QMLP_ANALYSIS_CROSSCHECK_DIR")
+        .expect("set QMLP_ANALYSIS_CROSSCHECK_DIR to the directory to write into");
+    let spec = ExpressibilitySpec {
+        pairs: 500,
+        bins: 75,
+        seed: 5,
+    };
+    let cases = [
+        (Template::CnotLine, 4, 2),
+        (Template::CrxRing, 4, 1),
+        (Template::Idle, 3, 2),
+        (Template::HCz, 4, 3),
+        (Template::CrzLine, 2, 2),
+    ];
+    let mut out = Vec::new();
+    for (t, n, layers) in cases {
+        let p = t.n_params(n, layers);
+        let result = expressibility(n, p, |x: &[f64]| t.ops(n, layers, x), &spec).unwrap();
+        let index: Vec<f64> = (0..p).map(|i| i as f64).collect();
+        let gates: Vec<serde_json::Value> = t
+            .ops(n, layers, &index)
+            .iter()
+            .map(|op| {
+                serde_json::json!({
+                    "gate": op.kind.name(),
+                    "wires": op.wires,
+                    "param": (op.kind.n_params() == 1).then_some(op.params[0] as usize),
+                })
+            })
+            .collect();
+        let mut rng = Rng::new(spec.seed);
+        let mut draw = || -> Vec<f64> { (0..p).map(|_| rng.range(0.0, 2.0 * PI)).collect() };
+        let params: Vec<[Vec<f64>; 2]> = (0..spec.pairs).map(|_| [draw(), draw()]).collect();
+        let first_states: Vec<Vec<[f64; 2]>> = params
+            .iter()
+            .take(3)
+            .flat_map(|pair| pair.iter())
+            .map(|theta| {
+                let mut s = State::new(n).unwrap();
+                for op in t.ops(n, layers, theta) {
+                    s.try_apply(&op).unwrap();
+                }
+                s.amplitudes().iter().map(|a| [a.re, a.im]).collect()
+            })
+            .collect();
+        out.push(serde_json::json!({
+            "template": t.name(),
+            "qubits": n,
+            "layers": layers,
+            "gates": gates,
+            "params": params,
+            "first_states": first_states,
+            "ours": result,
+        }));
+    }
+    let path = std::path::Path::new(&dir).join("expressibility.json");
+    std::fs::write(&path, serde_json::to_string(&out).unwrap()).unwrap();
+    eprintln!("wrote {}", path.display());
+}
