@@ -414,9 +414,157 @@ pub fn loss_landscape<L: FnMut(&[f64]) -> f64>(
     run.result()
 }
 
+/// The landscape benchmark workload (`bench/analysis.rs`, `src/web/bench.rs`): the mean squared
+/// error over `points` points of a data re-uploading classifier on `qubits` with `layers`
+/// (per layer and qubit RX(w·x1 + b), RY(w·x2 + b), Rot(θ1, θ2, θ3); then a CNOT ring, or one
+/// CNOT on 2 qubits; readout ⟨Z0⟩, target +1 outside the circle of radius √(2/π), −1 inside).
+/// Points follow an R2 low-discrepancy sequence in [−1, 1]² and the weights are sin(j + 1), as
+/// in `bench/model.rs`.
+#[derive(Clone, Debug)]
+pub struct BenchWorkload {
+    state: crate::sim::State,
+    ops: Vec<crate::sim::Op>,
+    xs: Vec<[f64; 2]>,
+    targets: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+impl BenchWorkload {
+    /// The classifier on `qubits` with `layers` over `points` points.
+    pub fn new(
+        qubits: usize,
+        layers: usize,
+        points: usize,
+    ) -> Result<BenchWorkload, AnalysisError> {
+        use crate::sim::{GateKind, Op, State};
+        let xs: Vec<[f64; 2]> = (0..points)
+            .map(|k| {
+                let f = |a: f64| {
+                    let v = 0.5 + k as f64 * a;
+                    2.0 * (v - v.floor()) - 1.0
+                };
+                [f(0.754_877_666_246_692_7), f(0.569_840_290_998_053_2)]
+            })
+            .collect();
+        let targets = xs
+            .iter()
+            .map(|x| {
+                if x[0] * x[0] + x[1] * x[1] < 2.0 / std::f64::consts::PI {
+                    -1.0
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let one = |kind: GateKind, wires: Vec<usize>| Op {
+            kind,
+            wires,
+            controls: Vec::new(),
+            params: [0.0; 3],
+        };
+        let mut ops = Vec::new();
+        for _ in 0..layers {
+            for q in 0..qubits {
+                ops.push(one(GateKind::RX, vec![q]));
+                ops.push(one(GateKind::RY, vec![q]));
+                ops.push(one(GateKind::Rot, vec![q]));
+            }
+            let ring: Vec<(usize, usize)> = match qubits {
+                0 | 1 => Vec::new(),
+                2 => vec![(0, 1)],
+                _ => (0..qubits).map(|q| (q, (q + 1) % qubits)).collect(),
+            };
+            ops.extend(
+                ring.into_iter()
+                    .map(|(a, b)| one(GateKind::CNOT, vec![a, b])),
+            );
+        }
+        Ok(BenchWorkload {
+            state: State::new(qubits)?,
+            ops,
+            xs,
+            targets,
+            weights: (0..7 * qubits * layers)
+                .map(|j| ((j + 1) as f64).sin())
+                .collect(),
+        })
+    }
+
+    /// The benchmark's weights, sin(j + 1) for j = 0…7·qubits·layers − 1.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The mean squared error for weights `w` (as many as [`weights`](Self::weights)).
+    pub fn loss(&mut self, w: &[f64]) -> f64 {
+        use crate::sim::{GateKind, Observable, Pauli, PauliString};
+        if w.len() != self.weights.len() {
+            return f64::NAN;
+        }
+        let z0 = Observable::Pauli(PauliString::single(0, Pauli::Z));
+        let mut total = 0.0;
+        for (x, t) in self.xs.iter().zip(&self.targets) {
+            let mut k = 0;
+            for op in self.ops.iter_mut() {
+                match op.kind {
+                    GateKind::RX => op.params[0] = w[k] * x[0] + w[k + 1],
+                    GateKind::RY => op.params[0] = w[k + 2] * x[1] + w[k + 3],
+                    GateKind::Rot => {
+                        op.params = [w[k + 4], w[k + 5], w[k + 6]];
+                        k += 7;
+                    }
+                    _ => {}
+                }
+            }
+            self.state.reset();
+            for op in &self.ops {
+                self.state.apply(op);
+            }
+            let o = self.state.expval(&z0);
+            total += (o - t) * (o - t);
+        }
+        total / self.xs.len().max(1) as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bench_workload_is_the_reuploading_classifier() {
+        use crate::sim::{GateKind, Observable, Op, State};
+        let mut work = BenchWorkload::new(2, 1, 3).unwrap();
+        let w = work.weights().to_vec();
+        assert_eq!(w.len(), 14);
+        // The same loss rebuilt gate by gate from freshly made ops.
+        let mut expected = 0.0;
+        for k in 0..3 {
+            let f = |a: f64| {
+                let v = 0.5 + k as f64 * a;
+                2.0 * (v - v.floor()) - 1.0
+            };
+            let x = [f(0.754_877_666_246_692_7), f(0.569_840_290_998_053_2)];
+            let t = if x[0] * x[0] + x[1] * x[1] < 2.0 / std::f64::consts::PI {
+                -1.0
+            } else {
+                1.0
+            };
+            let mut s = State::new(2).unwrap();
+            for q in 0..2 {
+                let b = 7 * q;
+                s.apply(&Op::new(GateKind::RX, &[q], &[w[b] * x[0] + w[b + 1]]).unwrap());
+                s.apply(&Op::new(GateKind::RY, &[q], &[w[b + 2] * x[1] + w[b + 3]]).unwrap());
+                s.apply(&Op::new(GateKind::Rot, &[q], &w[b + 4..b + 7]).unwrap());
+            }
+            s.apply(&Op::new(GateKind::CNOT, &[0, 1], &[]).unwrap());
+            let o = s.expval(&Observable::Pauli("Z0".parse().unwrap()));
+            expected += (o - t).powi(2) / 3.0;
+        }
+        assert!((work.loss(&w) - expected).abs() < 1e-12);
+        assert!(work.loss(&w[1..]).is_nan());
+        assert_eq!(BenchWorkload::new(4, 3, 10).unwrap().weights().len(), 84);
+    }
 
     #[test]
     fn parameter_directions_scan_exactly_two_weights() {

@@ -7,8 +7,16 @@
 //! states at once and the shortest run a pass walks has two elements. Wire `w` of `n` is bit
 //! `n − w` of `i` (wire 0 most significant, as everywhere in the crate).
 //!
+//! Each rotation is applied divided by the larger of cos(θ/2) and sin(θ/2), so every output is a
+//! single multiply-add; a layer's product of those factors is multiplied back in with the CZ
+//! ladder's signs. On x86-64 with AVX2 + FMA, two gates on adjacent bits share one pass over the
+//! state (explicit intrinsics, `avx2::quad`), which halves the loads and stores per gate; the
+//! portable kernels (the wasm build, and CPUs without AVX2) are plain Rust the compiler
+//! vectorises.
+//!
 //! Checked against the general engine ([`crate::sim::adjoint_gradient`]) by
-//! `barren::tests::fast_path_matches_the_engine_adjoint_gradient`.
+//! `barren::tests::fast_path_matches_the_engine_adjoint_gradient`, and the portable kernels
+//! against the AVX2 ones by `barren::tests::portable_kernels_match_the_vectorised_ones`.
 
 use std::f64::consts::PI;
 
@@ -246,7 +254,216 @@ unsafe fn layers_avx2(
     gates: &[Gate],
     scales: &[f64],
 ) {
-    layers::<true>(re, im, sign, n, gates, scales)
+    for (layer, &scale) in gates.chunks_exact(n).zip(scales) {
+        // Wire w is bit t = n − w. Bits 1 and 2 (and bit 3 when it is left unpaired) one at a
+        // time; the rest two adjacent bits per pass, which halves the loads and stores per gate.
+        let low = if n % 2 == 0 { 2 } else { 1 };
+        for t in 1..=low.min(n) {
+            apply_one::<true>(re, im, t, &layer[n - t]);
+        }
+        let mut t = low + 2;
+        while t <= n {
+            // The last pass also multiplies by the CZ ladder's signs and the layer's scale.
+            let fold = (t + 2 > n).then_some((sign, scale));
+            // SAFETY: AVX2 and FMA are enabled here; `quad` checks its index bounds.
+            unsafe { avx2::quad(re, im, t, &layer[n - t], &layer[n - t + 1], fold) };
+            t += 2;
+        }
+        if n < low + 2 {
+            sign_pass(re, im, sign, scale);
+        }
+    }
+}
+
+/// Explicit AVX2 + FMA kernels for two gates on adjacent bits in one pass.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::Gate;
+    use std::arch::x86_64::*;
+
+    /// One gate on four lanes of (re x, im x, re y, im y); `K` = 2·axis + (cot form), `r` the
+    /// ratio broadcast, `nr` its negation. The same formulas as the portable kernels.
+    #[inline(always)]
+    unsafe fn kernel<const K: u8>(
+        r: __m256d,
+        nr: __m256d,
+        a: __m256d,
+        b: __m256d,
+        p: __m256d,
+        q: __m256d,
+    ) -> (__m256d, __m256d, __m256d, __m256d) {
+        match K {
+            // RX tan: x' = x − i·tan·y, y' = y − i·tan·x
+            0 => (
+                _mm256_fmadd_pd(r, q, a),
+                _mm256_fmadd_pd(nr, p, b),
+                _mm256_fmadd_pd(r, b, p),
+                _mm256_fmadd_pd(nr, a, q),
+            ),
+            // RX cot: x' = cot·x − i·y, y' = cot·y − i·x
+            1 => (
+                _mm256_fmadd_pd(r, a, q),
+                _mm256_fmsub_pd(r, b, p),
+                _mm256_fmadd_pd(r, p, b),
+                _mm256_fmsub_pd(r, q, a),
+            ),
+            // RY tan: x' = x − tan·y, y' = y + tan·x
+            2 => (
+                _mm256_fmadd_pd(nr, p, a),
+                _mm256_fmadd_pd(nr, q, b),
+                _mm256_fmadd_pd(r, a, p),
+                _mm256_fmadd_pd(r, b, q),
+            ),
+            // RY cot: x' = cot·x − y, y' = cot·y + x
+            3 => (
+                _mm256_fmsub_pd(r, a, p),
+                _mm256_fmsub_pd(r, b, q),
+                _mm256_fmadd_pd(r, p, a),
+                _mm256_fmadd_pd(r, q, b),
+            ),
+            // RZ tan: x' = (1 − i·tan)·x, y' = (1 + i·tan)·y
+            4 => (
+                _mm256_fmadd_pd(r, b, a),
+                _mm256_fmadd_pd(nr, a, b),
+                _mm256_fmadd_pd(nr, q, p),
+                _mm256_fmadd_pd(r, p, q),
+            ),
+            // RZ cot: x' = (cot − i)·x, y' = (cot + i)·y
+            _ => (
+                _mm256_fmadd_pd(r, a, b),
+                _mm256_fmsub_pd(r, b, a),
+                _mm256_fmsub_pd(r, p, q),
+                _mm256_fmadd_pd(r, q, p),
+            ),
+        }
+    }
+
+    /// Gate `hi` on bit `t` and gate `lo` on bit `t − 1` of both arrays, `HI`/`LO` their
+    /// kernel numbers.
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn quad_k<const HI: u8, const LO: u8, const SIGN: bool>(
+        re: &mut [f64],
+        im: &mut [f64],
+        t: usize,
+        rh: f64,
+        rl: f64,
+        sign: &[f64],
+        scale: f64,
+    ) {
+        let h = 1usize << (t - 1);
+        let len = re.len();
+        if h < 4 || im.len() != len || len % (4 * h) != 0 || (SIGN && sign.len() != len) {
+            return;
+        }
+        let sc = _mm256_set1_pd(scale);
+        let sp = sign.as_ptr();
+        let (ph, nh) = (_mm256_set1_pd(rh), _mm256_set1_pd(-rh));
+        let (pl, nl) = (_mm256_set1_pd(rl), _mm256_set1_pd(-rl));
+        let (rp, mp) = (re.as_mut_ptr(), im.as_mut_ptr());
+        let mut base = 0;
+        while base < len {
+            let mut k = 0;
+            while k < h {
+                // SAFETY: base + k + 3h + 3 < base + 4h ≤ len (k ≤ h − 4, len a multiple of 4h).
+                let i0 = base + k;
+                let (i1, i2, i3) = (i0 + h, i0 + 2 * h, i0 + 3 * h);
+                let (v0, v1) = (_mm256_loadu_pd(rp.add(i0)), _mm256_loadu_pd(rp.add(i1)));
+                let (v2, v3) = (_mm256_loadu_pd(rp.add(i2)), _mm256_loadu_pd(rp.add(i3)));
+                let (u0, u1) = (_mm256_loadu_pd(mp.add(i0)), _mm256_loadu_pd(mp.add(i1)));
+                let (u2, u3) = (_mm256_loadu_pd(mp.add(i2)), _mm256_loadu_pd(mp.add(i3)));
+                // Bit t − 1 pairs (0, 1) and (2, 3); then bit t pairs (0, 2) and (1, 3).
+                let (v0, u0, v1, u1) = kernel::<LO>(pl, nl, v0, u0, v1, u1);
+                let (v2, u2, v3, u3) = kernel::<LO>(pl, nl, v2, u2, v3, u3);
+                let (v0, u0, v2, u2) = kernel::<HI>(ph, nh, v0, u0, v2, u2);
+                let (v1, u1, v3, u3) = kernel::<HI>(ph, nh, v1, u1, v3, u3);
+                let (v0, u0, v1, u1, v2, u2, v3, u3) = if SIGN {
+                    let s0 = _mm256_mul_pd(sc, _mm256_loadu_pd(sp.add(i0)));
+                    let s1 = _mm256_mul_pd(sc, _mm256_loadu_pd(sp.add(i1)));
+                    let s2 = _mm256_mul_pd(sc, _mm256_loadu_pd(sp.add(i2)));
+                    let s3 = _mm256_mul_pd(sc, _mm256_loadu_pd(sp.add(i3)));
+                    (
+                        _mm256_mul_pd(v0, s0),
+                        _mm256_mul_pd(u0, s0),
+                        _mm256_mul_pd(v1, s1),
+                        _mm256_mul_pd(u1, s1),
+                        _mm256_mul_pd(v2, s2),
+                        _mm256_mul_pd(u2, s2),
+                        _mm256_mul_pd(v3, s3),
+                        _mm256_mul_pd(u3, s3),
+                    )
+                } else {
+                    (v0, u0, v1, u1, v2, u2, v3, u3)
+                };
+                _mm256_storeu_pd(rp.add(i0), v0);
+                _mm256_storeu_pd(rp.add(i1), v1);
+                _mm256_storeu_pd(rp.add(i2), v2);
+                _mm256_storeu_pd(rp.add(i3), v3);
+                _mm256_storeu_pd(mp.add(i0), u0);
+                _mm256_storeu_pd(mp.add(i1), u1);
+                _mm256_storeu_pd(mp.add(i2), u2);
+                _mm256_storeu_pd(mp.add(i3), u3);
+                k += 4;
+            }
+            base += 4 * h;
+        }
+    }
+
+    /// The kernel number of a gate.
+    fn id(g: &Gate) -> u8 {
+        2 * g.axis.min(2) + u8::from(g.cot)
+    }
+
+    /// Binds the const `$K` to kernel number `$k` (0…5) around `$body`.
+    macro_rules! by_kernel {
+        ($k:expr, $K:ident => $body:expr) => {
+            match $k {
+                0 => {
+                    const $K: u8 = 0;
+                    $body
+                }
+                1 => {
+                    const $K: u8 = 1;
+                    $body
+                }
+                2 => {
+                    const $K: u8 = 2;
+                    $body
+                }
+                3 => {
+                    const $K: u8 = 3;
+                    $body
+                }
+                4 => {
+                    const $K: u8 = 4;
+                    $body
+                }
+                _ => {
+                    const $K: u8 = 5;
+                    $body
+                }
+            }
+        };
+    }
+
+    /// Gate `hi` on bit `t ≥ 3` and gate `lo` on bit `t − 1` in one pass (nothing happens if
+    /// the arrays do not fit).
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn quad(
+        re: &mut [f64],
+        im: &mut [f64],
+        t: usize,
+        hi: &Gate,
+        lo: &Gate,
+        fold: Option<(&[f64], f64)>,
+    ) {
+        let (rh, rl) = (hi.ratio, lo.ratio);
+        match fold {
+            Some((sign, scale)) => by_kernel!(id(hi), HI => by_kernel!(id(lo), LO =>
+                quad_k::<HI, LO, true>(re, im, t, rh, rl, sign, scale))),
+            None => by_kernel!(id(hi), HI => by_kernel!(id(lo), LO =>
+                quad_k::<HI, LO, false>(re, im, t, rh, rl, &[], 1.0))),
+        }
+    }
 }
 
 /// Four lanes of one of the four arrays a pass reads (re/im of the pair's two amplitudes).
@@ -280,6 +497,71 @@ fn scaled_minus<const FMA: bool>(q: f64, own: Lane, other: Lane) -> Lane {
     [0, 1, 2, 3].map(|k| madd::<FMA>(q, own[k], -other[k]))
 }
 
+/// Applies gate `g` to bit `t` of both states (portable kernels; vectorised by the compiler).
+#[inline(always)]
+fn apply_one<const FMA: bool>(re: &mut [f64], im: &mut [f64], t: usize, g: &Gate) {
+    let r = g.ratio;
+    // (x, y) = the amplitudes with bit t clear / set; (a, b) = re/im of x, (p, q) of y.
+    // Each gate is applied divided by its factor f (cos or sin of θ/2); the layer's
+    // product of factors is multiplied back in by the sign pass.
+    match (g.axis, g.cot) {
+        // RX/cos: x' = x − i·tan·y, y' = y − i·tan·x
+        (0, false) => pass(re, im, t, move |a, b, p, q| {
+            (
+                plus::<FMA>(a, r, q),
+                plus::<FMA>(b, -r, p),
+                plus::<FMA>(p, r, b),
+                plus::<FMA>(q, -r, a),
+            )
+        }),
+        // RX/sin: x' = cot·x − i·y, y' = cot·y − i·x
+        (0, true) => pass(re, im, t, move |a, b, p, q| {
+            (
+                scaled_plus::<FMA>(r, a, q),
+                scaled_minus::<FMA>(r, b, p),
+                scaled_plus::<FMA>(r, p, b),
+                scaled_minus::<FMA>(r, q, a),
+            )
+        }),
+        // RY/cos: x' = x − tan·y, y' = y + tan·x
+        (1, false) => pass(re, im, t, move |a, b, p, q| {
+            (
+                plus::<FMA>(a, -r, p),
+                plus::<FMA>(b, -r, q),
+                plus::<FMA>(p, r, a),
+                plus::<FMA>(q, r, b),
+            )
+        }),
+        // RY/sin: x' = cot·x − y, y' = cot·y + x
+        (1, true) => pass(re, im, t, move |a, b, p, q| {
+            (
+                scaled_minus::<FMA>(r, a, p),
+                scaled_minus::<FMA>(r, b, q),
+                scaled_plus::<FMA>(r, p, a),
+                scaled_plus::<FMA>(r, q, b),
+            )
+        }),
+        // RZ/cos: x' = (1 − i·tan)·x, y' = (1 + i·tan)·y
+        (_, false) => pass(re, im, t, move |a, b, p, q| {
+            (
+                plus::<FMA>(a, r, b),
+                plus::<FMA>(b, -r, a),
+                plus::<FMA>(p, -r, q),
+                plus::<FMA>(q, r, p),
+            )
+        }),
+        // RZ/sin: x' = (cot − i)·x, y' = (cot + i)·y
+        (_, true) => pass(re, im, t, move |a, b, p, q| {
+            (
+                scaled_plus::<FMA>(r, a, b),
+                scaled_minus::<FMA>(r, b, a),
+                scaled_minus::<FMA>(r, p, q),
+                scaled_plus::<FMA>(r, q, p),
+            )
+        }),
+    }
+}
+
 #[inline(always)]
 fn layers<const FMA: bool>(
     re: &mut [f64],
@@ -291,67 +573,7 @@ fn layers<const FMA: bool>(
 ) {
     for (layer, &scale) in gates.chunks_exact(n).zip(scales) {
         for (w, g) in layer.iter().enumerate() {
-            let t = n - w;
-            let r = g.ratio;
-            // (x, y) = the amplitudes with bit t clear / set; (a, b) = re/im of x, (p, q) of y.
-            // Each gate is applied divided by its factor f (cos or sin of θ/2); the layer's
-            // product of factors is multiplied back in by the sign pass.
-            match (g.axis, g.cot) {
-                // RX/cos: x' = x − i·tan·y, y' = y − i·tan·x
-                (0, false) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        plus::<FMA>(a, r, q),
-                        plus::<FMA>(b, -r, p),
-                        plus::<FMA>(p, r, b),
-                        plus::<FMA>(q, -r, a),
-                    )
-                }),
-                // RX/sin: x' = cot·x − i·y, y' = cot·y − i·x
-                (0, true) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        scaled_plus::<FMA>(r, a, q),
-                        scaled_minus::<FMA>(r, b, p),
-                        scaled_plus::<FMA>(r, p, b),
-                        scaled_minus::<FMA>(r, q, a),
-                    )
-                }),
-                // RY/cos: x' = x − tan·y, y' = y + tan·x
-                (1, false) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        plus::<FMA>(a, -r, p),
-                        plus::<FMA>(b, -r, q),
-                        plus::<FMA>(p, r, a),
-                        plus::<FMA>(q, r, b),
-                    )
-                }),
-                // RY/sin: x' = cot·x − y, y' = cot·y + x
-                (1, true) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        scaled_minus::<FMA>(r, a, p),
-                        scaled_minus::<FMA>(r, b, q),
-                        scaled_plus::<FMA>(r, p, a),
-                        scaled_plus::<FMA>(r, q, b),
-                    )
-                }),
-                // RZ/cos: x' = (1 − i·tan)·x, y' = (1 + i·tan)·y
-                (_, false) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        plus::<FMA>(a, r, b),
-                        plus::<FMA>(b, -r, a),
-                        plus::<FMA>(p, -r, q),
-                        plus::<FMA>(q, r, p),
-                    )
-                }),
-                // RZ/sin: x' = (cot − i)·x, y' = (cot + i)·y
-                (_, true) => pass(re, im, t, move |a, b, p, q| {
-                    (
-                        scaled_plus::<FMA>(r, a, b),
-                        scaled_minus::<FMA>(r, b, a),
-                        scaled_minus::<FMA>(r, p, q),
-                        scaled_plus::<FMA>(r, q, p),
-                    )
-                }),
-            }
+            apply_one::<FMA>(re, im, n - w, g);
         }
         sign_pass(re, im, sign, scale);
     }
