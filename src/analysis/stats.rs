@@ -109,7 +109,7 @@ pub struct ExpFit {
 /// ```
 /// use qmlp::analysis::stats::fit_exponential;
 /// let xs = [2.0, 3.0, 4.0];
-/// let ys: Vec<f64> = xs.iter().map(|x| 3.0 * (-0.5 * x).exp()).collect();
+/// let ys: Vec<f64> = xs.iter().map(|x: &f64| 3.0 * (-0.5 * x).exp()).collect();
 /// let f = fit_exponential(&xs, &ys)?;
 /// assert!((f.slope + 0.5).abs() < 1e-12 && (f.intercept - 3f64.ln()).abs() < 1e-12);
 /// # Ok::<(), qmlp::analysis::AnalysisError>(())
