@@ -20,6 +20,7 @@
 //! | [`interop`] | OpenQASM and PennyLane/Qiskit export/import |
 //! | `web` | the wasm-bindgen facade (wasm32 only) |
 
+pub mod analysis;
 pub mod circuit;
 pub mod data;
 pub mod doc;

@@ -145,3 +145,53 @@ impl ModelBench {
         g.iter().map(|p| p.confidence).sum::<f64>() / g.len().max(1) as f64
     }
 }
+
+/// The barren-plateau benchmark (`bench/analysis_browser.mjs`): the reference protocol (n =
+/// 2…10, 50 layers, `samples` circuits per size, both costs), as JSON
+/// `{"total_ms", "rows": [{"qubits", "ms", "local_var", "global_var"}]}`.
+#[wasm_bindgen(js_name = benchBarren)]
+pub fn bench_barren(samples: usize) -> Result<String, JsError> {
+    use crate::analysis::barren::{BarrenRun, BarrenSpec};
+    let spec = BarrenSpec {
+        samples,
+        ..BarrenSpec::reference()
+    };
+    let mut run = BarrenRun::reference(spec.clone()).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut rows = Vec::new();
+    let t0 = now();
+    for &n in &spec.qubits {
+        let t = now();
+        run.step(spec.samples)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let ms = now() - t;
+        if let Some(p) = run.points().last() {
+            rows.push(serde_json::json!({
+                "qubits": n, "ms": ms,
+                "local_var": p.local.variance, "global_var": p.global.variance,
+            }));
+        }
+    }
+    let total = now() - t0;
+    Ok(serde_json::json!({ "total_ms": total, "rows": rows }).to_string())
+}
+
+/// The landscape benchmark: milliseconds for a 41×41 landscape (random directions) of the MSE
+/// over 200 points of the 4-qubit, 3-layer re-uploading classifier
+/// (`analysis::landscape::BenchWorkload`), best of `reps`; the centre loss goes to the console.
+#[wasm_bindgen(js_name = benchLandscape)]
+pub fn bench_landscape(reps: usize) -> Result<f64, JsError> {
+    use crate::analysis::landscape::{loss_landscape, BenchWorkload, LandscapeSpec};
+    let mut work = BenchWorkload::new(4, 3, 200).map_err(|e| JsError::new(&e.to_string()))?;
+    let weights = work.weights().to_vec();
+    let mut best = f64::INFINITY;
+    for _ in 0..reps.max(1) {
+        let t = now();
+        let l = loss_landscape(&weights, &[], LandscapeSpec::default(), |w| work.loss(w))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        best = best.min(now() - t);
+        if !l.center_loss.is_finite() {
+            return Err(JsError::new("the landscape's centre loss is not finite"));
+        }
+    }
+    Ok(best)
+}
