@@ -64,6 +64,18 @@ pub struct EditMark {
     pub what: String,
 }
 
+/// The gradient's size per block during one epoch: the mean over the epoch's optimizer steps of
+/// the Euclidean norm of each block's part of the batch gradient (pre-net, circuit, post-net,
+/// head; 0 for an absent block).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradientRecord {
+    /// The epoch the steps belonged to (1 for the first epoch).
+    pub epoch: usize,
+    /// Mean norms: pre-net, circuit, post-net, head.
+    pub norms: [f64; 4],
+}
+
 /// Metrics per evaluation; entry 0 is before any training.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +111,9 @@ pub struct History {
     /// Where the model was edited during the run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub edits: Vec<EditMark>,
+    /// The gradient's size per block, one record per trained epoch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gradients: Vec<GradientRecord>,
 }
 
 impl History {
@@ -200,6 +215,21 @@ impl History {
             baseline_train_acc: pick(&self.baseline_train_acc),
             baseline_test_acc: pick(&self.baseline_test_acc),
             edits: self.edits.clone(),
+            gradients: {
+                let g = &self.gradients;
+                if g.len() <= max.max(2) {
+                    g.clone()
+                } else {
+                    let m = max.max(2);
+                    let mut k: Vec<usize> = (0..m)
+                        .map(|j| {
+                            ((j as f64) * (g.len() - 1) as f64 / (m - 1) as f64).round() as usize
+                        })
+                        .collect();
+                    k.dedup();
+                    k.into_iter().map(|i| g[i].clone()).collect()
+                }
+            },
         }
     }
 
@@ -262,6 +292,19 @@ impl History {
             return Err(DocError::new(
                 format!("{path}.epochs"),
                 "must increase from entry to entry",
+            ));
+        }
+        if let Some(g) = self
+            .gradients
+            .iter()
+            .find(|g| g.norms.iter().any(|v| !v.is_finite() || *v < 0.0))
+        {
+            return Err(DocError::new(
+                format!("{path}.gradients"),
+                format!(
+                    "the record for epoch {} holds a norm that is not a finite number ≥ 0",
+                    g.epoch
+                ),
             ));
         }
         if self.edits.len() > 1000 {

@@ -122,6 +122,53 @@ impl Model {
         total
     }
 
+    /// [`Model::evaluate`] through the batched forward pass, in chunks whose states fit in cache;
+    /// `None` when the circuit cannot be batched or shots are drawn.
+    pub(super) fn evaluate_batched(&mut self, pts: &[crate::data::Point]) -> Option<(f64, f64)> {
+        if self.shots.is_some() || !self.program.batchable() {
+            return None;
+        }
+        let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
+        let (mut loss, mut correct) = (0.0, 0usize);
+        for chunk in pts.chunks(cap) {
+            let b = chunk.len();
+            self.bind_batch(
+                b,
+                |p, x| {
+                    x.clear();
+                    x.extend_from_slice(&chunk[p].x);
+                },
+                false,
+            );
+            let angles = std::mem::take(&mut self.batch_angles);
+            let ok = self.program.forward_batch(&angles, b);
+            self.batch_angles = angles;
+            if !ok {
+                return None;
+            }
+            for (p, pt) in chunk.iter().enumerate() {
+                self.program.batch_state(p, &mut self.state);
+                let mut r = std::mem::take(&mut self.r);
+                self.readout.exact(&self.state, &mut r);
+                self.output.forward(&self.params, &r);
+                self.r = r;
+                loss += self.output.loss_of(&self.output.o, pt.label);
+                if self.output.predict(&self.output.o).class == pt.label {
+                    correct += 1;
+                }
+            }
+        }
+        let n = pts.len() as f64;
+        Some((loss / n, correct as f64 / n))
+    }
+
+    /// The mean loss over points at weights `w` (the trainable prefix), without gradients:
+    /// what a loss landscape evaluates at every grid point.
+    pub fn mean_loss_at(&mut self, w: &[f64], pts: &[crate::data::Point]) -> f64 {
+        self.set_params(w);
+        self.evaluate(pts).0
+    }
+
     /// The model's prediction on an `n × n` grid over `extent` (`[xmin, xmax, ymin, ymax]`) in
     /// the plane `space`, row 0 at `ymin`: one prediction per cell, row-major. Always exact
     /// (shots are not drawn for the picture).

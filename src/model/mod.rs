@@ -558,10 +558,14 @@ impl Model {
         program.set_angles(&base);
     }
 
-    /// The mean loss and accuracy over points (0, 0 when empty), evaluated in batches.
+    /// The mean loss and accuracy over points (0, 0 when empty): batched through the circuit
+    /// when it can be (exact mode), point by point otherwise, with the same results.
     pub fn evaluate(&mut self, pts: &[Point]) -> (f64, f64) {
         if pts.is_empty() {
             return (0.0, 0.0);
+        }
+        if let Some(r) = self.evaluate_batched(pts) {
+            return r;
         }
         let (mut loss, mut correct) = (0.0, 0usize);
         for p in pts {

@@ -433,6 +433,31 @@ fn grid_equals_predict_cell_by_cell() {
     }
 }
 
+/// Batched evaluation gives exactly what point-by-point evaluation gives.
+#[test]
+fn batched_evaluation_equals_point_by_point() {
+    let mut rng = Rng::new(8);
+    for (di, doc) in documents().iter().enumerate() {
+        let mut m = model(doc);
+        m.reinit(di as u64);
+        let pts: Vec<crate::data::Point> = (0..45)
+            .map(|k| crate::data::Point {
+                x: point(&m, &mut rng),
+                label: k % m.n_classes(),
+            })
+            .collect();
+        let (mut loss, mut correct) = (0.0, 0);
+        for p in &pts {
+            let o = m.forward(&p.x);
+            loss += m.loss_of_outputs(&o, p.label);
+            correct += usize::from(m.predict_outputs(&o).class == p.label);
+        }
+        let (l, a) = m.evaluate(&pts);
+        assert!((l - loss / 45.0).abs() < 1e-12, "doc {di}");
+        assert_eq!(a, correct as f64 / 45.0, "doc {di}");
+    }
+}
+
 /// The batched loss and gradient (forward and adjoint pass over many points at once where the
 /// circuit allows it) equal the sum of the point-by-point ones, for every kind of document.
 #[test]

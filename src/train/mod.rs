@@ -39,8 +39,8 @@ use serde::Serialize;
 
 use crate::data::{DataError, Dataset, Point};
 use crate::doc::{
-    rng_state, rng_words, DocError, Document, EditMark, History, RunState, TrainingSpec,
-    ValidDocument, MAX_HISTORY, MAX_WEIGHT,
+    rng_state, rng_words, DocError, Document, EditMark, GradientRecord, History, RunState,
+    TrainingSpec, ValidDocument, MAX_HISTORY, MAX_WEIGHT,
 };
 use crate::learn::loss;
 use crate::learn::mlp::{Mlp, MlpError, MlpSpec};
@@ -135,7 +135,15 @@ pub struct Trainer {
     /// The current batch's points and labels (reused buffers).
     batch_idx: Vec<usize>,
     batch_y: Vec<usize>,
+    /// This epoch's sum of per-block gradient norms and the number of steps in it.
+    epoch_norms: ([f64; 4], usize),
+    /// The weights at the end of recent epochs (at most [`MAX_PATH`]), for the loss landscape's
+    /// training path.
+    path: Vec<Vec<f64>>,
 }
+
+/// The most weight vectors the trainer keeps for the training path; older ones are thinned.
+pub const MAX_PATH: usize = 200;
 
 impl Trainer {
     /// A trainer for a document, starting from the weights the document holds, or continuing
@@ -161,6 +169,8 @@ impl Trainer {
             test_eval: TestEval::Every(1),
             batch_idx: Vec::new(),
             batch_y: Vec::new(),
+            epoch_norms: ([0.0; 4], 0),
+            path: vec![model.params().to_vec()],
             opt,
             model,
             data,
@@ -322,6 +332,7 @@ impl Trainer {
         self.cursor = 0;
         self.error = None;
         self.history = History::default();
+        self.path = vec![self.model.params().to_vec()];
         // The baseline is rebuilt from the same seed; its spec was valid when built.
         let _ = self.build_baseline();
         self.shuffle();
@@ -394,6 +405,9 @@ impl Trainer {
             test_eval: self.test_eval,
             batch_idx: Vec::new(),
             batch_y: Vec::new(),
+            epoch_norms: ([0.0; 4], 0),
+            // The weights' layout may have changed: the training path starts at the edit.
+            path: vec![model.params().to_vec()],
             opt,
             model,
             data,
@@ -579,6 +593,14 @@ impl Trainer {
             loss += l;
             self.grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
         }
+        for (k, r) in self.model.block_ranges().iter().enumerate() {
+            let n: f64 = self
+                .grad
+                .get(r.clone())
+                .map_or(0.0, |g| g.iter().fold(0.0, |a, v| a + v * v));
+            self.epoch_norms.0[k] += n.sqrt();
+        }
+        self.epoch_norms.1 += 1;
         self.before.clear();
         self.before.extend_from_slice(self.model.params());
         self.opt.step(self.model.params_mut(), &self.grad);
@@ -637,6 +659,20 @@ impl Trainer {
 
     fn end_epoch(&mut self) {
         self.epoch += 1;
+        let (sums, steps) = std::mem::replace(&mut self.epoch_norms, ([0.0; 4], 0));
+        if steps > 0 && sums.iter().all(|v| v.is_finite()) {
+            self.history.gradients.push(GradientRecord {
+                epoch: self.epoch,
+                norms: sums.map(|v| v / steps as f64),
+            });
+        }
+        self.path.push(self.model.params().to_vec());
+        if self.path.len() > MAX_PATH {
+            // Keep the first, then every other one: the path stays evenly thinned.
+            let first = self.path[0].clone();
+            let kept: Vec<Vec<f64>> = self.path.iter().skip(1).step_by(2).cloned().collect();
+            self.path = std::iter::once(first).chain(kept).collect();
+        }
         let bs = self.doc.training.batch_size;
         if let Some(b) = &mut self.baseline {
             let train = match &self.baseline_data {
@@ -760,6 +796,38 @@ impl Trainer {
     /// The last gradient (of the last batch, averaged over it).
     pub fn last_gradient(&self) -> &[f64] {
         &self.grad
+    }
+
+    /// The weights at the end of recent epochs (thinned to at most [`MAX_PATH`]), oldest first,
+    /// ending with the current weights.
+    pub fn path(&self) -> Vec<Vec<f64>> {
+        let mut p = self.path.clone();
+        if p.last().map(Vec::as_slice) != Some(self.model.params()) {
+            p.push(self.model.params().to_vec());
+        }
+        p
+    }
+
+    /// A warning when every block's gradient norm has stayed below `threshold` for the last
+    /// `epochs` trained epochs (a barren plateau or a dead model), else `None`.
+    pub fn vanishing_gradients(&self, threshold: f64, epochs: usize) -> Option<String> {
+        let g = &self.history.gradients;
+        if epochs == 0 || g.len() < epochs {
+            return None;
+        }
+        let recent = &g[g.len() - epochs..];
+        let all_small = recent
+            .iter()
+            .all(|r| r.norms.iter().all(|v| *v < threshold));
+        let any_block = recent.iter().any(|r| r.norms.iter().any(|v| *v > 0.0));
+        (all_small && (any_block || self.model.n_params() > 0)).then(|| {
+            let worst = recent.iter().flat_map(|r| r.norms).fold(0.0f64, f64::max);
+            format!(
+                "The gradients have stayed below {threshold:e} for {epochs} epochs (largest \
+                 {worst:.1e}): training has stalled — a barren plateau, a saturated layer or too \
+                 small a learning rate. Try fewer layers, a local cost, or other initial weights."
+            )
+        })
     }
 
     /// The model (with the current weights).
