@@ -18,11 +18,15 @@
 //! | [`doc`] | the versioned playground document (parse = validate) |
 //! | [`plot`] | loss chart and decision-boundary map on any plotters `DrawingBackend` |
 //! | [`interop`] | OpenQASM and PennyLane/Qiskit export/import |
+//! | [`analysis`] | barren plateaus, expressibility, Fourier spectra, loss landscapes (imports `sim`, `rng`) |
+//! | [`debugger`] | the training debugger: the analyses applied to a document's model and a run |
+//! | [`view`] | what the page shows of a run (inspector, charts), independent of the browser |
 //! | `web` | the wasm-bindgen facade (wasm32 only) |
 
 pub mod analysis;
 pub mod circuit;
 pub mod data;
+pub mod debugger;
 pub mod doc;
 pub mod interop;
 pub mod learn;

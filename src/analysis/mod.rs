@@ -74,3 +74,28 @@ impl Progress {
         self.done >= self.total
     }
 }
+
+/// The finished result of one long analysis, as a document or a page carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnalysisResult {
+    /// The barren-plateau explorer: the drawn circuit over layers (absent when it has no
+    /// angle or fewer than two qubits) and the reference circuit over qubits.
+    Barren {
+        /// Variance against layers for the drawn circuit.
+        drawn: Option<barren::BarrenReport>,
+        /// Variance against qubits for the reference circuit.
+        reference: barren::BarrenReport,
+    },
+    /// A loss landscape around the weights, with the training path.
+    Landscape(landscape::Landscape),
+    /// Expressibility and entangling capability of a circuit, ranked among the templates.
+    Expressibility {
+        /// The circuit's own scores.
+        result: expressibility::Expressibility,
+        /// The templates it was compared with.
+        templates: Vec<expressibility::TemplateScore>,
+        /// Where it ranks among them (absent when no template was run).
+        ranking: Option<expressibility::Ranking>,
+    },
+}

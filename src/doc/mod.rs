@@ -22,6 +22,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::analysis::AnalysisResult;
+
 use crate::data::{DatasetKind, DatasetSpec};
 use crate::learn::dense::Activation;
 use crate::learn::loss::LossKind;
@@ -39,7 +41,8 @@ pub use feature::{Feature, Source, MAX_SOURCE};
 pub use fit::{fit_readout, fit_to_data};
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
 pub use state::{
-    rng_state, rng_words, BaselineRun, EditMark, HexU64, History, RngState, RunState, MAX_HISTORY,
+    rng_state, rng_words, BaselineRun, EditMark, GradientRecord, HexU64, History, RngState,
+    RunState, MAX_HISTORY,
 };
 pub use validate::ValidDocument;
 
@@ -425,6 +428,10 @@ pub struct Document {
     /// Controls a lesson locks (see [`LOCKABLE`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
+    /// The training debugger's finished analyses (at most one of each kind), so a link or a
+    /// download shows them without recomputing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub analyses: Vec<AnalysisResult>,
 }
 
 impl Default for Document {

@@ -245,6 +245,7 @@ pub(super) fn default_document() -> Document {
         post_net: vec![],
         state: None,
         locked: vec![],
+        analyses: vec![],
     }
 }
 

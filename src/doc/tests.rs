@@ -334,3 +334,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_document_carries_its_analyses_through_json_and_links_and_refuses_broken_ones() {
+    use crate::analysis::landscape::{loss_landscape, LandscapeSpec};
+    let spec = LandscapeSpec {
+        resolution: 5,
+        ..LandscapeSpec::default()
+    };
+    let centre = vec![0.1, 0.2, 0.3];
+    let l = loss_landscape(&centre, std::slice::from_ref(&centre), spec, |w| {
+        w.iter().map(|v| v * v).sum()
+    })
+    .unwrap();
+    let mut doc = Document::default();
+    doc.analyses = vec![AnalysisResult::Landscape(l.clone())];
+    let valid = doc.clone().validated().unwrap();
+    let back = Document::from_json(&valid.to_json()).unwrap();
+    assert_eq!(back.analyses, doc.analyses);
+    let hash = share::encode_hash(&doc);
+    assert_eq!(share::decode_hash(&hash).unwrap().analyses, doc.analyses);
+    // One of each kind.
+    doc.analyses.push(AnalysisResult::Landscape(l.clone()));
+    let e = doc.clone().validated().unwrap_err();
+    assert_eq!(e.path, "analyses[1]");
+    assert!(e.message.contains("one of each kind"), "{e}");
+    // A grid that does not hold resolution² losses.
+    let mut broken = l;
+    broken.loss.pop();
+    doc.analyses = vec![AnalysisResult::Landscape(broken)];
+    let e = doc.validated().unwrap_err();
+    assert_eq!(e.path, "analyses[0].loss");
+    assert!(e.message.contains("25 losses"), "{e}");
+    // An unknown analysis kind is named.
+    let mut v = default_value();
+    v["analyses"] = serde_json::json!([{"kind": "tomography"}]);
+    let e = Document::from_value(v).unwrap_err();
+    assert!(e.path.starts_with("analyses"), "{e:?}");
+}

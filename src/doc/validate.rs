@@ -7,7 +7,7 @@ use std::ops::Deref;
 use serde::Serialize;
 
 use super::{
-    truncate, Angle, DenseSpec, DocError, Document, Readout, DOC_VERSION, LOCKABLE,
+    truncate, AnalysisResult, Angle, DenseSpec, DocError, Document, Readout, DOC_VERSION, LOCKABLE,
     MAX_DENSE_LAYERS, MAX_DENSE_UNITS, MAX_DOC_BYTES, MAX_EPOCHS, MAX_GATES, MAX_QUBITS, MAX_SHOTS,
     MAX_WEIGHT,
 };
@@ -379,6 +379,7 @@ pub(super) fn validate(doc: &Document) -> Result<(), DocError> {
     if let Some(s) = &doc.state {
         s.validate()?;
     }
+    validate_analyses(&doc.analyses)?;
     for (i, l) in doc.locked.iter().enumerate() {
         if !LOCKABLE.contains(&l.as_str()) {
             return Err(DocError::new(
@@ -393,6 +394,58 @@ pub(super) fn validate(doc: &Document) -> Result<(), DocError> {
     }
     Ok(())
 }
+
+/// At most one analysis of each kind, and internally consistent (a landscape's grid holds
+/// resolution² losses, at most [`MAX_LANDSCAPE_RESOLUTION`] per side).
+fn validate_analyses(list: &[AnalysisResult]) -> Result<(), DocError> {
+    let kind = |a: &AnalysisResult| match a {
+        AnalysisResult::Barren { .. } => "barren",
+        AnalysisResult::Landscape(_) => "landscape",
+        AnalysisResult::Expressibility { .. } => "expressibility",
+    };
+    for (i, a) in list.iter().enumerate() {
+        let path = format!("analyses[{i}]");
+        if list[..i].iter().any(|b| kind(b) == kind(a)) {
+            return Err(DocError::new(
+                path,
+                format!(
+                    "a second {} analysis; a document keeps one of each kind",
+                    kind(a)
+                ),
+            ));
+        }
+        if let AnalysisResult::Landscape(l) = a {
+            let r = l.spec.resolution;
+            if !(2..=MAX_LANDSCAPE_RESOLUTION).contains(&r) {
+                return Err(DocError::new(
+                    format!("{path}.spec.resolution"),
+                    format!("must be 2 to {MAX_LANDSCAPE_RESOLUTION}, not {r}"),
+                ));
+            }
+            if l.loss.len() != r * r || l.axis.len() != r {
+                return Err(DocError::new(
+                    format!("{path}.loss"),
+                    format!(
+                        "a {r}×{r} grid holds {} losses and {r} axis values, not {} and {}",
+                        r * r,
+                        l.loss.len(),
+                        l.axis.len()
+                    ),
+                ));
+            }
+            if l.directions.iter().any(|d| d.len() != l.center.len()) {
+                return Err(DocError::new(
+                    format!("{path}.directions"),
+                    "each direction must be as long as the centre's weights",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The finest landscape a document may carry, points per side.
+pub const MAX_LANDSCAPE_RESOLUTION: usize = 101;
 
 fn validate_preprocess(doc: &Document) -> Result<(), DocError> {
     let d = doc.data.dim();
