@@ -4,13 +4,15 @@
 //! qmlp train    <doc.json | preset:NAME> [--seed N] [--epochs N] [--eval-every K] [--quiet]
 //! qmlp simulate <doc.json | preset:NAME> [--x X1,X2,…]
 //! qmlp validate <doc.json | preset:NAME>
+//! qmlp analyze  <doc.json | preset:NAME> --gradients | --barren | --landscape | --fourier | --expressibility […]
 //! qmlp preset NAME
 //! qmlp presets
 //! qmlp version
 //! ```
 //! `train` prints one JSON line per epoch and a final JSON line with the metrics and the
-//! trained document; `simulate` prints the state, probabilities and expectation values for a
-//! data point as JSON. Errors go to stderr with exit code 1 (2 for bad usage). When the reader
+//! trained document with its run state (so a later `train` continues it); `simulate` prints the state, probabilities and expectation values for a
+//! data point as JSON; `analyze` prints one JSON object with a key per requested analysis
+//! (the training debugger, see `qmlp::debugger`). Errors go to stderr with exit code 1 (2 for bad usage). When the reader
 //! of the output goes away (`qmlp train … | head -1`) the command stops quietly.
 
 use std::io::{Read, Write};
@@ -24,12 +26,31 @@ const USAGE: &str = "usage:
   qmlp train    <doc.json | preset:NAME> [--seed N] [--epochs N] [--eval-every K] [--quiet]
   qmlp simulate <doc.json | preset:NAME> [--x X1,X2,...]
   qmlp validate <doc.json | preset:NAME>
+  qmlp analyze  <doc.json | preset:NAME> [--gradients] [--barren] [--landscape] [--fourier]
+                [--expressibility] [--epochs N] [--seed N] [--samples N] [--layers N]
+                [--qubits A-B] [--resolution N] [--span S] [--params I,J] [--input K]
+                [--pairs N] [--save FILE]
   qmlp preset   NAME
   qmlp presets
   qmlp version
 
   --seed N        fresh initial values for the trainable numbers (fixed ones are kept)
-  --eval-every K  evaluate the test split every K epochs and at the end (default 1)";
+  --eval-every K  evaluate the test split every K epochs and at the end (default 1)
+
+analyze (one JSON object, a key per analysis; at least one analysis flag):
+  --gradients      |dL/dθ| per block and per trainable gate of the last step, the per-epoch
+                   block norms and the vanishing-gradient warning (trains 1 epoch unless
+                   --epochs says otherwise)
+  --barren         variance of dC/dθ0 for the drawn circuit over 1..--layers layers (default 6)
+                   and for the reference circuit over --qubits (default 2-10, 50 layers),
+                   --samples random circuits per point (default 200), with fitted slopes
+  --landscape      the loss on a --resolution² grid (default 41) within ±--span (default π)
+                   around the weights, along two random directions or the parameters --params I,J
+  --fourier        the first output against input --input K (default 1) and its spectrum
+  --expressibility KL divergence from Haar and entangling capability from --pairs pairs
+                   (default 2000), ranked among the templates with 1..3 layers
+  --epochs N       train N epochs before analysing
+  --save FILE      also write the document with the analyses to FILE";
 
 /// Why a command stopped.
 enum Stop {
@@ -162,7 +183,7 @@ fn train(args: &[String]) -> Result<(), Stop> {
         "blocks": t.block_sizes(),
         "baseline_params": t.baseline_n_params(),
         "seconds": secs,
-        "document": serde_json::to_value(t.document()).unwrap_or_default(),
+        "document": serde_json::to_value(t.snapshot()).unwrap_or_default(),
     }))
 }
 
@@ -218,11 +239,166 @@ fn simulate(args: &[String]) -> Result<(), Stop> {
     }))
 }
 
+/// A `A-B` or `A` range of whole numbers.
+fn range_flag(args: &[String], name: &str, default: Vec<usize>) -> Result<Vec<usize>, Stop> {
+    let Some(v) = flag(args, name) else {
+        return Ok(default);
+    };
+    let bad = || {
+        Stop::Usage(format!(
+            "{name} expects A-B or A (whole numbers, A ≤ B), got '{v}'"
+        ))
+    };
+    let (a, b) = match v.split_once('-') {
+        Some((a, b)) => (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        ),
+        None => {
+            let a: usize = v.trim().parse().map_err(|_| bad())?;
+            (a, a)
+        }
+    };
+    if a > b {
+        return Err(bad());
+    }
+    Ok((a..=b).collect())
+}
+
+/// A finite number flag.
+fn number(args: &[String], name: &str) -> Result<Option<f64>, Stop> {
+    match flag(args, name) {
+        None if args.iter().any(|a| a == name) => Err(Stop::Usage(format!("{name} needs a value"))),
+        None => Ok(None),
+        Some(v) => match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Some(x)),
+            _ => Err(Stop::Usage(format!("{name} expects a number, got '{v}'"))),
+        },
+    }
+}
+
+fn analyze(args: &[String]) -> Result<(), Stop> {
+    use qmlp::analysis::expressibility::ExpressibilitySpec;
+    use qmlp::analysis::landscape::{Directions, LandscapeSpec};
+    use qmlp::debugger;
+    let path = args
+        .first()
+        .ok_or_else(|| Stop::Usage("analyze needs a document".into()))?;
+    let has = |f: &str| args.iter().any(|a| a == f);
+    let wanted: Vec<&str> = [
+        "--gradients",
+        "--barren",
+        "--landscape",
+        "--fourier",
+        "--expressibility",
+    ]
+    .into_iter()
+    .filter(|f| has(f))
+    .collect();
+    if wanted.is_empty() {
+        return Err(Stop::Usage(
+            "analyze needs at least one of --gradients, --barren, --landscape, --fourier, --expressibility".into(),
+        ));
+    }
+    let d = load(path)?;
+    let seed = whole::<u64>(args, "--seed")?.unwrap_or(1);
+    let epochs = whole::<usize>(args, "--epochs")?;
+    let mut t = Trainer::new(d).map_err(|e| e.to_string())?;
+    let train_for = epochs.unwrap_or(usize::from(has("--gradients")));
+    for _ in 0..train_for {
+        if let Some(e) = t.run_epoch().error {
+            return Err(Stop::Fail(e));
+        }
+    }
+    let fail = |what: &str, e: debugger::AnalysisError| Stop::Fail(format!("{what}: {e}"));
+    let mut out = serde_json::Map::new();
+    out.insert("epoch".into(), json!(t.epoch()));
+    out.insert("trained_epochs".into(), json!(train_for));
+    let mut results = Vec::new();
+    if has("--gradients") {
+        out.insert("gradients".into(), json!(debugger::gradient_report(&t)));
+    }
+    if has("--barren") {
+        let samples = whole::<usize>(args, "--samples")?.unwrap_or(200);
+        let layers = whole::<usize>(args, "--layers")?.unwrap_or(6);
+        let qubits = range_flag(args, "--qubits", (2..=10).collect())?;
+        let job = debugger::barren_job(&t.spec().circuit, layers, qubits, 50, samples, seed)
+            .map_err(|e| fail("--barren", e))?;
+        results.push(("barren", job.run().map_err(|e| fail("--barren", e))?));
+    }
+    if has("--landscape") {
+        let resolution = whole::<usize>(args, "--resolution")?.unwrap_or(41);
+        let span = number(args, "--span")?.unwrap_or(std::f64::consts::PI);
+        let directions = match flag(args, "--params") {
+            None => Directions::Random { seed, params: None },
+            Some(v) => {
+                let ij: Vec<usize> = v
+                    .split(',')
+                    .map(|p| p.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        Stop::Usage(format!(
+                            "--params expects I,J (two parameter indices), got '{v}'"
+                        ))
+                    })?;
+                match ij[..] {
+                    [first, second] => Directions::Params { first, second },
+                    _ => {
+                        return Err(Stop::Usage(format!(
+                            "--params expects I,J (two parameter indices), got '{v}'"
+                        )))
+                    }
+                }
+            }
+        };
+        let spec = LandscapeSpec {
+            directions,
+            span,
+            resolution,
+        };
+        let job = debugger::landscape_job(&t, spec).map_err(|e| fail("--landscape", e))?;
+        results.push(("landscape", job.run().map_err(|e| fail("--landscape", e))?));
+    }
+    if has("--fourier") {
+        let input = whole::<usize>(args, "--input")?.unwrap_or(1);
+        if input == 0 {
+            return Err(Stop::Usage("--input counts from 1".into()));
+        }
+        let r = debugger::fourier_report(&t, input - 1, 0).map_err(|e| fail("--fourier", e))?;
+        out.insert("fourier".into(), json!(r));
+    }
+    if has("--expressibility") {
+        let pairs = whole::<usize>(args, "--pairs")?.unwrap_or(2000);
+        let spec = ExpressibilitySpec {
+            pairs,
+            bins: 75,
+            seed,
+        };
+        let job = debugger::expressibility_job(&t.spec().circuit, spec, 3)
+            .map_err(|e| fail("--expressibility", e))?;
+        results.push((
+            "expressibility",
+            job.run().map_err(|e| fail("--expressibility", e))?,
+        ));
+    }
+    for (key, r) in &results {
+        out.insert((*key).into(), json!(r));
+    }
+    if let Some(file) = flag(args, "--save") {
+        let mut doc = t.snapshot();
+        doc.analyses = results.into_iter().map(|(_, r)| r).collect();
+        let valid = doc.validated().map_err(|e| format!("--save: {e}"))?;
+        std::fs::write(file, valid.to_json()).map_err(|e| format!("--save {file}: {e}"))?;
+    }
+    emit(serde_json::Value::Object(out))
+}
+
 fn run(args: &[String]) -> Result<(), Stop> {
     let rest = args.get(1..).unwrap_or(&[]);
     match args.first().map(String::as_str) {
         Some("train") => train(rest),
         Some("simulate") => simulate(rest),
+        Some("analyze") => analyze(rest),
         Some("validate") => {
             let p = rest
                 .first()
