@@ -81,10 +81,10 @@ async function fetchChecked(url, { timeoutMs, type }) {
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res;
   try {
-    res = await fetch(url, { signal: ctl.signal });
+    res = await watchedFetch(url, ctl.signal);
   } catch (e) {
     if (ctl.signal.aborted) throw new Error(`${shown} did not answer within ${Math.round(timeoutMs / 1000)} s (the server is slow or down)`);
-    throw new Error(unreadable(url, e));
+    throw new Error(e.blockedByPolicy ? blockedByPolicy(url) : unreadable(url, e));
   } finally {
     clearTimeout(timer);
   }
@@ -99,6 +99,36 @@ async function fetchChecked(url, { timeoutMs, type }) {
     throw new Error(`${shown} is served as “${ct || 'no content type'}”; browsers run modules only when they are served as JavaScript (“text/javascript”)`);
   }
   return res;
+}
+
+/**
+ * `fetch(url)`; a failure caused by the page's own Content-Security-Policy (which a strict page,
+ * like the full playground, has for other sites) is marked `blockedByPolicy`: the browser
+ * reports it as a separate event, not in the error.
+ */
+async function watchedFetch(url, signal) {
+  let blocked = false;
+  const onViolation = (e) => {
+    try { if (new URL(e.blockedURI, url).origin === url.origin) blocked = true; } catch { /* not a URL */ }
+  };
+  const doc = typeof document !== 'undefined' ? document : null;
+  doc?.addEventListener('securitypolicyviolation', onViolation);
+  try {
+    return await fetch(url, { signal });
+  } catch (e) {
+    // The violation event is queued as a task of its own: let it arrive.
+    await new Promise((r) => setTimeout(r, 0));
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.blockedByPolicy = blocked;
+    throw err;
+  } finally {
+    doc?.removeEventListener('securitypolicyviolation', onViolation);
+  }
+}
+
+/** A fetch the page's own Content-Security-Policy refused, in words. */
+function blockedByPolicy(url) {
+  return `${clip(url.href)} is on another site (${url.origin}), and this page's Content-Security-Policy lets it read files only from its own site — put the lesson next to the playground, or embed the playground in the lesson's page (<qml-playground src=…>)`;
 }
 
 /** A fetch of `url` that failed at the network level, in words: cross-origin or unreachable. */
@@ -126,13 +156,13 @@ export async function fetchText(url, { base = document.baseURI, limit, timeoutMs
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res;
   try {
-    res = await fetch(target, { signal: ctl.signal });
+    res = await watchedFetch(target, ctl.signal);
   } catch (e) {
     clearTimeout(timer);
     if (ctl.signal.aborted) {
       throw new Error(`${shown} did not answer within ${Math.round(timeoutMs / 1000)} s (the server is slow or down)`);
     }
-    throw new Error(unreadable(target, e));
+    throw new Error(e.blockedByPolicy ? blockedByPolicy(target) : unreadable(target, e));
   }
   try {
     if (!res.ok) {
