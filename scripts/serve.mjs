@@ -35,8 +35,10 @@ export function isEmbedAsset(pathname) {
 }
 
 /**
- * Starts the server; resolves to { server, url }. Port 0 picks a free port. `cors: false`
- * sends no Access-Control-Allow-Origin at all (a static host that was not set up for embeds).
+ * Starts the server; resolves to { server, url }. Port 0 picks a free port. `cors`: true (the
+ * embed assets get Access-Control-Allow-Origin), false (nothing does: a static host that was not
+ * set up for embeds), or a function of the path deciding it per embed asset (a host set up for
+ * only part of them).
  */
 export function startServer({ port = 8080, host = '127.0.0.1', root = ROOT, cors = true } = {}) {
   const server = http.createServer(async (req, res) => {
@@ -45,7 +47,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', root = ROOT, cors
     try {
       const url = new URL(req.url, 'http://x');
       let rel = decodeURIComponent(url.pathname);
-      if (cors && isEmbedAsset(rel)) allow = { 'access-control-allow-origin': '*' };
+      if (isEmbedAsset(rel) && (typeof cors === 'function' ? cors(rel) : cors)) allow = { 'access-control-allow-origin': '*' };
       if (rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(root, '.' + rel);
       if (!file.startsWith(root + path.sep) || /[\\/]\.[^\\/]/.test(path.relative(root, file))) {
