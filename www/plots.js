@@ -15,7 +15,7 @@ import { formatNumber, formatPercent } from './format.js';
 
 const fmtLoss = (v) => formatNumber(v, { fixed: 4, tiny: true });
 
-const BOUNDARY_PX = 280;
+const BOUNDARY_PX = 280; // the plot's CSS size where style.css sets none (it sets 280, or 340 on wide screens)
 const LOSS_W = 414;
 const LOSS_H = 170;
 const CLASS_COLOURS = ['orange', 'blue', 'green'];
@@ -129,14 +129,18 @@ export function createOutputPanel(app) {
       h('label', { class: 'check' }, logChk, h('span', { text: 'log scale' }))),
     loss, msg.el);
 
+  /** The boundary plot's CSS size (square), as laid out. */
+  const boundarySize = () => Math.round(boundary.clientWidth) || BOUNDARY_PX;
+
   // Pointer on the boundary plot.
   const toData = (ev) => {
     // In CSS pixels of the plot as laid out at ratio 1: the same picture at any pixel ratio.
     const r = boundary.getBoundingClientRect();
-    const px = Math.floor(((ev.clientX - r.left) / r.width) * BOUNDARY_PX);
-    const py = Math.floor(((ev.clientY - r.top) / r.height) * BOUNDARY_PX);
+    const n = boundarySize();
+    const px = Math.floor(((ev.clientX - r.left) / r.width) * n);
+    const py = Math.floor(((ev.clientY - r.top) / r.height) * n);
     try {
-      return app.engine.boundaryPixelToData(BOUNDARY_PX, BOUNDARY_PX, px, py, { axes: true, ...labels }) ?? null;
+      return app.engine.boundaryPixelToData(n, n, px, py, { axes: true, ...labels }) ?? null;
     } catch {
       return null;
     }
@@ -163,10 +167,11 @@ export function createOutputPanel(app) {
   function drawBoundary() {
     const hl = app.ui.pick ?? null;
     const ratio = pixelRatio();
-    fitCanvas(boundary, BOUNDARY_PX, BOUNDARY_PX, ratio);
+    const n = boundarySize();
+    fitCanvas(boundary, n, n, ratio);
     app.engine.drawBoundary(boundary, {
       showTest: app.ui.showTest, gridN: app.loop?.playing ? app.ui.gridNPlaying : app.ui.gridN, highlight: hl, axes: true,
-      pixelRatio: boundary.width / BOUNDARY_PX, ...labels,
+      pixelRatio: boundary.width / n, ...labels,
     });
   }
 
@@ -179,15 +184,20 @@ export function createOutputPanel(app) {
       baseline: !!app.store.doc.baseline?.enabled, pixelRatio: loss.width / w,
     });
   }
-  // The chart follows its panel's width (narrow screens, a resized window).
-  let lossWidth = 0;
-  new ResizeObserver(() => {
-    const w = Math.round(loss.clientWidth);
-    if (w && w !== lossWidth) {
-      lossWidth = w;
-      app.invalidate('loss');
+  // The chart follows its panel's width, the plot its CSS size (narrow and wide screens, a
+  // resized window).
+  const sizes = new Map();
+  const resized = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const w = Math.round(e.target.clientWidth);
+      if (w && w !== sizes.get(e.target)) {
+        sizes.set(e.target, w);
+        app.invalidate(e.target === loss ? 'loss' : 'boundary');
+      }
     }
-  }).observe(loss);
+  });
+  resized.observe(loss);
+  resized.observe(boundary);
 
   function renderMetrics(m) {
     const next = plotLabels(m);

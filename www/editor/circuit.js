@@ -95,8 +95,7 @@ export function createCircuitEditor(app) {
     h('span', { class: 'group-label', text: 'Qubits' }), btnLess, qubitCount, btnMore,
     h('span', { class: 'sep' }), btnUndo, btnRedo, h('span', { class: 'sep' }), btnCompact, btnClear);
   const toolKeys = roving(tools, { items: () => [btnLess, btnMore, btnUndo, btnRedo, btnCompact, btnClear] });
-  const toolbar = h('div', { class: 'toolbar' }, tools, h('span', { class: 'sep' }),
-    h('span', { class: 'tool-group' }, templateSel, btnTemplate));
+  const toolbar = h('div', { class: 'toolbar' }, tools, h('span', { class: 'tool-group' }, templateSel, btnTemplate));
 
   // ---- palette: one Tab stop, the arrow keys move between the gates ---------------------
   const palette = h('div', { class: 'palette', role: 'toolbar', 'aria-label': 'Gate palette' });
