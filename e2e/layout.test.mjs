@@ -7,8 +7,12 @@
 // screenshots go to artifacts/layout-<w>x<h>.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { ARTIFACTS, launchBrowser } from './harness.mjs';
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let env;
 before(async () => { env = await launchBrowser(); });
@@ -113,6 +117,12 @@ for (const { width, height, dpr } of SIZES) {
     assert.match(await page.getByTestId('msg-global').textContent(), /This link cannot be opened/);
     const covered = m.controls.filter((c) => overlap(c, m.message) && !/msg-close|msg-action/.test(c.id));
     assert.deepEqual(covered.map((c) => c.id), [], 'no control under the message');
+    // axe-core at this size too (the phone's one-column order, the tablet's two columns).
+    await page.evaluate(AXE);
+    const serious = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(serious, [], 'no critical or serious accessibility violation');
+
     // HiDPI: backing stores at the pixel ratio.
     for (const [name, [backing, css]] of Object.entries(m.canvases)) {
       assert.equal(backing, Math.round(css * dpr), `${name}: ${backing} device px for ${css} CSS px at ${dpr}x`);

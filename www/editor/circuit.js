@@ -480,6 +480,11 @@ export function createCircuitEditor(app) {
    */
   function focusAfterDelete(i) {
     const active = focused(inner);
+    if (active?.isConnected && active.classList?.contains('gate') && inner.contains(active)) {
+      // The grid kept the focus on the gate now at that place: it is the selected one.
+      app.select(Number(active.dataset.index));
+      return;
+    }
     const lost = !active || !active.isConnected || active === document.body || !app.root.contains(active) || active.closest?.('.gate-inspector');
     if (!lost) return;
     const next = inner.querySelector(`.gate[data-index="${i}"]`) ?? [...inner.querySelectorAll('.gate')].at(-1);
