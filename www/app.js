@@ -269,6 +269,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     app.loop.pause();
     unwatch();
     removeShortcuts();
+    panels.dataPanel.destroy();
     try { engine.pg.free(); } catch { /* already gone */ }
   };
 

@@ -208,7 +208,8 @@ export function createDataPanel(app) {
     }
   }
   // A zoom or a move to another screen changes the ratio.
-  window.addEventListener('resize', () => drawThumbs(app.store.doc.data.seed));
+  const onResize = () => drawThumbs(app.store.doc.data.seed);
+  window.addEventListener('resize', onResize);
 
-  return { el, render, drawThumbs };
+  return { el, render, drawThumbs, destroy: () => window.removeEventListener('resize', onResize) };
 }
