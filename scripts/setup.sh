@@ -3,8 +3,10 @@
 #   scripts/setup.sh serve   the wasm32 target (rustup) and wasm-bindgen-cli at exactly the
 #                            wasm-bindgen version in Cargo.lock (cargo install)
 #   scripts/setup.sh check   the wasm32 target (clippy checks the wasm build too)
-#   scripts/setup.sh [test]  all of the above, Chromium and ChromeDriver from Debian (apt-get),
-#                            and the npm packages of package-lock.json (npm ci)
+#   scripts/setup.sh [test]  all of the above, Chromium, ChromeDriver and Firefox ESR from Debian
+#                            (apt-get), and the npm packages of package-lock.json (npm ci):
+#                            playwright-core and puppeteer-core drive those browsers, axe-core
+#                            checks accessibility
 # Nothing here downloads a browser or a prebuilt binary from anywhere else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +28,15 @@ if [ "$want" != "$have" ]; then
 fi
 [ "$mode" = serve ] && exit 0
 
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  say "installing Debian's chromium and chromium-driver"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian's ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -111,8 +111,9 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     const area = typeof where === 'string' ? messages[where] : where;
     app.sync();
     try {
-      store.edit(mutator, opts);
+      // Cleared first: the edit's own news (the engine's note) may be shown in the same area.
       area?.clear();
+      store.edit(mutator, opts);
       return true;
     } catch (e) {
       area?.show(refusal(e));
@@ -158,6 +159,8 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     panels.gateInspector.render();
   };
   app.focusInspector = () => panels.gateInspector.focus();
+  /** Moves the keyboard focus to the circuit grid (the page's skip link). */
+  app.focusCircuit = () => panels.editor.focusGrid();
 
   /** Deletes the selected gate (Delete key), saying what went and how to get it back. */
   app.deleteSelected = () => {
@@ -239,10 +242,15 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
 
   store.subscribe(({ reason, doc, outcome }) => {
     if (reason === 'absorb') {
+      // Trained weights: the inspector's boxes and the gates' names and tooltips follow.
       panels.gateInspector.render();
+      panels.editor.refreshLabels();
       return;
     }
-    if (outcome?.note) messages.training.show(outcome.note, 'info');
+    // The run goes on through an edit (the chart marks it): a "Trained …" message about the run
+    // before it is stale, and the engine's note says what the edit reset, beside the run.
+    messages.training.clear('finished');
+    if (outcome?.note) messages.training.show(outcome.note, 'info', { tag: 'note', sticky: true });
     if (app.ui.selected != null && app.ui.selected >= doc.circuit.gates.length) app.ui.selected = null;
     if (app.ui.inspectCol != null && app.ui.inspectCol >= nextCol(doc.circuit.gates)) app.ui.inspectCol = null;
     renderAll();
@@ -261,6 +269,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     app.loop.pause();
     unwatch();
     removeShortcuts();
+    panels.dataPanel.destroy();
     try { engine.pg.free(); } catch { /* already gone */ }
   };
 

@@ -4,6 +4,7 @@
 
 import { h, hasFocus, select, svg, uid } from './dom.js';
 import { numberField } from './fields.js';
+import { formatNumber } from './format.js';
 
 const OPTIMIZERS = [['sgd', 'SGD'], ['momentum', 'Momentum'], ['adam', 'Adam']];
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
@@ -186,7 +187,7 @@ export function createTrainingControls(app) {
 
   function renderEpoch(epoch, epochsPerSec) {
     epochOut.textContent = String(epoch);
-    rate.textContent = epochsPerSec != null ? `${epochsPerSec.toFixed(1)} epochs/s` : '';
+    rate.textContent = epochsPerSec != null ? `${formatNumber(epochsPerSec, { fixed: 1 })} epochs/s` : '';
   }
 
   return { el, modelEl, render, renderPlaying, renderEpoch };

@@ -1,10 +1,15 @@
-// The data panel: dataset thumbnails (each drawn by the engine on a small canvas), points, noise,
+// The data panel: dataset thumbnails (each drawn by the engine on a small canvas at the
+// screen's pixel ratio; a radio group — one Tab stop, the arrow keys choose), points, noise,
 // train/test split, seed and regenerate, CSV upload; and the features panel (which features the
-// circuit reads, and the feature map's angle range).
+// circuit reads, said in words, and the feature map's angle range).
 
-import { h, hasFocus, setChildren } from './dom.js';
+import { h, hasFocus, pixelRatio, setChildren } from './dom.js';
 import { featureLabel } from './editor/gates.js';
 import { numberField } from './fields.js';
+import { formatNumber, formatPercent } from './format.js';
+import { roving } from './roving.js';
+
+const THUMB_PX = 44;
 
 function slider({ label, min, max, step, testid, fmtv, commit }) {
   const input = h('input', { type: 'range', min, max, step, 'aria-label': label, 'data-testid': testid });
@@ -30,10 +35,10 @@ export function createDataPanel(app) {
   const thumbs = h('div', { class: 'thumbs', role: 'radiogroup', 'aria-label': 'Dataset' });
   const thumbEls = new Map();
   for (const [kind, name] of DATASETS) {
-    const canvas = h('canvas', { width: 44, height: 44, class: 'thumb-canvas', 'aria-hidden': 'true' });
+    const canvas = h('canvas', { width: THUMB_PX, height: THUMB_PX, class: 'thumb-canvas', 'aria-hidden': 'true' });
     const btn = h('button', {
       type: 'button', class: 'thumb', role: 'radio', 'aria-checked': 'false', 'data-testid': `dataset-${kind}`,
-      'aria-label': `${name} dataset`, title: name,
+      'aria-label': `${name} dataset`, title: `${name} dataset`,
       onclick: () => chooseDataset(kind),
     }, canvas, h('span', { class: 'thumb-name', text: name }));
     thumbEls.set(kind, { btn, canvas });
@@ -41,9 +46,14 @@ export function createDataPanel(app) {
   }
   const customThumb = h('button', {
     type: 'button', class: 'thumb custom', role: 'radio', 'aria-checked': 'false', 'data-testid': 'dataset-custom',
-    'aria-label': 'Your CSV data', title: 'Your uploaded CSV data', hidden: true,
+    'aria-label': 'CSV Custom: your uploaded data', title: 'Your uploaded CSV data', hidden: true,
   }, h('span', { class: 'thumb-csv', text: 'CSV' }), h('span', { class: 'thumb-name', text: 'Custom' }));
   thumbs.append(customThumb);
+  const thumbKeys = roving(thumbs, {
+    items: () => [...thumbs.querySelectorAll('.thumb')],
+    current: () => thumbs.querySelector('.thumb[aria-checked=true]'),
+    onMove: (b) => { if (b.getAttribute('aria-checked') !== 'true') b.click(); },
+  });
 
   function chooseDataset(kind) {
     let note = '';
@@ -68,21 +78,21 @@ export function createDataPanel(app) {
     commit: (v) => app.edit(msg, (d) => { d.data.points = v; }),
   });
   const noise = slider({
-    label: 'Noise', min: 0, max: 0.5, step: 0.01, testid: 'data-noise', fmtv: (v) => v.toFixed(2),
+    label: 'Noise', min: 0, max: 0.5, step: 0.01, testid: 'data-noise', fmtv: (v) => formatNumber(v, { fixed: 2 }),
     commit: (v) => app.edit(msg, (d) => { d.data.noise = v; }),
   });
   const ratio = slider({
-    label: 'Train %', min: 0.1, max: 0.9, step: 0.05, testid: 'data-ratio', fmtv: (v) => `${Math.round(v * 100)}`,
+    label: 'Train %', min: 0.1, max: 0.9, step: 0.05, testid: 'data-ratio', fmtv: (v) => formatPercent(v, 0).replace(' %', ''),
     commit: (v) => app.edit(msg, (d) => { d.data.train_ratio = v; }),
   });
   const seedOut = h('output', { class: 'seed-val', 'data-testid': 'data-seed' });
   const regen = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'data-regenerate', 'aria-label': 'Regenerate the data with a new seed',
+    type: 'button', class: 'tool-btn', 'data-testid': 'data-regenerate', title: 'Regenerate the data with a new seed',
     onclick: () => app.edit(msg, (d) => { d.data.seed = (d.data.seed + 1) % 2 ** 31; }),
   }, h('span', { 'aria-hidden': 'true', text: '⟳ ' }), 'Regenerate');
   const file = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', hidden: true, 'data-testid': 'csv-file', 'aria-label': 'CSV file' });
   const upload = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload a CSV of x1, x2, label rows',
+    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload CSV: rows of x1, x2, label',
     title: 'CSV rows: x1, x2, label (label 0, 1, 2…)', onclick: () => file.click(),
   }, h('span', { 'aria-hidden': 'true', text: '⤒ ' }), 'Upload CSV');
   file.addEventListener('change', async () => {
@@ -90,7 +100,7 @@ export function createDataPanel(app) {
     file.value = '';
     if (!f) return;
     if (f.size > CSV_LIMIT) {
-      msg.show(`${f.name}: the file is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
+      msg.show(`${f.name}: the file is ${formatNumber(f.size / 1e6, { fixed: 1 })} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
       return;
     }
     let table;
@@ -148,7 +158,7 @@ export function createDataPanel(app) {
     h('h2', { text: 'Data' }), dataFs, msg.el,
     h('h2', { text: 'Features' }), featFs, app.messages.features.el);
 
-  let thumbSeed = null;
+  let thumbKey = null;
   function render() {
     const doc = app.store.doc;
     const d = doc.data;
@@ -160,12 +170,8 @@ export function createDataPanel(app) {
     customThumb.hidden = d.kind !== 'custom';
     customThumb.classList.toggle('active', d.kind === 'custom');
     customThumb.setAttribute('aria-checked', String(d.kind === 'custom'));
-    if (thumbSeed !== d.seed) {
-      thumbSeed = d.seed;
-      for (const [kind, t] of thumbEls) {
-        try { app.wasm.drawDatasetThumbnail(t.canvas, kind, d.seed); } catch { /* leave blank */ }
-      }
-    }
+    thumbKeys.refresh();
+    drawThumbs(d.seed);
     points.set(d.points);
     noise.set(d.noise);
     ratio.set(d.train_ratio);
@@ -175,14 +181,35 @@ export function createDataPanel(app) {
     for (const g of doc.circuit.gates) {
       for (const p of g.params || []) if (p.feature) counts.set(p.feature, (counts.get(p.feature) ?? 0) + 1);
     }
-    setChildren(featureChips, [...counts].map(([f, n]) => h('span', {
-      class: `feature-chip${n ? ' used' : ''}`, title: n ? `${n} angle${n > 1 ? 's' : ''} read ${f}` : `no angle reads ${f}`,
-    }, h('span', { class: 'fname', text: featureLabel(f) }), n ? h('span', { class: 'fcount', text: `×${n}` }) : null)));
+    const used = [...counts].filter(([, n]) => n > 0);
+    const unused = [...counts].filter(([, n]) => n === 0).map(([f]) => featureLabel(f));
+    setChildren(featureChips,
+      used.map(([f, n]) => h('span', { class: 'feature-chip used', 'data-feature': f },
+        h('span', { class: 'fname', text: featureLabel(f) }), ` — read by ${n} angle${n === 1 ? '' : 's'}`)),
+      unused.length ? h('span', { class: 'feature-chip', 'data-feature': '' }, `not read: ${unused.join(', ')}`) : null,
+      used.length ? null : h('span', { class: 'hint small', text: 'No angle reads the data yet: bind one in the gate inspector.' }));
     const range = doc.features.range;
     scaleToggle.checked = !!range;
     rangeRow.hidden = !range;
     if (range) { lo.set(range[0]); hi.set(range[1]); }
   }
 
-  return { el, render };
+  // Thumbnails at the screen's pixel ratio: redrawn when the seed or the ratio changes.
+  function drawThumbs(seed) {
+    const ratio = pixelRatio();
+    const key = `${seed}@${ratio}`;
+    if (key === thumbKey) return;
+    thumbKey = key;
+    const px = Math.round(THUMB_PX * ratio);
+    for (const [kind, t] of thumbEls) {
+      t.canvas.width = px;
+      t.canvas.height = px;
+      try { app.wasm.drawDatasetThumbnail(t.canvas, kind, seed); } catch { /* leave blank */ }
+    }
+  }
+  // A zoom or a move to another screen changes the ratio.
+  const onResize = () => drawThumbs(app.store.doc.data.seed);
+  window.addEventListener('resize', onResize);
+
+  return { el, render, drawThumbs, destroy: () => window.removeEventListener('resize', onResize) };
 }

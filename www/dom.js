@@ -82,10 +82,12 @@ export class MessageArea {
   /**
    * Shows `text` (always as text). `actions`: buttons shown after the text, each
    * `{ label, run, testid }`; pressing one runs it and dismisses the message. A message with
-   * actions stays until dismissed, whatever its kind.
+   * actions stays until dismissed, whatever its kind; an info message goes after 6 s unless
+   * `sticky`. `tag` names the message for `clear(tag)`.
    */
-  show(text, kind = 'error', { actions = [] } = {}) {
+  show(text, kind = 'error', { actions = [], tag = null, sticky = false } = {}) {
     clearTimeout(this.timer);
+    this.tag = tag;
     const close = h('button', {
       class: 'msg-close', type: 'button', 'aria-label': 'Dismiss message', text: '×',
       onclick: () => this.clear(),
@@ -97,35 +99,20 @@ export class MessageArea {
     setChildren(this.el, h('div', { class: `msg msg-${kind}`, 'data-kind': kind },
       h('span', { class: 'msg-text' }, h('span', { text }), buttons.length ? h('span', { class: 'msg-actions' }, buttons) : null),
       close));
-    if (kind === 'info' && !actions.length) this.timer = setTimeout(() => this.clear(), 6000);
+    if (kind === 'info' && !actions.length && !sticky) this.timer = setTimeout(() => this.clear(), 6000);
   }
 
-  clear() {
+  /** Removes the message; with `tag`, only a message shown with that tag. */
+  clear(tag = null) {
+    if (tag != null && this.tag !== tag) return;
     clearTimeout(this.timer);
+    this.tag = null;
     this.el.replaceChildren();
   }
 
   get text() {
     return this.el.querySelector('.msg-text > span')?.textContent ?? '';
   }
-}
-
-/** Formats a number for display: fixed digits, or '–' for null/undefined/non-finite. */
-export function fmt(v, digits = 3) {
-  if (v == null || !Number.isFinite(v)) return '–';
-  return v.toFixed(digits);
-}
-
-/** Formats a fraction as a percentage, or '–'. */
-export function pct(v, digits = 1) {
-  if (v == null || !Number.isFinite(v)) return '–';
-  return `${(v * 100).toFixed(digits)} %`;
-}
-
-/** Formats a number compactly and exactly enough to edit: 6 significant digits, no trailing zeros. */
-export function fmtAngle(v) {
-  if (!Number.isFinite(v)) return String(v);
-  return String(Number(v.toPrecision(6)));
 }
 
 /**
@@ -153,6 +140,11 @@ export function parseNumber(text, { integer = false, min = -Infinity, max = Infi
   if (integer && !Number.isInteger(value)) return { error: 'enter a whole number' };
   if (value < min || value > max) return { error: `must be from ${min} to ${max}` };
   return { value };
+}
+
+/** Device pixels per CSS pixel for the canvases (devicePixelRatio, 1 to 3). */
+export function pixelRatio() {
+  return Math.min(Math.max(globalThis.devicePixelRatio || 1, 1), 3);
 }
 
 let uidCounter = 0;

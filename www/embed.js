@@ -12,7 +12,10 @@
 //   height  the element's height in pixels (default 520)
 //
 // The engine, the stylesheet and the full-page link are found next to this file
-// (import.meta.url), not next to the host page. Each element has its own shadow root, document,
+// (import.meta.url), not next to the host page; on another site than the host page they need
+// the header Access-Control-Allow-Origin (README, "Embedding"). Whatever fails to load — the
+// engine's module or wasm, the lesson — the element says inside itself which URL failed and
+// the likely cause. Each element has its own shadow root, document,
 // undo history and engine; keyboard shortcuts act only inside the focused element, and nothing
 // is kept in globals (the engine's panic hook is panic.js's). The element never touches the
 // host page's address or storage.
@@ -20,14 +23,13 @@
 // Script API: `el.document` (the current document, weights included, as an object),
 // `el.playground` (the app object), `el.ready` (a promise that settles once it is built).
 
-import init, * as wasm from '../pkg/qmlp.js';
 import { createPlayground } from './app.js';
 import { h } from './dom.js';
 import { createFileMenu } from './exportmenu.js';
 import { fullPageLink, splitList } from './links.js';
 import { installPanicHook } from './panic.js';
 import { createCopyLink } from './share.js';
-import { clip, forPage, loadLesson, withLocks } from './startup.js';
+import { clip, forPage, loadEngine, loadLesson, withLocks } from './startup.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
 const PAGE_URL = new URL('../index.html', import.meta.url).href;
@@ -40,7 +42,9 @@ let engineReady = null;
 function engine() {
   if (!engineReady) {
     installPanicHook((msg) => console.error(msg));
-    engineReady = init().then(() => wasm);
+    engineReady = loadEngine().then((e) => e.wasm);
+    // A failed load may be retried by the next element (e.g. once the server is fixed).
+    engineReady.catch(() => { engineReady = null; });
   }
   return engineReady;
 }
@@ -125,7 +129,7 @@ class QmlPlayground extends HTMLElement {
       [mod] = await Promise.all([engine(), this._styled()]);
     } catch (e) {
       if (build === this._build) {
-        this._status.textContent = `The playground could not start: the engine did not load (${e?.message ?? e}).`;
+        this._status.textContent = `The playground could not start. ${e?.message ?? e}.`;
         this._status.classList.add('error');
         this._building = false;
         this._resolveReady(this);
@@ -186,6 +190,7 @@ class QmlPlayground extends HTMLElement {
     const src = this.getAttribute('src');
     const preset = this.getAttribute('preset');
     if (src != null && src.trim()) {
+      this._status.textContent = `Loading the lesson ${clip(src)}…`;
       try {
         return await loadLesson(mod, src);
       } catch (e) {

@@ -55,6 +55,8 @@ export class Engine {
   drawBoundary(canvas, opts) { return this.pg.drawBoundary(canvas, opts); }
   drawLoss(canvas, opts) { return this.pg.drawLoss(canvas, opts); }
   pixelToData(w, hgt, px, py, axes, ratio) { return this.pg.pixelToData(w, hgt, px, py, axes, ratio); }
+  /** The data point under a pixel of a boundary canvas drawn with `opts` (drawBoundary's options). */
+  boundaryPixelToData(w, hgt, px, py, opts) { return this.pg.boundaryPixelToData(w, hgt, px, py, opts); }
   exportSvg(which) { return this.pg.exportSvg(which); }
   /** The current document with weights and run state as a link fragment (`v1.…`). */
   shareHash() { return this.pg.shareHash(); }

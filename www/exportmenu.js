@@ -5,7 +5,8 @@
 // shown as text). A lesson's locks apply: `export` hides the downloads, a locked circuit refuses
 // OpenQASM import, and a lesson (any lock) cannot be replaced by opening another document.
 
-import { fmt, h } from './dom.js';
+import { h } from './dom.js';
+import { formatNumber } from './format.js';
 import { fileStem } from './links.js';
 import { download, downloadDocument } from './share.js';
 
@@ -94,7 +95,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   function open() {
     refresh(true);
     const [x1, x2] = point();
-    pointHint.textContent = `angles bound for x = (${fmt(x1, 2)}, ${fmt(x2, 2)}); pick another point by clicking the plot`;
+    pointHint.textContent = `angles bound for x = (${formatNumber(x1, { fixed: 2 })}, ${formatNumber(x2, { fixed: 2 })}); pick another point by clicking the plot`;
     menu.hidden = false;
     button.setAttribute('aria-expanded', 'true');
     visible()[0]?.focus();
@@ -173,7 +174,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
     jsonFile.value = '';
     if (!f) return;
     if (f.size > MAX_DOC_FILE) {
-      say(`${f.name} cannot be opened: the file is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${MAX_DOC_FILE / 1e6} MB. Your work is unchanged.`);
+      say(`${f.name} cannot be opened: the file is ${formatNumber(f.size / 1e6, { fixed: 1 })} MB; the limit is ${MAX_DOC_FILE / 1e6} MB. Your work is unchanged.`);
       return;
     }
     let text;
@@ -204,7 +205,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
     const msg = app.messages.circuit;
     if (app.isLocked('circuit')) { msg.show('The circuit is locked by the lesson.'); return; }
     if (f.size > MAX_QASM_FILE) {
-      msg.show(`${f.name}: the file is ${(f.size / 1e6).toFixed(1)} MB; the limit is ${MAX_QASM_FILE / 1e6} MB. Nothing was changed.`);
+      msg.show(`${f.name}: the file is ${formatNumber(f.size / 1e6, { fixed: 1 })} MB; the limit is ${MAX_QASM_FILE / 1e6} MB. Nothing was changed.`);
       return;
     }
     let imported;

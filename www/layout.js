@@ -45,6 +45,12 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
     lessonTitle.hidden = compact;
     lessonText.textContent = description;
     barTitle.textContent = title || 'QML Playground';
+    // Several embedded playgrounds on one page: their panels' landmarks are told apart by the
+    // lesson's title.
+    for (const sec of root.querySelectorAll('section.panel[aria-label]')) {
+      sec.dataset.label ??= sec.getAttribute('aria-label');
+      sec.setAttribute('aria-label', compact && title ? `${sec.dataset.label} (${title})` : sec.dataset.label);
+    }
     for (const fs of root.querySelectorAll('fieldset.lockable')) {
       const locked = isLocked(fs.dataset.lock);
       fs.disabled = locked;

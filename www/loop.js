@@ -68,7 +68,7 @@ export class TrainLoop {
     }
     if (r.finished) {
       this.pause();
-      app.messages.training.show(`Trained the ${r.epochs} epochs set under Epochs; raise it to go on.`, 'info');
+      app.messages.training.show(`Trained the ${r.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
       return;
     }
     this.raf = requestAnimationFrame(this.frame);

@@ -7,9 +7,12 @@
 // Iframe mode (`index.html#embed…` or `?embed`): the compact layout without the page header,
 // tools in the playground's own bar, no autosave and no address-bar updates; `lock=` adds locks.
 //
+// The page is never blank: index.html shows a status line until the playground is built, and
+// this file replaces it with what is happening (loading the engine, a lesson) or what failed
+// (the engine not built or unreadable, a lesson server that does not answer — with the URL).
+//
 // Page-level globals live here only: `__qmlp` (a small handle for the end-to-end tests); the
 // engine's panic hook `__qmlpOnPanic` is installed by panic.js.
-import init, * as wasm from '../pkg/qmlp.js';
 import { createPlayground } from './app.js';
 import { h } from './dom.js';
 import { createFileMenu } from './exportmenu.js';
@@ -17,7 +20,10 @@ import { fullPageLink, parseAddress } from './links.js';
 import { installPanicHook } from './panic.js';
 import { readAutosave, readPrevious, startAutosave, storage } from './persist.js';
 import { createCopyLink, startUrlSync } from './share.js';
-import { forPage, loadLesson, withLocks } from './startup.js';
+import { clip, forPage, loadEngine, loadLesson, withLocks } from './startup.js';
+
+/** The engine module, once loaded. */
+let wasm = null;
 
 const REQUIRED = ['catalog', 'defaultDocument', 'validateDocument', 'fitReadout', 'templates', 'template',
   'presets', 'preset', 'Playground', 'encodeHash', 'decodeHash', 'maxHashChars', 'importQasm', 'parseCsv'];
@@ -25,6 +31,18 @@ const REQUIRED = ['catalog', 'defaultDocument', 'validateDocument', 'fitReadout'
 function showError(text) {
   const box = document.getElementById('messages');
   box.append(h('div', { class: 'msg', text }));
+}
+
+/** The start-up status shown in #app until the playground replaces it (text, or an error). */
+function status(text, kind = 'info') {
+  const root = document.getElementById('app');
+  let el = root.querySelector('.boot-status');
+  if (!el) {
+    el = h('p', { class: 'boot-status', role: 'status', 'data-testid': 'boot-status' });
+    root.replaceChildren(el);
+  }
+  el.textContent = text;
+  el.classList.toggle('error', kind === 'error');
 }
 
 // Set before the engine starts so even a start-up panic is shown.
@@ -75,6 +93,7 @@ async function firstDocument(addr, store) {
     }
   }
   if (addr.src) {
+    status(`Loading the lesson ${clip(addr.src)}…`);
     try {
       return { json: await loadLesson(wasm, addr.src), notes, from: 'src' };
     } catch (e) {
@@ -107,20 +126,25 @@ async function firstDocument(addr, store) {
 }
 
 async function boot() {
+  const root = document.getElementById('app');
+  const stop = (text) => {
+    status(text, 'error');
+    root.setAttribute('aria-busy', 'false');
+    document.documentElement.dataset.ready = 'true';
+  };
+  status('Loading the engine…');
+  let memory = null;
   try {
-    await init();
+    ({ wasm, memory } = await loadEngine());
   } catch (err) {
-    showError(`The engine could not start: ${err.message}`);
     document.getElementById('engine-version').textContent = 'unavailable';
+    stop(`The playground could not start. ${err.message}.`);
     return;
   }
   document.getElementById('engine-version').textContent = `v${wasm.version()}`;
-  const root = document.getElementById('app');
   const missing = REQUIRED.filter((name) => typeof wasm[name] !== 'function');
   if (missing.length) {
-    showError(`This engine build lacks ${missing.join(', ')}; rebuild it (make build).`);
-    root.setAttribute('aria-busy', 'false');
-    document.documentElement.dataset.ready = 'true';
+    stop(`This engine build lacks ${missing.join(', ')}; rebuild it (make build).`);
     return;
   }
   const addr = parseAddress(location.hash, location.search);
@@ -175,9 +199,17 @@ async function boot() {
         actions: (note.actions ?? []).map((a) => ({ ...a, run: () => a.run(app) })),
       });
     }
-    window.__qmlp = { getDocument: () => app.getDocument(), app };
+    // The skip link moves the focus to the circuit without touching the address (which holds
+    // the document's link).
+    root.querySelector('.circuit-panel')?.setAttribute('id', 'circuit');
+    document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+      e.preventDefault();
+      app.focusCircuit();
+    });
+    window.__qmlp = { getDocument: () => app.getDocument(), app, memoryBytes: () => memory?.buffer.byteLength ?? null };
   } catch (err) {
-    showError(`The playground could not start: ${err.message}`);
+    stop(`The playground could not start: ${err.message}`);
+    return;
   }
   root.setAttribute('aria-busy', 'false');
   document.documentElement.dataset.ready = 'true';

@@ -3,7 +3,11 @@
 // and P(1), and the probabilities of the basis states for up to 6 qubits. The numbers come from
 // the engine (`inspect`); this file only draws them.
 
-import { h, setChildren } from './dom.js';
+import { h, pixelRatio, setChildren } from './dom.js';
+import { formatNumber } from './format.js';
+
+/** `v` with `d` decimals (the one number format of the page). */
+const fx = (v, d) => formatNumber(v, { fixed: d });
 
 // Orthographic view of the Bloch sphere: camera azimuth 20°, elevation 20°, so x points to the
 // lower left, y to the right and z up.
@@ -16,7 +20,7 @@ const dot3 = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
 
 function setupCanvas(canvas, css) {
-  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  const dpr = pixelRatio();
   canvas.width = Math.round(css * dpr);
   canvas.height = Math.round(css * dpr);
   canvas.style.width = `${css}px`;
@@ -109,14 +113,14 @@ export function createStateInspector(app) {
   const where = h('span', { class: 'si-where', 'data-testid': 'si-where' });
   const endBtn = h('button', {
     type: 'button', class: 'tool-btn small', 'data-testid': 'si-end', text: 'End of circuit',
-    'aria-label': 'Show the state at the end of the circuit', onclick: () => app.setInspectCol(null),
+    title: 'Show the state at the end of the circuit', onclick: () => app.setInspectCol(null),
   });
   const colSel = h('select', { class: 'si-col', 'data-testid': 'si-column', 'aria-label': 'Show the state after column' });
   colSel.addEventListener('change', () => app.setInspectCol(colSel.value === 'end' ? null : Number(colSel.value)));
   const blochRow = h('div', { class: 'bloch-row', 'data-testid': 'bloch-row' });
   const probs = h('div', { class: 'probs', 'data-testid': 'probs', role: 'img' });
   const msg = h('p', { class: 'hint small si-msg' });
-  const el = h('section', { class: 'state-inspector', 'aria-label': 'State inspector' },
+  const el = h('div', { class: 'state-inspector' },
     h('div', { class: 'si-head' }, where, h('label', { class: 'si-col-label' }, h('span', { class: 'lbl', text: 'after column' }), colSel), endBtn),
     h('div', { class: 'si-body' }, blochRow, probs), msg);
   let cells = [];
@@ -130,8 +134,8 @@ export function createStateInspector(app) {
       const canvas = h('canvas', { class: 'bloch', 'aria-hidden': 'true' });
       const fill = h('span', { class: 'p1-fill' });
       const p1 = h('span', { class: 'p1-val' });
-      const fig = h('figure', { class: 'bloch-cell', 'data-testid': `bloch-${q}`, role: 'img', style: { width: `${size + 4}px` } },
-        h('figcaption', { text: `q${q}` }), canvas,
+      const fig = h('div', { class: 'bloch-cell', 'data-testid': `bloch-${q}`, role: 'img', style: { width: `${size + 4}px` } },
+        h('span', { class: 'bloch-name', text: `q${q}` }), canvas,
         h('div', { class: 'p1-bar', title: 'P(1): probability of measuring 1 on this wire' }, fill),
         h('div', { class: 'p1-line' }, h('span', { class: 'p1-name', text: 'P(1) ' }), p1));
       return { fig, canvas, fill, p1 };
@@ -151,7 +155,7 @@ export function createStateInspector(app) {
     }
     const colText = col == null ? 'at the end of the circuit' : `after column ${col}`;
     const src = app.ui.hover ? 'hovered' : app.ui.pick ? 'picked' : 'default';
-    const shown = pt.length > 4 ? `${pt.slice(0, 3).map((v) => v.toFixed(2)).join(', ')}, …` : pt.map((v) => v.toFixed(2)).join(', ');
+    const shown = pt.length > 4 ? `${pt.slice(0, 3).map((v) => fx(v, 2)).join(', ')}, …` : pt.map((v) => fx(v, 2)).join(', ');
     where.textContent = `x = (${shown}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`;
     endBtn.disabled = col == null;
     const cols = Array.isArray(r.columns) ? [...r.columns] : [];
@@ -169,10 +173,10 @@ export function createStateInspector(app) {
       drawBloch(c.canvas, v, size);
       const p1 = Math.abs(r.p1[q]) < 5e-5 ? 0 : r.p1[q];
       c.fill.style.width = `${Math.max(0, Math.min(1, p1)) * 100}%`;
-      c.p1.textContent = p1.toFixed(2);
+      c.p1.textContent = fx(p1, 2);
       const pur = r.purity?.[q];
-      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => x.toFixed(2)).join(', ')}), P(1) = ${p1.toFixed(2)}${pur != null ? `, purity ${pur.toFixed(2)}` : ''}`);
-      c.fig.title = `q${q}: Bloch vector (${v.map((x) => x.toFixed(3)).join(', ')})\nP(1) = ${p1.toFixed(4)}${pur != null ? `\npurity ${pur.toFixed(3)} (below 1: entangled with other wires)` : ''}`;
+      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}`);
+      c.fig.title = `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: entangled with other wires)` : ''}`;
     });
     if (r.probs) {
       probs.hidden = false;
@@ -199,9 +203,9 @@ export function createStateInspector(app) {
     }
     p.forEach((v, k) => {
       barEls[k].fill.style.height = `${Math.max(0, Math.min(1, v)) * 100}%`;
-      barEls[k].bar.title = `|${labels[k]}⟩: ${v.toFixed(4)}`;
+      barEls[k].bar.title = `|${labels[k]}⟩: ${formatNumber(v, { fixed: 4, tiny: true })}`;
     });
-    probs.setAttribute('aria-label', `Basis-state probabilities: ${p.map((v, k) => `${labels[k]} ${v.toFixed(2)}`).join(', ')}`);
+    probs.setAttribute('aria-label', `Basis-state probabilities: ${p.map((v, k) => `${labels[k]} ${fx(v, 2)}`).join(', ')}`);
   }
 
   return { el, render };

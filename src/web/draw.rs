@@ -90,6 +90,8 @@ pub fn draw_dataset_thumbnail(
     area.present().map_err(err)
 }
 
+/// The boundary plot's options, shared by `drawBoundary` and `boundaryPixelToData` (the axis
+/// titles and class names change the layout, so a click must be mapped with the same ones).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct BoundaryOpts {
@@ -98,6 +100,56 @@ struct BoundaryOpts {
     highlight: Option<[f64; 2]>,
     axes: Option<bool>,
     pixel_ratio: Option<f64>,
+    /// Titles of the horizontal and vertical axes (the plotted inputs' names).
+    axis_titles: Option<[String; 2]>,
+    /// Class names for the legend, class 0 first.
+    class_names: Option<Vec<String>>,
+}
+
+/// The longest axis title or class name the options take, in characters.
+const MAX_LABEL_CHARS: usize = 60;
+
+impl BoundaryOpts {
+    /// Checks the texts (at most [`MAX_LABEL_CHARS`] characters each, at most 64 classes).
+    fn check(&self) -> Result<(), JsValue> {
+        let titles = self.axis_titles.iter().flatten();
+        let names = self.class_names.iter().flatten();
+        if self.class_names.as_ref().is_some_and(|c| c.len() > 64) {
+            return Err(err("classNames: at most 64 class names"));
+        }
+        match titles.chain(names).find(|t| t.chars().count() > MAX_LABEL_CHARS) {
+            Some(t) => Err(err(format!(
+                "axis titles and class names have at most {MAX_LABEL_CHARS} characters; \"{}…\" is longer",
+                t.chars().take(24).collect::<String>()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The plot module's options, borrowing the texts.
+    fn plot_options<'a>(&'a self, names: &'a [&'a str]) -> Result<BoundaryOptions<'a>, JsValue> {
+        let defaults = BoundaryOptions::default();
+        Ok(BoundaryOptions {
+            show_test: self.show_test,
+            highlight: self.highlight.map(|[a, b]| (a, b)),
+            draw_axes: self.axes.unwrap_or(true),
+            pixel_ratio: pixel_ratio(self.pixel_ratio)?,
+            axis_titles: match &self.axis_titles {
+                Some([a, b]) => [a.as_str(), b.as_str()],
+                None => defaults.axis_titles,
+            },
+            class_names: names,
+        })
+    }
+
+    /// The class names as string slices (empty: the plot's "class i").
+    fn names(&self) -> Vec<&str> {
+        self.class_names
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -177,8 +229,9 @@ fn paint_cells(
 impl Playground {
     /// Draws the decision boundary (heat map, axes and points) on a canvas. Options:
     /// `{showTest, gridN (4..=128, default 48), highlight: [x1, x2] | null, axes,
-    /// pixelRatio (default 1)}`. With `pixelRatio` r the canvas should be r times its CSS size;
-    /// text, margins and points are scaled to match.
+    /// pixelRatio (default 1), axisTitles: [horizontal, vertical] (default ["x1", "x2"]),
+    /// classNames: [class 0, class 1, …] (default "class i")}`. With `pixelRatio` r the canvas
+    /// should be r times its CSS size; text, margins and points are scaled to match.
     #[wasm_bindgen(js_name = drawBoundary)]
     pub fn draw_boundary(
         &mut self,
@@ -186,14 +239,10 @@ impl Playground {
         opts: JsValue,
     ) -> Result<(), JsValue> {
         let o: BoundaryOpts = from_js(opts)?;
+        o.check()?;
         let grid_n = o.grid_n.unwrap_or(48).clamp(4, 128);
-        let bo = BoundaryOptions {
-            show_test: o.show_test,
-            highlight: o.highlight.map(|[a, b]| (a, b)),
-            draw_axes: o.axes.unwrap_or(true),
-            pixel_ratio: pixel_ratio(o.pixel_ratio)?,
-            ..BoundaryOptions::default()
-        };
+        let names = o.names();
+        let bo = o.plot_options(&names)?;
         let view = self.boundary_view(grid_n);
         let ctx: CanvasRenderingContext2d = canvas
             .get_context("2d")
@@ -240,8 +289,42 @@ impl Playground {
     }
 
     /// The data point under pixel `(px, py)` of a boundary canvas of `width × height` pixels
-    /// drawn with `axes` and `pixelRatio` (optional, default 1): `[x1, x2]`, or `null` outside
-    /// the plot.
+    /// drawn with `opts`, the options given to `drawBoundary` (axes, pixelRatio, axisTitles,
+    /// classNames — they decide the layout): `[x1, x2]`, or `null` outside the plot. Throws on
+    /// options `drawBoundary` would refuse.
+    #[wasm_bindgen(js_name = boundaryPixelToData)]
+    pub fn boundary_pixel_to_data(
+        &self,
+        width: u32,
+        height: u32,
+        px: f64,
+        py: f64,
+        opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let o: BoundaryOpts = from_js(opts)?;
+        o.check()?;
+        if !px.is_finite() || !py.is_finite() {
+            return Ok(JsValue::NULL);
+        }
+        let names = o.names();
+        let bo = o.plot_options(&names)?;
+        let data = self.trainer.dataset();
+        match plot::boundary_pixel_to_data(
+            data.extent,
+            data.n_classes,
+            (width, height),
+            &bo,
+            (px as i32, py as i32),
+        ) {
+            Some((a, b)) => to_js(&[a, b]),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// The data point under pixel `(px, py)` of a boundary canvas of `width × height` pixels
+    /// drawn with `axes` and `pixelRatio` (optional, default 1) and the default axis titles and
+    /// class names: `[x1, x2]`, or `null` outside the plot. See `boundaryPixelToData` for a
+    /// plot drawn with other texts.
     #[wasm_bindgen(js_name = pixelToData)]
     pub fn pixel_to_data(
         &self,

@@ -10,6 +10,7 @@ import {
   layoutWires,
 } from './ops.js';
 import { GROUPS, bindingCaption, bindingFlags, describeBinding, glyphs, label } from './gates.js';
+import { roving } from '../roving.js';
 
 const CELL = 44;   // column width, px
 const WIRE = 44;   // wire pitch, px
@@ -46,7 +47,7 @@ export function createCircuitEditor(app) {
     title: 'Redo (Ctrl+Shift+Z or Ctrl+Y)', onclick: () => app.redo(),
   }, h('span', { 'aria-hidden': 'true', text: '↷' }));
   const btnClear = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'clear-circuit', 'aria-label': 'Remove every gate',
+    type: 'button', class: 'tool-btn', 'data-testid': 'clear-circuit', title: 'Remove every gate',
     text: 'Clear',
     onclick: () => {
       if (app.edit('circuit', (d) => { d.circuit.gates = []; })) {
@@ -57,7 +58,7 @@ export function createCircuitEditor(app) {
   });
   const btnCompact = h('button', {
     type: 'button', class: 'tool-btn', 'data-testid': 'compact-circuit', text: 'Compact',
-    'aria-label': 'Remove empty columns', title: 'Remove empty columns',
+    title: 'Remove empty columns',
     onclick: () => app.edit('circuit', compactColumns),
   });
 
@@ -68,7 +69,7 @@ export function createCircuitEditor(app) {
   templateSel.addEventListener('change', () => { templateSel.title = templateInfo.get(templateSel.value) ?? ''; });
   const btnTemplate = h('button', {
     type: 'button', class: 'tool-btn primary-soft', 'data-testid': 'template-insert',
-    'aria-label': 'Insert the template layer at the end of the circuit', text: 'Insert layer',
+    title: 'Insert the chosen template layer at the end of the circuit', text: 'Insert layer',
     onclick: () => insertTemplate(templateSel.value),
   });
 
@@ -88,12 +89,15 @@ export function createCircuitEditor(app) {
     }
   }
 
-  const toolbar = h('div', { class: 'toolbar' },
+  // The tools are one toolbar (one Tab stop, the arrow keys move inside it); the template
+  // picker and its button follow as their own stops (a select keeps its arrow keys).
+  const tools = h('div', { class: 'tool-group', role: 'toolbar', 'aria-label': 'Circuit tools' },
     h('span', { class: 'group-label', text: 'Qubits' }), btnLess, qubitCount, btnMore,
-    h('span', { class: 'sep' }), btnUndo, btnRedo, h('span', { class: 'sep' }),
-    templateSel, btnTemplate, h('span', { class: 'sep' }), btnCompact, btnClear);
+    h('span', { class: 'sep' }), btnUndo, btnRedo, h('span', { class: 'sep' }), btnCompact, btnClear);
+  const toolKeys = roving(tools, { items: () => [btnLess, btnMore, btnUndo, btnRedo, btnCompact, btnClear] });
+  const toolbar = h('div', { class: 'toolbar' }, tools, h('span', { class: 'tool-group' }, templateSel, btnTemplate));
 
-  // ---- palette ---------------------------------------------------------------------------
+  // ---- palette: one Tab stop, the arrow keys move between the gates ---------------------
   const palette = h('div', { class: 'palette', role: 'toolbar', 'aria-label': 'Gate palette' });
   const byGroup = new Map(GROUPS.map(([g]) => [g, []]));
   for (const k of kinds.values()) {
@@ -109,7 +113,7 @@ export function createCircuitEditor(app) {
   }
   const ctrlItem = h('div', {
     class: 'pal-item pal-control', role: 'button', tabindex: '0', 'data-testid': 'palette-control',
-    'aria-label': 'Control dot: drag onto another wire in the column of a single-qubit gate',
+    'aria-label': 'Control dot: drag it onto another wire in the column of a single-qubit gate',
     title: 'Control: drop on another wire in the column of a single-qubit gate',
   }, h('span', { class: 'ctrl-dot', 'aria-hidden': 'true' }));
   draggable(ctrlItem, {
@@ -121,12 +125,13 @@ export function createCircuitEditor(app) {
     end: clearPreview,
   });
   palette.append(h('div', { class: 'pal-group pal-ctl' }, h('span', { class: 'pal-title', text: 'Control' }), ctrlItem));
+  roving(palette, { items: () => [...palette.querySelectorAll('.pal-item')] });
 
   function paletteItem(k) {
     const el = h('div', {
       class: `pal-item pal-${k.group}`, role: 'button', tabindex: '0',
       'data-testid': `palette-${k.name}`, 'data-gate': k.name,
-      'aria-label': `${k.name} gate: drag onto a wire, or press Enter to append it to wire 0`,
+      'aria-label': `${label(k.name) === k.name ? k.name : `${label(k.name)} (${k.name})`} gate: drag onto a wire, or press Enter to append it to wire 0`,
       title: `${k.name} (${k.wires} wire${k.wires > 1 ? 's' : ''}${k.params ? `, ${k.params} angle${k.params > 1 ? 's' : ''}` : ''}) — drag onto a wire`,
       text: label(k.name),
     });
@@ -160,7 +165,7 @@ export function createCircuitEditor(app) {
   // ---- grid ------------------------------------------------------------------------------
   const inner = h('div', { class: 'grid-inner' });
   const scroller = h('div', {
-    class: 'grid-scroll', role: 'application', 'data-testid': 'circuit',
+    class: 'grid-scroll', role: 'application', 'data-testid': 'circuit', tabindex: '-1',
     'aria-label': 'Circuit: wires and columns of gates. Tab to a gate; arrow keys move it, Delete removes it.',
   }, inner);
   const dropPreview = h('div', { class: 'drop-preview', hidden: true });
@@ -263,12 +268,14 @@ export function createCircuitEditor(app) {
     }
   }
 
-  function deleteGate(i) {
+  /** Removes gate `i`; from the keyboard the focus goes on to the next gate (focusAfterDelete). */
+  function deleteGate(i, { keyboard = false } = {}) {
     const g = app.store.doc.circuit.gates[i];
     if (!g) return;
     if (app.edit('circuit', (d) => removeGate(d, i))) {
       app.select(null);
       msg.show(`Removed ${g.gate} from wire ${g.wires[0]}, column ${g.col} (Ctrl+Z brings it back).`, 'info');
+      if (keyboard) focusAfterDelete(i);
     }
   }
 
@@ -290,7 +297,7 @@ export function createCircuitEditor(app) {
       if (app.edit('circuit', (d) => nudgeGate(d, i, dw, dc))) app.select(i);
     } else if (e.key === 'Delete' || e.key === 'Backspace') {
       e.preventDefault();
-      if (!app.isLocked('circuit')) deleteGate(i);
+      if (!app.isLocked('circuit')) deleteGate(i, { keyboard: true });
     } else if (e.key === 'Escape') {
       app.select(null);
       gateEl.blur();
@@ -305,20 +312,46 @@ export function createCircuitEditor(app) {
     if (gateEl && e.target === gateEl) app.select(Number(gateEl.dataset.index));
   });
 
+  /**
+   * A gate's accessible name and tooltip: what is drawn on it (so the name contains the
+   * visible text), the gate, its wires and column, and its angles as they are now (trained
+   * values included).
+   */
+  function gateText(g) {
+    const kind = kinds.get(g.gate) ?? { wires: g.wires.length, params: (g.params || []).length };
+    const gl = glyphs(g.gate, g.wires.length);
+    const shown = [];
+    g.wires.forEach((_, k) => {
+      const glyph = gl[k] ?? { box: label(g.gate) };
+      if (glyph === 'swap') shown.push('×');
+      else if (glyph?.box) {
+        shown.push(glyph.box);
+        const cap = kind.params ? bindingCaption(g.params) : '';
+        if (cap) shown.push(cap);
+      }
+    });
+    const visible = shown.join(' ');
+    const name = !visible ? g.gate : visible.startsWith(g.gate) ? visible : `${visible} (${g.gate})`;
+    const where = `wire${g.wires.length > 1 ? 's' : ''} ${g.wires.join(', ')}`;
+    const ctl = g.controls?.length ? `, controlled by ${g.controls.join(', ')}` : '';
+    const binds = (g.params || []).map(describeBinding).join('; ');
+    return {
+      label: `${name} on ${where}${ctl}, column ${g.col}${binds ? `: ${binds}` : ''}`,
+      title: `${g.gate} on ${where}${ctl}, column ${g.col}${binds ? `\n${binds}` : ''}`,
+    };
+  }
+
   function gateElement(g, i, n) {
     const kind = kinds.get(g.gate) ?? { wires: g.wires.length, params: (g.params || []).length, group: 'two' };
     const [lo, hi] = spanOf(g);
     const flags = bindingFlags(g.params);
-    const where = `wire${g.wires.length > 1 ? 's' : ''} ${g.wires.join(', ')}`;
-    const ctl = g.controls?.length ? `, controlled by ${g.controls.join(', ')}` : '';
-    const binds = (g.params || []).map(describeBinding).join('; ');
+    const text = gateText(g);
     const el = h('div', {
       class: `gate kind-${kind.group}${hi > lo ? ' multi' : ''}${flags.data ? ' has-data' : ''}${flags.trainable ? ' has-weight' : ''}${app.ui.selected === i ? ' selected' : ''}`,
       role: 'button', tabindex: '0',
       'data-testid': `gate-${i}`, 'data-index': i, 'data-gate': g.gate,
       'data-wire': g.wires[0], 'data-col': g.col,
-      'aria-label': `${g.gate} on ${where}${ctl}, column ${g.col}${binds ? `: ${binds}` : ''}`,
-      title: `${g.gate} on ${where}${ctl}, column ${g.col}${binds ? `\n${binds}` : ''}`,
+      'aria-label': text.label, title: text.title,
       style: { left: `${LEFT + g.col * CELL}px`, top: `${HEAD + lo * WIRE}px`, height: `${(hi - lo + 1) * WIRE}px` },
     });
     if (hi > lo) {
@@ -327,7 +360,7 @@ export function createCircuitEditor(app) {
     const gl = glyphs(g.gate, g.wires.length);
     g.wires.forEach((w, k) => {
       const glyph = gl[k] ?? { box: label(g.gate) };
-      el.append(part(glyph, w - lo, g, kind));
+      el.append(' ', part(glyph, w - lo, g, kind));
     });
     (g.controls || []).forEach((w, k) => {
       const dot = h('div', {
@@ -365,9 +398,11 @@ export function createCircuitEditor(app) {
     if (glyph === 'x') return h('div', { class: 'part target-x', style: { top } }, h('span', { class: 'oplus' }));
     if (glyph === 'swap') return h('div', { class: 'part swap', style: { top } }, h('span', { class: 'swap-x', text: '×' }));
     const cap = kind.params ? bindingCaption(g.params) : '';
+    // The space between label and caption (not rendered in the flex box) keeps them two words
+    // in the gate's visible text, which its accessible name starts with.
     return h('div', { class: `part box${cap ? ' with-cap' : ''}`, style: { top } },
       h('span', { class: 'box-label', text: glyph.box }),
-      cap ? h('span', { class: 'box-cap', text: cap }) : null);
+      cap ? ' ' : null, cap ? h('span', { class: 'box-cap', text: cap }) : null);
   }
 
   function render() {
@@ -418,9 +453,48 @@ export function createCircuitEditor(app) {
     btnMore.disabled = n >= app.limits.pageQubits;
     btnUndo.disabled = !app.store.canUndo;
     btnRedo.disabled = !app.store.canRedo;
+    toolKeys.refresh();
     if (hadFocus && app.ui.selected != null) {
       inner.querySelector(`.gate[data-index="${app.ui.selected}"]`)?.focus({ preventScroll: false });
     }
+  }
+
+  /**
+   * Brings the gates' names and tooltips up to date with the document's angles (after training
+   * the weights changed, the grid did not): attributes only, nothing rebuilt.
+   */
+  function refreshLabels() {
+    const gates = app.store.doc.circuit.gates;
+    for (const el of inner.querySelectorAll('.gate')) {
+      const g = gates[Number(el.dataset.index)];
+      if (!g) continue;
+      const t = gateText(g);
+      if (el.getAttribute('aria-label') !== t.label) el.setAttribute('aria-label', t.label);
+      if (el.title !== t.title) el.title = t.title;
+    }
+  }
+
+  /**
+   * After gate `i` was deleted: if the focus was lost with it, the gate now at `i` (the next
+   * one), else the last gate, else the circuit grid gets it.
+   */
+  function focusAfterDelete(i) {
+    const active = focused(inner);
+    if (active?.isConnected && active.classList?.contains('gate') && inner.contains(active)) {
+      // The grid kept the focus on the gate now at that place: it is the selected one.
+      app.select(Number(active.dataset.index));
+      return;
+    }
+    const lost = !active || !active.isConnected || active === document.body || !app.root.contains(active) || active.closest?.('.gate-inspector');
+    if (!lost) return;
+    const next = inner.querySelector(`.gate[data-index="${i}"]`) ?? [...inner.querySelectorAll('.gate')].at(-1);
+    (next ?? scroller).focus();
+  }
+
+  /** Moves the focus to the circuit (the skip link): the grid, from where Tab reaches the gates. */
+  function focusGrid() {
+    scroller.scrollLeft = 0;
+    scroller.focus();
   }
 
   function renderSelection() {
@@ -437,5 +511,5 @@ export function createCircuitEditor(app) {
     }
   }).observe(scroller);
 
-  return { el, render, renderSelection, cellAt };
+  return { el, render, renderSelection, refreshLabels, focusAfterDelete, focusGrid, cellAt };
 }

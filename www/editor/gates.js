@@ -2,6 +2,8 @@
 // wires and angles. Display only — which gates exist and how many wires/angles each takes comes
 // from the engine (`gateKinds()`).
 
+import { formatNumber } from '../format.js';
+
 const LABELS = {
   Sdg: 'S†', Tdg: 'T†', SX: '√X', SXdg: '√X†', PhaseShift: 'P',
   ControlledPhaseShift: 'CP', IsingXX: 'XX', IsingZZ: 'ZZ', Toffoli: 'CCX',
@@ -102,16 +104,19 @@ function shortNumber(v) {
       return `${n === 1 ? '' : n === -1 ? '−' : String(n).replace('-', '−')}π${txt}`;
     }
   }
-  return v.toFixed(2).replace('-', '−');
+  return formatNumber(v, { digits: 3, maxLength: 6, unicodeMinus: true });
 }
+
+/** A weight for captions and labels: 4 significant digits. */
+const w4 = (v) => formatNumber(v, { digits: 4 });
 
 /** Describes one angle binding in words, e.g. "w·x₁ + b (w = 1, b = 0)". */
 export function describeBinding(p) {
   switch (p.kind) {
     case 'const': return `constant ${shortNumber(p.value) || p.value}`;
-    case 'weight': return `trainable θ = ${p.value.toFixed(3)}`;
-    case 'feature': return `${p.scale === 1 ? '' : `${p.scale}·`}${featureLabel(p.feature)}`;
-    case 'reupload': return `w·${featureLabel(p.feature)} + b (w = ${p.w.toFixed(3)}, b = ${p.b.toFixed(3)})`;
+    case 'weight': return `trainable θ = ${w4(p.value)}`;
+    case 'feature': return `${p.scale === 1 ? '' : `${w4(p.scale)}·`}${featureLabel(p.feature)}`;
+    case 'reupload': return `w·${featureLabel(p.feature)} + b (w = ${w4(p.w)}, b = ${w4(p.b)})`;
     default: return String(p.kind);
   }
 }

@@ -5,7 +5,7 @@
 
 import { focused, h, hasFocus, select, setChildren } from '../dom.js';
 import { numberField } from '../fields.js';
-import { checkColumn, convertBinding, removeGate, wiresOf } from './ops.js';
+import { checkColumn, convertBinding, wiresOf } from './ops.js';
 import { featureLabel, label, paramNames, wireNames } from './gates.js';
 
 const BINDINGS = [
@@ -17,7 +17,7 @@ const BINDINGS = [
 
 export function createGateInspector(app) {
   const body = h('div', { class: 'gi-body' });
-  const el = h('section', { class: 'gate-inspector', 'aria-label': 'Gate inspector', 'data-testid': 'gate-inspector' }, body);
+  const el = h('div', { class: 'gate-inspector', role: 'group', 'aria-label': 'Gate inspector', 'data-testid': 'gate-inspector' }, body);
   let key = '';
   let updaters = [];
 
@@ -74,9 +74,7 @@ export function createGateInspector(app) {
       h('button', {
         type: 'button', class: 'tool-btn danger', 'data-testid': 'gate-delete',
         'aria-label': `Delete the ${g.gate} gate`, text: 'Delete',
-        onclick: () => {
-          if (app.edit('circuit', (d) => removeGate(d, i))) app.select(null);
-        },
+        onclick: () => app.deleteSelected(),
       }));
 
     // Wires, controls, column.
