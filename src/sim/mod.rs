@@ -23,21 +23,41 @@
 //! ```
 
 mod adjoint;
+mod channel;
+mod density;
 mod gate;
 pub mod golden;
 mod kernels;
 mod measure;
+mod noisy;
+pub mod noisy_golden;
 mod observable;
+mod readout;
 mod state;
+mod tape;
+mod trajectory;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod noise_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use adjoint::adjoint_gradient;
+pub use channel::{Channel, ChannelKind, Mat2};
+pub use density::{
+    check_density_qubits, check_density_qubits_with_limit, density_bytes, DensityMatrix,
+    MAX_DENSITY_QUBITS, MAX_DENSITY_QUBITS_NATIVE, MAX_DENSITY_QUBITS_WASM,
+};
 pub use gate::{GateKind, Op};
+pub use noisy::{
+    DensityEngine, Engine, EngineKind, Estimate, Gradient, NoisyCircuit, NoisyEngine, NoisyOp,
+    TAPE_BYTES, TAPE_BYTES_NATIVE, TAPE_BYTES_WASM,
+};
 pub use num_complex::Complex64 as C64;
 pub use observable::{Observable, Pauli, PauliString};
+pub use readout::{ReadoutError, WireReadout, MAX_READOUT_TERMS};
 pub use state::State;
+pub use trajectory::{StatevectorEngine, TrajectoryEngine, MAX_TRAJECTORIES};
 
 use std::fmt;
 
