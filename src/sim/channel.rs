@@ -214,7 +214,7 @@ impl Channel {
 
     /// The channel's action on the 2×2 block of its wire (strength assumed valid).
     pub(crate) fn superop(&self) -> Superop {
-        Superop::from_kraus(&self.kind.kraus_unchecked(self.strength))
+        Superop::of(self.kind, self.strength)
     }
 }
 
@@ -230,6 +230,7 @@ impl Superop {
     /// The full 4×4 superoperator S[(a,b),(c,d)] = Σₖ K[a][c]·conj(K[b][d]), read into the two
     /// blocks. The entries left out (population ↔ coherence) vanish and the kept ones are real
     /// for every [`ChannelKind`] (`superop_blocks_are_exact` checks it).
+    #[cfg(test)]
     pub(crate) fn from_kraus(kraus: &[Mat2]) -> Superop {
         let s = |a: usize, b: usize, c: usize, d: usize| -> f64 {
             kraus
@@ -247,6 +248,43 @@ impl Superop {
                 [s(0, 1, 0, 1), s(0, 1, 1, 0)],
                 [s(1, 0, 0, 1), s(1, 0, 1, 0)],
             ],
+        }
+    }
+
+    /// The blocks of `kind` at strength `s` in closed form (what [`Superop::from_kraus`] gives
+    /// for its Kraus set, without building it; `closed_forms_match_the_kraus_sums` checks it).
+    pub(crate) fn of(kind: ChannelKind, s: f64) -> Superop {
+        match kind {
+            // Populations mix by 2p/3; coherences shrink by 1 − 4p/3.
+            ChannelKind::DepolarizingChannel => {
+                let (m, d) = (2.0 * s / 3.0, 1.0 - 4.0 * s / 3.0);
+                Superop {
+                    pop: [[1.0 - m, m], [m, 1.0 - m]],
+                    coh: [[d, 0.0], [0.0, d]],
+                }
+            }
+            ChannelKind::BitFlip => {
+                let b = [[1.0 - s, s], [s, 1.0 - s]];
+                Superop { pop: b, coh: b }
+            }
+            ChannelKind::PhaseFlip => Superop {
+                pop: [[1.0, 0.0], [0.0, 1.0]],
+                coh: [[1.0 - 2.0 * s, 0.0], [0.0, 1.0 - 2.0 * s]],
+            },
+            ChannelKind::AmplitudeDamping => {
+                let d = (1.0 - s).sqrt();
+                Superop {
+                    pop: [[1.0, s], [0.0, 1.0 - s]],
+                    coh: [[d, 0.0], [0.0, d]],
+                }
+            }
+            ChannelKind::PhaseDamping => {
+                let d = (1.0 - s).sqrt();
+                Superop {
+                    pop: [[1.0, 0.0], [0.0, 1.0]],
+                    coh: [[d, 0.0], [0.0, d]],
+                }
+            }
         }
     }
 
@@ -386,6 +424,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("wire 3") && e.contains("2 qubit"), "{e}");
+    }
+
+    #[test]
+    fn closed_forms_match_the_kraus_sums() {
+        for &k in ChannelKind::all() {
+            for s in STRENGTHS.iter().copied().chain([0.123, 0.5]) {
+                let a = Superop::of(k, s);
+                let b = Superop::from_kraus(&k.kraus(s).unwrap());
+                for i in 0..2 {
+                    for j in 0..2 {
+                        assert!((a.pop[i][j] - b.pop[i][j]).abs() < 1e-15, "{k}({s})");
+                        assert!((a.coh[i][j] - b.coh[i][j]).abs() < 1e-15, "{k}({s})");
+                    }
+                }
+            }
+        }
     }
 
     /// The two real blocks reproduce Σ K ρ K† on arbitrary complex 2×2 matrices, the dropped

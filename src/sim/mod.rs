@@ -32,6 +32,7 @@ mod measure;
 mod noisy;
 pub mod noisy_golden;
 mod observable;
+mod ptm;
 mod readout;
 mod state;
 mod tape;
@@ -50,8 +51,8 @@ pub use density::{
 };
 pub use gate::{GateKind, Op};
 pub use noisy::{
-    DensityEngine, Engine, EngineKind, Estimate, Gradient, NoisyCircuit, NoisyEngine, NoisyOp,
-    TAPE_BYTES, TAPE_BYTES_NATIVE, TAPE_BYTES_WASM,
+    DensityEngine, DensityRepr, Engine, EngineKind, Estimate, Gradient, NoisyCircuit, NoisyEngine,
+    NoisyOp, TAPE_BYTES, TAPE_BYTES_NATIVE, TAPE_BYTES_WASM,
 };
 pub use num_complex::Complex64 as C64;
 pub use observable::{Observable, Pauli, PauliString};

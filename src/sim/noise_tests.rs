@@ -100,9 +100,11 @@ fn weighted_value(e: &mut dyn NoisyEngine, c: &NoisyCircuit, w: &[(f64, Observab
 #[test]
 fn density_gradient_matches_finite_differences() {
     let mut rng = Rng::new(21);
-    let mut engine = DensityEngine::new();
-    for case in 0..24 {
-        let n = 1 + case % 4;
+    for case in 0..48 {
+        // Odd cases on the complex path, even ones on the fast path where it applies.
+        let repr = [DensityRepr::Auto, DensityRepr::Complex][case % 2];
+        let mut engine = DensityEngine::new().with_repr(repr);
+        let n = 1 + (case / 2) % 4;
         let mut c = random_circuit(n, 3 + case % 9, 0.6, &mut rng);
         if case % 3 == 0 {
             c.readout = Some(ReadoutError::uniform(n, 0.05, 0.12).unwrap());
@@ -130,17 +132,29 @@ fn density_gradient_matches_finite_differences() {
 #[test]
 fn any_snapshot_budget_gives_the_same_gradient() {
     let mut rng = Rng::new(5);
-    let c = random_circuit(3, 20, 0.8, &mut rng);
+    let mut c = random_circuit(3, 20, 0.8, &mut rng);
+    // Only gates of at most two wires, so both representations run it.
+    c.ops.retain(|o| match o {
+        NoisyOp::Gate(g) => g.wires.len() + g.controls.len() <= 2,
+        NoisyOp::Channel(_) => true,
+    });
     let w = observables(3, &mut rng, false);
     let full = DensityEngine::new().gradient(&c, &w).unwrap();
-    let per = density_bytes(3) as usize;
-    for slots in [0, 1, 2, 5] {
-        let g = DensityEngine::with_tape_bytes(slots * per)
-            .gradient(&c, &w)
-            .unwrap();
-        assert_eq!(g.value, full.value);
-        for (a, b) in g.grad.iter().zip(&full.grad) {
-            assert!((a.mean - b.mean).abs() < 1e-13, "slots {slots}");
+    // A slot is 16·4ⁿ bytes for the complex matrix, half that for the Pauli vector.
+    for (repr, per) in [
+        (DensityRepr::Auto, density_bytes(3) as usize / 2),
+        (DensityRepr::Complex, density_bytes(3) as usize),
+    ] {
+        for slots in [0, 1, 2, 5] {
+            let g = DensityEngine::new()
+                .with_repr(repr)
+                .with_tape_bytes(slots * per)
+                .gradient(&c, &w)
+                .unwrap();
+            assert!((g.value.mean - full.value.mean).abs() < 1e-13);
+            for (a, b) in g.grad.iter().zip(&full.grad) {
+                assert!((a.mean - b.mean).abs() < 1e-13, "{repr:?} slots {slots}");
+            }
         }
     }
 }

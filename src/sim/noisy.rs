@@ -35,8 +35,11 @@
 //! gradient (Aₖ held fixed) has expectation ∂Tr(Oρ)/∂θ, because the unnormalised trajectory
 //! weights are ‖ψ̃‖² = Π pₖ and ∂⟨ψ̃|O|ψ̃⟩ = ‖ψ̃‖²·(the normalised trajectory's gradient).
 
-use super::channel::{Channel, Superop};
-use super::density::{add_observable_matrix, i_pow, sign, DensityMatrix};
+use super::channel::{Channel, Mat2, Superop};
+use super::density::{
+    add_observable_matrix, check_density_qubits, density_bytes, i_pow, sign, DensityMatrix,
+};
+use super::ptm;
 use super::readout::ReadoutError;
 use super::tape::{Replay, Tape};
 use super::trajectory::{StatevectorEngine, TrajectoryEngine};
@@ -294,6 +297,32 @@ pub(super) fn generator_coeff(kind: GateKind) -> Option<f64> {
     }
 }
 
+/// Calls `f(base, run)` for every run `base..base + run` of indices below `len` whose bits in
+/// `fixed` equal `set` (a subset of `fixed`): runs are contiguous below `fixed`'s lowest bit.
+#[inline(always)]
+fn for_each_run(len: usize, fixed: usize, set: usize, mut f: impl FnMut(usize, usize)) {
+    if fixed == 0 {
+        f(0, len);
+        return;
+    }
+    let low = fixed.trailing_zeros();
+    let run = 1usize << low;
+    let k = fixed.count_ones();
+    let count = len >> (k + low);
+    for o in 0..count {
+        // Spread the bits of `o` over the positions above `low` that are not in `fixed`.
+        let mut x = o << (low + 1);
+        let mut m = fixed & !(1usize << low);
+        while m != 0 {
+            let p = m.trailing_zeros();
+            let below = (1usize << p) - 1;
+            x = ((x & !below) << 1) | (x & below);
+            m &= m - 1;
+        }
+        f(x | set, run);
+    }
+}
+
 /// ⟨λ|G|φ⟩ for the generator G of a one-parameter `kind` on `wires` (+ projectors on
 /// `controls`) of an `nbits`-qubit vector, without forming Gφ.
 pub(super) fn generator_inner(
@@ -306,9 +335,7 @@ pub(super) fn generator_inner(
 ) -> C64 {
     use GateKind::*;
     let bit = |i: usize| 1usize << (nbits - 1 - wires[i]);
-    let mut proj = controls
-        .iter()
-        .fold(0usize, |m, &w| m | (1 << (nbits - 1 - w)));
+    let mut proj = control_mask(controls, nbits);
     let (mut x, mut z, mut n_y) = (0usize, 0usize, 0u32);
     let mut pauli = |p: GateKind, b: usize| match p {
         RX | CRX | IsingXX => x |= b,
@@ -333,15 +360,143 @@ pub(super) fn generator_inner(
         }
         _ => return C64::new(0.0, 0.0),
     }
-    // (Pφ)ᵢ = i^{nY} (−1)^{|(i^x) & z|} φ[i ^ x], restricted to i with every proj bit set.
+    // (Gφ)ᵢ = i^{nY} (−1)^{|(i^x) & z|} φ[i ^ x] for i with every proj bit set, else 0. The
+    // sign and the offset of i ^ x depend only on the bits in m = x | z | proj: sum run by run
+    // for each setting of those bits.
+    let m = x | z | proj;
     let mut acc = C64::new(0.0, 0.0);
-    for (i, l) in lam.iter().enumerate() {
-        if i & proj == proj {
-            let j = i ^ x;
-            acc += l.conj() * phi[j] * sign(j, z);
+    let mut a = m;
+    loop {
+        if a & proj == proj {
+            let mut part = C64::new(0.0, 0.0);
+            for_each_run(lam.len(), m, a, |base, run| {
+                let j = base ^ x;
+                for (l, p) in lam[base..base + run].iter().zip(&phi[j..j + run]) {
+                    part += l.conj() * p;
+                }
+            });
+            acc += part * sign(a ^ x, z);
         }
+        if a == 0 {
+            break;
+        }
+        a = (a - 1) & m;
     }
     i_pow(n_y) * acc
+}
+
+/// The mask of `controls` on an `nbits`-qubit vector.
+fn control_mask(controls: &[usize], nbits: usize) -> usize {
+    controls
+        .iter()
+        .fold(0usize, |m, &w| m | (1 << (nbits - 1 - w)))
+}
+
+/// [⟨λ|Pφ⟩, ⟨λ|XPφ⟩, ⟨λ|YPφ⟩, ⟨λ|ZPφ⟩] for the Paulis on bit `b` and P the projector onto the
+/// `proj` bits being set — one pass over the pairs of bit `b`.
+fn pauli_inners(b: usize, proj: usize, lam: &[C64], phi: &[C64]) -> [C64; 4] {
+    let z = C64::new(0.0, 0.0);
+    let (mut s00, mut s01, mut s10, mut s11) = (z, z, z, z);
+    for_each_run(lam.len(), proj | b, proj, |base, run| {
+        let (l0, l1) = (&lam[base..base + run], &lam[base + b..base + b + run]);
+        let (p0, p1) = (&phi[base..base + run], &phi[base + b..base + b + run]);
+        for (((a0, a1), q0), q1) in l0.iter().zip(l1).zip(p0).zip(p1) {
+            let (c0, c1) = (a0.conj(), a1.conj());
+            s00 += c0 * q0;
+            s01 += c0 * q1;
+            s10 += c1 * q0;
+            s11 += c1 * q1;
+        }
+    });
+    let i = C64::new(0.0, 1.0);
+    // (Xφ)₀ = φ₁, (Xφ)₁ = φ₀; (Yφ)₀ = −iφ₁, (Yφ)₁ = iφ₀; (Zφ)₀ = φ₀, (Zφ)₁ = −φ₁.
+    [s00 + s11, s01 + s10, i * (s10 - s01), s00 - s11]
+}
+
+/// The matrix of a one-wire primitive.
+fn prim_matrix(kind: GateKind, t: f64) -> Mat2 {
+    let (s, c) = (t / 2.0).sin_cos();
+    let z = C64::new(0.0, 0.0);
+    let r = |x: f64| C64::new(x, 0.0);
+    match kind {
+        GateKind::RX => [[r(c), C64::new(0.0, -s)], [C64::new(0.0, -s), r(c)]],
+        GateKind::RY => [[r(c), r(-s)], [r(s), r(c)]],
+        GateKind::RZ => [[C64::cis(-t / 2.0), z], [z, C64::cis(t / 2.0)]],
+        _ => [[r(1.0), z], [z, C64::cis(t)]],
+    }
+}
+
+/// For each parameter of a one-wire gate: (its index, c, G′ in the Pauli basis [I, X, Y, Z]),
+/// where G′ = V G V† is the primitive's generator moved to the gate's output through the
+/// primitives V after it, so ∂⟨O⟩/∂θ = 2c·Im⟨λ|G′φ⟩ with λ, φ taken after the whole gate.
+fn one_wire_generators(op: &Op) -> ([(usize, f64, [f64; 4]); 3], usize) {
+    let (prims, count) = primitives(op);
+    let mut out = [(0usize, 0.0f64, [0.0f64; 4]); 3];
+    let mut k = 0;
+    for (i, &(kind, _, local)) in prims[..count].iter().enumerate() {
+        let (Some(idx), Some(c)) = (local, generator_coeff(kind)) else {
+            continue;
+        };
+        let r = |x: f64| C64::new(x, 0.0);
+        let z = r(0.0);
+        let mut g: Mat2 = match kind {
+            GateKind::RX => [[z, r(1.0)], [r(1.0), z]],
+            GateKind::RY => [[z, C64::new(0.0, -1.0)], [C64::new(0.0, 1.0), z]],
+            GateKind::RZ => [[r(1.0), z], [z, r(-1.0)]],
+            _ => [[z, z], [z, r(1.0)]],
+        };
+        for &(later, lp, _) in &prims[i + 1..count] {
+            let m = prim_matrix(later, lp[0]);
+            g = mat_mul(&mat_mul(&m, &g), &dagger(&m));
+        }
+        let n = [
+            (g[0][0].re + g[1][1].re) / 2.0,
+            (g[0][1].re + g[1][0].re) / 2.0,
+            (g[1][0].im - g[0][1].im) / 2.0,
+            (g[0][0].re - g[1][1].re) / 2.0,
+        ];
+        out[k] = (idx, c, n);
+        k += 1;
+    }
+    (out, k)
+}
+
+fn mat_mul(a: &Mat2, b: &Mat2) -> Mat2 {
+    let mut m = [[C64::new(0.0, 0.0); 2]; 2];
+    for (i, row) in m.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = a[i][0] * b[0][j] + a[i][1] * b[1][j];
+        }
+    }
+    m
+}
+
+fn dagger(a: &Mat2) -> Mat2 {
+    [
+        [a[0][0].conj(), a[1][0].conj()],
+        [a[0][1].conj(), a[1][1].conj()],
+    ]
+}
+
+/// Adds ∂⟨O⟩/∂θ for every parameter of gate `op` into `grad` (its parameters, in order), from
+/// φ = the state just after the gate and λ = the observable carried back to that point, both
+/// vectors of `nbits` qubits (the gate's wires are row wires of a density matrix's vec).
+pub(super) fn gate_gradient(op: &Op, nbits: usize, lam: &[C64], phi: &[C64], grad: &mut [f64]) {
+    if op.kind.n_params() == 0 {
+        return;
+    }
+    if op.kind.is_single_qubit() {
+        let (gens, count) = one_wire_generators(op);
+        let b = 1usize << (nbits - 1 - op.wires[0]);
+        let inner = pauli_inners(b, control_mask(&op.controls, nbits), lam, phi);
+        for &(idx, c, n) in &gens[..count] {
+            let v: C64 = (0..4).map(|k| inner[k] * n[k]).sum();
+            grad[idx] += 2.0 * c * v.im;
+        }
+    } else if let Some(c) = generator_coeff(op.kind) {
+        let v = generator_inner(op.kind, &op.wires, &op.controls, nbits, lam, phi);
+        grad[0] += 2.0 * c * v.im;
+    }
 }
 
 /// Parameter offsets: the index of each op's first parameter in the gradient.
@@ -359,12 +514,26 @@ pub(super) fn offsets(ops: &[NoisyOp]) -> Vec<usize> {
 // ---------------------------------------------------------------------------------------------
 // Density matrix.
 
+/// How the density-matrix engine represents ρ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DensityRepr {
+    /// The real Pauli basis (fused steps, about 4× less arithmetic) when every gate acts on at
+    /// most two wires, controls included; the complex matrix otherwise.
+    Auto,
+    /// Always the complex matrix vec(ρ) (the cross-check of the fast path).
+    Complex,
+}
+
 /// The exact density-matrix engine (up to [`MAX_DENSITY_QUBITS`](super::MAX_DENSITY_QUBITS)).
 pub struct DensityEngine {
     tape_bytes: usize,
+    repr: DensityRepr,
     rho: Option<DensityMatrix>,
     lambda: Option<DensityMatrix>,
     tape: Tape<DensityMatrix>,
+    r: Vec<f64>,
+    lam: Vec<f64>,
+    ptape: Tape<Vec<f64>>,
 }
 
 impl Default for DensityEngine {
@@ -374,22 +543,31 @@ impl Default for DensityEngine {
 }
 
 impl DensityEngine {
-    /// An engine with the platform's snapshot budget [`TAPE_BYTES`].
+    /// An engine with the platform's snapshot budget [`TAPE_BYTES`], representation
+    /// [`DensityRepr::Auto`].
     pub fn new() -> DensityEngine {
         DensityEngine {
             tape_bytes: TAPE_BYTES,
+            repr: DensityRepr::Auto,
             rho: None,
             lambda: None,
             tape: Tape::new(),
+            r: Vec::new(),
+            lam: Vec::new(),
+            ptape: Tape::new(),
         }
     }
 
     /// The same with a snapshot budget of `bytes` (0 recomputes everything: least memory).
-    pub fn with_tape_bytes(bytes: usize) -> DensityEngine {
-        DensityEngine {
-            tape_bytes: bytes,
-            ..DensityEngine::new()
-        }
+    pub fn with_tape_bytes(mut self, bytes: usize) -> DensityEngine {
+        self.tape_bytes = bytes;
+        self
+    }
+
+    /// The same with representation `repr`.
+    pub fn with_repr(mut self, repr: DensityRepr) -> DensityEngine {
+        self.repr = repr;
+        self
     }
 
     /// The final density matrix of `circuit` (readout error does not apply to ρ itself).
@@ -400,6 +578,25 @@ impl DensityEngine {
         Ok(rho)
     }
 
+    /// The fused Pauli-basis program of a validated `circuit`, if that representation is used.
+    fn program(&self, circuit: &NoisyCircuit) -> Option<Vec<ptm::Step>> {
+        match self.repr {
+            DensityRepr::Auto => ptm::compile(circuit.n_qubits, &circuit.ops),
+            DensityRepr::Complex => None,
+        }
+    }
+
+    /// Runs `steps` from |0…0⟩ into the engine's Pauli vector.
+    fn run_ptm(&mut self, n: usize, steps: &[ptm::Step]) -> Result<&[f64], SimError> {
+        check_density_qubits(n)?;
+        pauli_buffer(&mut self.r, n)?;
+        ptm::init(&mut self.r, n);
+        for s in steps {
+            ptm::forward(&mut self.r, n, s);
+        }
+        Ok(&self.r)
+    }
+
     /// Runs `circuit` into the engine's reusable ρ buffer.
     fn run(&mut self, circuit: &NoisyCircuit) -> Result<&DensityMatrix, SimError> {
         circuit.validate()?;
@@ -407,6 +604,116 @@ impl DensityEngine {
         rho.reset();
         run_density(rho, &circuit.ops);
         Ok(rho)
+    }
+
+    fn gradient_ptm(
+        &mut self,
+        circuit: &NoisyCircuit,
+        steps: &[ptm::Step],
+        weighted: &[(f64, Observable)],
+    ) -> Result<Gradient, SimError> {
+        let n = circuit.n_qubits;
+        check_density_qubits(n)?;
+        pauli_buffer(&mut self.r, n)?;
+        pauli_buffer(&mut self.lam, n)?;
+        let slots = self.tape_bytes / (density_bytes(n) as usize / 2).max(1);
+        let mut r = PtmBackward {
+            n,
+            steps,
+            weighted,
+            lambda: &mut self.lam,
+            grad: vec![0.0; circuit.n_params()],
+            value: 0.0,
+        };
+        self.ptape.run(&mut r, &mut self.r, slots)?;
+        Ok(Gradient {
+            value: Estimate::exact(r.value),
+            grad: r.grad.into_iter().map(Estimate::exact).collect(),
+        })
+    }
+}
+
+/// Resizes a Pauli vector to 4ⁿ entries (n already checked), with an error instead of an abort
+/// when the memory is not there.
+fn pauli_buffer(v: &mut Vec<f64>, n: usize) -> Result<(), SimError> {
+    let len = 1usize << (2 * n);
+    if v.len() != len {
+        v.clear();
+        v.try_reserve_exact(len).map_err(|_| {
+            SimError::new(format!(
+                "could not allocate {} bytes for a {n}-qubit density matrix; use fewer qubits",
+                8 * len
+            ))
+        })?;
+        v.resize(len, 0.0);
+    }
+    Ok(())
+}
+
+/// The Pauli-basis adjoint: forward through fused steps, backward with λ ← Tᵀλ.
+struct PtmBackward<'a> {
+    n: usize,
+    steps: &'a [ptm::Step],
+    weighted: &'a [(f64, Observable)],
+    lambda: &'a mut Vec<f64>,
+    grad: Vec<f64>,
+    value: f64,
+}
+
+impl Replay for PtmBackward<'_> {
+    type Buf = Vec<f64>;
+
+    fn n_steps(&self) -> usize {
+        self.steps.len()
+    }
+
+    fn barrier(&self, k: usize) -> bool {
+        self.steps[k].barrier()
+    }
+
+    fn alloc(&self) -> Result<Vec<f64>, SimError> {
+        let mut v = Vec::new();
+        pauli_buffer(&mut v, self.n)?;
+        Ok(v)
+    }
+
+    fn init(&self, b: &mut Vec<f64>) {
+        ptm::init(b, self.n);
+    }
+
+    fn copy(&self, dst: &mut Vec<f64>, src: &Vec<f64>) {
+        dst.clear();
+        dst.extend_from_slice(src);
+    }
+
+    fn step(&mut self, b: &mut Vec<f64>, k: usize) {
+        ptm::forward(b, self.n, &self.steps[k]);
+    }
+
+    fn start_back(&mut self, end: &Vec<f64>) {
+        self.value = self
+            .weighted
+            .iter()
+            .map(|(w, o)| w * ptm::expval(o, end, self.n))
+            .sum();
+        self.lambda.iter_mut().for_each(|v| *v = 0.0);
+        for (w, o) in self.weighted {
+            ptm::add_coefficients(o, *w, self.n, self.lambda);
+        }
+    }
+
+    fn back(&mut self, b: &mut Vec<f64>, k: usize) {
+        // A step without a channel is orthogonal: its transpose undoes it.
+        let s = &self.steps[k];
+        ptm::transpose_apply(b, self.n, s);
+        ptm::gradient(self.lambda, b, self.n, s, &mut self.grad);
+        ptm::transpose_apply(self.lambda, self.n, s);
+    }
+
+    fn back_barrier(&mut self, before: &Vec<f64>, k: usize) {
+        let s = &self.steps[k];
+        ptm::gradient(self.lambda, before, self.n, s, &mut self.grad);
+        ptm::transpose_apply(self.lambda, self.n, s);
     }
 }
 
@@ -446,6 +753,15 @@ impl NoisyEngine for DensityEngine {
             .iter()
             .map(|o| circuit.fold(o))
             .collect::<Result<_, _>>()?;
+        circuit.validate()?;
+        if let Some(steps) = self.program(circuit) {
+            let n = circuit.n_qubits;
+            let r = self.run_ptm(n, &steps)?;
+            return Ok(folded
+                .iter()
+                .map(|o| Estimate::exact(ptm::expval(o, r, n)))
+                .collect());
+        }
         let rho = self.run(circuit)?;
         Ok(folded
             .iter()
@@ -454,7 +770,13 @@ impl NoisyEngine for DensityEngine {
     }
 
     fn probabilities(&mut self, circuit: &NoisyCircuit) -> Result<Vec<Estimate>, SimError> {
-        let p = self.run(circuit)?.probabilities();
+        circuit.validate()?;
+        let p = match self.program(circuit) {
+            Some(steps) => {
+                ptm::probabilities(self.run_ptm(circuit.n_qubits, &steps)?, circuit.n_qubits)
+            }
+            None => self.run(circuit)?.probabilities(),
+        };
         Ok(circuit
             .read_out(p)?
             .into_iter()
@@ -469,8 +791,11 @@ impl NoisyEngine for DensityEngine {
     ) -> Result<Gradient, SimError> {
         circuit.validate()?;
         let weighted = circuit.fold_weighted(weighted)?;
+        if let Some(steps) = self.program(circuit) {
+            return self.gradient_ptm(circuit, &steps, &weighted);
+        }
         let n = circuit.n_qubits;
-        let slots = self.tape_bytes / (super::density::density_bytes(n) as usize).max(1);
+        let slots = self.tape_bytes / (density_bytes(n) as usize).max(1);
         buffer(&mut self.rho, n)?;
         buffer(&mut self.lambda, n)?;
         let (Some(rho), Some(lambda)) = (self.rho.as_mut(), self.lambda.as_mut()) else {
@@ -569,26 +894,19 @@ impl Replay for DmBackward<'_> {
         let NoisyOp::Gate(op) = &self.ops[k] else {
             return;
         };
-        let (prims, count) = primitives(op);
-        for &(kind, params, local) in prims[..count].iter().rev() {
-            if let (Some(i), Some(c)) = (local, generator_coeff(kind)) {
-                let inner = generator_inner(
-                    kind,
-                    &op.wires,
-                    &op.controls,
-                    2 * self.n,
-                    self.lambda.matrix(),
-                    rho.matrix(),
-                );
-                self.grad[self.offsets[k] + i] += 2.0 * c * inner.im;
-            }
-            let (ik, ip) = kind.inverse_of(params);
-            rho.apply_kind(ik, ip, op);
-            self.lambda.apply_kind(ik, ip, op);
-        }
+        let off = self.offsets[k];
+        gate_gradient(
+            op,
+            2 * self.n,
+            self.lambda.matrix(),
+            rho.matrix(),
+            &mut self.grad[off..],
+        );
+        rho.apply_inverse(op);
+        self.lambda.apply_inverse(op);
     }
 
-    fn back_barrier(&mut self, k: usize) {
+    fn back_barrier(&mut self, _before: &Self::Buf, k: usize) {
         if let (NoisyOp::Channel(ch), Some(s)) = (&self.ops[k], &self.sups[k]) {
             self.lambda.apply_superop(ch.wire, &s.adjoint());
         }

@@ -7,8 +7,8 @@
 //! JSON text, so native tests read the file and wasm tests can `include_str!` it.
 
 use super::{
-    Channel, ChannelKind, DensityEngine, GateKind, NoisyCircuit, NoisyEngine, NoisyOp, Observable,
-    Op, Pauli, PauliString, SimError, TrajectoryEngine, C64,
+    Channel, ChannelKind, DensityEngine, DensityRepr, GateKind, NoisyCircuit, NoisyEngine, NoisyOp,
+    Observable, Op, Pauli, PauliString, SimError, TrajectoryEngine, C64,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -157,9 +157,15 @@ fn within(got: f64, want: f64, tol: f64, max: &mut f64, values: &mut usize) -> b
 /// the adjoint gradient of ⟨Z0⟩, each within `tol`; the error names the first value that
 /// differs.
 pub fn check(json: &str, tol: f64) -> Result<NoisyGoldenSummary, SimError> {
+    check_with(json, tol, DensityRepr::Auto)
+}
+
+/// [`check`] with the engine's representation chosen: [`DensityRepr::Complex`] checks the
+/// complex path on the same circuits (ρ itself always comes from it).
+pub fn check_with(json: &str, tol: f64, repr: DensityRepr) -> Result<NoisyGoldenSummary, SimError> {
     let cases = parse(json)?;
     let mut sum = NoisyGoldenSummary::default();
-    let mut engine = DensityEngine::new();
+    let mut engine = DensityEngine::new().with_repr(repr);
     for (ci, case) in cases.iter().enumerate() {
         let c = &case.circuit;
         let fail = |what: String| {
@@ -276,9 +282,11 @@ mod tests {
 
     #[test]
     fn all_noisy_golden_circuits_match_default_mixed_to_1e_10() {
-        let s = super::check(&json(), 1e-10).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(s.cases, 200);
-        eprintln!("{s:?}");
+        for repr in [super::DensityRepr::Auto, super::DensityRepr::Complex] {
+            let s = super::check_with(&json(), 1e-10, repr).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.cases, 200);
+            eprintln!("{repr:?}: {s:?}");
+        }
     }
 
     #[test]

@@ -31,8 +31,9 @@ pub(crate) trait Replay {
     /// Backward through a non-barrier step `k`: `b` holds the state after it and must be left
     /// holding the state before it.
     fn back(&mut self, b: &mut Self::Buf, k: usize);
-    /// Backward through a barrier step `k` (the scheduler then restores the state before it).
-    fn back_barrier(&mut self, k: usize);
+    /// Backward through a barrier step `k`; the scheduler has just restored `before`, the state
+    /// before the step.
+    fn back_barrier(&mut self, before: &Self::Buf, k: usize);
 }
 
 /// Snapshot storage, reused across runs.
@@ -94,7 +95,6 @@ impl<B> Tape<B> {
         for k in (0..n).rev() {
             if j > 0 && barriers[j - 1] == k {
                 j -= 1;
-                r.back_barrier(k);
                 match slot_of[j] {
                     Some(s) => r.copy(phi, &self.pool[s]),
                     None => {
@@ -115,6 +115,7 @@ impl<B> Tape<B> {
                         }
                     }
                 }
+                r.back_barrier(phi, k);
             } else {
                 r.back(phi, k);
             }
@@ -128,7 +129,8 @@ mod tests {
     use super::*;
 
     /// A toy replay on integers: step k adds k+1 (barriers multiply by 2, not undoable); the
-    /// backward pass records the state it sees before every step, which must be the forward one.
+    /// backward pass records the state it sees before every step (undone, or restored for a
+    /// barrier), which must be the forward one.
     struct Toy {
         barriers: Vec<bool>,
         seen: Vec<(usize, i64)>,
@@ -165,8 +167,8 @@ mod tests {
             *b -= k as i64 + 1;
             self.seen.push((k, *b));
         }
-        fn back_barrier(&mut self, k: usize) {
-            self.seen.push((k, i64::MIN));
+        fn back_barrier(&mut self, before: &i64, k: usize) {
+            self.seen.push((k, *before));
         }
     }
 
@@ -193,9 +195,7 @@ mod tests {
             tape.run(&mut toy, &mut phi, slots).unwrap();
             assert_eq!(toy.seen.len(), pattern.len());
             for (k, v) in toy.seen {
-                if v != i64::MIN {
-                    assert_eq!(v, want[k], "slots {slots}, step {k}");
-                }
+                assert_eq!(v, want[k], "slots {slots}, step {k}");
             }
             assert_eq!(phi, 1, "slots {slots}: back to the initial state");
             if slots >= c {

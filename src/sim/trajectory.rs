@@ -17,8 +17,7 @@
 
 use super::channel::{Channel, Mat2};
 use super::noisy::{
-    generator_coeff, generator_inner, offsets, primitives, Estimate, Gradient, NoisyCircuit,
-    NoisyEngine, NoisyOp, TAPE_BYTES,
+    gate_gradient, offsets, Estimate, Gradient, NoisyCircuit, NoisyEngine, NoisyOp, TAPE_BYTES,
 };
 use super::tape::{Replay, Tape};
 use super::{check_qubits, GateKind, Observable, Op, SimError, State, C64};
@@ -249,31 +248,16 @@ impl Replay for SvBackward<'_> {
     fn back(&mut self, psi: &mut State, k: usize) {
         match &self.ops[k] {
             NoisyOp::Gate(op) => {
-                let (prims, count) = primitives(op);
-                for &(kind, params, local) in prims[..count].iter().rev() {
-                    if let (Some(i), Some(c)) = (local, generator_coeff(kind)) {
-                        let inner = generator_inner(
-                            kind,
-                            &op.wires,
-                            &op.controls,
-                            self.n,
-                            self.lambda.amplitudes(),
-                            psi.amplitudes(),
-                        );
-                        self.grad[self.offsets[k] + i] += 2.0 * c * inner.im;
-                    }
-                    let (ik, ip) = kind.inverse_of(params);
-                    self.scratch.kind = ik;
-                    self.scratch.params = ip;
-                    self.scratch.wires.clear();
-                    self.scratch.wires.extend_from_slice(&op.wires);
-                    self.scratch.controls.clear();
-                    self.scratch.controls.extend_from_slice(&op.controls);
-                    psi.apply(&self.scratch);
-                    self.lambda.apply(&self.scratch);
-                }
-                self.scratch.controls.clear();
-                self.scratch.params = [0.0; 3];
+                let off = self.offsets[k];
+                gate_gradient(
+                    op,
+                    self.n,
+                    self.lambda.amplitudes(),
+                    psi.amplitudes(),
+                    &mut self.grad[off..],
+                );
+                psi.apply_inverse(op);
+                self.lambda.apply_inverse(op);
             }
             NoisyOp::Channel(ch) => {
                 // A Pauli pick: the normalised operator is the Pauli itself, self-inverse and
@@ -286,7 +270,7 @@ impl Replay for SvBackward<'_> {
         }
     }
 
-    fn back_barrier(&mut self, k: usize) {
+    fn back_barrier(&mut self, _before: &Self::Buf, k: usize) {
         if let (NoisyOp::Channel(ch), Some(p), Some(kraus)) =
             (&self.ops[k], self.picks[k], &self.kraus[k])
         {
