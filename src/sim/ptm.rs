@@ -33,12 +33,28 @@ const I4: M4 = [
     [0.0, 0.0, 0.0, 1.0],
 ];
 
+/// a·b (rows of b combined, so the inner loop is one 4-wide vector operation).
 fn mul4(a: &M4, b: &M4) -> M4 {
     let mut m = [[0.0; 4]; 4];
-    for (i, row) in m.iter_mut().enumerate() {
-        for (j, v) in row.iter_mut().enumerate() {
-            *v = (0..4).map(|k| a[i][k] * b[k][j]).sum();
+    for (row, arow) in m.iter_mut().zip(a) {
+        for (x, brow) in arow.iter().zip(b) {
+            for (v, y) in row.iter_mut().zip(brow) {
+                *v += x * y;
+            }
         }
+    }
+    m
+}
+
+/// a·b for a channel's matrix `a`: diagonal (every kind but amplitude damping) scales rows.
+fn mul4_channel(a: &M4, b: &M4) -> M4 {
+    let diagonal = (0..4).all(|i| (0..4).all(|j| i == j || a[i][j] == 0.0));
+    if !diagonal {
+        return mul4(a, b);
+    }
+    let mut m = *b;
+    for (i, row) in m.iter_mut().enumerate() {
+        row.iter_mut().for_each(|v| *v *= a[i][i]);
     }
     m
 }
@@ -244,9 +260,15 @@ fn one_gate(kind: GateKind, p: [f64; 3]) -> (M4, [M4; 3], usize) {
 // ---------------------------------------------------------------------------------------------
 // Two-wire transfer matrices.
 
-/// A 16×16 real matrix as (row, column, value) entries, rows ascending.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Sparse16(Vec<(u8, u8, f64)>);
+/// A 16×16 real matrix: a scaled signed permutation (one entry per row: CNOT, CZ, SWAP with
+/// Pauli channels), stored without allocating, or (row, column, value) entries.
+#[derive(Clone, Debug)]
+pub(crate) enum Sparse16 {
+    /// out[k] = val[k]·v[src[k]].
+    Perm([u8; 16], [f64; 16]),
+    /// out[i] += x·v[j] for every (i, j, x).
+    Entries(Vec<(u8, u8, f64)>),
+}
 
 type M16 = [[f64; 16]; 16];
 
@@ -262,20 +284,87 @@ impl Sparse16 {
                 }
             }
         }
-        Sparse16(e)
+        if e.len() == 16 && e.iter().enumerate().all(|(k, t)| t.0 as usize == k) {
+            let mut src = [0u8; 16];
+            let mut val = [0.0; 16];
+            for (k, &(_, j, v)) in e.iter().enumerate() {
+                src[k] = j;
+                val[k] = v;
+            }
+            return Sparse16::Perm(src, val);
+        }
+        Sparse16::Entries(e)
+    }
+
+    fn entries(&self) -> Vec<(u8, u8, f64)> {
+        match self {
+            Sparse16::Perm(src, val) => (0..16).map(|k| (k as u8, src[k], val[k])).collect(),
+            Sparse16::Entries(e) => e.clone(),
+        }
     }
 
     fn transpose(&self) -> Sparse16 {
-        let mut e: Vec<(u8, u8, f64)> = self.0.iter().map(|&(i, j, v)| (j, i, v)).collect();
-        e.sort_by_key(|t| (t.0, t.1));
-        Sparse16(e)
+        if let Sparse16::Perm(src, val) = self {
+            // A permutation matrix's transpose is its inverse: row src[k] reads k.
+            let (mut s2, mut v2) = ([0u8; 16], [0.0; 16]);
+            for k in 0..16 {
+                s2[src[k] as usize] = k as u8;
+                v2[src[k] as usize] = val[k];
+            }
+            return Sparse16::Perm(s2, v2);
+        }
+        let mut m = [[0.0; 16]; 16];
+        for (i, j, v) in self.entries() {
+            m[j as usize][i as usize] = v;
+        }
+        Sparse16::from_dense(&m)
+    }
+
+    /// (Pa ⊗ Pb)·self for one-wire maps on the high (a) and low (b) digit.
+    fn after(&self, post: &[Option<M4>; 2]) -> Sparse16 {
+        if post.iter().all(Option::is_none) {
+            return self.clone();
+        }
+        let (pa, pb) = (post[0].unwrap_or(I4), post[1].unwrap_or(I4));
+        let diagonal = |m: &M4| (0..4).all(|i| (0..4).all(|j| i == j || m[i][j] == 0.0));
+        if let (Sparse16::Perm(src, val), true, true) = (self, diagonal(&pa), diagonal(&pb)) {
+            let mut v2 = *val;
+            for (k, v) in v2.iter_mut().enumerate() {
+                *v *= pa[k / 4][k / 4] * pb[k % 4][k % 4];
+            }
+            return Sparse16::Perm(*src, v2);
+        }
+        let mut m = [[0.0; 16]; 16];
+        for (i, j, v) in self.entries() {
+            let (ia, ib) = (i as usize / 4, i as usize % 4);
+            for (ra, row_a) in pa.iter().enumerate() {
+                if row_a[ia] == 0.0 {
+                    continue;
+                }
+                for (rb, row_b) in pb.iter().enumerate() {
+                    if row_b[ib] != 0.0 {
+                        m[ra * 4 + rb][j as usize] += v * row_a[ia] * row_b[ib];
+                    }
+                }
+            }
+        }
+        Sparse16::from_dense(&m)
     }
 
     #[inline(always)]
     fn apply(&self, v: &[f64; 16]) -> [f64; 16] {
         let mut out = [0.0; 16];
-        for &(i, j, x) in &self.0 {
-            out[i as usize] += x * v[j as usize];
+        match self {
+            Sparse16::Perm(src, val) => {
+                for ((o, &s), x) in out.iter_mut().zip(src).zip(val) {
+                    *o = x * v[s as usize];
+                }
+            }
+            Sparse16::Entries(e) => {
+                for &(i, j, x) in e {
+                    out[i as usize] += x * v[j as usize];
+                }
+            }
         }
         out
     }
@@ -417,7 +506,7 @@ fn fixed_two(kind: GateKind) -> Sparse16 {
     table
         .iter()
         .find(|(k, _)| *k == kind)
-        .map_or_else(Sparse16::default, |(_, m)| m.clone())
+        .map_or_else(|| Sparse16::Entries(Vec::new()), |(_, m)| m.clone())
 }
 
 /// A two-wire gate with parameters: T and ∂T/∂θ per parameter (dense), via its primitives.
@@ -486,7 +575,7 @@ pub(crate) enum Step {
         /// True if a channel is fused in (not invertible).
         barrier: bool,
     },
-    /// A two-wire map T followed by one-wire maps (fused channels) on each of its wires.
+    /// A two-wire map (a gate, then any channels fused in on its wires).
     Two {
         /// The local wires, first = high digit.
         a: usize,
@@ -496,10 +585,8 @@ pub(crate) enum Step {
         t: Sparse16,
         /// Its transpose.
         tt: Sparse16,
-        /// (gradient index, ∂T/∂θ) of the gate.
+        /// (gradient index, ∂T/∂θ).
         d: Vec<(usize, Sparse16)>,
-        /// Maps applied after T on wire a and b.
-        post: [Option<M4>; 2],
         /// True if a channel is fused in.
         barrier: bool,
     },
@@ -515,9 +602,11 @@ impl Step {
 
 /// Fuses `ops` into steps; `None` if a gate acts on more than two wires (controls included).
 pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
-    let mut steps: Vec<Step> = Vec::new();
+    let mut steps: Vec<Step> = Vec::with_capacity(ops.len());
     // The last step that touched each wire.
     let mut last: Vec<Option<usize>> = vec![None; n];
+    // Channels fused into two-wire steps, per step: maps after the gate on wire a and b.
+    let mut posts: Vec<[Option<M4>; 2]> = Vec::with_capacity(ops.len());
     let mut offset = 0;
     for op in ops {
         match op {
@@ -546,7 +635,11 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                                 wire: w,
                                 t: m,
                                 tt: I4,
-                                d: (0..count).map(|i| (offset + i, dm[i])).collect(),
+                                d: {
+                                    let mut d = Vec::with_capacity(8);
+                                    d.extend((0..count).map(|i| (offset + i, dm[i])));
+                                    d
+                                },
                                 barrier: false,
                             });
                             last[w] = Some(steps.len() - 1);
@@ -572,7 +665,6 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                         tt: t.transpose(),
                         t,
                         d,
-                        post: [None, None],
                         barrier: false,
                     });
                     last[a] = Some(steps.len() - 1);
@@ -583,19 +675,18 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
             NoisyOp::Channel(ch) => {
                 let c = channel_ptm(ch.kind, ch.strength);
                 let w = ch.wire;
-                match last[w].map(|s| &mut steps[s]) {
-                    Some(Step::One { t, d, barrier, .. }) => {
-                        *t = mul4(&c, t);
+                posts.resize(steps.len(), [None, None]);
+                match last[w].map(|s| (s, &mut steps[s])) {
+                    Some((_, Step::One { t, d, barrier, .. })) => {
+                        *t = mul4_channel(&c, t);
                         for (_, dk) in d.iter_mut() {
-                            *dk = mul4(&c, dk);
+                            *dk = mul4_channel(&c, dk);
                         }
                         *barrier = true;
                     }
-                    Some(Step::Two {
-                        a, post, barrier, ..
-                    }) => {
-                        let slot = &mut post[usize::from(*a != w)];
-                        *slot = Some(mul4(&c, slot.as_ref().unwrap_or(&I4)));
+                    Some((k, Step::Two { a, barrier, .. })) => {
+                        let slot = &mut posts[k][usize::from(*a != w)];
+                        *slot = Some(mul4_channel(&c, slot.as_ref().unwrap_or(&I4)));
                         *barrier = true;
                     }
                     None => {
@@ -612,9 +703,19 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
             }
         }
     }
-    for s in &mut steps {
-        if let Step::One { t, tt, .. } = s {
-            *tt = transpose4(t);
+    posts.resize(steps.len(), [None, None]);
+    for (s, post) in steps.iter_mut().zip(&posts) {
+        match s {
+            Step::One { t, tt, .. } => *tt = transpose4(t),
+            Step::Two { t, tt, d, .. } => {
+                if post.iter().any(Option::is_some) {
+                    *t = t.after(post);
+                    *tt = t.transpose();
+                    for (_, dk) in d.iter_mut() {
+                        *dk = dk.after(post);
+                    }
+                }
+            }
         }
     }
     Some(steps)
@@ -631,15 +732,56 @@ fn pow4(k: usize) -> usize {
 
 /// The Pauli vector of |0…0⟩⟨0…0|: 1 on every string of I and Z, 0 elsewhere.
 pub(crate) fn init(r: &mut [f64], n: usize) {
-    for (i, v) in r.iter_mut().enumerate() {
-        let ok = (0..n).all(|w| matches!((i >> (2 * w)) & 3, 0 | 3));
-        *v = if ok { 1.0 } else { 0.0 };
+    r.iter_mut().for_each(|v| *v = 0.0);
+    for s in 0..1usize << n {
+        r[z_index(s, n)] = 1.0;
     }
 }
 
 /// v ← m·v on the digit of `wire`, for every group.
+#[inline(always)]
 fn apply4(r: &mut [f64], n: usize, wire: usize, m: &M4) {
     let s = pow4(n - 1 - wire);
+    // A unital, trace-preserving map (every gate, every channel but amplitude damping) leaves
+    // the I component alone: a 3×3 map on (X, Y, Z).
+    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
+    if unital {
+        let k = [
+            [m[1][1], m[1][2], m[1][3]],
+            [m[2][1], m[2][2], m[2][3]],
+            [m[3][1], m[3][2], m[3][3]],
+        ];
+        if s == 1 {
+            for v in r.chunks_exact_mut(4) {
+                let x = [v[1], v[2], v[3]];
+                for (o, row) in v[1..].iter_mut().zip(&k) {
+                    *o = row[0] * x[0] + row[1] * x[1] + row[2] * x[2];
+                }
+            }
+            return;
+        }
+        for block in r.chunks_exact_mut(4 * s) {
+            let (_, rest) = block.split_at_mut(s);
+            let (x1, rest) = rest.split_at_mut(s);
+            let (x2, x3) = rest.split_at_mut(s);
+            for ((b, c), d) in x1.iter_mut().zip(x2.iter_mut()).zip(x3.iter_mut()) {
+                let v = [*b, *c, *d];
+                *b = k[0][0] * v[0] + k[0][1] * v[1] + k[0][2] * v[2];
+                *c = k[1][0] * v[0] + k[1][1] * v[1] + k[1][2] * v[2];
+                *d = k[2][0] * v[0] + k[2][1] * v[1] + k[2][2] * v[2];
+            }
+        }
+        return;
+    }
+    if s == 1 {
+        for v in r.chunks_exact_mut(4) {
+            let x = [v[0], v[1], v[2], v[3]];
+            for (o, row) in v.iter_mut().zip(m) {
+                *o = row[0] * x[0] + row[1] * x[1] + row[2] * x[2] + row[3] * x[3];
+            }
+        }
+        return;
+    }
     for block in r.chunks_exact_mut(4 * s) {
         let (x0, rest) = block.split_at_mut(s);
         let (x1, rest) = rest.split_at_mut(s);
@@ -660,113 +802,199 @@ fn apply4(r: &mut [f64], n: usize, wire: usize, m: &M4) {
 }
 
 /// S[i][j] = Σ_groups λ_g[i]·r_g[j] on the digit of `wire`.
+#[inline(always)]
 fn outer4(lam: &[f64], r: &[f64], n: usize, wire: usize) -> M4 {
     let s = pow4(n - 1 - wire);
-    let mut acc = [[0.0; 4]; 4];
+    // One accumulator row per Pauli of λ, updated as a 4-wide vector.
+    let (mut a0, mut a1, mut a2, mut a3) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
+    let add = |a: &mut [f64; 4], l: f64, x: &[f64; 4]| {
+        for (v, y) in a.iter_mut().zip(x) {
+            *v += l * y;
+        }
+    };
     for (lb, rb) in lam.chunks_exact(4 * s).zip(r.chunks_exact(4 * s)) {
+        // Four slices of s per digit, so the indices below need no bounds checks.
+        let (l0, l1, l2, l3) = (
+            &lb[..s],
+            &lb[s..2 * s],
+            &lb[2 * s..3 * s],
+            &lb[3 * s..4 * s],
+        );
+        let (r0, r1, r2, r3) = (
+            &rb[..s],
+            &rb[s..2 * s],
+            &rb[2 * s..3 * s],
+            &rb[3 * s..4 * s],
+        );
         for k in 0..s {
-            let l = [lb[k], lb[s + k], lb[2 * s + k], lb[3 * s + k]];
-            let x = [rb[k], rb[s + k], rb[2 * s + k], rb[3 * s + k]];
-            for i in 0..4 {
-                for j in 0..4 {
-                    acc[i][j] += l[i] * x[j];
-                }
-            }
+            let x = [r0[k], r1[k], r2[k], r3[k]];
+            add(&mut a0, l0[k], &x);
+            add(&mut a1, l1[k], &x);
+            add(&mut a2, l2[k], &x);
+            add(&mut a3, l3[k], &x);
         }
     }
-    acc
+    [a0, a1, a2, a3]
 }
 
-/// Calls `f(offsets)` for every group of a two-wire step: the 16 indices with digit a·4 + b.
+/// Calls `f(base, offsets)` for every group of a two-wire step: the 16 indices base + off[k],
+/// k = (digit of a)·4 + (digit of b).
 #[inline(always)]
-fn for_each_group16(len: usize, n: usize, a: usize, b: usize, mut f: impl FnMut(&[usize; 16])) {
+fn for_each_group16(
+    len: usize,
+    n: usize,
+    a: usize,
+    b: usize,
+    mut f: impl FnMut(usize, &[usize; 16]),
+) {
     let (sa, sb) = (pow4(n - 1 - a), pow4(n - 1 - b));
     let (hi, lo) = if sa > sb { (sa, sb) } else { (sb, sa) };
     let mut off = [0usize; 16];
     for (k, o) in off.iter_mut().enumerate() {
         *o = (k / 4) * sa + (k % 4) * sb;
     }
-    let mut idx = [0usize; 16];
     for h in (0..len).step_by(4 * hi) {
         for m in (h..h + hi).step_by(4 * lo) {
             for base in m..m + lo {
-                for (i, o) in idx.iter_mut().zip(&off) {
-                    *i = base + o;
-                }
-                f(&idx);
+                f(base, &off);
             }
         }
     }
 }
 
-/// Applies the 4×4 maps `post` on the a- and b-digits of a 16-vector (`transpose`: their
-/// transposes).
 #[inline(always)]
-fn post16(v: &mut [f64; 16], post: &[Option<M4>; 2], transpose: bool) {
-    for (which, m) in post.iter().enumerate() {
-        let Some(m) = m else { continue };
-        let m = if transpose { transpose4(m) } else { *m };
-        for other in 0..4 {
-            let at = |d: usize| {
-                if which == 0 {
-                    d * 4 + other
-                } else {
-                    other * 4 + d
-                }
-            };
-            let x = [v[at(0)], v[at(1)], v[at(2)], v[at(3)]];
-            for (d, row) in m.iter().enumerate() {
-                v[at(d)] = row[0] * x[0] + row[1] * x[1] + row[2] * x[2] + row[3] * x[3];
-            }
-        }
-    }
-}
-
-fn gather(r: &[f64], idx: &[usize; 16]) -> [f64; 16] {
+fn gather(r: &[f64], base: usize, off: &[usize; 16]) -> [f64; 16] {
+    let r = &r[base..];
     let mut v = [0.0; 16];
-    for (x, &i) in v.iter_mut().zip(idx) {
+    for (x, &i) in v.iter_mut().zip(off) {
         *x = r[i];
     }
     v
 }
 
-fn scatter(r: &mut [f64], idx: &[usize; 16], v: &[f64; 16]) {
-    for (x, &i) in v.iter().zip(idx) {
+#[inline(always)]
+fn scatter(r: &mut [f64], base: usize, off: &[usize; 16], v: &[f64; 16]) {
+    let r = &mut r[base..];
+    for (x, &i) in v.iter().zip(off) {
         r[i] = *x;
     }
 }
 
-/// r ← step·r.
-pub(crate) fn forward(r: &mut [f64], n: usize, step: &Step) {
+/// `pub(crate) fn $name(args)` calling `$imp(args)`, compiled a second time for AVX2 and
+/// dispatched at run time natively (same arithmetic, no FMA contraction; wider vectors).
+macro_rules! simd_dispatch {
+    ($(#[$doc:meta])* $name:ident => $imp:ident($($arg:ident: $ty:ty),*)) => {
+        $(#[$doc])*
+        pub(crate) fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) {
+                    $imp($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU supports AVX2, checked just above.
+                    unsafe { avx2($($arg),*) };
+                    return;
+                }
+            }
+            $imp($($arg),*)
+        }
+    };
+}
+
+/// r ← m·r for a two-wire map on (a, b).
+#[inline(always)]
+fn two_apply(r: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
+    match m {
+        Sparse16::Perm(src, val) => {
+            let (sa, sb) = (pow4(n - 1 - a), pow4(n - 1 - b));
+            let (hi, lo) = if sa > sb { (sa, sb) } else { (sb, sa) };
+            let off = |k: usize| (k / 4) * sa + (k % 4) * sb;
+            if lo == 1 {
+                // The low wire's digit is contiguous: a group is 4 runs of 4.
+                let a_low = sa == 1;
+                for h in (0..r.len()).step_by(4 * hi) {
+                    for base in h..h + hi {
+                        if (base - h) % 4 != 0 {
+                            continue;
+                        }
+                        let mut v = [0.0; 16];
+                        for d in 0..4 {
+                            let run = &r[base + d * hi..base + d * hi + 4];
+                            for (e, x) in run.iter().enumerate() {
+                                // d is the high wire's digit, e the low one's.
+                                v[if a_low { e * 4 + d } else { d * 4 + e }] = *x;
+                            }
+                        }
+                        for d in 0..4 {
+                            let run = &mut r[base + d * hi..base + d * hi + 4];
+                            for (e, x) in run.iter_mut().enumerate() {
+                                let k = if a_low { e * 4 + d } else { d * 4 + e };
+                                *x = val[k] * v[src[k] as usize];
+                            }
+                        }
+                    }
+                }
+            } else {
+                // out[k] = val[k]·in[src[k]]: read through the permuted offsets directly.
+                let mut poff = [0usize; 16];
+                for (p, &j) in poff.iter_mut().zip(src) {
+                    *p = off(j as usize);
+                }
+                for_each_group16(r.len(), n, a, b, |base, offs| {
+                    let g = &r[base..];
+                    let mut v = [0.0; 16];
+                    for ((x, &p), w) in v.iter_mut().zip(&poff).zip(val) {
+                        *x = w * g[p];
+                    }
+                    scatter(r, base, offs, &v);
+                });
+            }
+        }
+        Sparse16::Entries(_) => {
+            for_each_group16(r.len(), n, a, b, |base, off| {
+                let v = m.apply(&gather(r, base, off));
+                scatter(r, base, off, &v);
+            });
+        }
+    }
+}
+
+simd_dispatch!(
+    /// r ← step·r.
+    forward => forward_impl(r: &mut [f64], n: usize, step: &Step)
+);
+
+#[inline(always)]
+fn forward_impl(r: &mut [f64], n: usize, step: &Step) {
     match step {
         Step::One { wire, t, .. } => apply4(r, n, *wire, t),
-        Step::Two { a, b, t, post, .. } => {
-            for_each_group16(r.len(), n, *a, *b, |idx| {
-                let mut v = t.apply(&gather(r, idx));
-                post16(&mut v, post, false);
-                scatter(r, idx, &v);
-            });
-        }
+        Step::Two { a, b, t, .. } => two_apply(r, n, *a, *b, t),
     }
 }
 
-/// x ← stepᵀ·x (carries an observable back; undoes an orthogonal step).
-pub(crate) fn transpose_apply(x: &mut [f64], n: usize, step: &Step) {
+simd_dispatch!(
+    /// x ← stepᵀ·x (carries an observable back; undoes an orthogonal step).
+    transpose_apply => transpose_impl(x: &mut [f64], n: usize, step: &Step)
+);
+
+#[inline(always)]
+fn transpose_impl(x: &mut [f64], n: usize, step: &Step) {
     match step {
         Step::One { wire, tt, .. } => apply4(x, n, *wire, tt),
-        Step::Two { a, b, tt, post, .. } => {
-            for_each_group16(x.len(), n, *a, *b, |idx| {
-                let mut v = gather(x, idx);
-                post16(&mut v, post, true);
-                scatter(x, idx, &tt.apply(&v));
-            });
-        }
+        Step::Two { a, b, tt, .. } => two_apply(x, n, *a, *b, tt),
     }
 }
 
-/// Adds ⟨λ, ∂(step)/∂θ · r⟩ for every parameter of the step into `grad`; `r` is the state
-/// before the step, `lam` the observable after it.
-pub(crate) fn gradient(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64]) {
+simd_dispatch!(
+    /// Adds ⟨λ, ∂(step)/∂θ · r⟩ for every parameter of the step into `grad`; `r` is the state
+    /// before the step, `lam` the observable after it.
+    gradient => gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64])
+);
+
+#[inline(always)]
+fn gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64]) {
     match step {
         Step::One { wire, d, .. } => {
             if d.is_empty() {
@@ -783,13 +1011,12 @@ pub(crate) fn gradient(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut
                 grad[*i] += g;
             }
         }
-        Step::Two { a, b, d, post, .. } => {
+        Step::Two { a, b, d, .. } => {
             for (i, dm) in d {
                 let mut g = 0.0;
-                for_each_group16(r.len(), n, *a, *b, |idx| {
-                    let mut u = gather(lam, idx);
-                    post16(&mut u, post, true);
-                    let dv = dm.apply(&gather(r, idx));
+                for_each_group16(r.len(), n, *a, *b, |base, off| {
+                    let u = gather(lam, base, off);
+                    let dv = dm.apply(&gather(r, base, off));
                     g += u.iter().zip(&dv).map(|(x, y)| x * y).sum::<f64>();
                 });
                 grad[*i] += g;

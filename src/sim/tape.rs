@@ -61,7 +61,8 @@ impl<B> Tape<B> {
         slots: usize,
     ) -> Result<(), SimError> {
         let n = r.n_steps();
-        let barriers: Vec<usize> = (0..n).filter(|&k| r.barrier(k)).collect();
+        let mut barriers: Vec<usize> = Vec::with_capacity(n);
+        barriers.extend((0..n).filter(|&k| r.barrier(k)));
         let c = barriers.len();
         let m = slots.min(c);
         // slot_of[j]: the pool slot holding the state before barrier j, if stored.
@@ -92,11 +93,18 @@ impl<B> Tape<B> {
         }
         r.start_back(phi);
         let mut j = c;
+        // A restored state is read from its slot in place; it is copied into `phi` only when
+        // a later (earlier-in-circuit) non-barrier step needs to undo it.
+        let mut pending: Option<usize> = None;
         for k in (0..n).rev() {
             if j > 0 && barriers[j - 1] == k {
                 j -= 1;
                 match slot_of[j] {
-                    Some(s) => r.copy(phi, &self.pool[s]),
+                    Some(s) => {
+                        r.back_barrier(&self.pool[s], k);
+                        pending = Some(s);
+                        continue;
+                    }
                     None => {
                         // Recompute from the nearest earlier checkpoint, or from the start.
                         let from = (0..j).rev().find_map(|jj| slot_of[jj].map(|s| (jj, s)));
@@ -113,12 +121,19 @@ impl<B> Tape<B> {
                         for kk in start..barriers[j] {
                             r.step(phi, kk);
                         }
+                        pending = None;
                     }
                 }
                 r.back_barrier(phi, k);
             } else {
+                if let Some(s) = pending.take() {
+                    r.copy(phi, &self.pool[s]);
+                }
                 r.back(phi, k);
             }
+        }
+        if let Some(s) = pending {
+            r.copy(phi, &self.pool[s]);
         }
         Ok(())
     }
