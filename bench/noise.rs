@@ -1,9 +1,11 @@
 //! Noise-engine benchmark (printed figures, never assertions).
 //!
-//! - **throughput**: the density-matrix engine's time per gate (the 100-gate random
-//!   {H, RX, RY, RZ, CNOT} workload of `qmlp::sim::bench_circuit`) and per channel
-//!   (DepolarizingChannel and AmplitudeDamping, round-robin over the wires) at 4, 8, 10 and 12
-//!   qubits, with the effective bandwidth (ρ read and written once per pass).
+//! - **throughput**: the complex `DensityMatrix`'s time per gate (the random
+//!   {H, RX, RY, RZ, CNOT} workload of `qmlp::sim::bench_circuit`: 100 gates, 30 at 10 qubits,
+//!   6 at 12) and per channel (DepolarizingChannel and AmplitudeDamping, round-robin over the
+//!   wires) at 4, 8, 10 and 12 qubits, with the effective bandwidth (ρ read and written once per
+//!   pass); and the density engine's own path (the real Pauli basis with fused steps) on the
+//!   same gates each followed by a DepolarizingChannel, per gate + channel.
 //! - **W5** at the engine level: the W2 layer shape of `bench/model.rs` on 4 qubits, 4 layers
 //!   (per layer and qubit RX(w·x1 + b), RY(w·x2 + b), Rot(θ1, θ2, θ3), then a CNOT ring) with
 //!   DepolarizingChannel(0.01) after every gate (on both wires after a CNOT): 64 gates and 80
@@ -133,8 +135,11 @@ fn main() {
 
     if "throughput q4 q8 q10 q12".contains(&filter) {
         println!("\n## Density-matrix throughput (per operation, best of repetitions)\n");
-        println!("| qubits | ρ size | gate (bench_circuit) | gate GB/s | DepolarizingChannel | AmplitudeDamping | channel GB/s |");
-        println!("|---:|---:|---:|---:|---:|---:|---:|");
+        println!(
+            "| qubits | ρ size | gate (bench_circuit) | gate GB/s | DepolarizingChannel | \
+             AmplitudeDamping | channel GB/s | engine forward, per gate + channel |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for n in [4usize, 8, 10, 12] {
             if !filter.is_empty() && !format!("throughput q{n}").contains(&filter) {
                 continue;
@@ -175,17 +180,37 @@ fn main() {
                 });
                 per_channel.push(best / n_ops as f64);
             }
+            // The engine's path (Pauli basis, fused steps): the same gates, each followed by a
+            // DepolarizingChannel(0.05) on its first wire, one forward run to ⟨Z0⟩.
+            let mut ops = Vec::new();
+            for op in &gates {
+                ops.push(NoisyOp::Gate(op.clone()));
+                ops.push(NoisyOp::Channel(
+                    Channel::new(ChannelKind::DepolarizingChannel, op.wires[0], 0.05)
+                        .expect("strength"),
+                ));
+            }
+            let circuit = NoisyCircuit::new(n, ops, None).expect("the circuit");
+            let z0 = [Observable::Pauli(PauliString::single(
+                0,
+                qmlp::sim::Pauli::Z,
+            ))];
+            let mut engine = DensityEngine::new();
+            let (e_best, _) = time(reps, || {
+                black_box(engine.expvals(black_box(&circuit), &z0).expect("forward"));
+            });
             let bytes = 2.0 * qmlp::sim::density_bytes(n) as f64;
             let g = g_best / n_ops as f64;
             // A gate is two passes (U on the rows, U* on the columns); a channel one.
             println!(
-                "| {n} | {} KiB | {} | {:.1} | {} | {} | {:.1} |",
+                "| {n} | {} KiB | {} | {:.1} | {} | {} | {:.1} | {} |",
                 qmlp::sim::density_bytes(n) / 1024,
                 fmt(g),
                 2.0 * bytes / g / 1e9,
                 fmt(per_channel[0]),
                 fmt(per_channel[1]),
-                bytes / per_channel[0] / 1e9
+                bytes / per_channel[0] / 1e9,
+                fmt(e_best / n_ops as f64)
             );
             black_box(rho.trace());
         }

@@ -154,7 +154,7 @@ impl DensityMatrix {
         self.n
     }
 
-    /// The entries of ρ, row-major: ρ[r][c] is at `r·2ⁿ + c` (bit order wire 0 most significant).
+    /// The entries of ρ, row-major: ρ(r, c) is at `r·2ⁿ + c` (bit order wire 0 most significant).
     pub fn matrix(&self) -> &[C64] {
         self.vec.amplitudes()
     }
@@ -164,7 +164,7 @@ impl DensityMatrix {
         self.vec.amplitudes_mut()
     }
 
-    /// ρ[r][c].
+    /// The entry ρ(r, c).
     pub fn element(&self, r: usize, c: usize) -> C64 {
         self.vec.amplitudes()[(r << self.n) | c]
     }
@@ -628,6 +628,15 @@ mod tests {
             let psi = random_state(n, &mut rng);
             let rho = DensityMatrix::from_state(&psi).unwrap();
             assert!((rho.trace() - 1.0).abs() < 1e-13);
+            let a = psi.amplitudes();
+            let (r, c) = (a.len() - 1, a.len() / 2);
+            assert_eq!(rho.element(r, c), rho.matrix()[r * a.len() + c]);
+            assert!((rho.element(r, c) - a[r] * a[c].conj()).norm() < 1e-15);
+            let mut copy = DensityMatrix::new(1).unwrap();
+            copy.copy_from(&rho);
+            assert_eq!(copy, rho);
+            copy.reset();
+            assert_eq!(copy, DensityMatrix::new(n).unwrap());
             assert!((rho.purity() - 1.0).abs() < 1e-13);
             for (p, q) in rho.probabilities().iter().zip(psi.probabilities()) {
                 assert!((p - q).abs() < 1e-14);

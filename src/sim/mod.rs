@@ -5,6 +5,13 @@
 //! probabilities and marginals, reduced single-qubit Bloch vectors, seeded shot sampling, and an
 //! adjoint-method gradient ([`adjoint_gradient`]) used to cross-check the engine.
 //!
+//! Noise lives here too: PennyLane's channels ([`Channel`], [`ChannelKind`]), per-wire readout
+//! error ([`ReadoutError`]), the exact [`DensityMatrix`], and noisy circuits ([`NoisyCircuit`] of
+//! [`NoisyOp`]s) run by interchangeable engines behind [`NoisyEngine`] — statevector,
+//! density matrix (exact values and adjoint gradients), trajectories (seeded Monte-Carlo
+//! estimates with standard errors); [`noisy_golden`] checks them against PennyLane
+//! `default.mixed`.
+//!
 //! It knows nothing of circuits-as-documents, training or the web. It imports only `num_complex`,
 //! `std` and `crate::rng` — plus `serde` for the derives on [`GateKind`] and `serde_json` in
 //! [`golden`], the reference-value cross-check shared by the native and the wasm test suites.

@@ -217,6 +217,11 @@ fn statevector_engine_refuses_channels_and_applies_readout() {
         e.contains("density-matrix") && e.contains("trajectory"),
         "{e}"
     );
+    let g = NoisyOp::from(Op::new(GateKind::H, &[0], &[]).unwrap());
+    let ch = NoisyOp::from(Channel::new(ChannelKind::BitFlip, 1, 0.1).unwrap());
+    assert_eq!((g.n_params(), ch.n_params()), (0, 0));
+    assert!(matches!((&g, &ch), (NoisyOp::Gate(_), NoisyOp::Channel(_))));
+    assert_eq!(Estimate::exact(0.5).std_error, 0.0);
     let mut ideal = c.ideal();
     assert!(!ideal.has_channels() && ideal.n_params() == c.n_params());
     ideal.readout = Some(ReadoutError::uniform(2, 0.1, 0.2).unwrap());
