@@ -357,12 +357,12 @@ impl Sparse16 {
         match self {
             Sparse16::Perm(src, val) => {
                 for ((o, &s), x) in out.iter_mut().zip(src).zip(val) {
-                    *o = x * v[s as usize];
+                    *o = x * v[(s & 15) as usize];
                 }
             }
             Sparse16::Entries(e) => {
                 for &(i, j, x) in e {
-                    out[i as usize] += x * v[j as usize];
+                    out[(i & 15) as usize] += x * v[(j & 15) as usize];
                 }
             }
         }
@@ -915,10 +915,7 @@ fn two_apply(r: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
                 // The low wire's digit is contiguous: a group is 4 runs of 4.
                 let a_low = sa == 1;
                 for h in (0..r.len()).step_by(4 * hi) {
-                    for base in h..h + hi {
-                        if (base - h) % 4 != 0 {
-                            continue;
-                        }
+                    for base in (h..h + hi).step_by(4) {
                         let mut v = [0.0; 16];
                         for d in 0..4 {
                             let run = &r[base + d * hi..base + d * hi + 4];
@@ -931,7 +928,8 @@ fn two_apply(r: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
                             let run = &mut r[base + d * hi..base + d * hi + 4];
                             for (e, x) in run.iter_mut().enumerate() {
                                 let k = if a_low { e * 4 + d } else { d * 4 + e };
-                                *x = val[k] * v[src[k] as usize];
+                                // `& 15`: provably in range, no bounds check.
+                                *x = val[k & 15] * v[(src[k & 15] & 15) as usize];
                             }
                         }
                     }
