@@ -5,6 +5,13 @@
 //! probabilities and marginals, reduced single-qubit Bloch vectors, seeded shot sampling, and an
 //! adjoint-method gradient ([`adjoint_gradient`]) used to cross-check the engine.
 //!
+//! Noise lives here too: PennyLane's channels ([`Channel`], [`ChannelKind`]), per-wire readout
+//! error ([`ReadoutError`]), the exact [`DensityMatrix`], and noisy circuits ([`NoisyCircuit`] of
+//! [`NoisyOp`]s) run by interchangeable engines behind [`NoisyEngine`] — statevector,
+//! density matrix (exact values and adjoint gradients), trajectories (seeded Monte-Carlo
+//! estimates with standard errors); [`noisy_golden`] checks them against PennyLane
+//! `default.mixed`.
+//!
 //! It knows nothing of circuits-as-documents, training or the web. It imports only `num_complex`,
 //! `std` and `crate::rng` — plus `serde` for the derives on [`GateKind`] and `serde_json` in
 //! [`golden`], the reference-value cross-check shared by the native and the wasm test suites.
@@ -23,21 +30,42 @@
 //! ```
 
 mod adjoint;
+mod channel;
+mod density;
 mod gate;
 pub mod golden;
 mod kernels;
 mod measure;
+mod noisy;
+pub mod noisy_golden;
 mod observable;
+mod ptm;
+mod readout;
 mod state;
+mod tape;
+mod trajectory;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod noise_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use adjoint::adjoint_gradient;
+pub use channel::{Channel, ChannelKind, Mat2};
+pub use density::{
+    check_density_qubits, check_density_qubits_with_limit, density_bytes, DensityMatrix,
+    MAX_DENSITY_QUBITS, MAX_DENSITY_QUBITS_NATIVE, MAX_DENSITY_QUBITS_WASM,
+};
 pub use gate::{GateKind, Op};
+pub use noisy::{
+    DensityEngine, DensityRepr, Engine, EngineKind, Estimate, Gradient, NoisyCircuit, NoisyEngine,
+    NoisyOp, TAPE_BYTES, TAPE_BYTES_NATIVE, TAPE_BYTES_WASM,
+};
 pub use num_complex::Complex64 as C64;
 pub use observable::{Observable, Pauli, PauliString};
+pub use readout::{ReadoutError, WireReadout, MAX_READOUT_TERMS};
 pub use state::State;
+pub use trajectory::{StatevectorEngine, TrajectoryEngine, MAX_TRAJECTORIES};
 
 use std::fmt;
 

@@ -1,0 +1,1283 @@
+//! The density matrix in the Pauli basis: the fast path of the density-matrix engine.
+//!
+//! ρ = 2⁻ⁿ Σ_P r_P·P over the 4ⁿ Pauli strings P, with r_P = Tr(Pρ) real: a real vector of 4ⁿ
+//! entries indexed by base-4 digits (wire 0 most significant; digit 0 = I, 1 = X, 2 = Y, 3 = Z).
+//! An operation on k wires acts on groups of 4ᵏ entries through its real Pauli transfer matrix
+//! T[P][Q] = 2⁻ᵏ Tr(P·E(Q)), orthogonal for a gate: rotations of (X, Y, Z) for one-wire gates,
+//! a signed permutation for CNOT, CZ, SWAP; all five channels are 4×4 maps with a closed form.
+//! ⟨P⟩ is the entry r_P itself.
+//!
+//! Operations are **fused** before they run: a run of one-wire gates and channels on a wire
+//! becomes one 4×4 step, and a channel joins the last step that touched its wire (operations on
+//! other wires commute with it). The W5 circuit (per layer and qubit RX, channel, RY, channel,
+//! Rot, channel; a CNOT ring with a channel on both wires) becomes 4 one-wire and 4 two-wire
+//! steps per layer. The gradient of a step's parameters comes from one pass accumulating
+//! S = Σ_groups λ_g r_gᵀ (λ: the observable carried back, r: the state before the step):
+//! ∂⟨O⟩/∂θ = ⟨∂T/∂θ, S⟩, with ∂T/∂θ a product of 4×4 matrices computed once per step.
+//!
+//! Gates on more than two wires (Toffoli, CSWAP, gates with two or more extra controls) are not
+//! compiled here: [`compile`] returns `None` and the engine uses the complex representation.
+
+use super::channel::{ChannelKind, Mat2};
+use super::noisy::NoisyOp;
+use super::{GateKind, Observable, Op, Pauli, PauliString, State, C64};
+use std::sync::OnceLock;
+
+/// A real 4×4 matrix, row-major.
+pub(crate) type M4 = [[f64; 4]; 4];
+
+const I4: M4 = [
+    [1.0, 0.0, 0.0, 0.0],
+    [0.0, 1.0, 0.0, 0.0],
+    [0.0, 0.0, 1.0, 0.0],
+    [0.0, 0.0, 0.0, 1.0],
+];
+
+/// a·b (rows of b combined, so the inner loop is one 4-wide vector operation).
+fn mul4(a: &M4, b: &M4) -> M4 {
+    let mut m = [[0.0; 4]; 4];
+    for (row, arow) in m.iter_mut().zip(a) {
+        for (x, brow) in arow.iter().zip(b) {
+            for (v, y) in row.iter_mut().zip(brow) {
+                *v += x * y;
+            }
+        }
+    }
+    m
+}
+
+/// a·b for a channel's matrix `a`: diagonal (every kind but amplitude damping) scales rows.
+fn mul4_channel(a: &M4, b: &M4) -> M4 {
+    let diagonal = (0..4).all(|i| (0..4).all(|j| i == j || a[i][j] == 0.0));
+    if !diagonal {
+        return mul4(a, b);
+    }
+    let mut m = *b;
+    for (i, row) in m.iter_mut().enumerate() {
+        row.iter_mut().for_each(|v| *v *= a[i][i]);
+    }
+    m
+}
+
+fn transpose4(a: &M4) -> M4 {
+    let mut m = [[0.0; 4]; 4];
+    for (i, row) in a.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            m[j][i] = *v;
+        }
+    }
+    m
+}
+
+/// The Pauli matrices I, X, Y, Z.
+pub(crate) fn sigma(k: usize) -> Mat2 {
+    let (z, o, i) = (C64::new(0.0, 0.0), C64::new(1.0, 0.0), C64::new(0.0, 1.0));
+    match k {
+        0 => [[o, z], [z, o]],
+        1 => [[z, o], [o, z]],
+        2 => [[z, -i], [i, z]],
+        _ => [[o, z], [z, -o]],
+    }
+}
+
+fn mat2_mul(a: &Mat2, b: &Mat2) -> Mat2 {
+    let mut m = [[C64::new(0.0, 0.0); 2]; 2];
+    for (i, row) in m.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = a[i][0] * b[0][j] + a[i][1] * b[1][j];
+        }
+    }
+    m
+}
+
+fn mat2_dagger(a: &Mat2) -> Mat2 {
+    [
+        [a[0][0].conj(), a[1][0].conj()],
+        [a[0][1].conj(), a[1][1].conj()],
+    ]
+}
+
+/// T[P][Q] = ½ Re Tr(σ_P Σₖ Kₖ σ_Q Kₖ†) for one-wire Kraus operators (a unitary is one).
+pub(crate) fn ptm_of_kraus(ks: &[Mat2]) -> M4 {
+    let mut t = [[0.0; 4]; 4];
+    for q in 0..4 {
+        let mut e = [[C64::new(0.0, 0.0); 2]; 2];
+        for k in ks {
+            let m = mat2_mul(&mat2_mul(k, &sigma(q)), &mat2_dagger(k));
+            for i in 0..2 {
+                for j in 0..2 {
+                    e[i][j] += m[i][j];
+                }
+            }
+        }
+        for (p, row) in t.iter_mut().enumerate() {
+            let m = mat2_mul(&sigma(p), &e);
+            row[q] = (m[0][0] + m[1][1]).re / 2.0;
+        }
+    }
+    t
+}
+
+/// The transfer matrix of a channel, in closed form (`channel_ptms_match_kraus` checks it).
+pub(crate) fn channel_ptm(kind: ChannelKind, s: f64) -> M4 {
+    let diag = |x: f64, y: f64, z: f64| {
+        let mut m = I4;
+        m[1][1] = x;
+        m[2][2] = y;
+        m[3][3] = z;
+        m
+    };
+    match kind {
+        ChannelKind::DepolarizingChannel => {
+            let d = 1.0 - 4.0 * s / 3.0;
+            diag(d, d, d)
+        }
+        ChannelKind::BitFlip => diag(1.0, 1.0 - 2.0 * s, 1.0 - 2.0 * s),
+        ChannelKind::PhaseFlip => diag(1.0 - 2.0 * s, 1.0 - 2.0 * s, 1.0),
+        ChannelKind::AmplitudeDamping => {
+            let d = (1.0 - s).sqrt();
+            let mut m = diag(d, d, 1.0 - s);
+            m[3][0] = s;
+            m
+        }
+        ChannelKind::PhaseDamping => {
+            let d = (1.0 - s).sqrt();
+            diag(d, d, 1.0)
+        }
+    }
+}
+
+/// The rotation by `t` about `axis` (1 = X, 2 = Y, 3 = Z), the transfer matrix of RX/RY/RZ(t),
+/// and its derivative in t.
+fn rotation(axis: usize, t: f64) -> (M4, M4) {
+    let (s, c) = t.sin_cos();
+    // RX turns Y towards Z, RY turns Z towards X, RZ turns X towards Y.
+    let (i, j) = match axis {
+        1 => (2, 3),
+        2 => (3, 1),
+        _ => (1, 2),
+    };
+    let mut m = I4;
+    m[i][i] = c;
+    m[j][i] = s;
+    m[i][j] = -s;
+    m[j][j] = c;
+    let mut d = [[0.0; 4]; 4];
+    d[i][i] = -s;
+    d[j][i] = c;
+    d[i][j] = -c;
+    d[j][j] = -s;
+    (m, d)
+}
+
+/// The 2×2 matrix of a one-wire, uncontrolled op (read off the statevector engine).
+fn unitary1(kind: GateKind, params: [f64; 3]) -> Mat2 {
+    let op = Op {
+        kind,
+        wires: vec![0],
+        controls: Vec::new(),
+        params,
+    };
+    let mut u = [[C64::new(0.0, 0.0); 2]; 2];
+    for col in 0..2 {
+        let mut amps = vec![C64::new(0.0, 0.0); 2];
+        amps[col] = C64::new(1.0, 0.0);
+        if let Ok(mut s) = State::from_amplitudes(amps) {
+            s.apply(&op);
+            for (row, a) in s.amplitudes().iter().enumerate() {
+                u[row][col] = *a;
+            }
+        }
+    }
+    u
+}
+
+/// Transfer matrices of the parameter-free one-wire kinds, computed once.
+fn fixed_one(kind: GateKind) -> M4 {
+    static TABLE: OnceLock<Vec<(GateKind, M4)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        GateKind::all()
+            .iter()
+            .filter(|k| k.is_single_qubit() && k.n_params() == 0)
+            .map(|&k| (k, ptm_of_kraus(&[unitary1(k, [0.0; 3])])))
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(I4, |(_, m)| *m)
+}
+
+/// A one-wire, uncontrolled gate: its transfer matrix and ∂T/∂θ for each parameter.
+fn one_gate(kind: GateKind, p: [f64; 3]) -> (M4, [M4; 3], usize) {
+    let z = [[0.0; 4]; 4];
+    match kind {
+        GateKind::RX | GateKind::RY | GateKind::RZ | GateKind::PhaseShift => {
+            let axis = match kind {
+                GateKind::RX => 1,
+                GateKind::RY => 2,
+                _ => 3,
+            };
+            let (m, d) = rotation(axis, p[0]);
+            (m, [d, z, z], 1)
+        }
+        // Rot(a, b, c) = RZ(c)·RY(b)·RZ(a).
+        GateKind::Rot => {
+            let (ra, da) = rotation(3, p[0]);
+            let (rb, db) = rotation(2, p[1]);
+            let (rc, dc) = rotation(3, p[2]);
+            let cb = mul4(&rc, &rb);
+            (
+                mul4(&cb, &ra),
+                [
+                    mul4(&cb, &da),
+                    mul4(&mul4(&rc, &db), &ra),
+                    mul4(&mul4(&dc, &rb), &ra),
+                ],
+                3,
+            )
+        }
+        // U3(θ, φ, λ) = PhaseShift(φ)·RY(θ)·PhaseShift(λ); a phase shift turns like RZ.
+        GateKind::U3 => {
+            let (rt, dt) = rotation(2, p[0]);
+            let (rp, dp) = rotation(3, p[1]);
+            let (rl, dl) = rotation(3, p[2]);
+            let pt = mul4(&rp, &rt);
+            (
+                mul4(&pt, &rl),
+                [
+                    mul4(&mul4(&rp, &dt), &rl),
+                    mul4(&mul4(&dp, &rt), &rl),
+                    mul4(&pt, &dl),
+                ],
+                3,
+            )
+        }
+        k => (fixed_one(k), [z, z, z], 0),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two-wire transfer matrices.
+
+/// A 16×16 real matrix: a scaled signed permutation (one entry per row: CNOT, CZ, SWAP with
+/// Pauli channels), stored without allocating, or (row, column, value) entries.
+#[derive(Clone, Debug)]
+pub(crate) enum Sparse16 {
+    /// out[k] = val[k]·v[src[k]].
+    Perm([u8; 16], [f64; 16]),
+    /// out[i] += x·v[j] for every (i, j, x).
+    Entries(Vec<(u8, u8, f64)>),
+}
+
+type M16 = [[f64; 16]; 16];
+
+impl Sparse16 {
+    fn from_dense(m: &M16) -> Sparse16 {
+        let mut e = Vec::new();
+        for (i, row) in m.iter().enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                // Entries of rounding size are products of exact zeros with rounded matrix
+                // elements (a 2·10⁻¹⁶ leftover in a trace); dropping them moves results by less.
+                if v.abs() > 1e-14 {
+                    e.push((i as u8, j as u8, v));
+                }
+            }
+        }
+        if e.len() == 16 && e.iter().enumerate().all(|(k, t)| t.0 as usize == k) {
+            let mut src = [0u8; 16];
+            let mut val = [0.0; 16];
+            for (k, &(_, j, v)) in e.iter().enumerate() {
+                src[k] = j;
+                val[k] = v;
+            }
+            return Sparse16::Perm(src, val);
+        }
+        Sparse16::Entries(e)
+    }
+
+    fn entries(&self) -> Vec<(u8, u8, f64)> {
+        match self {
+            Sparse16::Perm(src, val) => (0..16).map(|k| (k as u8, src[k], val[k])).collect(),
+            Sparse16::Entries(e) => e.clone(),
+        }
+    }
+
+    fn transpose(&self) -> Sparse16 {
+        if let Sparse16::Perm(src, val) = self {
+            // A permutation matrix's transpose is its inverse: row src[k] reads k.
+            let (mut s2, mut v2) = ([0u8; 16], [0.0; 16]);
+            for k in 0..16 {
+                s2[src[k] as usize] = k as u8;
+                v2[src[k] as usize] = val[k];
+            }
+            return Sparse16::Perm(s2, v2);
+        }
+        let mut m = [[0.0; 16]; 16];
+        for (i, j, v) in self.entries() {
+            m[j as usize][i as usize] = v;
+        }
+        Sparse16::from_dense(&m)
+    }
+
+    /// (Pa ⊗ Pb)·self for one-wire maps on the high (a) and low (b) digit.
+    fn after(&self, post: &[Option<M4>; 2]) -> Sparse16 {
+        if post.iter().all(Option::is_none) {
+            return self.clone();
+        }
+        let (pa, pb) = (post[0].unwrap_or(I4), post[1].unwrap_or(I4));
+        let diagonal = |m: &M4| (0..4).all(|i| (0..4).all(|j| i == j || m[i][j] == 0.0));
+        if let (Sparse16::Perm(src, val), true, true) = (self, diagonal(&pa), diagonal(&pb)) {
+            let mut v2 = *val;
+            for (k, v) in v2.iter_mut().enumerate() {
+                *v *= pa[k / 4][k / 4] * pb[k % 4][k % 4];
+            }
+            return Sparse16::Perm(*src, v2);
+        }
+        let mut m = [[0.0; 16]; 16];
+        for (i, j, v) in self.entries() {
+            let (ia, ib) = (i as usize / 4, i as usize % 4);
+            for (ra, row_a) in pa.iter().enumerate() {
+                if row_a[ia] == 0.0 {
+                    continue;
+                }
+                for (rb, row_b) in pb.iter().enumerate() {
+                    if row_b[ib] != 0.0 {
+                        m[ra * 4 + rb][j as usize] += v * row_a[ia] * row_b[ib];
+                    }
+                }
+            }
+        }
+        Sparse16::from_dense(&m)
+    }
+
+    #[inline(always)]
+    fn apply(&self, v: &[f64; 16]) -> [f64; 16] {
+        let mut out = [0.0; 16];
+        match self {
+            Sparse16::Perm(src, val) => {
+                for ((o, &s), x) in out.iter_mut().zip(src).zip(val) {
+                    *o = x * v[(s & 15) as usize];
+                }
+            }
+            Sparse16::Entries(e) => {
+                for &(i, j, x) in e {
+                    out[(i & 15) as usize] += x * v[(j & 15) as usize];
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The two local wires of a two-wire op, first = high digit: (control, target) for a one-wire
+/// kind with one extra control, else the op's own wires.
+fn local_wires(op: &Op) -> (usize, usize) {
+    if op.kind.is_single_qubit() {
+        (op.controls[0], op.wires[0])
+    } else {
+        (op.wires[0], op.wires[1])
+    }
+}
+
+/// `op` (two wires in total) remapped to wires 0 and 1 in [`local_wires`] order.
+fn local_op(op: &Op, kind: GateKind, params: [f64; 3]) -> Op {
+    let (a, _) = local_wires(op);
+    let map = |w: usize| usize::from(w != a);
+    Op {
+        kind,
+        wires: op.wires.iter().map(|&w| map(w)).collect(),
+        controls: op.controls.iter().map(|&w| map(w)).collect(),
+        params,
+    }
+}
+
+type M4c = [[C64; 4]; 4];
+
+/// The 4×4 matrix of a local two-wire op, column k = op applied to |k⟩ (or its generator).
+fn unitary2(op: &Op, generator: bool) -> M4c {
+    let mut u = [[C64::new(0.0, 0.0); 4]; 4];
+    for col in 0..4 {
+        let mut amps = vec![C64::new(0.0, 0.0); 4];
+        amps[col] = C64::new(1.0, 0.0);
+        if let Ok(mut s) = State::from_amplitudes(amps) {
+            if generator {
+                s.apply_generator(op);
+            } else {
+                s.apply(op);
+            }
+            for (row, a) in s.amplitudes().iter().enumerate() {
+                u[row][col] = *a;
+            }
+        }
+    }
+    u
+}
+
+/// σ_P|i⟩ = ph(i)·|π(i)⟩ for the two-wire Pauli P = σ_a ⊗ σ_b (a high).
+fn pauli2(p: usize) -> ([usize; 4], [C64; 4]) {
+    let (a, b) = (sigma(p / 4), sigma(p % 4));
+    let mut perm = [0; 4];
+    let mut ph = [C64::new(0.0, 0.0); 4];
+    for i in 0..4 {
+        let (ia, ib) = (i / 2, i % 2);
+        // Each Pauli has one non-zero per column.
+        let ra = (0..2).find(|&r| a[r][ia].norm_sqr() > 0.0).unwrap_or(0);
+        let rb = (0..2).find(|&r| b[r][ib].norm_sqr() > 0.0).unwrap_or(0);
+        perm[i] = ra * 2 + rb;
+        ph[i] = a[ra][ia] * b[rb][ib];
+    }
+    (perm, ph)
+}
+
+/// T[P][Q] = ¼ Re Tr(σ_P A σ_Q B†) (A = B = U: the transfer matrix; A = U′, B = U, doubled:
+/// its derivative).
+fn ptm16(a: &M4c, b: &M4c, scale: f64) -> M16 {
+    let paulis: Vec<([usize; 4], [C64; 4])> = (0..16).map(pauli2).collect();
+    let mut t = [[0.0; 16]; 16];
+    for q in 0..16 {
+        let (pq, hq) = &paulis[q];
+        // (A σ_Q)[r][i] = A[r][π_Q(i)] ph_Q(i)... column i of σ_Q is ph_Q(i)|π_Q(i)⟩.
+        let mut aq = [[C64::new(0.0, 0.0); 4]; 4];
+        for r in 0..4 {
+            for i in 0..4 {
+                aq[r][i] = a[r][pq[i]] * hq[i];
+            }
+        }
+        let mut m = [[C64::new(0.0, 0.0); 4]; 4];
+        for r in 0..4 {
+            for c in 0..4 {
+                m[r][c] = (0..4).map(|i| aq[r][i] * b[c][i].conj()).sum();
+            }
+        }
+        for (p, (pp, hp)) in paulis.iter().enumerate() {
+            // Tr(σ_P M) = Σ_i ph_P(i) M[i][π_P(i)]
+            let tr: C64 = (0..4).map(|i| hp[i] * m[i][pp[i]]).sum();
+            t[p][q] = scale * tr.re / 4.0;
+        }
+    }
+    t
+}
+
+fn mul16(a: &M16, b: &M16) -> M16 {
+    let mut m = [[0.0; 16]; 16];
+    for i in 0..16 {
+        for k in 0..16 {
+            let x = a[i][k];
+            if x != 0.0 {
+                for j in 0..16 {
+                    m[i][j] += x * b[k][j];
+                }
+            }
+        }
+    }
+    m
+}
+
+/// Transfer matrices of the parameter-free two-wire ops (CNOT, CZ, CY, SWAP and the fixed
+/// one-wire kinds with one control), computed once.
+fn fixed_two(kind: GateKind) -> Sparse16 {
+    static TABLE: OnceLock<Vec<(GateKind, Sparse16)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        GateKind::all()
+            .iter()
+            .filter(|k| k.n_params() == 0 && k.n_wires() <= 2)
+            .map(|&k| {
+                let op = if k.is_single_qubit() {
+                    Op {
+                        kind: k,
+                        wires: vec![1],
+                        controls: vec![0],
+                        params: [0.0; 3],
+                    }
+                } else {
+                    Op {
+                        kind: k,
+                        wires: vec![0, 1],
+                        controls: Vec::new(),
+                        params: [0.0; 3],
+                    }
+                };
+                let u = unitary2(&op, false);
+                (k, Sparse16::from_dense(&ptm16(&u, &u, 1.0)))
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or_else(|| Sparse16::Entries(Vec::new()), |(_, m)| m.clone())
+}
+
+/// A two-wire gate with parameters: T and ∂T/∂θ per parameter (dense), via its primitives.
+fn two_gate_with_params(op: &Op) -> (M16, Vec<M16>) {
+    let (prims, count) = super::noisy::primitives(op);
+    let mut ts: Vec<M16> = Vec::with_capacity(count);
+    let mut ds: Vec<Option<(usize, M16)>> = Vec::with_capacity(count);
+    for &(kind, params, local) in &prims[..count] {
+        let lop = local_op(op, kind, params);
+        let u = unitary2(&lop, false);
+        ts.push(ptm16(&u, &u, 1.0));
+        ds.push(match (local, lop.generator()) {
+            (Some(i), Some(c)) => {
+                // U′ = −i·c·G·U
+                let g = unitary2(&lop, true);
+                let mut du = [[C64::new(0.0, 0.0); 4]; 4];
+                for r in 0..4 {
+                    for col in 0..4 {
+                        let gu: C64 = (0..4).map(|k| g[r][k] * u[k][col]).sum();
+                        du[r][col] = C64::new(0.0, -c) * gu;
+                    }
+                }
+                Some((i, ptm16(&du, &u, 2.0)))
+            }
+            _ => None,
+        });
+    }
+    let product = |from: usize, to: usize, mid: Option<&M16>| {
+        // ts[to−1] ⋯ ts[from], with ts[from] replaced by `mid` if given.
+        let mut m = mid.copied().unwrap_or(ts[from]);
+        for t in &ts[from + 1..to] {
+            m = mul16(t, &m);
+        }
+        m
+    };
+    let t = product(0, count, None);
+    let mut d = vec![[[0.0; 16]; 16]; op.kind.n_params()];
+    for (k, dk) in ds.iter().enumerate() {
+        if let Some((i, dm)) = dk {
+            let mut m = product(k, count, Some(dm));
+            if k > 0 {
+                m = mul16(&m, &product(0, k, None));
+            }
+            d[*i] = m;
+        }
+    }
+    (t, d)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled programs.
+
+/// One fused step of a compiled program.
+#[derive(Clone, Debug)]
+pub(crate) enum Step {
+    /// A 4×4 map on one wire, with ∂T/∂θ for the gate parameters it holds.
+    One {
+        /// The wire.
+        wire: usize,
+        /// The transfer matrix.
+        t: M4,
+        /// Its transpose.
+        tt: M4,
+        /// (gradient index, ∂T/∂θ).
+        d: Vec<(usize, M4)>,
+        /// True if a channel is fused in (not invertible).
+        barrier: bool,
+    },
+    /// A two-wire map (a gate, then any channels fused in on its wires).
+    Two {
+        /// The local wires, first = high digit.
+        a: usize,
+        /// The second local wire.
+        b: usize,
+        /// The gate's transfer matrix.
+        t: Sparse16,
+        /// Its transpose.
+        tt: Sparse16,
+        /// (gradient index, ∂T/∂θ).
+        d: Vec<(usize, Sparse16)>,
+        /// True if a channel is fused in.
+        barrier: bool,
+    },
+}
+
+impl Step {
+    pub(crate) fn barrier(&self) -> bool {
+        match self {
+            Step::One { barrier, .. } | Step::Two { barrier, .. } => *barrier,
+        }
+    }
+}
+
+/// Fuses `ops` into steps; `None` if a gate acts on more than two wires (controls included).
+pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
+    let mut steps: Vec<Step> = Vec::with_capacity(ops.len());
+    // The last step that touched each wire.
+    let mut last: Vec<Option<usize>> = vec![None; n];
+    // Channels fused into two-wire steps, per step: maps after the gate on wire a and b.
+    let mut posts: Vec<[Option<M4>; 2]> = Vec::with_capacity(ops.len());
+    let mut offset = 0;
+    for op in ops {
+        match op {
+            NoisyOp::Gate(g) => {
+                let n_wires = g.wires.len() + g.controls.len();
+                if n_wires > 2 {
+                    return None;
+                }
+                let np = g.kind.n_params();
+                if n_wires == 1 {
+                    let w = g.wires[0];
+                    let (m, dm, count) = one_gate(g.kind, g.params);
+                    let here = last[w].filter(|&s| matches!(steps[s], Step::One { .. }));
+                    match here.map(|s| &mut steps[s]) {
+                        Some(Step::One { t, d, .. }) => {
+                            for (_, dk) in d.iter_mut() {
+                                *dk = mul4(&m, dk);
+                            }
+                            for (i, dmi) in dm[..count].iter().enumerate() {
+                                d.push((offset + i, mul4(dmi, t)));
+                            }
+                            *t = mul4(&m, t);
+                        }
+                        _ => {
+                            steps.push(Step::One {
+                                wire: w,
+                                t: m,
+                                tt: I4,
+                                d: {
+                                    let mut d = Vec::with_capacity(8);
+                                    d.extend((0..count).map(|i| (offset + i, dm[i])));
+                                    d
+                                },
+                                barrier: false,
+                            });
+                            last[w] = Some(steps.len() - 1);
+                        }
+                    }
+                } else {
+                    let (a, b) = local_wires(g);
+                    let (t, d) = if np == 0 {
+                        (fixed_two(g.kind), Vec::new())
+                    } else {
+                        let (t, d) = two_gate_with_params(g);
+                        (
+                            Sparse16::from_dense(&t),
+                            d.iter()
+                                .enumerate()
+                                .map(|(i, m)| (offset + i, Sparse16::from_dense(m)))
+                                .collect(),
+                        )
+                    };
+                    steps.push(Step::Two {
+                        a,
+                        b,
+                        tt: t.transpose(),
+                        t,
+                        d,
+                        barrier: false,
+                    });
+                    last[a] = Some(steps.len() - 1);
+                    last[b] = Some(steps.len() - 1);
+                }
+                offset += np;
+            }
+            NoisyOp::Channel(ch) => {
+                let c = channel_ptm(ch.kind, ch.strength);
+                let w = ch.wire;
+                posts.resize(steps.len(), [None, None]);
+                match last[w].map(|s| (s, &mut steps[s])) {
+                    Some((_, Step::One { t, d, barrier, .. })) => {
+                        *t = mul4_channel(&c, t);
+                        for (_, dk) in d.iter_mut() {
+                            *dk = mul4_channel(&c, dk);
+                        }
+                        *barrier = true;
+                    }
+                    Some((k, Step::Two { a, barrier, .. })) => {
+                        let slot = &mut posts[k][usize::from(*a != w)];
+                        *slot = Some(mul4_channel(&c, slot.as_ref().unwrap_or(&I4)));
+                        *barrier = true;
+                    }
+                    None => {
+                        steps.push(Step::One {
+                            wire: w,
+                            t: c,
+                            tt: I4,
+                            d: Vec::new(),
+                            barrier: true,
+                        });
+                        last[w] = Some(steps.len() - 1);
+                    }
+                }
+            }
+        }
+    }
+    posts.resize(steps.len(), [None, None]);
+    for (s, post) in steps.iter_mut().zip(&posts) {
+        match s {
+            Step::One { t, tt, .. } => *tt = transpose4(t),
+            Step::Two { t, tt, d, .. } => {
+                if post.iter().any(Option::is_some) {
+                    *t = t.after(post);
+                    *tt = t.transpose();
+                    for (_, dk) in d.iter_mut() {
+                        *dk = dk.after(post);
+                    }
+                }
+            }
+        }
+    }
+    Some(steps)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels on the Pauli vector.
+
+/// 4^k.
+#[inline(always)]
+fn pow4(k: usize) -> usize {
+    1usize << (2 * k)
+}
+
+/// The Pauli vector of |0…0⟩⟨0…0|: 1 on every string of I and Z, 0 elsewhere.
+pub(crate) fn init(r: &mut [f64], n: usize) {
+    r.iter_mut().for_each(|v| *v = 0.0);
+    for s in 0..1usize << n {
+        r[z_index(s, n)] = 1.0;
+    }
+}
+
+/// v ← m·v on the digit of `wire`, for every group.
+#[inline(always)]
+fn apply4(r: &mut [f64], n: usize, wire: usize, m: &M4) {
+    let s = pow4(n - 1 - wire);
+    // A unital, trace-preserving map (every gate, every channel but amplitude damping) leaves
+    // the I component alone: a 3×3 map on (X, Y, Z).
+    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
+    if unital {
+        let k = [
+            [m[1][1], m[1][2], m[1][3]],
+            [m[2][1], m[2][2], m[2][3]],
+            [m[3][1], m[3][2], m[3][3]],
+        ];
+        if s == 1 {
+            for v in r.chunks_exact_mut(4) {
+                let x = [v[1], v[2], v[3]];
+                for (o, row) in v[1..].iter_mut().zip(&k) {
+                    *o = row[0] * x[0] + row[1] * x[1] + row[2] * x[2];
+                }
+            }
+            return;
+        }
+        for block in r.chunks_exact_mut(4 * s) {
+            let (_, rest) = block.split_at_mut(s);
+            let (x1, rest) = rest.split_at_mut(s);
+            let (x2, x3) = rest.split_at_mut(s);
+            for ((b, c), d) in x1.iter_mut().zip(x2.iter_mut()).zip(x3.iter_mut()) {
+                let v = [*b, *c, *d];
+                *b = k[0][0] * v[0] + k[0][1] * v[1] + k[0][2] * v[2];
+                *c = k[1][0] * v[0] + k[1][1] * v[1] + k[1][2] * v[2];
+                *d = k[2][0] * v[0] + k[2][1] * v[1] + k[2][2] * v[2];
+            }
+        }
+        return;
+    }
+    if s == 1 {
+        for v in r.chunks_exact_mut(4) {
+            let x = [v[0], v[1], v[2], v[3]];
+            for (o, row) in v.iter_mut().zip(m) {
+                *o = row[0] * x[0] + row[1] * x[1] + row[2] * x[2] + row[3] * x[3];
+            }
+        }
+        return;
+    }
+    for block in r.chunks_exact_mut(4 * s) {
+        let (x0, rest) = block.split_at_mut(s);
+        let (x1, rest) = rest.split_at_mut(s);
+        let (x2, x3) = rest.split_at_mut(s);
+        for (((a, b), c), d) in x0
+            .iter_mut()
+            .zip(x1.iter_mut())
+            .zip(x2.iter_mut())
+            .zip(x3.iter_mut())
+        {
+            let v = [*a, *b, *c, *d];
+            *a = m[0][0] * v[0] + m[0][1] * v[1] + m[0][2] * v[2] + m[0][3] * v[3];
+            *b = m[1][0] * v[0] + m[1][1] * v[1] + m[1][2] * v[2] + m[1][3] * v[3];
+            *c = m[2][0] * v[0] + m[2][1] * v[1] + m[2][2] * v[2] + m[2][3] * v[3];
+            *d = m[3][0] * v[0] + m[3][1] * v[1] + m[3][2] * v[2] + m[3][3] * v[3];
+        }
+    }
+}
+
+/// S[i][j] = Σ_groups λ_g[i]·r_g[j] on the digit of `wire`.
+#[inline(always)]
+fn outer4(lam: &[f64], r: &[f64], n: usize, wire: usize) -> M4 {
+    let s = pow4(n - 1 - wire);
+    // One accumulator row per Pauli of λ, updated as a 4-wide vector.
+    let (mut a0, mut a1, mut a2, mut a3) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
+    let add = |a: &mut [f64; 4], l: f64, x: &[f64; 4]| {
+        for (v, y) in a.iter_mut().zip(x) {
+            *v += l * y;
+        }
+    };
+    for (lb, rb) in lam.chunks_exact(4 * s).zip(r.chunks_exact(4 * s)) {
+        // Four slices of s per digit, so the indices below need no bounds checks.
+        let (l0, l1, l2, l3) = (
+            &lb[..s],
+            &lb[s..2 * s],
+            &lb[2 * s..3 * s],
+            &lb[3 * s..4 * s],
+        );
+        let (r0, r1, r2, r3) = (
+            &rb[..s],
+            &rb[s..2 * s],
+            &rb[2 * s..3 * s],
+            &rb[3 * s..4 * s],
+        );
+        for k in 0..s {
+            let x = [r0[k], r1[k], r2[k], r3[k]];
+            add(&mut a0, l0[k], &x);
+            add(&mut a1, l1[k], &x);
+            add(&mut a2, l2[k], &x);
+            add(&mut a3, l3[k], &x);
+        }
+    }
+    [a0, a1, a2, a3]
+}
+
+/// Calls `f(base, offsets)` for every group of a two-wire step: the 16 indices base + off[k],
+/// k = (digit of a)·4 + (digit of b).
+#[inline(always)]
+fn for_each_group16(
+    len: usize,
+    n: usize,
+    a: usize,
+    b: usize,
+    mut f: impl FnMut(usize, &[usize; 16]),
+) {
+    let (sa, sb) = (pow4(n - 1 - a), pow4(n - 1 - b));
+    let (hi, lo) = if sa > sb { (sa, sb) } else { (sb, sa) };
+    let mut off = [0usize; 16];
+    for (k, o) in off.iter_mut().enumerate() {
+        *o = (k / 4) * sa + (k % 4) * sb;
+    }
+    for h in (0..len).step_by(4 * hi) {
+        for m in (h..h + hi).step_by(4 * lo) {
+            for base in m..m + lo {
+                f(base, &off);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn gather(r: &[f64], base: usize, off: &[usize; 16]) -> [f64; 16] {
+    let r = &r[base..];
+    let mut v = [0.0; 16];
+    for (x, &i) in v.iter_mut().zip(off) {
+        *x = r[i];
+    }
+    v
+}
+
+#[inline(always)]
+fn scatter(r: &mut [f64], base: usize, off: &[usize; 16], v: &[f64; 16]) {
+    let r = &mut r[base..];
+    for (x, &i) in v.iter().zip(off) {
+        r[i] = *x;
+    }
+}
+
+/// `pub(crate) fn $name(args)` calling `$imp(args)`, compiled a second time for AVX2 and
+/// dispatched at run time natively (same arithmetic, no FMA contraction; wider vectors).
+macro_rules! simd_dispatch {
+    ($(#[$doc:meta])* $name:ident => $imp:ident($($arg:ident: $ty:ty),*)) => {
+        $(#[$doc])*
+        pub(crate) fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) {
+                    $imp($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU supports AVX2, checked just above.
+                    unsafe { avx2($($arg),*) };
+                    return;
+                }
+            }
+            $imp($($arg),*)
+        }
+    };
+}
+
+/// r ← m·r for a two-wire map on (a, b).
+#[inline(always)]
+fn two_apply(r: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
+    match m {
+        Sparse16::Perm(src, val) => {
+            let (sa, sb) = (pow4(n - 1 - a), pow4(n - 1 - b));
+            let (hi, lo) = if sa > sb { (sa, sb) } else { (sb, sa) };
+            let off = |k: usize| (k / 4) * sa + (k % 4) * sb;
+            if lo == 1 {
+                // The low wire's digit is contiguous: a group is 4 runs of 4.
+                let a_low = sa == 1;
+                for h in (0..r.len()).step_by(4 * hi) {
+                    for base in (h..h + hi).step_by(4) {
+                        let mut v = [0.0; 16];
+                        for d in 0..4 {
+                            let run = &r[base + d * hi..base + d * hi + 4];
+                            for (e, x) in run.iter().enumerate() {
+                                // d is the high wire's digit, e the low one's.
+                                v[if a_low { e * 4 + d } else { d * 4 + e }] = *x;
+                            }
+                        }
+                        for d in 0..4 {
+                            let run = &mut r[base + d * hi..base + d * hi + 4];
+                            for (e, x) in run.iter_mut().enumerate() {
+                                let k = if a_low { e * 4 + d } else { d * 4 + e };
+                                // `& 15`: provably in range, no bounds check.
+                                *x = val[k & 15] * v[(src[k & 15] & 15) as usize];
+                            }
+                        }
+                    }
+                }
+            } else {
+                // out[k] = val[k]·in[src[k]]: read through the permuted offsets directly.
+                let mut poff = [0usize; 16];
+                for (p, &j) in poff.iter_mut().zip(src) {
+                    *p = off(j as usize);
+                }
+                for_each_group16(r.len(), n, a, b, |base, offs| {
+                    let g = &r[base..];
+                    let mut v = [0.0; 16];
+                    for ((x, &p), w) in v.iter_mut().zip(&poff).zip(val) {
+                        *x = w * g[p];
+                    }
+                    scatter(r, base, offs, &v);
+                });
+            }
+        }
+        Sparse16::Entries(_) => {
+            for_each_group16(r.len(), n, a, b, |base, off| {
+                let v = m.apply(&gather(r, base, off));
+                scatter(r, base, off, &v);
+            });
+        }
+    }
+}
+
+simd_dispatch!(
+    /// r ← step·r.
+    forward => forward_impl(r: &mut [f64], n: usize, step: &Step)
+);
+
+#[inline(always)]
+fn forward_impl(r: &mut [f64], n: usize, step: &Step) {
+    match step {
+        Step::One { wire, t, .. } => apply4(r, n, *wire, t),
+        Step::Two { a, b, t, .. } => two_apply(r, n, *a, *b, t),
+    }
+}
+
+simd_dispatch!(
+    /// x ← stepᵀ·x (carries an observable back; undoes an orthogonal step).
+    transpose_apply => transpose_impl(x: &mut [f64], n: usize, step: &Step)
+);
+
+#[inline(always)]
+fn transpose_impl(x: &mut [f64], n: usize, step: &Step) {
+    match step {
+        Step::One { wire, tt, .. } => apply4(x, n, *wire, tt),
+        Step::Two { a, b, tt, .. } => two_apply(x, n, *a, *b, tt),
+    }
+}
+
+simd_dispatch!(
+    /// Adds ⟨λ, ∂(step)/∂θ · r⟩ for every parameter of the step into `grad`; `r` is the state
+    /// before the step, `lam` the observable after it.
+    gradient => gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64])
+);
+
+#[inline(always)]
+fn gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64]) {
+    match step {
+        Step::One { wire, d, .. } => {
+            if d.is_empty() {
+                return;
+            }
+            let s = outer4(lam, r, n, *wire);
+            for (i, dm) in d {
+                let mut g = 0.0;
+                for (drow, srow) in dm.iter().zip(&s) {
+                    for (x, y) in drow.iter().zip(srow) {
+                        g += x * y;
+                    }
+                }
+                grad[*i] += g;
+            }
+        }
+        Step::Two { a, b, d, .. } => {
+            for (i, dm) in d {
+                let mut g = 0.0;
+                for_each_group16(r.len(), n, *a, *b, |base, off| {
+                    let u = gather(lam, base, off);
+                    let dv = dm.apply(&gather(r, base, off));
+                    g += u.iter().zip(&dv).map(|(x, y)| x * y).sum::<f64>();
+                });
+                grad[*i] += g;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observables and read-outs.
+
+/// The Pauli-vector index of a Pauli string on `n` qubits.
+pub(crate) fn index_of(p: &PauliString, n: usize) -> usize {
+    p.terms.iter().fold(0, |i, &(w, q)| {
+        let d = match q {
+            Pauli::X => 1,
+            Pauli::Y => 2,
+            Pauli::Z => 3,
+        };
+        i | (d << (2 * (n - 1 - w)))
+    })
+}
+
+/// The Pauli-vector index of Z on the wires of the basis-index bit mask `s`.
+fn z_index(s: usize, n: usize) -> usize {
+    (0..n)
+        .filter(|&b| s >> b & 1 == 1)
+        .fold(0, |i, b| i | (3 << (2 * b)))
+}
+
+/// In-place Walsh–Hadamard transform: v[s] ← Σ_i v[i]·(−1)^{|i & s|}.
+fn walsh_hadamard<T>(v: &mut [T])
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T>,
+{
+    let mut h = 1;
+    while h < v.len() {
+        for chunk in v.chunks_exact_mut(2 * h) {
+            let (lo, hi) = chunk.split_at_mut(h);
+            for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
+                let (x, y) = (*a, *b);
+                *a = x + y;
+                *b = x - y;
+            }
+        }
+        h *= 2;
+    }
+}
+
+/// Adds `weight` × the Pauli coefficients o_P of `obs` (O = Σ o_P P, so ⟨O⟩ = Σ o_P r_P) to
+/// `out` (length 4ⁿ). `obs` must fit `n` qubits.
+pub(crate) fn add_coefficients(obs: &Observable, weight: f64, n: usize, out: &mut [f64]) {
+    let dim = 1usize << n;
+    match obs {
+        Observable::Pauli(p) => out[index_of(p, n)] += weight,
+        Observable::Sum(terms) => {
+            for (c, p) in terms {
+                out[index_of(p, n)] += weight * c;
+            }
+        }
+        Observable::Diagonal(d) => {
+            // o_{Z_S} = 2⁻ⁿ Σ_i d_i (−1)^{|i & S|}
+            let mut w = d.clone();
+            walsh_hadamard(&mut w);
+            for (s, v) in w.iter().enumerate() {
+                out[z_index(s, n)] += weight * v / dim as f64;
+            }
+        }
+        Observable::Projector(phi) => {
+            // o_P = 2⁻ⁿ ⟨φ|P|φ⟩; for the X-part x, ⟨φ|P|φ⟩ = i^{nY} Σ_i φ̄[i^x] φ[i] (−1)^{|i & z|}.
+            let f = phi.amplitudes();
+            let mut a = vec![C64::new(0.0, 0.0); dim];
+            for x in 0..dim {
+                for (i, v) in a.iter_mut().enumerate() {
+                    *v = f[i ^ x].conj() * f[i];
+                }
+                walsh_hadamard(&mut a);
+                for (z, v) in a.iter().enumerate() {
+                    let ny = (x & z).count_ones();
+                    let val = super::density::i_pow(ny) * v;
+                    // Digit per wire from (x bit, z bit): (0,0) I, (1,0) X, (1,1) Y, (0,1) Z.
+                    let idx = (0..n).fold(0, |i, b| {
+                        let d = match (x >> b & 1, z >> b & 1) {
+                            (0, 0) => 0,
+                            (1, 0) => 1,
+                            (1, 1) => 2,
+                            _ => 3,
+                        };
+                        i | (d << (2 * b))
+                    });
+                    out[idx] += weight * val.re / dim as f64;
+                }
+            }
+        }
+    }
+}
+
+/// ⟨O⟩ = Σ_P o_P r_P.
+pub(crate) fn expval(obs: &Observable, r: &[f64], n: usize) -> f64 {
+    match obs {
+        Observable::Pauli(p) => r[index_of(p, n)],
+        Observable::Sum(terms) => terms.iter().map(|(c, p)| c * r[index_of(p, n)]).sum(),
+        _ => {
+            let mut o = vec![0.0; r.len()];
+            add_coefficients(obs, 1.0, n, &mut o);
+            o.iter().zip(r).map(|(a, b)| a * b).sum()
+        }
+    }
+}
+
+/// The probabilities ρᵢᵢ = 2⁻ⁿ Σ_S r_{Z_S} (−1)^{|i & S|}.
+pub(crate) fn probabilities(r: &[f64], n: usize) -> Vec<f64> {
+    let dim = 1usize << n;
+    let mut p: Vec<f64> = (0..dim).map(|s| r[z_index(s, n)]).collect();
+    walsh_hadamard(&mut p);
+    p.iter_mut().for_each(|v| *v /= dim as f64);
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+    use crate::sim::{Channel, DensityMatrix, NoisyCircuit};
+    use std::f64::consts::PI;
+
+    /// r_P = Tr(Pρ) of a complex density matrix, straight from the definition.
+    fn pauli_vector(rho: &DensityMatrix) -> Vec<f64> {
+        let n = rho.n_qubits();
+        (0..pow4(n))
+            .map(|i| {
+                let terms: Vec<(usize, Pauli)> = (0..n)
+                    .filter_map(|w| match (i >> (2 * (n - 1 - w))) & 3 {
+                        1 => Some((w, Pauli::X)),
+                        2 => Some((w, Pauli::Y)),
+                        3 => Some((w, Pauli::Z)),
+                        _ => None,
+                    })
+                    .collect();
+                rho.expval_pauli(&PauliString::new(terms).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn channel_ptms_match_kraus() {
+        for &k in ChannelKind::all() {
+            for s in [0.0, 0.07, 0.5, 0.93, 1.0] {
+                let a = channel_ptm(k, s);
+                let b = ptm_of_kraus(&k.kraus(s).unwrap());
+                for i in 0..4 {
+                    for j in 0..4 {
+                        assert!((a[i][j] - b[i][j]).abs() < 1e-15, "{k}({s}) [{i}][{j}]");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_wire_gates_and_derivatives_match_their_unitaries() {
+        let mut rng = Rng::new(1);
+        for &kind in GateKind::all().iter().filter(|k| k.is_single_qubit()) {
+            let mut p = [0.0; 3];
+            for v in p.iter_mut().take(kind.n_params()) {
+                *v = rng.range(-PI, PI);
+            }
+            let (t, d, count) = one_gate(kind, p);
+            let want = ptm_of_kraus(&[unitary1(kind, p)]);
+            for i in 0..4 {
+                for j in 0..4 {
+                    assert!((t[i][j] - want[i][j]).abs() < 1e-14, "{kind} [{i}][{j}]");
+                }
+            }
+            assert_eq!(count, kind.n_params());
+            for (k, dk) in d.iter().enumerate().take(count) {
+                let h = 1e-6;
+                let (mut pp, mut pm) = (p, p);
+                pp[k] += h;
+                pm[k] -= h;
+                let (a, b) = (
+                    ptm_of_kraus(&[unitary1(kind, pp)]),
+                    ptm_of_kraus(&[unitary1(kind, pm)]),
+                );
+                for i in 0..4 {
+                    for j in 0..4 {
+                        let fd = (a[i][j] - b[i][j]) / (2.0 * h);
+                        assert!((dk[i][j] - fd).abs() < 1e-8, "{kind} d{k} [{i}][{j}]");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every gate of at most two wires and every channel, applied in the Pauli basis, gives
+    /// the Pauli vector of the complex density matrix; probabilities and observables agree.
+    #[test]
+    fn compiled_steps_match_the_complex_density_matrix() {
+        let mut rng = Rng::new(4);
+        for case in 0..60 {
+            let n = 2 + case % 3;
+            let mut ops = Vec::new();
+            for _ in 0..8 {
+                let kinds: Vec<GateKind> = GateKind::all()
+                    .iter()
+                    .copied()
+                    .filter(|k| k.n_wires() <= 2)
+                    .collect();
+                let kind = kinds[rng.below(kinds.len() as u64) as usize];
+                let mut wires: Vec<usize> = (0..n).collect();
+                rng.shuffle(&mut wires);
+                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
+                let mut op = Op::new(kind, &wires[..kind.n_wires()], &params).unwrap();
+                if kind.is_single_qubit() && rng.uniform() < 0.3 {
+                    op = op.controlled(&wires[1..2]).unwrap();
+                }
+                ops.push(NoisyOp::Gate(op));
+                if rng.uniform() < 0.6 {
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    let w = rng.below(n as u64) as usize;
+                    ops.push(NoisyOp::Channel(
+                        Channel::new(ck, w, rng.uniform()).unwrap(),
+                    ));
+                }
+            }
+            let c = NoisyCircuit::new(n, ops, None).unwrap();
+            let steps = compile(n, &c.ops).unwrap();
+            let mut r = vec![0.0; pow4(n)];
+            init(&mut r, n);
+            for s in &steps {
+                forward(&mut r, n, s);
+            }
+            let rho = crate::sim::DensityEngine::new().state(&c).unwrap();
+            let want = pauli_vector(&rho);
+            for (i, (a, b)) in r.iter().zip(&want).enumerate() {
+                assert!((a - b).abs() < 1e-12, "case {case} entry {i}: {a} vs {b}");
+            }
+            let p = probabilities(&r, n);
+            for (a, b) in p.iter().zip(rho.probabilities()) {
+                assert!((a - b).abs() < 1e-12, "case {case}");
+            }
+            let mut phi = State::new(n).unwrap();
+            for op in crate::sim::bench_circuit(n, 5, case as u64) {
+                phi.apply(&op);
+            }
+            let diag: Vec<f64> = (0..1 << n).map(|i| (i as f64 * 0.7).cos()).collect();
+            for obs in [Observable::Projector(phi), Observable::Diagonal(diag)] {
+                assert!(
+                    (expval(&obs, &r, n) - rho.expval(&obs)).abs() < 1e-12,
+                    "case {case}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn gates_on_three_wires_are_not_compiled() {
+        let t = Op::new(GateKind::Toffoli, &[0, 1, 2], &[]).unwrap();
+        assert!(compile(3, &[NoisyOp::Gate(t)]).is_none());
+        let cc = Op::new(GateKind::RX, &[0], &[0.3])
+            .unwrap()
+            .controlled(&[1, 2])
+            .unwrap();
+        assert!(compile(3, &[NoisyOp::Gate(cc)]).is_none());
+    }
+}
