@@ -36,7 +36,7 @@ mod tests;
 pub use adjoint::adjoint_gradient;
 pub use gate::{GateKind, Op};
 pub use num_complex::Complex64 as C64;
-pub use observable::{Observable, Pauli, PauliString};
+pub use observable::{HermitianTerm, Observable, Pauli, PauliString};
 pub use state::State;
 
 use std::fmt;
