@@ -548,22 +548,6 @@ impl Model {
         program.set_angles(&base);
     }
 
-    /// The mean loss and accuracy over points (0, 0 when empty), evaluated in batches.
-    pub fn evaluate(&mut self, pts: &[Point]) -> (f64, f64) {
-        if pts.is_empty() {
-            return (0.0, 0.0);
-        }
-        let (mut loss, mut correct) = (0.0, 0usize);
-        for p in pts {
-            let o = self.forward(&p.x);
-            loss += self.output.loss_of(&o, p.label);
-            if self.output.predict(&o).class == p.label {
-                correct += 1;
-            }
-        }
-        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
-    }
-
     /// The weight indices of the circuit angles: `(angle, index)` for every θ, and for every
     /// re-upload its `w` (its `b` is the next index).
     pub fn angle_params(&self) -> Vec<(usize, usize)> {

@@ -605,3 +605,30 @@ fn batch_loss_and_gradient_equal_the_sum_over_points() {
         }
     }
 }
+
+/// `evaluate` (batched where the circuit allows) gives the point-by-point mean loss and
+/// accuracy, for every kind of document.
+#[test]
+fn batched_evaluation_equals_point_by_point() {
+    let mut rng = Rng::new(12);
+    for (di, doc) in documents().iter().enumerate() {
+        let mut m = model(doc);
+        m.reinit(60 + di as u64);
+        let pts: Vec<crate::data::Point> = (0..300)
+            .map(|_| crate::data::Point {
+                x: point(&m, &mut rng),
+                label: rng.below(m.n_classes() as u64) as usize,
+            })
+            .collect();
+        let (loss, acc) = m.evaluate(&pts);
+        let mut want_loss = 0.0;
+        let mut want_correct = 0;
+        for p in &pts {
+            let o = m.forward(&p.x);
+            want_loss += m.loss_of_outputs(&o, p.label);
+            want_correct += usize::from(m.predict_outputs(&o).class == p.label);
+        }
+        assert!((loss - want_loss / 300.0).abs() < 1e-12, "doc {di}");
+        assert_eq!(acc, want_correct as f64 / 300.0, "doc {di}");
+    }
+}
