@@ -125,6 +125,7 @@ fn fidelity_doc() -> Document {
     d.title = "Fidelity readout on two wires".into();
     d.readout = Readout::Fidelity {
         states: vec!["00".into(), "01".into(), "10".into()],
+        per_wire: false,
     };
     d.head = Head {
         trainable: false,

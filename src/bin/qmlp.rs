@@ -154,6 +154,7 @@ fn train(args: &[String]) -> Result<(), Stop> {
         let i = h.len().saturating_sub(1);
         json!({
             "epoch": t.epoch(),
+            "evals": t.evals(),
             "train_loss": h.train_loss.get(i),
             "test_loss": h.test_loss.get(i).copied().flatten(),
             "train_acc": h.train_acc.get(i),
@@ -179,6 +180,8 @@ fn train(args: &[String]) -> Result<(), Stop> {
     emit(json!({
         "final": line(&t),
         "epochs": t.epoch(),
+        "evals": t.evals(),
+        "converged": t.converged(),
         "params": t.n_params(),
         "blocks": t.block_sizes(),
         "baseline_params": t.baseline_n_params(),

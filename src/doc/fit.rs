@@ -3,7 +3,9 @@
 //! data no longer has) and the readout, head and loss (the number of classes). The rule the
 //! page applies, kept here so the page has no copy of it.
 
-use super::{Angle, DocError, Document, Feature, Readout, Source};
+use super::{
+    default_label_states, Angle, DocError, Document, Feature, LabelState, Readout, Source,
+};
 use crate::learn::loss::LossKind;
 
 /// Fits the input side and then the readout to the document's data (see the module doc);
@@ -65,8 +67,10 @@ pub fn fit_to_data(doc: &mut Document) -> Result<String, DocError> {
     Ok(notes.join(" "))
 }
 
-/// Fits readout, head and loss to the dataset's number of classes: a fidelity readout gets
-/// one basis label state per class; with a post-net its last layer gets one unit (2 classes)
+/// Fits readout, head and loss to the dataset's number of classes: a fidelity readout whose
+/// label states no longer fit gets one per class — on one qubit (and for a per-wire readout)
+/// the maximally orthogonal Bloch points of [`default_label_states`], on more qubits basis
+/// states of the first wires (the Bloch points on wire 0 when there are too few wires); with a post-net its last layer gets one unit (2 classes)
 /// or one per class; otherwise 2 classes → one ⟨Z⟩ with MSE (BCE kept), k > 2 → ⟨Z0⟩…⟨Z(k−1)⟩
 /// with cross-entropy. Returns a sentence saying what changed, or an empty one; errors when
 /// the classes cannot fit the circuit (the document is then unchanged).
@@ -85,24 +89,46 @@ pub fn fit_readout(doc: &mut Document) -> Result<String, DocError> {
         .map_err(|e| DocError::new("data", e.to_string()))?;
     let n = doc.circuit.qubits;
     let loss = doc.training.loss;
-    if let Readout::Fidelity { states } = &doc.readout {
-        let bits = (usize::BITS - (classes.max(2) - 1).leading_zeros()) as usize;
-        if bits > n {
-            return Err(DocError::new(
-                "readout.states",
-                format!("{classes} classes need {bits} qubits for basis label states; add qubits"),
-            ));
-        }
-        let want: Vec<String> = (0..classes).map(|c| format!("{c:0bits$b}")).collect();
-        if *states == want && loss == LossKind::Fidelity && !doc.head.trainable {
+    if let Readout::Fidelity { states, per_wire } = &doc.readout {
+        let per_wire = *per_wire;
+        let fidelity_loss = loss.is_fidelity();
+        let m = states.first().map_or(0, LabelState::n_wires);
+        let reads = if per_wire { classes * n } else { classes };
+        let fits = states.len() == classes
+            && m >= 1
+            && m <= n
+            && states.iter().all(|s| s.n_wires() == m)
+            && (!per_wire || m == 1)
+            && fidelity_loss
+            && doc.head.scale.len() == reads
+            && doc.head.bias.len() == reads
+            && (!doc.head.trainable || loss == LossKind::ChiWf);
+        if fits {
             return Ok(String::new());
         }
-        let shown: Vec<String> = want.iter().map(|s| format!("|{s}⟩")).collect();
-        doc.readout = Readout::Fidelity { states: want };
-        doc.head.trainable = false;
-        doc.head.scale = vec![1.0; classes];
-        doc.head.bias = vec![0.0; classes];
-        doc.training.loss = LossKind::Fidelity;
+        let bits = (usize::BITS - (classes.max(2) - 1).leading_zeros()) as usize;
+        let want: Vec<LabelState> = if n == 1 || per_wire || bits > n {
+            default_label_states(classes)
+        } else {
+            (0..classes)
+                .map(|c| LabelState::Basis(format!("{c:0bits$b}")))
+                .collect()
+        };
+        let shown: Vec<String> = want.iter().map(LabelState::describe).collect();
+        let new_loss = if fidelity_loss {
+            loss
+        } else {
+            LossKind::Fidelity
+        };
+        let reads = if per_wire { classes * n } else { classes };
+        doc.readout = Readout::Fidelity {
+            states: want,
+            per_wire,
+        };
+        doc.head.trainable = doc.head.trainable && new_loss == LossKind::ChiWf;
+        doc.head.scale = vec![1.0; reads];
+        doc.head.bias = vec![0.0; reads];
+        doc.training.loss = new_loss;
         return Ok(format!("Readout: fidelity with {}.", shown.join(", ")));
     }
     let outs = doc.n_outputs();
@@ -213,10 +239,42 @@ mod tests {
         let note = fit_readout(&mut d).unwrap();
         assert_eq!(note, "Readout: fidelity with |00⟩, |01⟩, |10⟩.");
         d.validate().unwrap();
+        // One qubit: the paper's triangle on the Bloch sphere.
         let mut d = preset("reupload-1q").unwrap().into_inner();
         d.data.kind = DatasetKind::Circles3;
-        let e = fit_readout(&mut d).unwrap_err();
-        assert!(e.message.contains("need 2 qubits"), "{e}");
+        let note = fit_readout(&mut d).unwrap();
+        assert!(note.contains("(θ 120.0°, φ 180.0°)"), "{note}");
+        assert_eq!(
+            d.readout,
+            Readout::Fidelity {
+                states: default_label_states(3),
+                per_wire: false
+            }
+        );
+        d.validate().unwrap();
+        // Label states that fit stay, whatever they are.
+        let before = d.clone();
+        d.data.kind = DatasetKind::Annulus;
+        assert_eq!(fit_readout(&mut d).unwrap(), "");
+        let mut want = before;
+        want.data.kind = DatasetKind::Annulus;
+        assert_eq!(d, want);
+        // A per-wire χ_wf readout keeps its trained head's shape: classes × wires.
+        let mut d = crate::doc::paper_document(
+            crate::data::paper::PaperProblem::NonConvex,
+            2,
+            1,
+            LossKind::ChiWf,
+            false,
+            1,
+        )
+        .unwrap()
+        .into_inner();
+        d.data.kind = DatasetKind::Squares;
+        fit_readout(&mut d).unwrap();
+        assert_eq!(d.head.scale.len(), 8);
+        assert!(d.head.trainable);
+        d.validate().unwrap();
     }
 
     #[test]

@@ -33,12 +33,16 @@ use crate::sim::GateKind;
 
 mod feature;
 mod fit;
+mod labels;
+mod paper;
 mod presets;
 pub mod share;
 mod state;
 mod validate;
 pub use feature::{Feature, Source, MAX_SOURCE};
 pub use fit::{fit_readout, fit_to_data};
+pub use labels::{default_label_states, BlochPoint, LabelState};
+pub use paper::{paper_document, paper_document_from, paper_label_states};
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
 pub use state::{
     rng_state, rng_words, BaselineRun, EditMark, GradientRecord, HexU64, History, RngState,
@@ -260,11 +264,19 @@ pub enum Readout {
         /// The observables, e.g. `["Z0"]`.
         observables: Vec<String>,
     },
-    /// The fidelity of the output with one basis state per class, given as a bit string on the
-    /// first wires (e.g. `["0", "1"]`, or `["00", "01", "10"]` for three classes).
+    /// The fidelity of the output with one label state per class: a bit string on the first
+    /// wires (`["0", "1"]`, or `["00", "01", "10"]` for three classes), a Bloch point
+    /// `{"theta": θ, "phi": φ}` of wire 0, or a list of Bloch points (a product state of the
+    /// first wires) — see [`LabelState`]. The fidelity with a state `|φ⟩` of the first `m`
+    /// wires is `⟨ψ|(|φ⟩⟨φ| ⊗ I)|ψ⟩`; the predicted class is the one of highest fidelity.
     Fidelity {
         /// One label state per class.
-        states: Vec<String>,
+        states: Vec<LabelState>,
+        /// Per class, the fidelity of every wire's reduced state with the class's single-qubit
+        /// label state, class-major (`classes × qubits` values: class 0 on wires 0, 1, …, then
+        /// class 1, …): the multi-qubit readout of the paper's weighted fidelity cost χ_wf.
+        #[serde(default, skip_serializing_if = "is_false")]
+        per_wire: bool,
     },
 }
 
@@ -495,7 +507,11 @@ impl Document {
     pub fn n_readouts(&self) -> usize {
         match &self.readout {
             Readout::Expval { observables } => observables.len(),
-            Readout::Fidelity { states } => states.len(),
+            Readout::Fidelity {
+                states,
+                per_wire: true,
+            } => states.len() * self.circuit.qubits,
+            Readout::Fidelity { states, .. } => states.len(),
         }
     }
 

@@ -95,6 +95,13 @@ pub struct History {
     /// Accuracy on the test split (`None` where not evaluated).
     #[serde(default)]
     pub test_acc: Vec<Option<f64>>,
+    /// The cumulative number of loss-and-gradient evaluations over the whole training set at
+    /// each entry: an epoch of a minibatch optimizer counts one, an L-BFGS iteration as many as
+    /// its line search needed (so loss against evaluations compares optimizers by work done).
+    /// Empty in older documents; shorter than the others when it started mid-run (its entries
+    /// are the last ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evals: Vec<u64>,
     /// The classical baseline's training loss (empty when disabled; shorter than the others
     /// when it was switched on mid-run: its entries are the last ones).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -210,6 +217,13 @@ impl History {
             test_loss: pick_opt(&self.test_loss),
             train_acc: pick(&self.train_acc),
             test_acc: pick_opt(&self.test_acc),
+            evals: {
+                let skip = n - self.evals.len().min(n);
+                keep.iter()
+                    .filter(|&&i| i >= skip)
+                    .filter_map(|&i| self.evals.get(i - skip).copied())
+                    .collect()
+            },
             baseline_train_loss: pick(&self.baseline_train_loss),
             baseline_test_loss: pick(&self.baseline_test_loss),
             baseline_train_acc: pick(&self.baseline_train_acc),
@@ -236,7 +250,8 @@ impl History {
     /// Checks that the series line up and hold finite numbers.
     pub fn validate(&self, path: &str) -> Result<(), DocError> {
         let n = self.len();
-        let series: [(&str, usize); 8] = [
+        let series: [(&str, usize); 9] = [
+            ("evals", self.evals.len()),
             ("train_acc", self.train_acc.len()),
             ("test_loss", self.test_loss.len()),
             ("test_acc", self.test_acc.len()),
@@ -254,9 +269,9 @@ impl History {
             ("baseline_test_acc", self.baseline_test_acc.len()),
         ];
         for (name, len) in series {
-            // The baseline's series may start later (it can be switched on mid-run): they
-            // cover the last entries.
-            let baseline = name.starts_with("baseline");
+            // The baseline's series may start later (it can be switched on mid-run), and the
+            // evaluation counts are missing from older runs: they cover the last entries.
+            let baseline = name.starts_with("baseline") || name == "evals";
             if len != n && !(baseline && len <= n) {
                 return Err(DocError::new(
                     format!("{path}.{name}"),
@@ -287,6 +302,12 @@ impl History {
                     format!("holds {v}; history entries are finite numbers"),
                 ));
             }
+        }
+        if self.evals.windows(2).any(|w| w[0] > w[1]) {
+            return Err(DocError::new(
+                format!("{path}.evals"),
+                "counts evaluations so far: it never decreases",
+            ));
         }
         if self.epochs.windows(2).any(|w| w[0] >= w[1]) {
             return Err(DocError::new(

@@ -269,6 +269,7 @@ fn messages_say_what_is_wrong_in_the_pages_words() {
     let mut d = preset("reupload-1q").unwrap().into_inner();
     d.readout = Readout::Fidelity {
         states: vec!["0".into(), "10".into()],
+        per_wire: false,
     };
     let e = d.validate().unwrap_err();
     assert!(e.message.contains("one character: 0 or 1"), "{e}");
@@ -371,4 +372,120 @@ fn a_document_carries_its_analyses_through_json_and_links_and_refuses_broken_one
     v["analyses"] = serde_json::json!([{"kind": "tomography"}]);
     let e = Document::from_value(v).unwrap_err();
     assert!(e.path.starts_with("analyses"), "{e:?}");
+}
+
+#[test]
+fn label_states_read_old_bit_strings_and_new_bloch_points() {
+    // A document written before Bloch points reads unchanged and writes the same text.
+    let old = preset("reupload-1q").unwrap();
+    let text = old.to_json();
+    assert!(
+        text.contains("\"states\": [\n      \"0\",\n      \"1\"\n    ]"),
+        "{text}"
+    );
+    assert!(!text.contains("per_wire"));
+    assert_eq!(Document::from_json(&text).unwrap(), old);
+    // Bloch points and products, as JSON.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["readout"]["states"] = serde_json::json!([{"theta": 0.0}, {"theta": 3.0, "phi": 1.0}]);
+    let d = Document::from_json(&v.to_string()).unwrap();
+    let Readout::Fidelity { states, .. } = &d.readout else {
+        panic!()
+    };
+    assert_eq!(states[1], LabelState::Bloch(BlochPoint::new(3.0, 1.0)));
+    // Something that is no label state says what one is.
+    v["readout"]["states"] = serde_json::json!(["0", {"theta": "x"}]);
+    let e = err_of(&v.to_string());
+    assert_eq!(e.path, "readout.states[1]");
+    assert!(e.message.contains("a Bloch point {\"theta\": θ"), "{e}");
+    // Two classes on one state; products wider than the circuit; mixed widths; NaN angles.
+    let mut d = old.clone().into_inner();
+    let p = |t: f64| BlochPoint::new(t, 0.5);
+    let cases: [(Vec<LabelState>, &str, &str); 4] = [
+        (
+            vec![p(1.0).into(), p(1.0).into()],
+            "readout.states[1]",
+            "same state as class 0",
+        ),
+        (
+            vec![LabelState::Product(vec![p(1.0), p(2.0)]), p(0.0).into()],
+            "readout.states[0]",
+            "one per wire, 1 to 1",
+        ),
+        (vec!["0".into(), p(2.0).into()], "readout.states[1]", ""),
+        (
+            vec![p(f64::NAN).into(), p(2.0).into()],
+            "readout.states[0].theta",
+            "finite",
+        ),
+    ];
+    for (states, path, words) in cases {
+        d.readout = Readout::Fidelity {
+            states,
+            per_wire: false,
+        };
+        match d.validate() {
+            Ok(()) => assert!(words.is_empty(), "{path} should be refused"),
+            Err(e) => {
+                assert_eq!(e.path, path, "{e}");
+                assert!(e.message.contains(words), "{e}");
+            }
+        }
+    }
+    d.circuit.qubits = 2;
+    d.readout = Readout::Fidelity {
+        states: vec![LabelState::Product(vec![p(1.0), p(2.0)]), p(0.0).into()],
+        per_wire: false,
+    };
+    let e = d.validate().unwrap_err();
+    assert!(
+        e.message
+            .contains("covers 1 wire(s), but label state 0 covers 2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_papers_costs_have_their_own_rules() {
+    use crate::data::paper::PaperProblem;
+    use crate::learn::optim::OptimizerSpec;
+    // χ_f keeps the head fixed, and the refusal points at χ_wf.
+    let mut d = preset("paper-circle-1q").unwrap().into_inner();
+    d.head.trainable = true;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "head.trainable");
+    assert!(e.message.contains("χ_wf"), "{e}");
+    // χ_wf trains its scales (its biases are fixed: 0 as in the paper).
+    let d = preset("paper-tetrahedron").unwrap().into_inner();
+    assert!(d.head.trainable && d.training.loss == LossKind::ChiWf);
+    assert_eq!(d.head.bias, vec![0.0; 4]);
+    // Per-wire fidelities are χ_wf's readout, on single-qubit label states.
+    let mut d = paper_document(PaperProblem::NonConvex, 2, 2, LossKind::ChiWf, false, 1)
+        .unwrap()
+        .into_inner();
+    assert_eq!(d.n_readouts(), 4);
+    d.head.trainable = false;
+    d.training.loss = LossKind::ChiF;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "readout.per_wire");
+    assert!(e.message.contains("χ_wf"), "{e}");
+    d.training.loss = LossKind::ChiWf;
+    d.readout = Readout::Fidelity {
+        states: vec!["00".into(), "11".into()],
+        per_wire: true,
+    };
+    assert_eq!(d.validate().unwrap_err().path, "readout.per_wire");
+    // L-BFGS needs exact losses.
+    let mut d = preset("paper-sphere-1q").unwrap().into_inner();
+    assert!(matches!(d.training.optimizer, OptimizerSpec::Lbfgs { .. }));
+    d.training.shots = Some(100);
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "training.shots");
+    assert!(e.message.contains("line search"), "{e}");
+    // The paper's costs need a fidelity readout.
+    let mut d = preset("default").unwrap().into_inner();
+    d.training.loss = LossKind::ChiWf;
+    let e = d.validate().unwrap_err();
+    assert_eq!(e.path, "training.loss");
+    assert!(e.message.contains("fidelity readout"), "{e}");
 }

@@ -7,11 +7,13 @@ use std::ops::Deref;
 use serde::Serialize;
 
 use super::{
-    truncate, AnalysisResult, Angle, DenseSpec, DocError, Document, Readout, DOC_VERSION, LOCKABLE,
-    MAX_DENSE_LAYERS, MAX_DENSE_UNITS, MAX_DOC_BYTES, MAX_EPOCHS, MAX_GATES, MAX_QUBITS, MAX_SHOTS,
-    MAX_WEIGHT,
+    truncate, AnalysisResult, Angle, BlochPoint, DenseSpec, DocError, Document, LabelState,
+    Readout, DOC_VERSION, LOCKABLE, MAX_DENSE_LAYERS, MAX_DENSE_UNITS, MAX_DOC_BYTES, MAX_EPOCHS,
+    MAX_GATES, MAX_QUBITS, MAX_SHOTS, MAX_WEIGHT,
 };
 use crate::doc::feature::Source;
+use crate::learn::loss::LossKind;
+use crate::learn::optim::OptimizerSpec;
 use crate::sim::PauliString;
 
 /// A document that has passed every check: only [`Document::validated`], [`Document::from_json`]
@@ -107,6 +109,22 @@ pub(super) fn from_value(value: serde_json::Value) -> Result<ValidDocument, DocE
             Some(_) => {}
         },
     }
+    // Label states are an untagged choice inside a tagged readout, where serde loses the
+    // path: check them one by one first, so the error names the state.
+    if let Some(states) = value
+        .get("readout")
+        .and_then(|r| r.get("states"))
+        .and_then(|s| s.as_array())
+    {
+        for (i, s) in states.iter().enumerate() {
+            if serde_json::from_value::<LabelState>(s.clone()).is_err() {
+                return Err(DocError::new(
+                    format!("readout.states[{i}]"),
+                    NOT_A_LABEL_STATE,
+                ));
+            }
+        }
+    }
     let doc: Document = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
@@ -114,6 +132,11 @@ pub(super) fn from_value(value: serde_json::Value) -> Result<ValidDocument, DocE
     })?;
     ValidDocument::new(doc)
 }
+
+/// What a label state is, for a value that is none.
+const NOT_A_LABEL_STATE: &str = "is not a label state: write a bit string such as \"01\" (one \
+     bit per wire from wire 0), a Bloch point {\"theta\": θ, \"phi\": φ} of wire 0, or a list \
+     of Bloch points (one per wire from wire 0)";
 
 /// Rewrites serde's wording ("expected usize", "invalid type: …") into the page's.
 fn plain_serde_message(msg: &str) -> String {
@@ -143,6 +166,9 @@ fn plain_serde_message(msg: &str) -> String {
                 truncate(name, 40)
             );
         }
+    }
+    if m.contains("did not match any variant of untagged enum LabelState") {
+        return NOT_A_LABEL_STATE.to_string();
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         return format!("needs the field '{}'", rest.trim_end_matches('`'));
@@ -354,12 +380,15 @@ pub(super) fn validate(doc: &Document) -> Result<(), DocError> {
         weight(&format!("head.bias[{i}]"), *v)?;
     }
     let fidelity = matches!(doc.readout, Readout::Fidelity { .. });
-    if fidelity && doc.head.trainable {
+    let weighted = doc.training.loss == LossKind::ChiWf;
+    if fidelity && doc.head.trainable && !weighted {
         return Err(DocError::new(
             "head.trainable",
             "a fidelity readout cannot have a trained head: scaling fidelities lets the cost \
              reach 0 without classifying (the scale shrinks to 0 and the bias becomes 1); \
-             keep the head fixed at scale 1, bias 0",
+             keep the head fixed at scale 1, bias 0 — or choose the weighted fidelity cost \
+             χ_wf, whose targets include every class's fidelity, so its trained scales (the \
+             class weights α) cannot shrink the cost to 0",
         ));
     }
     if fidelity && !doc.post_net.is_empty() {
@@ -676,7 +705,7 @@ fn validate_readout(doc: &Document, n_classes: usize) -> Result<(), DocError> {
                 })?;
             }
         }
-        Readout::Fidelity { states } => {
+        Readout::Fidelity { states, per_wire } => {
             if states.len() != n_classes {
                 return Err(DocError::new(
                     "readout.states",
@@ -687,37 +716,101 @@ fn validate_readout(doc: &Document, n_classes: usize) -> Result<(), DocError> {
                 ));
             }
             let expected = if n == 1 {
-                "one character: 0 or 1".to_string()
+                "one character: 0 or 1, or a Bloch point {\"theta\": θ, \"phi\": φ}".to_string()
             } else {
-                format!("1 to {n} characters, each 0 or 1 (one per wire from wire 0)")
+                format!(
+                    "1 to {n} characters, each 0 or 1 (one per wire from wire 0), a Bloch point \
+                     {{\"theta\": θ, \"phi\": φ}} of wire 0, or a list of 1 to {n} Bloch points"
+                )
             };
+            let m = states.first().map_or(1, LabelState::n_wires);
             for (i, s) in states.iter().enumerate() {
-                if s.is_empty() || s.chars().count() > n || !s.chars().all(|c| c == '0' || c == '1')
-                {
+                let path = format!("readout.states[{i}]");
+                match s {
+                    LabelState::Basis(b) => {
+                        if b.is_empty()
+                            || b.chars().count() > n
+                            || !b.chars().all(|c| c == '0' || c == '1')
+                        {
+                            return Err(DocError::new(
+                                path,
+                                format!(
+                                    "'{}' is not a label state here; a label state is {expected}",
+                                    truncate(b, 40)
+                                ),
+                            ));
+                        }
+                    }
+                    LabelState::Bloch(p) => bloch(&path, p)?,
+                    LabelState::Product(v) => {
+                        if v.is_empty() || v.len() > n {
+                            return Err(DocError::new(
+                                path,
+                                format!(
+                                    "lists {} Bloch point(s); a product label state has one per \
+                                     wire, 1 to {n}",
+                                    v.len()
+                                ),
+                            ));
+                        }
+                        for (j, p) in v.iter().enumerate() {
+                            bloch(&format!("{path}[{j}]"), p)?;
+                        }
+                    }
+                }
+                if s.n_wires() != m {
                     return Err(DocError::new(
-                        format!("readout.states[{i}]"),
+                        path,
                         format!(
-                            "'{}' is not a label state here; a label state is {expected}",
-                            truncate(s, 40)
+                            "covers {} wire(s), but label state 0 covers {m}; every label state \
+                             must cover the same wires",
+                            s.n_wires()
                         ),
                     ));
                 }
-                if s.len() != states[0].len() {
+                if let Some(j) = states[..i].iter().position(|t| t.fidelity(s) > 1.0 - 1e-9) {
                     return Err(DocError::new(
-                        format!("readout.states[{i}]"),
-                        "every label state must have the same length",
+                        path,
+                        format!(
+                            "{} is the same state as class {j}'s; two classes need different \
+                             label states",
+                            s.describe()
+                        ),
                     ));
                 }
-                if states[..i].contains(s) {
+            }
+            if *per_wire {
+                if m != 1 {
                     return Err(DocError::new(
-                        format!("readout.states[{i}]"),
-                        format!("'{s}' is used for two classes"),
+                        "readout.per_wire",
+                        format!(
+                            "a per-wire readout compares every wire with a single-qubit label \
+                             state, but the label states cover {m} wires; use one bit or one \
+                             Bloch point per class"
+                        ),
+                    ));
+                }
+                if doc.training.loss != LossKind::ChiWf {
+                    return Err(DocError::new(
+                        "readout.per_wire",
+                        format!(
+                            "per-wire fidelities are the readout of the weighted fidelity cost \
+                             (χ_wf), which weighs them per class; the {} loss needs one fidelity \
+                             per class — choose χ_wf, or turn per_wire off",
+                            doc.training.loss.label()
+                        ),
                     ));
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A Bloch point: finite angles.
+fn bloch(path: &str, p: &BlochPoint) -> Result<(), DocError> {
+    finite(&format!("{path}.theta"), p.theta)?;
+    finite(&format!("{path}.phi"), p.phi)
 }
 
 fn validate_training(doc: &Document, n_classes: usize) -> Result<(), DocError> {
@@ -752,6 +845,14 @@ fn validate_training(doc: &Document, n_classes: usize) -> Result<(), DocError> {
     finite("training.l2", t.l2)?;
     if t.l2 < 0.0 {
         return Err(DocError::new("training.l2", "must not be negative"));
+    }
+    if matches!(t.optimizer, OptimizerSpec::Lbfgs { .. }) && t.shots.is_some() {
+        return Err(DocError::new(
+            "training.shots",
+            "L-BFGS compares exact loss values in its line search, and shot estimates make \
+             every value noisy; train with exact expectation values (shots: null), or choose \
+             SGD, momentum or Adam for shots",
+        ));
     }
     let fidelity = matches!(doc.readout, Readout::Fidelity { .. });
     let outs = doc.n_outputs();

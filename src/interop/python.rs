@@ -17,9 +17,11 @@
 //! post-net layer by layer.
 
 use super::{comment_text, model_of, num, script_points, InteropError};
-use crate::doc::{Angle, DenseSpec, Document, Feature, GateSpec, Readout, Source, ValidDocument};
+use crate::doc::{
+    Angle, DenseSpec, Document, Feature, GateSpec, LabelState, Readout, Source, ValidDocument,
+};
 use crate::learn::preprocess::Preprocessor;
-use crate::sim::{GateKind, Pauli, PauliString};
+use crate::sim::{GateKind, Pauli, PauliString, C64};
 
 /// The PennyLane script of the document's model, printing outputs at [`script_points`].
 pub fn pennylane_script(doc: &ValidDocument) -> Result<String, InteropError> {
@@ -98,6 +100,23 @@ pub fn pennylane_script_at(
                 m_bits - 1,
                 py_str_list(states),
                 py_wires(&(0..m_bits).collect::<Vec<_>>())
+            ));
+        }
+        ReadoutText::States(states, m) => {
+            s.push_str(&format!(
+                "# One output per class: the fidelity of the output with the class's label state,\n\
+                 # a product state of wires 0..{} given by its amplitudes (wire 0 most significant).\n\
+                 LABEL_STATES = {}\n\n\n\
+                 @qml.qnode(dev)\ndef final_state(f):\n\
+                 \x20   \"\"\"The state after the circuit (PennyLane orders wire 0 most significant).\"\"\"\n\
+                 \x20   circuit(f)\n    return qml.state()\n\n\n\
+                 {}\n\n\
+                 def readout(f):\n\
+                 \x20   \"\"\"The fidelity with each class's label state.\"\"\"\n\
+                 \x20   return fidelities([complex(a) for a in final_state(f)])\n",
+                m - 1,
+                py_states(states),
+                py_state_fidelities(*m),
             ));
         }
     }
@@ -183,6 +202,23 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
                 py_str_list(states),
             ));
         }
+        ReadoutText::States(states, m) => {
+            s.push_str(&format!(
+                "# One output per class: the fidelity of the output with the class's label state,\n\
+                 # a product state of wires 0..{} given by its amplitudes (wire 0 most significant).\n\
+                 LABEL_STATES = {}\n\n\n\
+                 {}\n\n\
+                 def readout(f):\n\
+                 \x20   \"\"\"The fidelity with each class's label state.\"\"\"\n\
+                 \x20   data = Statevector(circuit(f)).data\n\
+                 \x20   # Qiskit indexes amplitudes with qubit 0 as the LEAST significant bit: reverse.\n\
+                 \x20   rev = [int(format(i, \"0{{}}b\".format(N_QUBITS))[::-1], 2) for i in range(len(data))]\n\
+                 \x20   return fidelities([complex(data[rev[i]]) for i in range(len(data))])\n",
+                m - 1,
+                py_states(states),
+                py_state_fidelities(*m),
+            ));
+        }
     }
     m.head_and_main(&mut s);
     Ok(s)
@@ -201,6 +237,42 @@ struct GateText {
 enum ReadoutText {
     Expval(Vec<(String, PauliString)>),
     Fidelity(Vec<String>),
+    /// Product label states on the first `m` wires: per class its `2^m` amplitudes.
+    States(Vec<Vec<C64>>, usize),
+}
+
+/// The label states as a Python list of amplitude lists, wire 0 most significant.
+fn py_states(states: &[Vec<C64>]) -> String {
+    let rows: Vec<String> = states
+        .iter()
+        .map(|v| {
+            let items: Vec<String> = v
+                .iter()
+                .map(|a| format!("complex({}, {})", num(a.re), num(a.im)))
+                .collect();
+            format!("    [{}],", items.join(", "))
+        })
+        .collect();
+    format!("[\n{}\n]", rows.join("\n"))
+}
+
+/// The Python readout of product label states from `psi`, the amplitudes in the playground's
+/// order (wire 0 most significant).
+fn py_state_fidelities(m: usize) -> String {
+    format!(
+        "def fidelities(psi):\n\
+         \x20   \"\"\"F_c = <psi|(|phi_c><phi_c| (x) I)|psi> for each label state phi_c of wires 0..{last}.\"\"\"\n\
+         \x20   rest = len(psi) // {dim}\n\
+         \x20   return [\n\
+         \x20       sum(\n\
+         \x20           abs(sum(phi[a].conjugate() * psi[a * rest + r] for a in range({dim}))) ** 2\n\
+         \x20           for r in range(rest)\n\
+         \x20       )\n\
+         \x20       for phi in LABEL_STATES\n\
+         \x20   ]\n",
+        last = m - 1,
+        dim = 1usize << m
+    )
 }
 
 /// Everything both scripts share, already turned into Python text pieces.
@@ -239,20 +311,40 @@ impl<'a> Parts<'a> {
             .enumerate()
             .map(|(k, &i)| gate_text(k, &doc.circuit.gates[i], &mut weights))
             .collect();
-        let readout = match &doc.readout {
-            Readout::Expval { observables } => ReadoutText::Expval(
-                observables
-                    .iter()
-                    .map(|o| {
-                        let p: PauliString = o.parse().map_err(|e| {
-                            InteropError::new(format!("observable '{}': {e}", comment_text(o)))
-                        })?;
-                        Ok((p.to_string(), p))
-                    })
-                    .collect::<Result<_, InteropError>>()?,
-            ),
-            Readout::Fidelity { states } => ReadoutText::Fidelity(states.clone()),
-        };
+        let readout =
+            match &doc.readout {
+                Readout::Expval { observables } => ReadoutText::Expval(
+                    observables
+                        .iter()
+                        .map(|o| {
+                            let p: PauliString = o.parse().map_err(|e| {
+                                InteropError::new(format!("observable '{}': {e}", comment_text(o)))
+                            })?;
+                            Ok((p.to_string(), p))
+                        })
+                        .collect::<Result<_, InteropError>>()?,
+                ),
+                Readout::Fidelity { per_wire: true, .. } => return Err(InteropError::new(
+                    "the per-wire fidelity readout (χ_wf on several qubits) has no script export \
+                     yet; export a document with one fidelity per class",
+                )),
+                Readout::Fidelity { states, .. } => {
+                    let bits: Option<Vec<String>> = states
+                        .iter()
+                        .map(|s| match s {
+                            LabelState::Basis(b) => Some(b.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    match bits {
+                        Some(bits) => ReadoutText::Fidelity(bits),
+                        None => ReadoutText::States(
+                            states.iter().map(LabelState::amplitudes).collect(),
+                            states.first().map_or(1, LabelState::n_wires),
+                        ),
+                    }
+                }
+            };
         Ok(Parts {
             doc,
             points,

@@ -15,17 +15,26 @@ pub enum LossKind {
     Bce,
     /// Softmax cross-entropy on one logit per class.
     CrossEntropy,
-    /// The data re-uploading fidelity cost `(1 − F_label)²`.
+    /// The data re-uploading fidelity cost `(1 − F_label)²` (PennyLane's demo).
     Fidelity,
+    /// The re-uploading paper's fidelity cost χ_f as its public code minimises it:
+    /// `1 − |⟨ψ̃_label|ψ⟩| = 1 − √F_label` per point (see [`chi_f_into`]).
+    ChiF,
+    /// The paper's weighted fidelity cost χ_wf: `½ Σ_c (W_c − Y_c)²` with the weighted
+    /// fidelities `W_c` (the head's outputs, `α_c·F_c`, summed over wires for a per-wire
+    /// readout) and the target fidelities `Y_c = |⟨ψ̃_c|ψ̃_label⟩|²` (see [`chi_wf_into`]).
+    ChiWf,
 }
 
 impl LossKind {
     /// Every loss, in menu order.
-    pub const ALL: [LossKind; 4] = [
+    pub const ALL: [LossKind; 6] = [
         LossKind::Mse,
         LossKind::Bce,
         LossKind::CrossEntropy,
         LossKind::Fidelity,
+        LossKind::ChiF,
+        LossKind::ChiWf,
     ];
 
     /// The name used in documents, e.g. `"cross_entropy"`.
@@ -35,7 +44,14 @@ impl LossKind {
             LossKind::Bce => "bce",
             LossKind::CrossEntropy => "cross_entropy",
             LossKind::Fidelity => "fidelity",
+            LossKind::ChiF => "chi_f",
+            LossKind::ChiWf => "chi_wf",
         }
+    }
+
+    /// Whether the loss reads fidelities with label states (a fidelity readout).
+    pub fn is_fidelity(self) -> bool {
+        matches!(self, LossKind::Fidelity | LossKind::ChiF | LossKind::ChiWf)
     }
 
     /// The name the page shows, e.g. `"Cross-entropy"`.
@@ -45,6 +61,8 @@ impl LossKind {
             LossKind::Bce => "Binary cross-entropy",
             LossKind::CrossEntropy => "Cross-entropy",
             LossKind::Fidelity => "Fidelity",
+            LossKind::ChiF => "Fidelity χ_f (paper)",
+            LossKind::ChiWf => "Weighted fidelity χ_wf (paper)",
         }
     }
 
@@ -58,13 +76,15 @@ impl LossKind {
     /// ```
     pub fn fits(self, fidelity: bool, outputs: usize, classes: usize) -> Result<(), String> {
         let label = self.label();
-        if fidelity && self != LossKind::Fidelity {
+        if fidelity && !self.is_fidelity() {
             return Err(format!(
-                "the {label} loss needs expectation values (such as ⟨Z0⟩) as outputs, but the                  readout is a fidelity with label states; choose the Fidelity loss, or an                  expectation readout"
+                "the {label} loss needs expectation values (such as ⟨Z0⟩) as outputs, but the \
+                 readout is a fidelity with label states; choose a fidelity cost (Fidelity, χ_f \
+                 or χ_wf), or an expectation readout"
             ));
         }
         let ok = match self {
-            LossKind::Fidelity => fidelity,
+            LossKind::Fidelity | LossKind::ChiF | LossKind::ChiWf => fidelity,
             LossKind::Mse => outputs == 1 && classes == 2 || outputs == classes,
             LossKind::Bce => outputs == 1 && classes == 2,
             LossKind::CrossEntropy => outputs == classes,
@@ -73,16 +93,22 @@ impl LossKind {
             return Ok(());
         }
         Err(match self {
-            LossKind::Fidelity => "the Fidelity loss needs a fidelity readout (one label state per                  class); this readout is expectation values — choose MSE or cross-entropy, or a                  fidelity readout"
-                .to_string(),
+            LossKind::Fidelity | LossKind::ChiF | LossKind::ChiWf => format!(
+                "the {label} loss needs a fidelity readout (one label state per class); this \
+                 readout is expectation values — choose MSE or cross-entropy, or a fidelity \
+                 readout"
+            ),
             LossKind::Mse => format!(
-                "the MSE loss needs 1 output for 2 classes, or one output per class                  ({classes}); the model has {outputs} output(s)"
+                "the MSE loss needs 1 output for 2 classes, or one output per class \
+                 ({classes}); the model has {outputs} output(s)"
             ),
             LossKind::Bce => format!(
-                "the Binary cross-entropy loss needs 1 output and 2 classes; the model has                  {outputs} output(s) and the data {classes} classes"
+                "the Binary cross-entropy loss needs 1 output and 2 classes; the model has \
+                 {outputs} output(s) and the data {classes} classes"
             ),
             LossKind::CrossEntropy => format!(
-                "the Cross-entropy loss needs one output per class ({classes}); the model has                  {outputs} output(s)"
+                "the Cross-entropy loss needs one output per class ({classes}); the model has \
+                 {outputs} output(s)"
             ),
         })
     }
@@ -213,6 +239,117 @@ pub fn fidelity_cost_into(fidelities: &[f64], label: usize, grad: &mut Vec<f64>)
     }
 }
 
+/// The re-uploading paper's fidelity cost χ_f for one sample, `1 − √F_label`: one minus the
+/// modulus of the overlap `|⟨ψ̃_label|ψ⟩|`, where `fidelities[c]` is `F_c = |⟨ψ̃_c|ψ⟩|²`. Only the
+/// label's entry of the gradient, `−1/(2√F_label)`, is non-zero (with `F` floored at the
+/// smallest positive number, so an exactly orthogonal state gives a finite slope). A label
+/// outside the slice costs 1 with zero gradient.
+///
+/// This is the objective of the paper's public code (`fidelity_minimization.py`, which
+/// minimises `−mean |⟨ψ̃|ψ⟩|`) plus 1: the same minimiser, the same gradient, and — since
+/// scipy's stopping test divides the decrease by `max(|f|, 1)`, which is 1 for both — the same
+/// L-BFGS run. The paper's text reportedly writes `Σ (1 − |⟨ψ̃|ψ⟩|²)` (its Eq. 7, as a third
+/// party reads it; the text could not be checked here): the same best point for every sample,
+/// but a different landscape. `src/data/PAPER.md` says what was read where.
+///
+/// ```
+/// let (l, g) = qmlp::learn::loss::chi_f(&[0.25, 0.64], 1);
+/// assert!((l - 0.2).abs() < 1e-15 && (g[1] + 0.625).abs() < 1e-15 && g[0] == 0.0);
+/// ```
+pub fn chi_f(fidelities: &[f64], label: usize) -> (f64, Vec<f64>) {
+    let mut grad = Vec::new();
+    let l = chi_f_into(fidelities, label, &mut grad);
+    (l, grad)
+}
+
+/// [`chi_f`] with the gradient written into `grad`.
+pub fn chi_f_into(fidelities: &[f64], label: usize, grad: &mut Vec<f64>) -> f64 {
+    grad.clear();
+    grad.resize(fidelities.len(), 0.0);
+    match (fidelities.get(label), grad.get_mut(label)) {
+        (Some(&f), Some(g)) => {
+            let root = f.max(f64::MIN_POSITIVE).sqrt();
+            *g = -0.5 / root;
+            1.0 - f.max(0.0).sqrt()
+        }
+        _ => 1.0,
+    }
+}
+
+/// What the fidelity costs know of the label states: how many classes there are and how close
+/// their label states lie (the χ_wf targets).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelGeometry {
+    /// The number of classes (0: one output per class).
+    pub n_classes: usize,
+    /// `|⟨ψ̃_a|ψ̃_b⟩|²` for every pair of classes, row-major `n_classes × n_classes` (empty:
+    /// orthogonal label states, targets 1 at the label and 0 elsewhere).
+    pub overlaps: Vec<f64>,
+}
+
+impl LabelGeometry {
+    /// The target fidelity `Y_c` of class `c` for a point of class `label`.
+    pub fn target(&self, label: usize, c: usize) -> f64 {
+        let k = self.n_classes;
+        if k > 0 && self.overlaps.len() == k * k {
+            if label < k && c < k {
+                self.overlaps[label * k + c]
+            } else {
+                0.0
+            }
+        } else if label == c {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
+    /// `(classes, outputs per class)` for `n_outputs` outputs: one per class, or one per class
+    /// and wire (class-major) for a per-wire readout.
+    pub fn groups(&self, n_outputs: usize) -> (usize, usize) {
+        let k = self.n_classes;
+        if k > 0 && n_outputs % k == 0 && n_outputs >= k {
+            (k, n_outputs / k)
+        } else {
+            (n_outputs, 1)
+        }
+    }
+}
+
+/// The paper's weighted fidelity cost χ_wf for one sample, `½ Σ_c (W_c − Y_c)²`: the outputs
+/// `o` are the weighted fidelities `α_{c,q}·F_{c,q}`, class-major (one per class, or one per
+/// class and wire), `W_c` their sum over the class's outputs, and `Y_c` the fidelity between
+/// the label states of class `c` and of `label` ([`LabelGeometry::target`]; with the paper's
+/// label states 1 for the label and 0, ¼ or ⅓ for the others with 2, 3 or 4 classes, exactly
+/// its code's targets). The gradient of every output of class `c` is `W_c − Y_c`.
+///
+/// ```
+/// use qmlp::learn::loss::{chi_wf, LabelGeometry};
+/// let geo = LabelGeometry { n_classes: 2, overlaps: vec![1.0, 0.0, 0.0, 1.0] };
+/// let (l, g) = chi_wf(&[0.5, 0.25], 0, &geo);
+/// assert_eq!((l, g), (0.5 * (0.25 + 0.0625), vec![-0.5, 0.25]));
+/// ```
+pub fn chi_wf(o: &[f64], label: usize, geo: &LabelGeometry) -> (f64, Vec<f64>) {
+    let mut grad = Vec::new();
+    let l = chi_wf_into(o, label, geo, &mut grad);
+    (l, grad)
+}
+
+/// [`chi_wf`] with the gradient written into `grad`.
+pub fn chi_wf_into(o: &[f64], label: usize, geo: &LabelGeometry, grad: &mut Vec<f64>) -> f64 {
+    let (k, g) = geo.groups(o.len());
+    grad.clear();
+    grad.resize(o.len(), 0.0);
+    let mut loss = 0.0;
+    for c in 0..k {
+        let w: f64 = o[c * g..(c + 1) * g].iter().sum();
+        let d = w - geo.target(label, c);
+        loss += 0.5 * d * d;
+        grad[c * g..(c + 1) * g].iter_mut().for_each(|v| *v = d);
+    }
+    loss
+}
+
 /// The MSE target of output `j` of `n` for class `label`: with one output, `+1` for class 0
 /// (|0⟩ gives ⟨Z⟩ = +1) and `−1` otherwise; with one output per class, `+1` at the label and
 /// `−1` elsewhere.
@@ -239,8 +376,20 @@ pub struct Prediction {
 impl LossKind {
     /// The loss of outputs `o` for class `label`, with ∂loss/∂o written into `grad`, under this
     /// kind's conventions: MSE against [`mse_target`]; binary cross-entropy on one logit;
-    /// cross-entropy on one logit per class; the fidelity cost on one fidelity per class.
+    /// cross-entropy on one logit per class; the fidelity costs on one fidelity per class (χ_wf
+    /// with orthogonal label states here; see [`LossKind::eval_with`]).
     pub fn eval(self, o: &[f64], label: usize, grad: &mut Vec<f64>) -> f64 {
+        self.eval_with(o, label, &LabelGeometry::default(), grad)
+    }
+
+    /// [`LossKind::eval`] knowing the label states' geometry (the χ_wf targets and groups).
+    pub fn eval_with(
+        self,
+        o: &[f64],
+        label: usize,
+        geo: &LabelGeometry,
+        grad: &mut Vec<f64>,
+    ) -> f64 {
         match self {
             LossKind::Mse => mse_into(o, |j| mse_target(o.len(), label, j), grad),
             LossKind::Bce => {
@@ -251,14 +400,29 @@ impl LossKind {
             }
             LossKind::CrossEntropy => cross_entropy_into(o, label, grad),
             LossKind::Fidelity => fidelity_cost_into(o, label, grad),
+            LossKind::ChiF => chi_f_into(o, label, grad),
+            LossKind::ChiWf => chi_wf_into(o, label, geo, grad),
         }
     }
 
     /// The prediction for outputs `o` of a model with `n_classes` classes: with one MSE output
     /// `P(class 1) = (1 − o)/2` clamped to `[0, 1]`; a BCE output is a logit; cross-entropy
     /// outputs are softmaxed; fidelities and per-class MSE outputs are normalised (MSE outputs
-    /// shifted by 1 first) and the largest wins.
+    /// shifted by 1 first) and the largest wins. For χ_wf the weighted fidelities of a class
+    /// (one output, or one per wire) are summed first: the class of the largest `W_c` wins.
     pub fn predict(self, o: &[f64], n_classes: usize) -> Prediction {
+        let summed: Vec<f64>;
+        let o = if self == LossKind::ChiWf {
+            let geo = LabelGeometry {
+                n_classes,
+                overlaps: Vec::new(),
+            };
+            let (k, g) = geo.groups(o.len());
+            summed = (0..k).map(|c| o[c * g..(c + 1) * g].iter().sum()).collect();
+            summed.as_slice()
+        } else {
+            o
+        };
         let argmax = |v: &[f64]| {
             v.iter().enumerate().fold(
                 (0, f64::NEG_INFINITY),
@@ -283,7 +447,7 @@ impl LossKind {
             _ => {
                 let p: Vec<f64> = match self {
                     LossKind::CrossEntropy => softmax(o),
-                    LossKind::Fidelity => {
+                    LossKind::Fidelity | LossKind::ChiF | LossKind::ChiWf => {
                         let s: f64 = o.iter().map(|v| v.max(0.0)).sum();
                         o.iter().map(|v| v.max(0.0) / s.max(1e-300)).collect()
                     }
@@ -413,6 +577,66 @@ mod tests {
     }
 
     #[test]
+    fn chi_f_gradient_and_the_codes_objective() {
+        let f = [0.2, 0.9, 0.4];
+        for label in 0..3 {
+            let (l, g) = chi_f(&f, label);
+            assert!((l - (1.0 - f[label].sqrt())).abs() < 1e-15);
+            check_grad(&|x| chi_f(x, label).0, &g, &f);
+        }
+        // An orthogonal state: finite loss and slope.
+        let (l, g) = chi_f(&[0.0, 1.0], 0);
+        assert_eq!(l, 1.0);
+        assert!(g[0].is_finite() && g[0] < 0.0);
+        assert_eq!(chi_f(&f, 7), (1.0, vec![0.0; 3]));
+    }
+
+    #[test]
+    fn chi_wf_gradient_targets_and_groups() {
+        // The tetrahedron: targets 1 at the label, 1/3 elsewhere (the paper's code's Y).
+        let third = 1.0 / 3.0;
+        let mut overlaps = vec![third; 16];
+        for c in 0..4 {
+            overlaps[c * 5] = 1.0;
+        }
+        let geo = LabelGeometry {
+            n_classes: 4,
+            overlaps,
+        };
+        let o = [0.9, 0.2, 0.5, 0.1];
+        for label in 0..4 {
+            let (l, g) = chi_wf(&o, label, &geo);
+            let want: f64 = (0..4)
+                .map(|c| {
+                    let y = if c == label { 1.0 } else { third };
+                    0.5 * (o[c] - y).powi(2)
+                })
+                .sum();
+            assert!((l - want).abs() < 1e-15);
+            check_grad(&|x| chi_wf(x, label, &geo).0, &g, &o);
+        }
+        // Per wire: 2 classes × 3 wires, class-major; W_c sums a class's wires.
+        let geo2 = LabelGeometry {
+            n_classes: 2,
+            overlaps: vec![1.0, 0.0, 0.0, 1.0],
+        };
+        let o6 = [0.5, 0.1, 0.2, 0.3, 0.3, 0.0];
+        let (l, g) = chi_wf(&o6, 1, &geo2);
+        assert!((l - 0.5 * (0.8f64.powi(2) + 0.4f64.powi(2))).abs() < 1e-15);
+        check_grad(&|x| chi_wf(x, 1, &geo2).0, &g, &o6);
+        let p = LossKind::ChiWf.predict(&o6, 2);
+        assert_eq!(p.class, 0);
+        assert_eq!(
+            LossKind::ChiWf
+                .predict(&[0.1, 0.2, 0.0, 0.4, 0.0, 0.0], 2)
+                .class,
+            1
+        );
+        // Without a geometry the targets are one-hot.
+        assert_eq!(LossKind::ChiWf.eval(&[1.0, 0.0], 0, &mut Vec::new()), 0.0);
+    }
+
+    #[test]
     fn l2_gradient() {
         let p = [0.5, -2.0, 0.0, 3.0];
         let (l, g) = l2(&p, 0.1);
@@ -427,13 +651,28 @@ mod tests {
             LossKind::Bce,
             LossKind::CrossEntropy,
             LossKind::Fidelity,
+            LossKind::ChiF,
+            LossKind::ChiWf,
         ]
         .iter()
         .map(|k| serde_json::to_string(k).unwrap())
         .collect();
         assert_eq!(
             names,
-            ["\"mse\"", "\"bce\"", "\"cross_entropy\"", "\"fidelity\""]
+            [
+                "\"mse\"",
+                "\"bce\"",
+                "\"cross_entropy\"",
+                "\"fidelity\"",
+                "\"chi_f\"",
+                "\"chi_wf\""
+            ]
         );
+        for k in LossKind::ALL {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.name())
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! other circuits, and shot mode, go point by point with the same results.
 
 use super::{GridSpace, Model, PointTape, Prediction};
+use crate::data::Point;
 
 impl Model {
     /// The summed loss over the points `xs` with `labels`, adding the summed ∂loss/∂param into
@@ -34,6 +35,58 @@ impl Model {
             .zip(labels[..n].chunks(size))
             .map(|(x, l)| self.batch_loss_and_grad(x, l, grad))
             .sum()
+    }
+
+    /// The mean loss and accuracy over points (0, 0 when empty), evaluated in batches where
+    /// the circuit allows (exact mode); point by point otherwise, with the same results.
+    pub fn evaluate(&mut self, pts: &[Point]) -> (f64, f64) {
+        if pts.is_empty() {
+            return (0.0, 0.0);
+        }
+        let (mut loss, mut correct) = (0.0, 0usize);
+        let mut tally = |m: &Model, o: &[f64], label: usize| {
+            loss += m.output.loss_of(o, label);
+            if m.output.predict(o).class == label {
+                correct += 1;
+            }
+        };
+        if self.shots.is_some() || !self.program.batchable() {
+            for p in pts {
+                let o = self.forward(&p.x);
+                tally(self, &o, p.label);
+            }
+        } else {
+            let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
+            for chunk in pts.chunks(cap) {
+                let b = chunk.len();
+                self.bind_batch(
+                    b,
+                    |p, x| {
+                        x.clear();
+                        x.extend_from_slice(&chunk[p].x);
+                    },
+                    false,
+                );
+                let angles = std::mem::take(&mut self.batch_angles);
+                let ok = self.program.forward_batch(&angles, b);
+                self.batch_angles = angles;
+                for (p, point) in chunk.iter().enumerate() {
+                    if ok {
+                        self.program.batch_state(p, &mut self.state);
+                        let mut r = std::mem::take(&mut self.r);
+                        self.readout.exact(&self.state, &mut r);
+                        self.output.forward(&self.params, &r);
+                        self.r = r;
+                    } else {
+                        self.run_at(&point.x);
+                    }
+                    let o = std::mem::take(&mut self.output.o);
+                    tally(self, &o, point.label);
+                    self.output.o = o;
+                }
+            }
+        }
+        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
     }
 
     /// Runs the input side of every point into `batch_tapes` and their angles into
@@ -120,46 +173,6 @@ impl Model {
             }
         }
         total
-    }
-
-    /// [`Model::evaluate`] through the batched forward pass, in chunks whose states fit in cache;
-    /// `None` when the circuit cannot be batched or shots are drawn.
-    pub(super) fn evaluate_batched(&mut self, pts: &[crate::data::Point]) -> Option<(f64, f64)> {
-        if self.shots.is_some() || !self.program.batchable() {
-            return None;
-        }
-        let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
-        let (mut loss, mut correct) = (0.0, 0usize);
-        for chunk in pts.chunks(cap) {
-            let b = chunk.len();
-            self.bind_batch(
-                b,
-                |p, x| {
-                    x.clear();
-                    x.extend_from_slice(&chunk[p].x);
-                },
-                false,
-            );
-            let angles = std::mem::take(&mut self.batch_angles);
-            let ok = self.program.forward_batch(&angles, b);
-            self.batch_angles = angles;
-            if !ok {
-                return None;
-            }
-            for (p, pt) in chunk.iter().enumerate() {
-                self.program.batch_state(p, &mut self.state);
-                let mut r = std::mem::take(&mut self.r);
-                self.readout.exact(&self.state, &mut r);
-                self.output.forward(&self.params, &r);
-                self.r = r;
-                loss += self.output.loss_of(&self.output.o, pt.label);
-                if self.output.predict(&self.output.o).class == pt.label {
-                    correct += 1;
-                }
-            }
-        }
-        let n = pts.len() as f64;
-        Some((loss / n, correct as f64 / n))
     }
 
     /// The mean loss over points at weights `w` (the trainable prefix), without gradients:

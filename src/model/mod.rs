@@ -5,8 +5,9 @@
 //! The model owns the trainable numbers, in one vector laid out block by block: the pre-net's
 //! weights and biases (layer by layer, row-major weights then biases), the circuit's (for each
 //! gate angle in document order a weight θ, or a re-upload's `w` and `b`), the post-net's, and
-//! last the head's scales then biases — trainable only when the head is, so the trainable
-//! numbers are always a prefix of the vector ([`Model::params`]).
+//! last the head's scales then biases — trainable only when the head is (and then, with the
+//! weighted fidelity cost χ_wf, its scales only: the class weights α, biases fixed at 0), so
+//! the trainable numbers are always a prefix of the vector ([`Model::params`]).
 //!
 //! Gradients are chained from the loss back through the post-net and the head (`output`), the
 //! readout into the circuit's adjoint pass (or, with shots, the parameter-shift rule on shot
@@ -16,7 +17,7 @@
 //! Prediction conventions are the loss's ([`LossKind::predict`]): with one output and MSE,
 //! class 0 is the target `+1` (|0⟩ gives ⟨Z⟩ = +1) and class 1 the target `−1`; with BCE the
 //! output is a logit; with cross-entropy the outputs are logits for softmax; with a fidelity
-//! readout the class is the one whose label state is closest.
+//! readout the class is the one of highest fidelity (for χ_wf, of highest weighted fidelity).
 //!
 //! May import `sim`, `circuit`, `doc`, `data`, `learn`, `rng`; knows nothing of optimizers,
 //! the trainer or the web.
@@ -201,11 +202,7 @@ impl Model {
         let output = Output::new(doc, &mut params);
         let readout = ReadoutKind::new(&doc.readout)?;
         let n = doc.circuit.qubits;
-        let n_trainable = if doc.head.trainable {
-            params.len()
-        } else {
-            output.head_offset
-        };
+        let n_trainable = output.head_offset + output.n_head_trainable();
         let n_angles = program.n_angles();
         let mut m = Model {
             weighted: readout.weighted(n),
@@ -283,22 +280,15 @@ impl Model {
             pre_net: self.inputs.n_pre_net(),
             circuit: self.circuit_range.len(),
             post_net: self.output.post_net.n_params(),
-            head: if self.output.head_trainable {
-                2 * self.output.n_reads
-            } else {
-                0
-            },
+            head: self.output.n_head_trainable(),
         }
     }
 
     /// The index ranges of the blocks in the parameter vector: pre-net, circuit, post-net,
     /// head (empty when the head is fixed).
     pub fn block_ranges(&self) -> [std::ops::Range<usize>; 4] {
-        let head = if self.output.head_trainable {
-            self.output.head_range()
-        } else {
-            self.n_trainable..self.n_trainable
-        };
+        let head =
+            self.output.head_offset..self.output.head_offset + self.output.n_head_trainable();
         [
             self.inputs.pre_net_range(),
             self.circuit_range.clone(),
@@ -556,26 +546,6 @@ impl Model {
             });
         }
         program.set_angles(&base);
-    }
-
-    /// The mean loss and accuracy over points (0, 0 when empty): batched through the circuit
-    /// when it can be (exact mode), point by point otherwise, with the same results.
-    pub fn evaluate(&mut self, pts: &[Point]) -> (f64, f64) {
-        if pts.is_empty() {
-            return (0.0, 0.0);
-        }
-        if let Some(r) = self.evaluate_batched(pts) {
-            return r;
-        }
-        let (mut loss, mut correct) = (0.0, 0usize);
-        for p in pts {
-            let o = self.forward(&p.x);
-            loss += self.output.loss_of(&o, p.label);
-            if self.output.predict(&o).class == p.label {
-                correct += 1;
-            }
-        }
-        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
     }
 
     /// The weight indices of the circuit angles: `(angle, index)` for every θ, and for every

@@ -2,9 +2,9 @@
 //! post-net's dense layers → outputs `o` → the loss; and the backward pass from ∂loss/∂o to
 //! ∂loss/∂r, adding the gradients of the head and the post-net.
 
-use crate::doc::Document;
+use crate::doc::{Document, Readout};
 use crate::learn::dense::{DenseStack, Tape};
-use crate::learn::loss::{LossKind, Prediction};
+use crate::learn::loss::{LabelGeometry, LossKind, Prediction};
 
 /// The output side of a model (see the module doc).
 #[derive(Clone, Debug)]
@@ -17,6 +17,11 @@ pub(super) struct Output {
     /// Index of the first head number (scales, then biases) in the parameter vector.
     pub(super) head_offset: usize,
     pub(super) head_trainable: bool,
+    /// Whether a trainable head trains its biases too (χ_wf trains only its scales, the class
+    /// weights α; its biases stay as the document sets them, 0 in the paper).
+    pub(super) bias_trainable: bool,
+    /// The label states' geometry the fidelity costs need.
+    geometry: LabelGeometry,
     /// Scratch: values after the head, the post-net's pass, ∂loss/∂o, ∂loss/∂(head output).
     after_head: Vec<f64>,
     tape: Tape,
@@ -42,14 +47,30 @@ impl Output {
         let head_offset = params.len();
         params.extend_from_slice(&doc.head.scale);
         params.extend_from_slice(&doc.head.bias);
+        let n_classes = doc.n_classes();
+        let geometry = match &doc.readout {
+            Readout::Fidelity { states, .. } => LabelGeometry {
+                n_classes,
+                overlaps: states
+                    .iter()
+                    .flat_map(|a| states.iter().map(move |b| a.fidelity(b)))
+                    .collect(),
+            },
+            Readout::Expval { .. } => LabelGeometry {
+                n_classes,
+                overlaps: Vec::new(),
+            },
+        };
         Output {
             loss: doc.training.loss,
-            n_classes: doc.n_classes(),
+            n_classes,
             n_reads,
             post_net,
             post_offset,
             head_offset,
             head_trainable: doc.head.trainable,
+            bias_trainable: doc.head.trainable && doc.training.loss != LossKind::ChiWf,
+            geometry,
             after_head: Vec::new(),
             tape: Tape::default(),
             o: Vec::new(),
@@ -66,6 +87,15 @@ impl Output {
     /// The range of parameter indices the head owns (scales, then biases).
     pub(super) fn head_range(&self) -> std::ops::Range<usize> {
         self.head_offset..self.head_offset + 2 * self.n_reads
+    }
+
+    /// How many of the head's numbers train: none, its scales, or scales and biases.
+    pub(super) fn n_head_trainable(&self) -> usize {
+        match (self.head_trainable, self.bias_trainable) {
+            (false, _) => 0,
+            (true, false) => self.n_reads,
+            (true, true) => 2 * self.n_reads,
+        }
     }
 
     /// Outputs `self.o` from readout values `r`.
@@ -93,12 +123,14 @@ impl Output {
     /// The loss of the last [`Output::forward`] for `label`; keeps ∂loss/∂o for
     /// [`Output::backward`].
     pub(super) fn loss(&mut self, label: usize) -> f64 {
-        self.loss.eval(&self.o, label, &mut self.dl_do)
+        self.loss
+            .eval_with(&self.o, label, &self.geometry, &mut self.dl_do)
     }
 
     /// The loss of given outputs `o` for `label` (no state kept).
     pub(super) fn loss_of(&self, o: &[f64], label: usize) -> f64 {
-        self.loss.eval(o, label, &mut Vec::new())
+        self.loss
+            .eval_with(o, label, &self.geometry, &mut Vec::new())
     }
 
     /// Backward from the last [`Output::loss`]: writes ∂loss/∂r into `dl_dr` and adds the
@@ -131,6 +163,10 @@ impl Output {
         if self.head_trainable {
             for j in 0..n {
                 grad[o + j] += self.dl_dh[j] * r[j];
+            }
+        }
+        if self.bias_trainable {
+            for j in 0..n {
                 grad[o + n + j] += self.dl_dh[j];
             }
         }

@@ -47,7 +47,49 @@ fn documents() -> Vec<Document> {
     d.training.loss = LossKind::Mse;
     docs.push(d);
     docs.extend(hybrid_documents());
+    docs.extend(label_state_documents());
     docs
+}
+
+/// Fidelity readouts with Bloch-point and product label states, the paper's costs χ_f and χ_wf
+/// (trained class weights, per-wire fidelities), 3-D and 4-D inputs, CZ entanglers.
+fn label_state_documents() -> Vec<Document> {
+    use crate::data::paper::PaperProblem as P;
+    use crate::doc::{paper_document, BlochPoint, LabelState};
+    let paper = |p, q, l, cost, ent| paper_document(p, q, l, cost, ent, 3).unwrap().into_inner();
+    let mut out = vec![
+        // The tetrahedron with χ_f; the triangle with χ_wf and its class weights.
+        paper(P::Squares, 1, 3, LossKind::ChiF, false),
+        paper(P::Annulus, 1, 2, LossKind::ChiWf, false),
+        // Per-wire χ_wf on 2 entangled qubits, χ_f on basis states of 4 entangled qubits.
+        paper(P::NonConvex, 2, 2, LossKind::ChiWf, true),
+        paper(P::WavyLines, 4, 2, LossKind::ChiF, true),
+        // 3-D and 4-D inputs (two gates per layer).
+        paper(P::Sphere, 1, 2, LossKind::ChiWf, false),
+        paper(P::Hypersphere, 2, 2, LossKind::ChiF, false),
+    ];
+    // Trained class weights away from 1, so the head's gradient is generic.
+    if let Some(d) = out.get_mut(1) {
+        d.head.scale = vec![0.8, 1.3, -0.4];
+    }
+    // Product label states on the first 2 wires of a 3-qubit circuit, the (1 − F)² cost.
+    let mut d = preset("gaussians3").unwrap().into_inner();
+    d.readout = crate::doc::Readout::Fidelity {
+        states: vec![
+            LabelState::Product(vec![BlochPoint::new(0.3, 1.0), BlochPoint::new(2.0, -0.5)]),
+            LabelState::Product(vec![BlochPoint::new(2.5, 0.2), BlochPoint::new(0.0, 0.0)]),
+            LabelState::from("11"),
+        ],
+        per_wire: false,
+    };
+    d.head = crate::doc::Head {
+        trainable: false,
+        scale: vec![1.0; 3],
+        bias: vec![0.0; 3],
+    };
+    d.training.loss = LossKind::Fidelity;
+    out.push(d);
+    out
 }
 
 /// Hybrid documents: a pre-net whose outputs the angles read (raw, squared, sine, product with
@@ -261,6 +303,100 @@ fn random_hybrid_models_have_exact_gradients_end_to_end() {
     }
 }
 
+/// Shot estimates of every kind of label-state readout approach the exact fidelities.
+#[test]
+fn shot_fidelities_approach_the_exact_ones_for_every_label_state() {
+    let mut rng = Rng::new(8);
+    for (di, doc) in label_state_documents().iter().enumerate() {
+        let mut exact = model(doc);
+        exact.reinit(di as u64);
+        let x = point(&exact, &mut rng);
+        let want = exact.readouts(&x);
+        let mut shots = exact.clone();
+        shots.set_shots(Some(200_000));
+        let got = shots.readouts(&x);
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 0.01, "doc {di}: {got:?} vs {want:?}");
+        }
+        assert!(
+            want.iter().any(|v| *v > 0.05 && *v < 0.95),
+            "doc {di}: {want:?}"
+        );
+    }
+}
+
+/// The fidelity readouts against a reference computed from the state by their definitions.
+#[test]
+fn fidelity_readouts_follow_their_definitions() {
+    use crate::doc::Readout;
+    let mut rng = Rng::new(4);
+    for doc in label_state_documents() {
+        let mut m = model(&doc);
+        let x = point(&m, &mut rng);
+        let state = m.state_at(&x, None);
+        let r = m.readouts(&x);
+        let Readout::Fidelity { states, per_wire } = &doc.readout else {
+            panic!()
+        };
+        let n = doc.circuit.qubits;
+        let amps = state.amplitudes();
+        let mut want = Vec::new();
+        for s in states {
+            if *per_wire {
+                // ⟨φ|ρ_q|φ⟩ with ρ_q the reduced density matrix of wire q.
+                let phi = s.amplitudes();
+                for q in 0..n {
+                    let bit = 1usize << (n - 1 - q);
+                    let mut f = 0.0;
+                    for i in (0..amps.len()).filter(|i| i & bit == 0) {
+                        let v = phi[0].conj() * amps[i] + phi[1].conj() * amps[i | bit];
+                        f += v.norm_sqr();
+                    }
+                    want.push(f);
+                }
+            } else {
+                // ⟨ψ|(|φ⟩⟨φ| ⊗ I)|ψ⟩ on the first m wires.
+                let phi = s.amplitudes();
+                let rest = amps.len() / phi.len();
+                let f: f64 = (0..rest)
+                    .map(|k| {
+                        phi.iter()
+                            .enumerate()
+                            .map(|(a, p)| p.conj() * amps[a * rest + k])
+                            .sum::<crate::sim::C64>()
+                            .norm_sqr()
+                    })
+                    .sum();
+                want.push(f);
+            }
+        }
+        assert_eq!(r.len(), want.len());
+        for (a, b) in r.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-12, "{}: {r:?} vs {want:?}", doc.title);
+        }
+    }
+}
+
+/// χ_wf trains its class weights (the head's scales) and never its biases.
+#[test]
+fn the_weighted_fidelity_head_trains_scales_only() {
+    let doc = label_state_documents().remove(2);
+    let m = model(&doc);
+    let reads = doc.n_readouts();
+    assert_eq!(reads, 4);
+    let sizes = m.block_sizes();
+    assert_eq!(sizes.head, reads);
+    assert_eq!(m.n_params(), sizes.circuit + reads);
+    assert_eq!(m.block_ranges()[3].len(), reads);
+    // Predictions sum a class's per-wire weighted fidelities.
+    let mut m = m;
+    let o = m.forward(&[0.2, -0.3]);
+    let w0 = o[0] + o[1];
+    let w1 = o[2] + o[3];
+    assert_eq!(m.predict(&[0.2, -0.3]).class, usize::from(w1 > w0));
+}
+
 #[test]
 fn shot_gradient_approaches_the_exact_gradient() {
     let doc = preset("reupload-1q").unwrap().into_inner();
@@ -433,31 +569,6 @@ fn grid_equals_predict_cell_by_cell() {
     }
 }
 
-/// Batched evaluation gives exactly what point-by-point evaluation gives.
-#[test]
-fn batched_evaluation_equals_point_by_point() {
-    let mut rng = Rng::new(8);
-    for (di, doc) in documents().iter().enumerate() {
-        let mut m = model(doc);
-        m.reinit(di as u64);
-        let pts: Vec<crate::data::Point> = (0..45)
-            .map(|k| crate::data::Point {
-                x: point(&m, &mut rng),
-                label: k % m.n_classes(),
-            })
-            .collect();
-        let (mut loss, mut correct) = (0.0, 0);
-        for p in &pts {
-            let o = m.forward(&p.x);
-            loss += m.loss_of_outputs(&o, p.label);
-            correct += usize::from(m.predict_outputs(&o).class == p.label);
-        }
-        let (l, a) = m.evaluate(&pts);
-        assert!((l - loss / 45.0).abs() < 1e-12, "doc {di}");
-        assert_eq!(a, correct as f64 / 45.0, "doc {di}");
-    }
-}
-
 /// The batched loss and gradient (forward and adjoint pass over many points at once where the
 /// circuit allows it) equal the sum of the point-by-point ones, for every kind of document.
 #[test]
@@ -492,5 +603,32 @@ fn batch_loss_and_gradient_equal_the_sum_over_points() {
             let p: Vec<f64> = m.params().iter().map(|v| v + 0.3).collect();
             m.set_params(&p);
         }
+    }
+}
+
+/// `evaluate` (batched where the circuit allows) gives the point-by-point mean loss and
+/// accuracy, for every kind of document.
+#[test]
+fn batched_evaluation_equals_point_by_point() {
+    let mut rng = Rng::new(12);
+    for (di, doc) in documents().iter().enumerate() {
+        let mut m = model(doc);
+        m.reinit(60 + di as u64);
+        let pts: Vec<crate::data::Point> = (0..300)
+            .map(|_| crate::data::Point {
+                x: point(&m, &mut rng),
+                label: rng.below(m.n_classes() as u64) as usize,
+            })
+            .collect();
+        let (loss, acc) = m.evaluate(&pts);
+        let mut want_loss = 0.0;
+        let mut want_correct = 0;
+        for p in &pts {
+            let o = m.forward(&p.x);
+            want_loss += m.loss_of_outputs(&o, p.label);
+            want_correct += usize::from(m.predict_outputs(&o).class == p.label);
+        }
+        assert!((loss - want_loss / 300.0).abs() < 1e-12, "doc {di}");
+        assert_eq!(acc, want_correct as f64 / 300.0, "doc {di}");
     }
 }

@@ -339,6 +339,11 @@ impl DensityMatrix {
         match obs {
             Observable::Pauli(p) => self.expval_pauli(p),
             Observable::Sum(terms) => terms.iter().map(|(c, p)| c * self.expval_pauli(p)).sum(),
+            Observable::Hermitian(terms) => terms
+                .iter()
+                .flat_map(|t| t.pauli_terms())
+                .map(|(c, p)| c * self.expval_pauli(&p))
+                .sum(),
             Observable::Projector(phi) => {
                 if phi.n_qubits() != self.n {
                     return f64::NAN;
@@ -490,6 +495,11 @@ pub(crate) fn add_observable_matrix(obs: &Observable, weight: f64, n: usize, out
         Observable::Sum(terms) => {
             for (c, p) in terms {
                 add_pauli(weight * c, p);
+            }
+        }
+        Observable::Hermitian(terms) => {
+            for (c, p) in terms.iter().flat_map(|t| t.pauli_terms()) {
+                add_pauli(weight * c, &p);
             }
         }
         Observable::Projector(phi) => {

@@ -62,7 +62,7 @@ pub use noisy::{
     NoisyOp, TAPE_BYTES, TAPE_BYTES_NATIVE, TAPE_BYTES_WASM,
 };
 pub use num_complex::Complex64 as C64;
-pub use observable::{Observable, Pauli, PauliString};
+pub use observable::{HermitianTerm, Observable, Pauli, PauliString};
 pub use readout::{ReadoutError, WireReadout, MAX_READOUT_TERMS};
 pub use state::State;
 pub use trajectory::{StatevectorEngine, TrajectoryEngine, MAX_TRAJECTORIES};

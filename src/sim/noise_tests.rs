@@ -66,6 +66,7 @@ fn observables(n: usize, rng: &mut Rng, basis: bool) -> Vec<(f64, Observable)> {
     }
     let last = n - 1;
     vec![
+        (0.6, hermitian(n)),
         (1.0, Observable::Pauli(PauliString::single(0, Pauli::Z))),
         // With one qubit "X0 Y0" repeats a wire: the identity stands in.
         (
@@ -89,6 +90,52 @@ fn observables(n: usize, rng: &mut Rng, basis: bool) -> Vec<(f64, Observable)> {
             Observable::Diagonal((0..1 << n).map(|i| (i as f64).sin()).collect()),
         ),
     ]
+}
+
+/// A Hermitian observable on wires (n−1, 0) (or 0 alone): two weighted projectors onto
+/// unnormalised complex vectors, as the label-state fidelity readouts build them.
+fn hermitian(n: usize) -> Observable {
+    let wires: Vec<usize> = if n > 1 { vec![n - 1, 0] } else { vec![0] };
+    let dim = 1usize << wires.len();
+    let v1: Vec<C64> = (0..dim)
+        .map(|i| C64::new((i as f64 + 0.3).cos(), (0.7 * i as f64).sin()))
+        .collect();
+    let v2: Vec<C64> = (0..dim)
+        .map(|i| C64::new(0.2 * i as f64 - 0.4, (1.1 * i as f64 + 0.5).cos()))
+        .collect();
+    Observable::Hermitian(vec![HermitianTerm::weighted_projectors(
+        wires,
+        [(0.8, &v1[..]), (-1.3, &v2[..])],
+    )])
+}
+
+#[test]
+fn hermitian_observables_on_density_matrices_equal_the_statevector_values() {
+    let mut rng = Rng::new(31);
+    for case in 0..10 {
+        let n = 1 + case % 4;
+        let c = random_circuit(n, 8, 0.0, &mut rng);
+        let mut s = State::new(n).unwrap();
+        for o in &c.ops {
+            if let NoisyOp::Gate(g) = o {
+                s.apply(g);
+            }
+        }
+        let h = hermitian(n);
+        let want = s.expval(&h);
+        for repr in [DensityRepr::Auto, DensityRepr::Complex] {
+            let mut e = DensityEngine::new().with_repr(repr);
+            let got = e.expvals(&c, std::slice::from_ref(&h)).unwrap()[0].mean;
+            assert!(
+                (got - want).abs() < 1e-12,
+                "{repr:?} n={n}: {got} vs {want}"
+            );
+        }
+        // Readout error folds a Hermitian term into Pauli strings: ideal readout changes nothing.
+        let ideal = ReadoutError::uniform(n, 0.0, 0.0).unwrap();
+        let folded = ideal.fold(&h).unwrap();
+        assert!((s.expval(&folded) - want).abs() < 1e-12);
+    }
 }
 
 fn weighted_value(e: &mut dyn NoisyEngine, c: &NoisyCircuit, w: &[(f64, Observable)]) -> f64 {

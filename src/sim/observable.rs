@@ -1,5 +1,5 @@
-//! Observables: Pauli strings, weighted sums of them, projectors and diagonal operators, with
-//! their expectation values and their action O|ψ⟩.
+//! Observables: Pauli strings, weighted sums of them, projectors, diagonal operators and sums of
+//! small Hermitian matrices on chosen wires, with their expectation values and their action O|ψ⟩.
 
 use super::{SimError, State, C64};
 use std::fmt;
@@ -198,6 +198,226 @@ pub enum Observable {
     Projector(State),
     /// diag(d₀, d₁, …), one real entry per basis state.
     Diagonal(Vec<f64>),
+    /// Σ_t H_t ⊗ I: Hermitian matrices, each acting on its own wires (e.g. the weighted label
+    /// projectors of a fidelity readout, `Σ_c w_c |φ_c⟩⟨φ_c| ⊗ I`).
+    Hermitian(Vec<HermitianTerm>),
+}
+
+/// A Hermitian matrix on a few wires, the identity on the others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HermitianTerm {
+    /// The wires it acts on, distinct; `wires[0]` is the most significant bit of the matrix's
+    /// row and column index (the engine's own bit order).
+    pub wires: Vec<usize>,
+    /// The `2^k × 2^k` matrix for `k` wires, row-major.
+    pub matrix: Vec<C64>,
+}
+
+impl HermitianTerm {
+    /// The term as a sum of Pauli strings, `H = Σ_P c_P P` with `c_P = Tr(P H) / 2^k`
+    /// (terms with |c_P| ≤ 1e-15 left out; the identity is the empty string). Engines that
+    /// work in the Pauli basis (density matrices, readout error) use this form.
+    pub fn pauli_terms(&self) -> Vec<(f64, PauliString)> {
+        let k = self.wires.len();
+        let dim = 1usize << k;
+        if self.matrix.len() != dim * dim {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        // Pauli on local wire j (bit k-1-j of the index) from (x bit, z bit).
+        for x in 0..dim {
+            for z in 0..dim {
+                // P[r][r^x] = (−i)^{nY} (−1)^{|r & z|}, so Tr(PH) = (−i)^{nY} Σ_r (−1)^{|r&z|} H[r^x][r].
+                let n_y = (x & z).count_ones();
+                let mut acc = C64::new(0.0, 0.0);
+                for r in 0..dim {
+                    let v = self.matrix[(r ^ x) * dim + r];
+                    if (r & z).count_ones() & 1 == 1 {
+                        acc -= v;
+                    } else {
+                        acc += v;
+                    }
+                }
+                let phase = match n_y % 4 {
+                    0 => C64::new(1.0, 0.0),
+                    1 => C64::new(0.0, -1.0),
+                    2 => C64::new(-1.0, 0.0),
+                    _ => C64::new(0.0, 1.0),
+                };
+                let c = (phase * acc).re / dim as f64;
+                if c.abs() <= 1e-15 {
+                    continue;
+                }
+                let mut terms: Vec<(usize, Pauli)> = (0..k)
+                    .filter_map(|j| {
+                        let bit = k - 1 - j;
+                        let p = match (x >> bit & 1, z >> bit & 1) {
+                            (0, 0) => return None,
+                            (1, 0) => Pauli::X,
+                            (1, 1) => Pauli::Y,
+                            _ => Pauli::Z,
+                        };
+                        Some((self.wires[j], p))
+                    })
+                    .collect();
+                terms.sort_by_key(|t| t.0);
+                out.push((c, PauliString { terms }));
+            }
+        }
+        out
+    }
+
+    /// `Σ_j w_j |φ_j⟩⟨φ_j|` on `wires`, each `φ_j` a vector of `2^k` amplitudes (`wires[0]`
+    /// most significant).
+    pub fn weighted_projectors<'a>(
+        wires: Vec<usize>,
+        terms: impl IntoIterator<Item = (f64, &'a [C64])>,
+    ) -> HermitianTerm {
+        let dim = 1usize << wires.len();
+        let mut t = HermitianTerm {
+            wires,
+            matrix: vec![C64::new(0.0, 0.0); dim * dim],
+        };
+        t.set_weighted_projectors(terms);
+        t
+    }
+
+    /// Rewrites the matrix in place as `Σ_j w_j |φ_j⟩⟨φ_j|` (no allocation); vectors shorter
+    /// than `2^k` are padded with zeros.
+    pub fn set_weighted_projectors<'a>(
+        &mut self,
+        terms: impl IntoIterator<Item = (f64, &'a [C64])>,
+    ) {
+        let dim = 1usize << self.wires.len();
+        self.matrix.fill(C64::new(0.0, 0.0));
+        for (w, phi) in terms {
+            if w == 0.0 {
+                continue;
+            }
+            for (a, pa) in phi.iter().enumerate().take(dim) {
+                let row = pa * w;
+                for (b, pb) in phi.iter().enumerate().take(dim) {
+                    self.matrix[a * dim + b] += row * pb.conj();
+                }
+            }
+        }
+    }
+
+    /// For every local index `a` (`2^k` of them), the offset it adds to a global amplitude
+    /// index on `n` qubits; with the mask of all the term's bits. `None` if a wire is out of
+    /// range.
+    fn offsets(&self, n: usize) -> Option<(Vec<usize>, usize)> {
+        let k = self.wires.len();
+        if self.wires.iter().any(|&w| w >= n) {
+            return None;
+        }
+        let bits: Vec<usize> = self.wires.iter().map(|&w| 1usize << (n - 1 - w)).collect();
+        let offsets = (0..1usize << k)
+            .map(|a| {
+                (0..k)
+                    .filter(|j| a >> (k - 1 - j) & 1 == 1)
+                    .fold(0, |o, j| o | bits[j])
+            })
+            .collect();
+        Some((offsets, bits.iter().fold(0, |m, b| m | b)))
+    }
+
+    fn validate(&self, n_qubits: usize, t: usize) -> Result<(), SimError> {
+        let k = self.wires.len();
+        if k == 0 || k > n_qubits {
+            return Err(SimError::new(format!(
+                "Hermitian term {t} acts on {k} wire(s); it needs 1 to {n_qubits}"
+            )));
+        }
+        for (i, &w) in self.wires.iter().enumerate() {
+            if w >= n_qubits {
+                return Err(SimError::new(format!(
+                    "Hermitian term {t} uses wire {w}, but the circuit has {n_qubits} qubit(s)"
+                )));
+            }
+            if self.wires[..i].contains(&w) {
+                return Err(SimError::new(format!(
+                    "Hermitian term {t} lists wire {w} twice"
+                )));
+            }
+        }
+        let dim = 1usize << k;
+        if self.matrix.len() != dim * dim {
+            return Err(SimError::new(format!(
+                "Hermitian term {t} on {k} wire(s) needs a {dim}×{dim} matrix ({} entries), has {}",
+                dim * dim,
+                self.matrix.len()
+            )));
+        }
+        if self
+            .matrix
+            .iter()
+            .any(|v| !v.re.is_finite() || !v.im.is_finite())
+        {
+            return Err(SimError::new(format!(
+                "Hermitian term {t} has an entry that is not a finite number"
+            )));
+        }
+        let scale = self.matrix.iter().map(|v| v.norm()).fold(1.0, f64::max);
+        for a in 0..dim {
+            for b in 0..=a {
+                if (self.matrix[a * dim + b] - self.matrix[b * dim + a].conj()).norm()
+                    > 1e-9 * scale
+                {
+                    return Err(SimError::new(format!(
+                        "Hermitian term {t} is not Hermitian: entry ({a}, {b}) is not the \
+                         conjugate of entry ({b}, {a})"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// ⟨ψ|H ⊗ I|ψ⟩ (NaN if the term does not fit).
+    fn expval(&self, amps: &[C64], n: usize) -> f64 {
+        let Some((off, mask)) = self.offsets(n) else {
+            return f64::NAN;
+        };
+        let dim = off.len();
+        if self.matrix.len() != dim * dim {
+            return f64::NAN;
+        }
+        let mut v = vec![C64::new(0.0, 0.0); dim];
+        let mut acc = 0.0;
+        for base in (0..amps.len()).filter(|i| i & mask == 0) {
+            for (x, o) in v.iter_mut().zip(&off) {
+                *x = amps[base | o];
+            }
+            for (a, va) in v.iter().enumerate() {
+                let row = &self.matrix[a * dim..(a + 1) * dim];
+                let hv: C64 = row.iter().zip(&v).map(|(m, x)| m * x).sum();
+                acc += (va.conj() * hv).re;
+            }
+        }
+        acc
+    }
+
+    /// Adds (H ⊗ I)|ψ⟩ into `dst`.
+    fn add_applied(&self, src: &[C64], dst: &mut [C64], n: usize) {
+        let Some((off, mask)) = self.offsets(n) else {
+            return;
+        };
+        let dim = off.len();
+        if self.matrix.len() != dim * dim {
+            return;
+        }
+        let mut v = vec![C64::new(0.0, 0.0); dim];
+        for base in (0..src.len()).filter(|i| i & mask == 0) {
+            for (x, o) in v.iter_mut().zip(&off) {
+                *x = src[base | o];
+            }
+            for (a, o) in off.iter().enumerate() {
+                let row = &self.matrix[a * dim..(a + 1) * dim];
+                dst[base | o] += row.iter().zip(&v).map(|(m, x)| m * x).sum::<C64>();
+            }
+        }
+    }
 }
 
 impl Observable {
@@ -239,6 +459,12 @@ impl Observable {
                         "diagonal observable entry {i} is {}; entries must be finite",
                         d[i]
                     )));
+                }
+                Ok(())
+            }
+            Observable::Hermitian(terms) => {
+                for (t, term) in terms.iter().enumerate() {
+                    term.validate(n_qubits, t)?;
                 }
                 Ok(())
             }
@@ -288,6 +514,10 @@ impl State {
                     .map(|(x, a)| x * a.norm_sqr())
                     .sum()
             }
+            Observable::Hermitian(terms) => terms
+                .iter()
+                .map(|t| t.expval(self.amplitudes(), self.n_qubits()))
+                .sum(),
         }
     }
 
@@ -335,6 +565,11 @@ impl State {
                     for ((o, v), x) in dst.iter_mut().zip(src).zip(d) {
                         *o = v * x;
                     }
+                }
+            }
+            Observable::Hermitian(terms) => {
+                for t in terms {
+                    t.add_applied(src, dst, n);
                 }
             }
         }
@@ -414,5 +649,118 @@ mod tests {
             assert!((via_apply.re - s.expval(o)).abs() < 1e-12, "{o:?}");
             assert!(via_apply.im.abs() < 1e-12);
         }
+    }
+
+    /// The dense `2^n × 2^n` matrix of `Σ_t H_t ⊗ I`, built element by element from the
+    /// definition (row i, column j: the term's entry at the local indices of i and j when i
+    /// and j agree on every other wire).
+    fn dense(terms: &[HermitianTerm], n: usize) -> Vec<C64> {
+        let size = 1usize << n;
+        let mut m = vec![C64::new(0.0, 0.0); size * size];
+        for t in terms {
+            let k = t.wires.len();
+            let local = |i: usize| -> usize {
+                t.wires
+                    .iter()
+                    .fold(0, |a, &w| (a << 1) | (i >> (n - 1 - w) & 1))
+            };
+            let mask: usize = t.wires.iter().fold(0, |m, &w| m | 1 << (n - 1 - w));
+            for i in 0..size {
+                for j in 0..size {
+                    if i & !mask == j & !mask {
+                        m[i * size + j] += t.matrix[local(i) * (1 << k) + local(j)];
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    fn random_hermitian(k: usize, rng: &mut crate::rng::Rng) -> Vec<C64> {
+        let d = 1usize << k;
+        let a: Vec<C64> = (0..d * d)
+            .map(|_| C64::new(rng.range(-1.0, 1.0), rng.range(-1.0, 1.0)))
+            .collect();
+        (0..d * d)
+            .map(|ij| a[ij] + a[(ij % d) * d + ij / d].conj())
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Hermitian terms on random wires: ⟨ψ|O|ψ⟩ and O|ψ⟩ equal the dense matrix's.
+        #[test]
+        fn hermitian_terms_match_a_dense_reference(n in 1usize..=4, seed in 0u64..10_000) {
+            let mut rng = crate::rng::Rng::new(seed);
+            let n_terms = 1 + rng.below(3) as usize;
+            let terms: Vec<HermitianTerm> = (0..n_terms)
+                .map(|_| {
+                    let k = 1 + rng.below(n.min(3) as u64) as usize;
+                    let mut wires: Vec<usize> = (0..n).collect();
+                    rng.shuffle(&mut wires);
+                    wires.truncate(k);
+                    HermitianTerm { matrix: random_hermitian(k, &mut rng), wires }
+                })
+                .collect();
+            let obs = Observable::Hermitian(terms.clone());
+            obs.validate(n).unwrap();
+            let amps: Vec<C64> = (0..1usize << n)
+                .map(|_| C64::new(rng.range(-1.0, 1.0), rng.range(-1.0, 1.0)))
+                .collect();
+            let s = State::from_amplitudes(amps.clone()).unwrap();
+            let m = dense(&terms, n);
+            let size = 1usize << n;
+            let applied: Vec<C64> = (0..size)
+                .map(|i| (0..size).map(|j| m[i * size + j] * amps[j]).sum())
+                .collect();
+            let want: f64 = amps.iter().zip(&applied).map(|(a, b)| (a.conj() * b).re).sum();
+            proptest::prop_assert!((s.expval(&obs) - want).abs() < 1e-10);
+            let mut out = State::new(1).unwrap();
+            s.apply_observable(&obs, &mut out);
+            for (a, b) in out.amplitudes().iter().zip(&applied) {
+                proptest::prop_assert!((a - b).norm() < 1e-10);
+            }
+        }
+    }
+
+    #[test]
+    fn weighted_projectors_give_the_weighted_fidelities() {
+        // |+⟩ on wire 1 of 2: ⟨ψ|(0.5|+⟩⟨+| + 2|0⟩⟨0|) on wire 1|ψ⟩ = 0.5·F(+) + 2·F(0).
+        let mut s = State::new(2).unwrap();
+        s.apply(&Op::new(GateKind::RY, &[1], &[0.9]).unwrap());
+        s.apply(&Op::new(GateKind::H, &[0], &[]).unwrap());
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        let plus = [C64::new(h, 0.0), C64::new(h, 0.0)];
+        let zero = [C64::new(1.0, 0.0), C64::new(0.0, 0.0)];
+        let t = HermitianTerm::weighted_projectors(vec![1], [(0.5, &plus[..]), (2.0, &zero[..])]);
+        let obs = Observable::Hermitian(vec![t]);
+        obs.validate(2).unwrap();
+        let f_plus = (1.0 + 0.9f64.sin()) / 2.0;
+        let f_zero = (1.0 + 0.9f64.cos()) / 2.0;
+        assert!((s.expval(&obs) - (0.5 * f_plus + 2.0 * f_zero)).abs() < 1e-12);
+        let bad = Observable::Hermitian(vec![HermitianTerm {
+            wires: vec![0],
+            matrix: vec![
+                C64::new(1.0, 0.0),
+                C64::new(0.0, 1.0),
+                C64::new(0.0, 1.0),
+                C64::new(0.0, 0.0),
+            ],
+        }]);
+        assert!(bad
+            .validate(1)
+            .unwrap_err()
+            .to_string()
+            .contains("not Hermitian"));
+        let twice = Observable::Hermitian(vec![HermitianTerm {
+            wires: vec![0, 0],
+            matrix: vec![C64::new(0.0, 0.0); 16],
+        }]);
+        assert!(twice.validate(2).unwrap_err().to_string().contains("twice"));
+        assert!(Observable::Hermitian(vec![HermitianTerm {
+            wires: vec![3],
+            matrix: vec![C64::new(0.0, 0.0); 4]
+        }])
+        .validate(2)
+        .is_err());
     }
 }

@@ -1075,6 +1075,11 @@ pub(crate) fn add_coefficients(obs: &Observable, weight: f64, n: usize, out: &mu
                 out[index_of(p, n)] += weight * c;
             }
         }
+        Observable::Hermitian(terms) => {
+            for (c, p) in terms.iter().flat_map(|t| t.pauli_terms()) {
+                out[index_of(&p, n)] += weight * c;
+            }
+        }
         Observable::Diagonal(d) => {
             // o_{Z_S} = 2⁻ⁿ Σ_i d_i (−1)^{|i & S|}
             let mut w = d.clone();

@@ -212,6 +212,14 @@ impl ReadoutError {
                 }
                 Ok(Observable::Sum(out))
             }
+            Observable::Hermitian(terms) => {
+                // Measured as Pauli strings (a basis change per string, then a Z readout).
+                let mut out = Vec::new();
+                for (c, p) in terms.iter().flat_map(|t| t.pauli_terms()) {
+                    out.extend(self.pauli_terms(&p)?.into_iter().map(|(k, t)| (c * k, t)));
+                }
+                Ok(Observable::Sum(out))
+            }
             Observable::Diagonal(d) => {
                 let mut d = d.clone();
                 self.confuse(&mut d, true);

@@ -1,6 +1,6 @@
 //! The classical baseline's training loop: [`MlpTrainer`] runs an [`Mlp`] over a dataset's
 //! points with minibatch gradient descent, a seeded shuffle per epoch, and the same optimizers as
-//! the quantum model.
+//! the quantum model (L-BFGS: one full-batch iteration per epoch).
 //!
 //! May import `crate::data`, `crate::doc` (the run-state record), `crate::learn` and `crate::rng`.
 
@@ -68,7 +68,13 @@ impl MlpTrainer {
     /// One pass over `train` in a fresh seeded order, one optimizer step per minibatch of
     /// `batch_size` points (0 counts as 1) using the batch's mean gradient. Returns the mean
     /// per-sample loss seen during the pass (each measured before its batch's step).
+    ///
+    /// With L-BFGS the epoch is one iteration on the whole set (the loss it returns is the
+    /// mean loss at the point the iteration ended at); once L-BFGS has stopped, nothing moves.
     pub fn epoch(&mut self, train: &[Point], batch_size: usize) -> f64 {
+        if self.optimizer.spec().full_batch() {
+            return self.full_batch_epoch(train);
+        }
         let batch_size = batch_size.max(1);
         self.order.clear();
         self.order.extend(0..train.len());
@@ -89,6 +95,32 @@ impl MlpTrainer {
             0.0
         } else {
             total / train.len() as f64
+        }
+    }
+
+    fn full_batch_epoch(&mut self, train: &[Point]) -> f64 {
+        self.epochs += 1;
+        if train.is_empty() {
+            return 0.0;
+        }
+        let count = train.len() as f64;
+        let mut x = self.mlp.params().to_vec();
+        let mlp = &mut self.mlp;
+        let mut eval = |p: &[f64], g: &mut [f64]| -> f64 {
+            mlp.params_mut().copy_from_slice(p);
+            g.iter_mut().for_each(|v| *v = 0.0);
+            let total: f64 = train
+                .iter()
+                .map(|pt| mlp.loss_and_grad(&pt.x, pt.label, g))
+                .sum();
+            g.iter_mut().for_each(|v| *v /= count);
+            total / count
+        };
+        let out = self.optimizer.iterate(&mut x, &mut eval);
+        self.mlp.params_mut().copy_from_slice(&x);
+        match out {
+            Ok(it) => it.f,
+            Err(_) => f64::NAN,
         }
     }
 

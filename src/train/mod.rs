@@ -2,6 +2,11 @@
 //! small, bounded steps so a page can draw between them, and the MLP baseline's loop
 //! ([`baseline`]).
 //!
+//! Full batch: with L-BFGS one epoch is one iteration over the whole training set (one Step),
+//! which evaluates the loss and gradient of every training point as often as its line search
+//! needs; the history records those evaluations (`History::evals`). L-BFGS stops the run when
+//! it converges ([`StepStatus::converged`]).
+//!
 //! Minibatches: the training points are shuffled once, from the training seed, and every epoch
 //! walks that same order in batches of `batch_size`; a remainder smaller than a batch joins the
 //! epoch's last batch (so every point is used and no step rests on a handful of points). This
@@ -92,6 +97,9 @@ pub struct StepStatus {
     pub samples: usize,
     /// Why training stopped, if it stopped on an error (e.g. the loss became NaN).
     pub error: Option<String>,
+    /// Why the optimizer stopped before `epochs`, if it did (L-BFGS converged, or could go no
+    /// further); the run then counts as finished.
+    pub converged: Option<String>,
 }
 
 /// What [`Trainer::update`] did with the run.
@@ -128,6 +136,9 @@ pub struct Trainer {
     cursor: usize,
     epoch: usize,
     steps: u64,
+    /// Loss-and-gradient evaluations over the whole training set so far (an epoch of a
+    /// minibatch optimizer is one; an L-BFGS iteration as many as its line search needed).
+    passes: u64,
     history: History,
     baseline: Option<MlpTrainer>,
     error: Option<String>,
@@ -162,6 +173,7 @@ impl Trainer {
             cursor: 0,
             epoch: 0,
             steps: 0,
+            passes: 0,
             history: History::default(),
             baseline: None,
             baseline_data: None,
@@ -278,6 +290,8 @@ impl Trainer {
         }
         self.epoch = s.epoch;
         self.steps = s.steps;
+        // Older documents have no evaluation counts: one pass per epoch, as for minibatches.
+        self.passes = s.history.evals.last().copied().unwrap_or(s.epoch as u64);
         self.order_rng = rng_words(&s.order_rng);
         let mut r = Rng::from_state(self.order_rng);
         self.order = (0..self.data.train.len()).collect();
@@ -329,6 +343,7 @@ impl Trainer {
         self.rng = Rng::new(seed);
         self.epoch = 0;
         self.steps = 0;
+        self.passes = 0;
         self.cursor = 0;
         self.error = None;
         self.history = History::default();
@@ -398,6 +413,7 @@ impl Trainer {
             cursor: self.cursor,
             epoch: self.epoch,
             steps: self.steps,
+            passes: self.passes,
             history: self.history.clone(),
             baseline: None,
             baseline_data: None,
@@ -463,6 +479,9 @@ impl Trainer {
         let doc = self.doc.edited(|d| d.training = t)?;
         if doc.training.optimizer != self.doc.training.optimizer {
             self.opt = doc.training.optimizer.build(self.model.n_params());
+        } else if doc.training != self.doc.training {
+            // The loss may differ at the same weights (a new L2 weight): L-BFGS evaluates anew.
+            self.opt.forget_point();
         }
         self.model.set_shots(doc.training.shots);
         self.doc = doc;
@@ -502,6 +521,7 @@ impl Trainer {
         let due = self.epoch == 0 || self.test_due();
         let (train, test) = self.metrics(due);
         self.history.push(self.epoch, train, test);
+        self.history.evals.push(self.passes);
         self.record_baseline();
     }
 
@@ -529,6 +549,9 @@ impl Trainer {
             if !h.epochs.is_empty() {
                 h.epochs.pop();
             }
+            if h.evals.len() > h.train_loss.len() {
+                h.evals.pop();
+            }
             for v in [
                 &mut h.baseline_train_loss,
                 &mut h.baseline_test_loss,
@@ -542,6 +565,7 @@ impl Trainer {
         }
         let (train, test) = self.metrics(true);
         self.history.push(self.epoch, train, test);
+        self.history.evals.push(self.passes);
         self.record_baseline();
     }
 
@@ -559,8 +583,80 @@ impl Trainer {
         }
     }
 
+    /// One L-BFGS iteration on the whole training set (the epoch's only step); returns the
+    /// samples used (training points × evaluations).
+    fn full_batch(&mut self) -> usize {
+        let Trainer {
+            model,
+            data,
+            opt,
+            doc,
+            grad,
+            ..
+        } = self;
+        let xs: Vec<&[f64]> = data.train.iter().map(|p| p.x.as_slice()).collect();
+        let ys: Vec<usize> = data.train.iter().map(|p| p.label).collect();
+        let count = xs.len().max(1) as f64;
+        let l2 = doc.training.l2;
+        let mut x = model.params().to_vec();
+        let before = x.clone();
+        let mut eval = |p: &[f64], g: &mut [f64]| -> f64 {
+            model.set_params(p);
+            g.iter_mut().for_each(|v| *v = 0.0);
+            let mut loss = model.loss_and_grad_batch(&xs, &ys, g) / count;
+            g.iter_mut().for_each(|v| *v /= count);
+            if l2 > 0.0 {
+                let (l, lg) = loss::l2(p, l2);
+                loss += l;
+                g.iter_mut().zip(lg).for_each(|(a, b)| *a += b);
+            }
+            loss
+        };
+        let result = opt.iterate(&mut x, &mut eval);
+        let (evals, failure) = match result {
+            Ok(it) => (it.evals, None),
+            Err(e) => (1, Some(e)),
+        };
+        grad.clear();
+        grad.extend_from_slice(opt.gradient());
+        grad.resize(x.len(), 0.0);
+        self.add_gradient_norms();
+        self.passes += evals;
+        self.steps += 1;
+        self.cursor = self.order.len();
+        let bad = x.iter().any(|p| !p.is_finite() || p.abs() > MAX_WEIGHT);
+        if failure.is_some() || bad {
+            self.model.set_params(&before);
+            self.error = Some(format!(
+                "Training stopped in epoch {} (L-BFGS iteration {}): {}. The weights are kept \
+                 from the last finite point; press Reset for fresh weights.",
+                self.epoch + 1,
+                self.steps,
+                failure.unwrap_or_else(|| "a weight left ±1e6".to_string())
+            ));
+        } else {
+            self.model.set_params(&x);
+        }
+        self.data.train.len() * evals as usize
+    }
+
+    /// Adds the current gradient's per-block norms to this epoch's sums.
+    fn add_gradient_norms(&mut self) {
+        for (k, r) in self.model.block_ranges().iter().enumerate() {
+            let n: f64 = self
+                .grad
+                .get(r.clone())
+                .map_or(0.0, |g| g.iter().fold(0.0, |a, v| a + v * v));
+            self.epoch_norms.0[k] += n.sqrt();
+        }
+        self.epoch_norms.1 += 1;
+    }
+
     /// One optimizer step on the next batch; returns the samples used.
     fn batch(&mut self) -> usize {
+        if self.opt.spec().full_batch() {
+            return self.full_batch();
+        }
         let bs = self.doc.training.batch_size.max(1);
         let n = self.order.len();
         let mut end = (self.cursor + bs).min(n);
@@ -593,14 +689,7 @@ impl Trainer {
             loss += l;
             self.grad.iter_mut().zip(g).for_each(|(a, b)| *a += b);
         }
-        for (k, r) in self.model.block_ranges().iter().enumerate() {
-            let n: f64 = self
-                .grad
-                .get(r.clone())
-                .map_or(0.0, |g| g.iter().fold(0.0, |a, v| a + v * v));
-            self.epoch_norms.0[k] += n.sqrt();
-        }
-        self.epoch_norms.1 += 1;
+        self.add_gradient_norms();
         self.before.clear();
         self.before.extend_from_slice(self.model.params());
         self.opt.step(self.model.params_mut(), &self.grad);
@@ -631,7 +720,7 @@ impl Trainer {
                  finite step; lower the learning rate and press Play again.",
                 self.epoch + 1,
                 self.steps,
-                self.doc.training.optimizer.lr()
+                self.doc.training.optimizer.lr().unwrap_or(0.0)
             ));
         }
         used
@@ -673,6 +762,9 @@ impl Trainer {
             let kept: Vec<Vec<f64>> = self.path.iter().skip(1).step_by(2).cloned().collect();
             self.path = std::iter::once(first).chain(kept).collect();
         }
+        if !self.opt.spec().full_batch() {
+            self.passes += 1;
+        }
         let bs = self.doc.training.batch_size;
         if let Some(b) = &mut self.baseline {
             let train = match &self.baseline_data {
@@ -690,6 +782,9 @@ impl Trainer {
 
     /// Runs the rest of the current epoch (the page's Step button), even past `epochs`.
     pub fn run_epoch(&mut self) -> StepStatus {
+        if self.opt.stopped().is_some() {
+            return self.status(0);
+        }
         let target = self.epoch + 1;
         let mut done = 0;
         while self.error.is_none() && self.epoch < target {
@@ -708,12 +803,25 @@ impl Trainer {
             finished: self.finished(),
             samples,
             error: self.error.clone(),
+            converged: self.converged().map(str::to_string),
         }
     }
 
-    /// Whether the document's epoch count has been reached.
+    /// Whether the document's epoch count has been reached, or the optimizer has stopped
+    /// (L-BFGS converged).
     pub fn finished(&self) -> bool {
-        self.epoch >= self.doc.training.epochs
+        self.epoch >= self.doc.training.epochs || self.opt.stopped().is_some()
+    }
+
+    /// Why the optimizer stopped before the epoch count, in the page's words (L-BFGS only).
+    pub fn converged(&self) -> Option<&'static str> {
+        self.opt.stopped().map(|s| s.describe())
+    }
+
+    /// Loss-and-gradient evaluations over the whole training set so far (see
+    /// `History::evals`).
+    pub fn evals(&self) -> u64 {
+        self.passes
     }
 
     /// Completed epochs.

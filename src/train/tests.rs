@@ -123,7 +123,7 @@ fn document_carries_the_trained_weights() {
 /// order, the baseline and the history.
 #[test]
 fn a_snapshot_continues_the_run_exactly() {
-    for name in ["default", "reupload-1q", "gaussians3"] {
+    for name in ["default", "reupload-1q", "gaussians3", "paper-tetrahedron"] {
         let mut a = Trainer::new(preset(name).unwrap()).unwrap();
         for _ in 0..3 {
             a.run_epoch();
@@ -147,7 +147,90 @@ fn a_snapshot_continues_the_run_exactly() {
             "{name}"
         );
         assert_eq!(b.steps(), a.steps());
+        assert_eq!(b.history().evals, a.history().evals, "{name}");
     }
+}
+
+/// L-BFGS: one iteration per Step (an epoch), the whole training set evaluated as often as
+/// its line search needs, the count in the history; the loss never rises.
+#[test]
+fn lbfgs_takes_one_iteration_per_step_and_counts_its_evaluations() {
+    let mut t = Trainer::new(preset("paper-circle-1q").unwrap()).unwrap();
+    let n = t.dataset().train.len();
+    let s = t.step(1);
+    assert_eq!((s.epoch, t.steps()), (1, 1));
+    let e1 = t.history().evals[1];
+    assert!(e1 >= 2, "the start and at least one trial point: {e1}");
+    assert_eq!(s.samples, n * e1 as usize);
+    assert_eq!(t.last_gradient().len(), t.n_params());
+    while !t.finished() && t.epoch() < 1000 {
+        t.run_epoch();
+    }
+    assert!(t.converged().is_some(), "L-BFGS converges on its own");
+    let h = t.history();
+    assert_eq!(h.evals.len(), h.len());
+    assert_eq!(*h.evals.last().unwrap(), t.evals());
+    assert!(h.evals.windows(2).all(|w| w[0] < w[1]), "{:?}", h.evals);
+    assert!(
+        h.train_loss.windows(2).all(|w| w[1] <= w[0] + 1e-12),
+        "{:?}",
+        h.train_loss
+    );
+    let acc = h.last_test_acc().unwrap();
+    assert!(
+        acc > 0.9,
+        "test accuracy {acc} after {} L-BFGS iterations",
+        t.epoch()
+    );
+}
+
+#[test]
+fn lbfgs_convergence_finishes_the_run_until_its_settings_change() {
+    let mut d = doc("paper-circle-1q");
+    d.training.optimizer = OptimizerSpec::Lbfgs {
+        memory: 10,
+        ftol: 0.0,
+        gtol: 100.0,
+        max_line_search: 20,
+        max_evals: None,
+    };
+    let mut t = trainer(d);
+    let before = t.params().to_vec();
+    let s = t.step(1000);
+    assert!(s.finished && s.epoch == 1, "{s:?}");
+    assert!(s.converged.as_deref().unwrap().contains("gtol"), "{s:?}");
+    assert_eq!(t.params(), before.as_slice());
+    assert!(
+        t.history().test_acc[1].is_some(),
+        "the last epoch is evaluated"
+    );
+    // Step does nothing more; new settings start L-BFGS again.
+    assert_eq!(t.run_epoch().epoch, 1);
+    let mut spec = t.training().clone();
+    spec.optimizer = OptimizerSpec::lbfgs();
+    t.set_training(spec).unwrap();
+    assert!(!t.finished());
+    t.run_epoch();
+    assert_eq!(t.epoch(), 2);
+    assert_ne!(t.params(), before.as_slice());
+}
+
+#[test]
+fn the_baseline_trains_with_lbfgs_too() {
+    let mut d = doc("xor-entangled");
+    d.training.optimizer = OptimizerSpec::lbfgs();
+    d.training.epochs = 6;
+    let mut t = trainer(d);
+    while !t.finished() {
+        assert!(t.step(10_000).error.is_none());
+    }
+    let h = t.history();
+    assert!(
+        h.baseline_train_loss.last().unwrap() < &(0.9 * h.baseline_train_loss[0]),
+        "{:?}",
+        h.baseline_train_loss
+    );
+    assert!(h.train_loss.last().unwrap() < &h.train_loss[0]);
 }
 
 #[test]

@@ -320,6 +320,7 @@ pub const MAX_FILE_BYTES: usize = 2_000_000;
 struct Catalog {
     datasets: Vec<crate::data::KindInfo>,
     losses: Vec<Labelled>,
+    optimizers: Vec<Labelled>,
     activations: Vec<&'static str>,
     gates: Vec<GateInfo>,
     limits: Limits,
@@ -327,7 +328,8 @@ struct Catalog {
 
 /// Everything the page needs to know about the engine's rules, in one object:
 /// `{datasets: [{name, label, description, classes, dim, dims, group}], losses: [{name,
-/// label}], activations, gates: [{name, wires, params, group}], limits: {…}}`.
+/// label}], optimizers: [{name, label}], activations, gates: [{name, wires, params, group}],
+/// limits: {…}}`.
 #[wasm_bindgen]
 pub fn catalog() -> Res<JsValue> {
     to_js(&Catalog {
@@ -338,6 +340,10 @@ pub fn catalog() -> Res<JsValue> {
                 name: l.name(),
                 label: l.label(),
             })
+            .collect(),
+        optimizers: crate::learn::optim::OptimizerSpec::KINDS
+            .iter()
+            .map(|&(name, label)| Labelled { name, label })
             .collect(),
         activations: Activation::ALL.iter().map(|a| a.name()).collect(),
         gates: gate_list(),
