@@ -171,10 +171,7 @@ pub fn check(json: &str, tol: f64) -> Result<GoldenSummary, SimError> {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    const PATH: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/golden/circuits.json"
-    );
+    const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/circuits.json");
 
     #[test]
     fn all_golden_circuits_match_pennylane_to_1e_10() {

@@ -23,17 +23,20 @@
 //! ```
 
 mod adjoint;
+mod fuse;
 mod gate;
 pub mod golden;
 mod kernels;
 mod measure;
 mod observable;
+mod simd;
 mod state;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use adjoint::adjoint_gradient;
+pub use fuse::Fused;
 pub use gate::{GateKind, Op};
 pub use num_complex::Complex64 as C64;
 pub use observable::{Observable, Pauli, PauliString};
