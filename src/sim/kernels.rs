@@ -184,7 +184,7 @@ fn apply_action_with<S: Simd>(s: S, amps: &mut [C64], action: Action, ctrl: usiz
 // features, and the intrinsics inside it would stay out-of-line calls.
 
 /// A one-bit map on amplitude pairs, in vectors (see [`pairs_v`]).
-trait PairMap<S: Simd>: Copy {
+pub(crate) trait PairMap<S: Simd>: Copy {
     /// `x`: two consecutive amplitudes with the target bit clear; `y`: their partners.
     fn two(self, s: S, x: S::V, y: S::V) -> (S::V, S::V);
     /// One pair `[a, b]` (target bit clear, set) packed into one vector.
@@ -193,15 +193,16 @@ trait PairMap<S: Simd>: Copy {
 
 /// A general 2×2 matrix.
 #[derive(Clone, Copy)]
-struct MatMap<V> {
+pub(crate) struct MatMap<V> {
     f: [Cf<V>; 4],
     /// Per lane for one packed pair: `[a | d]` and `[b | c]`.
     l: [Cf<V>; 2],
 }
 
 impl<V: Copy> MatMap<V> {
+    /// The map of `m`, laid out for backend `s`.
     #[inline(always)]
-    fn new<S: Simd<V = V>>(s: S, m: &M2) -> MatMap<V> {
+    pub(crate) fn new<S: Simd<V = V>>(s: S, m: &M2) -> MatMap<V> {
         let [[a, b], [c, d]] = *m;
         MatMap {
             f: [cf(s, a, a), cf(s, b, b), cf(s, c, c), cf(s, d, d)],

@@ -22,14 +22,14 @@
 //! # Ok::<(), qmlp::sim::SimError>(())
 //! ```
 
-mod adjoint;
+pub(crate) mod adjoint;
 mod fuse;
 mod gate;
 pub mod golden;
-mod kernels;
+pub(crate) mod kernels;
 mod measure;
 mod observable;
-mod simd;
+pub(crate) mod simd;
 mod state;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

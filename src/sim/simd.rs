@@ -34,6 +34,12 @@ pub(crate) trait Simd: Copy {
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
     /// `a · b + c` lane-wise (fused where the backend has FMA).
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `c − a · b` lane-wise (fused where the backend has FMA).
+    fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// Four consecutive `f64` (for data laid out in split real and imaginary planes).
+    fn load4(self, p: &[f64; 4]) -> Self::V;
+    /// Stores four consecutive `f64`.
+    fn store4(self, p: &mut [f64; 4], v: Self::V);
     /// `[a.im, a.re, b.im, b.re]`.
     fn swap_ri(self, v: Self::V) -> Self::V;
     /// `[b, a]`.
@@ -117,6 +123,19 @@ impl Simd for Scalar {
         self.add(self.mul(a, b), c)
     }
     #[inline(always)]
+    fn neg_mul_add(self, a: [f64; 4], b: [f64; 4], c: [f64; 4]) -> [f64; 4] {
+        let m = self.mul(a, b);
+        [c[0] - m[0], c[1] - m[1], c[2] - m[2], c[3] - m[3]]
+    }
+    #[inline(always)]
+    fn load4(self, p: &[f64; 4]) -> [f64; 4] {
+        *p
+    }
+    #[inline(always)]
+    fn store4(self, p: &mut [f64; 4], v: [f64; 4]) {
+        *p = v;
+    }
+    #[inline(always)]
     fn swap_ri(self, v: [f64; 4]) -> [f64; 4] {
         [v[1], v[0], v[3], v[2]]
     }
@@ -143,7 +162,7 @@ impl Avx2 {
 
 // SAFETY (every `unsafe` block below): an `Avx2` value exists only when `Avx2::detect` found
 // AVX2 and FMA on this CPU, so the intrinsics are supported; loads and stores go through
-// references to two `C64`s, which are `repr(C)` pairs of `f64`, i.e. exactly 32 valid bytes.
+// references to two `C64`s (`repr(C)` pairs of `f64`) or to four `f64`: exactly 32 valid bytes.
 #[cfg(target_arch = "x86_64")]
 impl Simd for Avx2 {
     type V = std::arch::x86_64::__m256d;
@@ -186,6 +205,18 @@ impl Simd for Avx2 {
         unsafe { std::arch::x86_64::_mm256_fmadd_pd(a, b, c) }
     }
     #[inline(always)]
+    fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        unsafe { std::arch::x86_64::_mm256_fnmadd_pd(a, b, c) }
+    }
+    #[inline(always)]
+    fn load4(self, p: &[f64; 4]) -> Self::V {
+        unsafe { std::arch::x86_64::_mm256_loadu_pd(p.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store4(self, p: &mut [f64; 4], v: Self::V) {
+        unsafe { std::arch::x86_64::_mm256_storeu_pd(p.as_mut_ptr(), v) }
+    }
+    #[inline(always)]
     fn swap_ri(self, v: Self::V) -> Self::V {
         unsafe { std::arch::x86_64::_mm256_permute_pd::<0b0101>(v) }
     }
@@ -201,8 +232,8 @@ impl Simd for Avx2 {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Wasm128;
 
-// SAFETY (the loads and stores below): the pointers come from references to two `C64`s, i.e.
-// 32 valid bytes; `v128_load`/`v128_store` need no alignment.
+// SAFETY (the loads and stores below): the pointers come from references to two `C64`s or
+// four `f64`, i.e. 32 valid bytes; `v128_load`/`v128_store` need no alignment.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 impl Simd for Wasm128 {
     type V = (std::arch::wasm32::v128, std::arch::wasm32::v128);
@@ -257,6 +288,27 @@ impl Simd for Wasm128 {
     #[inline(always)]
     fn mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V {
         self.add(self.mul(a, b), c)
+    }
+    #[inline(always)]
+    fn neg_mul_add(self, a: Self::V, b: Self::V, c: Self::V) -> Self::V {
+        use std::arch::wasm32::f64x2_sub;
+        let m = self.mul(a, b);
+        (f64x2_sub(c.0, m.0), f64x2_sub(c.1, m.1))
+    }
+    #[inline(always)]
+    fn load4(self, p: &[f64; 4]) -> Self::V {
+        use std::arch::wasm32::{v128, v128_load};
+        let q = p.as_ptr().cast::<v128>();
+        unsafe { (v128_load(q), v128_load(q.add(1))) }
+    }
+    #[inline(always)]
+    fn store4(self, p: &mut [f64; 4], v: Self::V) {
+        use std::arch::wasm32::{v128, v128_store};
+        let q = p.as_mut_ptr().cast::<v128>();
+        unsafe {
+            v128_store(q, v.0);
+            v128_store(q.add(1), v.1);
+        }
     }
     #[inline(always)]
     fn swap_ri(self, v: Self::V) -> Self::V {
@@ -331,6 +383,10 @@ mod tests {
         assert!((w - (q * b + c(-3.0, 0.5))).norm() < 1e-15);
         let (u, _) = s.unpack(s.mul_add(s.splat(2.0), x, s.set([1.0, 0.0, 0.0, 0.0])));
         assert_eq!(u, c(2.0 * a.re + 1.0, 2.0 * a.im));
+        let mut four = [1.0, -2.0, 3.0, 0.5];
+        let v = s.load4(&four);
+        s.store4(&mut four, s.neg_mul_add(v, s.splat(2.0), s.splat(1.0)));
+        assert_eq!(four, [-1.0, 5.0, -5.0, 0.0]);
     }
 
     #[test]
