@@ -4,9 +4,10 @@
 //!   8-qubit data re-uploading classifier with 4 layers (the `reupload` template: per layer and
 //!   qubit RX(w·x1+b), RY(w·x2+b), Rot(θ1, θ2, θ3), then a CNOT ring; readout ⟨Z0⟩; no head).
 //! - **W3**: one 64×64 decision grid (`Model::grid`) of the 4-qubit model.
+//! - **W6**: W2's epoch for a 12-qubit model with 3 layers (same layer shape).
 //!
-//! W2 runs `Model::loss_and_grad_batch` (the batched path); the one-point API's time for the
-//! same epoch is printed beside it.
+//! W2 and W6 run `Model::loss_and_grad_batch` (the batched path); the one-point API's time for
+//! the same epoch is printed beside it.
 //!
 //! Points, labels and weights are deterministic formulas shared with `bench/model_pennylane.py`
 //! and `bench/model.mjs` (so all three compute the same numbers: the loss and gradient norm are
@@ -104,21 +105,31 @@ fn main() {
     let refs: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
     let mut json = Vec::new();
 
-    println!("\n## W2: one epoch of forward + gradient of the MSE, 200 points, 4 layers\n");
+    println!("\n## W2 / W6: one epoch of forward + gradient of the MSE, 200 points\n");
     println!(
-        "| qubits | params | best | median | per point | point by point (best) | loss | ‖grad‖ |"
+        "| workload | qubits | layers | params | best | median | per point | point by point (best) | loss | ‖grad‖ |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for q in [2usize, 4, 8] {
-        if !format!("w2 q{q}").contains(&filter) {
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (name, q, layers) in [
+        ("W2", 2usize, 4usize),
+        ("W2", 4, 4),
+        ("W2", 8, 4),
+        ("W6", 12, 3),
+    ] {
+        if !format!("{} q{q}", name.to_lowercase()).contains(&filter) {
             continue;
         }
-        let mut model = Model::new(&document(q, 4), &[]).expect("the W2 model builds");
+        let mut model = Model::new(&document(q, layers), &[]).expect("the W2/W6 model builds");
         let p = weights(model.n_params());
         model.set_params(&p);
         let mut grad = vec![0.0; model.n_params()];
         let mut loss = 0.0;
-        let reps = if quick { 20 } else { 200 / q.max(2) * 4 };
+        let reps = match (quick, q > 8) {
+            (true, false) => 20,
+            (true, true) => 3,
+            (false, false) => 800 / q,
+            (false, true) => 20,
+        };
         let (best, med) = time(reps, || {
             grad.iter_mut().for_each(|g| *g = 0.0);
             loss = model.loss_and_grad_batch(black_box(&refs), &labels, &mut grad);
@@ -138,7 +149,7 @@ fn main() {
         let mean_loss = loss / n;
         let gnorm = grad.iter().map(|g| (g / n) * (g / n)).sum::<f64>().sqrt();
         println!(
-            "| {q} | {} | {} | {} | {} | {} | {mean_loss:.10} | {gnorm:.10} |",
+            "| {name} | {q} | {layers} | {} | {} | {} | {} | {} | {mean_loss:.10} | {gnorm:.10} |",
             p.len(),
             ms(best),
             ms(med),
@@ -146,7 +157,7 @@ fn main() {
             ms(single)
         );
         json.push(format!(
-            "{{\"workload\":\"W2\",\"qubits\":{q},\"best_ms\":{},\"median_ms\":{},\"loss\":{mean_loss},\"grad_norm\":{gnorm}}}",
+            "{{\"workload\":\"{name}\",\"qubits\":{q},\"best_ms\":{},\"median_ms\":{},\"loss\":{mean_loss},\"grad_norm\":{gnorm}}}",
             best * 1e3,
             med * 1e3
         ));

@@ -44,7 +44,7 @@ try {
     console.log(`\n## Hybrid-model benchmark, wasm in headless Chromium (${browser})\n`);
     console.log('| workload | qubits | best | median | check |\n|---|---:|---:|---:|---|');
     for (const r of rows) {
-      const check = r.workload === 'W2'
+      const check = 'loss' in r
         ? `loss ${r.loss.toFixed(10)}, ‖grad‖ ${r.grad_norm.toFixed(10)}`
         : `mean confidence ${r.mean_confidence.toFixed(10)}`;
       console.log(`| ${r.workload} | ${r.qubits} | ${r.best_ms.toFixed(3)} ms | ${r.median_ms.toFixed(3)} ms | ${check} |`);

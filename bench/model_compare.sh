@@ -4,17 +4,18 @@
 #   bench/model_compare.sh
 #
 # W2: one epoch of forward + gradient of the MSE over 200 points, 2/4/8-qubit data re-uploading
-# classifier with 4 layers; W3: one 64×64 decision grid at 4 qubits (see bench/model.rs).
+# classifier with 4 layers; W3: one 64×64 decision grid at 4 qubits; W6: W2's epoch at 12 qubits
+# with 3 layers (see bench/model.rs).
 # Columns: ours native (`cargo bench --bench model`), ours in wasm in headless Chromium
-# (bench/model.html via bench/model_browser.mjs; the module scripts/build-wasm.sh builds, and the
-# same built with wasm SIMD), PennyLane default.qubit + backprop with parameter broadcasting over
-# all points, lightning.qubit + adjoint point by point (bench/model_pennylane.py), and ratios.
-# Every implementation computes the same numbers (loss, gradient norm, mean confidence); the
-# `same` column says whether they all agree to 1e-9.
+# (bench/model.html via bench/model_browser.mjs; the module scripts/build-wasm.sh --bench builds,
+# with simd128 like the page's), PennyLane default.qubit + backprop with parameter broadcasting
+# over all points (not for W6), lightning.qubit + adjoint point by point
+# (bench/model_pennylane.py), and ratios. Every implementation computes the same numbers (loss,
+# gradient norm, mean confidence); the `same` column says whether they all agree to 1e-9.
 #
 # Env: VENV (default /tmp/venv-bench; created with pennylane + pennylane-lightning if missing),
 # CARGO_TARGET_DIR, QUICK=1 (fewer reps), SKIP_WASM_BUILD=1 (use bench/pkg/ as it is),
-# WASM_SIMD=0 (skip the SIMD build), WASM_ROOT (serve the page from another checkout).
+# WASM_ROOT (serve the page from another checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,18 +42,6 @@ if [ "$WASM_ROOT" = "$ROOT" ] && [ "${SKIP_WASM_BUILD:-}" != 1 ]; then
 fi
 if grep -q ModelBench "$WASM_ROOT/bench/pkg/qmlp.js" 2>/dev/null; then
   node bench/model_browser.mjs --json --root "$WASM_ROOT" > "$TMP/wasm.json"
-  if [ "${WASM_SIMD:-1}" = 1 ]; then
-    # The same crate built with wasm SIMD (simd128), served from a scratch root.
-    echo "wasm: the same, built with -C target-feature=+simd128" >&2
-    mkdir -p "$TMP/simd/bench/pkg"
-    cp bench/model.html bench/model.mjs "$TMP/simd/bench/"
-    (cd "$WASM_ROOT" && RUSTFLAGS="-C target-feature=+simd128" \
-      CARGO_TARGET_DIR="$CARGO_TARGET_DIR/simd128" \
-      cargo build -q --release --lib --target wasm32-unknown-unknown --features bench >&2)
-    wasm-bindgen --target web --no-typescript --out-dir "$TMP/simd/bench/pkg" \
-      "$CARGO_TARGET_DIR/simd128/wasm32-unknown-unknown/release/qmlp.wasm"
-    node bench/model_browser.mjs --json --root "$TMP/simd" > "$TMP/simd.json"
-  fi
 else
   echo "note: $WASM_ROOT/bench/pkg/qmlp.js has no ModelBench export; wasm columns left empty" >&2
 fi
@@ -74,12 +63,10 @@ def load(name):
         return [json.loads(l) for l in text.splitlines() if l.strip()]
 native = load("native.json") or []
 wasm = load("wasm.json")
-simd = load("simd.json")
 pl = load("pl.jsonl") or []
 key = lambda r: (r["workload"], r["qubits"])
 nat = {key(r): r for r in native}
 was = {key(r): r for r in (wasm or {}).get("rows", [])} if wasm else {}
-sim = {key(r): r for r in (simd or {}).get("rows", [])} if simd else {}
 bro = {key(r): r for r in pl if r["path"] == "broadcast"}
 adj = {key(r): r for r in pl if r["path"] == "adjoint"}
 def ms(r):
@@ -88,19 +75,19 @@ def ratio(a, b):
     return f"{a['best_ms'] / b['best_ms']:.1f}×" if a and b else "–"
 def check(rows):
     rows = [r for r in rows if r]
-    fields = ["loss", "grad_norm"] if rows and rows[0]["workload"] == "W2" else ["mean_confidence"]
+    fields = ["loss", "grad_norm"] if rows and "loss" in rows[0] else ["mean_confidence"]
     ok = all(abs(r[f] - rows[0][f]) <= 1e-9 * max(1.0, abs(rows[0][f])) for r in rows for f in fields)
     return ("yes" if ok else "NO") + f" ({len(rows)})"
 browser = (wasm or {}).get("browser", "?")
 print(f"\n## Hybrid-model benchmark: ours vs PennyLane (best of repetitions; Chromium {browser})\n")
-print("| workload | qubits | ours native | ours wasm | wasm / native | ours wasm+simd128 | simd / native "
+print("| workload | qubits | ours native | ours wasm | wasm / native "
       "| PennyLane broadcast (default.qubit, backprop) | lightning adjoint, point by point "
       "| broadcast / ours native | lightning / ours native | same numbers |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 for k in sorted(nat, key=lambda k: (k[0], k[1])):
-    n, w, s, b, a = nat.get(k), was.get(k), sim.get(k), bro.get(k), adj.get(k)
-    print(f"| {k[0]} | {k[1]} | {ms(n)} | {ms(w)} | {ratio(w, n)} | {ms(s)} | {ratio(s, n)} | {ms(b)} | {ms(a)} "
-          f"| {ratio(b, n)} | {ratio(a, n)} | {check([n, w, s, b, a])} |")
+    n, w, b, a = nat.get(k), was.get(k), bro.get(k), adj.get(k)
+    print(f"| {k[0]} | {k[1]} | {ms(n)} | {ms(w)} | {ratio(w, n)} | {ms(b)} | {ms(a)} "
+          f"| {ratio(b, n)} | {ratio(a, n)} | {check([n, w, b, a])} |")
 def target(text, ok):
     print(f"- {text}: {'met' if ok else 'NOT met'}")
 print()
@@ -115,7 +102,7 @@ if was:
     worst = max(g(was, k) / g(nat, k) for k in nat if g(was, k))
     target(f"wasm within 2× of native (worst {worst:.2f}×)", worst <= 2)
     target(f"W3 under 4 ms in wasm at 4 qubits ({g(was, ('W3', 4)):.2f} ms)", g(was, ("W3", 4)) < 4)
-if sim:
-    worst = max(g(sim, k) / g(nat, k) for k in nat if g(sim, k))
-    print(f"- with simd128: worst wasm / native {worst:.2f}×, W3 {g(sim, ('W3', 4)):.2f} ms")
+if g(adj, ("W6", 12)) and g(nat, ("W6", 12)):
+    target(f"W6 native ≥ 20× lightning adjoint at 12 qubits ({g(adj, ('W6', 12)) / g(nat, ('W6', 12)):.0f}×)",
+           g(adj, ("W6", 12)) / g(nat, ("W6", 12)) >= 20)
 EOF

@@ -1,11 +1,13 @@
 //! Statevector engine benchmark: ns per gate for the 100-gate random {H, RX, RY, RZ, CNOT}
-//! workload (`qmlp::sim::bench_circuit`) on 12, 20 and 24 qubits, per gate kind at 20 qubits,
-//! and the memory-bandwidth floor of this machine. Prints markdown tables.
+//! workload W1 (`qmlp::sim::bench_circuit`) on 12, 20 and 24 qubits, gate by gate
+//! (`State::apply`) and fused (`State::apply_circuit`, fusion included in the time), per gate
+//! kind at 20 qubits, and the memory-bandwidth floor of this machine. Prints markdown tables.
 //!
-//! `cargo bench --bench sim [FILTER]` — FILTER picks sections by substring (`circuit`, `gates`,
-//! `memory`, or a qubit count like `q20`). `QUICK=1` makes a fast run (fewer reps, no 24 qubits).
+//! `cargo bench --bench sim [FILTER...]` — each FILTER picks sections by substring (`circuit`,
+//! `fused`, `gates`, `memory`, or a qubit count like `q20`); several filters add up. `QUICK=1`
+//! makes a fast run (fewer reps, no 24 qubits).
 
-use qmlp::sim::{bench_circuit, GateKind, Op, State};
+use qmlp::sim::{bench_circuit, Fused, GateKind, Op, State};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -13,18 +15,23 @@ const SEED: u64 = 2024;
 const N_GATES: usize = 100;
 
 struct Opts {
-    filter: Option<String>,
+    filters: Vec<String>,
     quick: bool,
 }
 
 impl Opts {
+    /// Whether a section or row tagged `tags` runs: no filter, or one filter in one tag.
     fn wants(&self, tags: &[&str]) -> bool {
-        match &self.filter {
-            None => true,
-            Some(f) => tags.iter().any(|t| t.contains(f.as_str())),
-        }
+        self.filters.is_empty()
+            || self
+                .filters
+                .iter()
+                .any(|f| tags.iter().any(|t| t.contains(f.as_str())))
     }
 }
+
+/// Every tag a row can carry, for the message about a filter that matches nothing.
+const TAGS: &[&str] = &["circuit", "fused", "gates", "memory", "q12", "q20", "q24"];
 
 /// Best and median of `reps` timings of `f`, after one warm-up call.
 fn time_reps(reps: usize, mut f: impl FnMut()) -> (Duration, Duration) {
@@ -60,23 +67,29 @@ fn gbps(n: usize, ns_per_gate: f64) -> f64 {
     bytes / ns_per_gate
 }
 
-fn circuit_section(o: &Opts) {
-    let sizes: &[(usize, usize)] = if o.quick {
+fn circuit_sizes(o: &Opts) -> &'static [(usize, usize)] {
+    if o.quick {
         &[(12, 50), (20, 2)]
     } else {
         &[(12, 500), (20, 8), (24, 3)]
+    }
+}
+
+fn circuit_section(o: &Opts) {
+    let sizes = circuit_sizes(o);
+    let tags = |n: usize| ["circuit".to_string(), format!("q{n}")];
+    let wanted = |n: usize| {
+        let t = tags(n);
+        o.wants(&[t[0].as_str(), t[1].as_str()])
     };
-    if !sizes
-        .iter()
-        .any(|(n, _)| o.wants(&["circuit", &format!("q{n}")]))
-    {
+    if !sizes.iter().any(|&(n, _)| wanted(n)) {
         return;
     }
-    println!("\n## Random 100-gate circuit {{H, RX, RY, RZ, CNOT}} (seed {SEED})\n");
+    println!("\n## Random 100-gate circuit {{H, RX, RY, RZ, CNOT}} (seed {SEED}), gate by gate\n");
     println!("| qubits | reps | ns/gate (best) | ns/gate (median) | ns/amplitude | GB/s (r+w) |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for &(n, reps) in sizes {
-        if !o.wants(&["circuit", &format!("q{n}")]) {
+        if !wanted(n) {
             continue;
         }
         let ops = bench_circuit(n, N_GATES, SEED);
@@ -101,13 +114,55 @@ fn circuit_section(o: &Opts) {
     }
 }
 
-fn gate_section(o: &Opts) {
-    // SIM_BENCH_GATE_QUBITS=12 reruns the per-kind table on another size.
-    let n = std::env::var("SIM_BENCH_GATE_QUBITS")
+fn fused_section(o: &Opts) {
+    let sizes = circuit_sizes(o);
+    let wanted = |n: usize| o.wants(&["fused", &format!("q{n}")]);
+    if !sizes.iter().any(|&(n, _)| wanted(n)) {
+        return;
+    }
+    println!(
+        "\n## The same circuit fused (`State::apply_circuit`: fusion + run, per gate of the circuit)\n"
+    );
+    println!("| qubits | reps | ns/gate (best) | ns/gate (median) | passes (4×4) | ns/amplitude per pass |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for &(n, reps) in sizes {
+        if !wanted(n) {
+            continue;
+        }
+        let ops = bench_circuit(n, N_GATES, SEED);
+        let (Ok(mut s), Ok(f)) = (State::new(n), Fused::new(n, &ops)) else {
+            println!("| {n} | - | (cannot allocate) | | | |");
+            continue;
+        };
+        let (best, med) = time_reps(reps, || {
+            if s.apply_circuit(&ops).is_err() {
+                println!("(the benchmark circuit was refused)");
+            }
+            black_box(s.amplitudes()[0]);
+        });
+        let (b, m) = (ns(best) / N_GATES as f64, ns(med) / N_GATES as f64);
+        println!(
+            "| {n} | {reps} | {} | {} | {} ({}) | {:.3} |",
+            fmt_ns(b),
+            fmt_ns(m),
+            f.n_passes(),
+            f.n_dense_passes(),
+            ns(best) / f.n_passes().max(1) as f64 / (1u64 << n) as f64,
+        );
+    }
+}
+
+/// The size of the per-kind table: 20 qubits, or `SIM_BENCH_GATE_QUBITS` (2 to 26).
+fn gate_qubits() -> usize {
+    std::env::var("SIM_BENCH_GATE_QUBITS")
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|n| (2..=26).contains(n))
-        .unwrap_or(20);
+        .unwrap_or(20)
+}
+
+fn gate_section(o: &Opts) {
+    let n = gate_qubits();
     if !o.wants(&["gates", &format!("q{n}")]) {
         return;
     }
@@ -218,12 +273,29 @@ fn memory_section(o: &Opts) {
 }
 
 fn main() {
-    let filter = std::env::args()
+    // `cargo bench --bench sim -- q20` runs this binary with `q20 --bench`: every argument that
+    // is not an option is a filter.
+    let mut filters: Vec<String> = std::env::args()
         .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .or_else(|| std::env::var("SIM_BENCH_FILTER").ok());
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if filters.is_empty() {
+        filters.extend(std::env::var("SIM_BENCH_FILTER").ok());
+    }
     let quick = std::env::var("QUICK").is_ok_and(|v| v == "1");
-    let o = Opts { filter, quick };
+    let gate_tag = format!("q{}", gate_qubits());
+    let tags: Vec<&str> = TAGS.iter().copied().chain([gate_tag.as_str()]).collect();
+    if let Some(f) = filters
+        .iter()
+        .find(|f| !tags.iter().any(|t| t.contains(f.as_str())))
+    {
+        eprintln!(
+            "filter '{f}' matches no section or row; use one of: {}",
+            tags.join(", ")
+        );
+        std::process::exit(2);
+    }
+    let o = Opts { filters, quick };
     println!(
         "# qmlp statevector benchmark ({} build{})",
         if cfg!(debug_assertions) {
@@ -234,6 +306,7 @@ fn main() {
         if quick { ", QUICK" } else { "" }
     );
     circuit_section(&o);
+    fused_section(&o);
     gate_section(&o);
     memory_section(&o);
 }

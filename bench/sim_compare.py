@@ -12,7 +12,9 @@ Lightning is driven gate by gate through its `StateVectorC128` binding (one Pyth
 roughly 1 µs of binding overhead that dominates at 12 qubits).
 
 Usage: python bench/sim_compare.py [--quick] [--rust FILE]
-  --rust FILE  the output of `cargo bench --bench sim`; prints the Rust figures beside and ratios.
+  --rust FILE  the output of `cargo bench --bench sim` (its gate-by-gate and fused W1 tables and
+               the memory floor); prints the Rust figures beside, ratios, and at 24 qubits every
+               simulator's time per gate against the in-place memory floor of the same run.
 """
 import os
 
@@ -104,16 +106,27 @@ def lightning_runner(n, ops):
 
 
 def parse_rust(path):
-    """{qubits: (best_ns, median_ns)} from the circuit table of `cargo bench --bench sim`."""
-    out = {}
+    """({qubits: best_ns} gate by gate, {qubits: best_ns} fused, in-place floor ns at 24 qubits)."""
+    gate, fused, floor = {}, {}, None
     unit = {"ns": 1.0, "µs": 1e3, "ms": 1e6}
-    pat = re.compile(r"^\|\s*(\d+)\s*\|\s*\d+\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|")
+    row = re.compile(r"^\|\s*(\d+)\s*\|\s*\d+\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|")
+    floor_row = re.compile(r"^\| in-place floor for one 24-qubit gate.*\|\s*([\d.]+) (ns|µs|ms)\s*\|")
+    table = None
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = pat.match(line)
+            if line.startswith("## Random 100-gate circuit"):
+                table = gate
+            elif line.startswith("## The same circuit fused"):
+                table = fused
+            elif line.startswith("## "):
+                table = None
+            m = row.match(line)
+            if m and table is not None:
+                table[int(m[1])] = float(m[2]) * unit[m[3]]
+            m = floor_row.match(line)
             if m:
-                out[int(m[1])] = (float(m[2]) * unit[m[3]], float(m[4]) * unit[m[5]])
-    return out
+                floor = float(m[1]) * unit[m[2]]
+    return gate, fused, floor
 
 
 def fmt(v):
@@ -132,25 +145,35 @@ def main():
     ap.add_argument("--rust", help="output file of `cargo bench --bench sim`")
     a = ap.parse_args()
     sizes = [(12, 50), (20, 2)] if a.quick else [(12, 500), (20, 8), (24, 3)]
-    rust = parse_rust(a.rust) if a.rust else {}
+    gate, fused, floor = parse_rust(a.rust) if a.rust else ({}, {}, None)
 
     from importlib.metadata import version
 
     print(f"\n## Python simulators, same workload distribution (seed {SEED}), single thread\n")
     print(f"qulacs {version('qulacs')}, pennylane-lightning {version('pennylane-lightning')}, "
           f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}\n")
-    print("| qubits | reps | qmlp ns/gate (best) | qulacs ns/gate (best) | lightning ns/gate (best) "
-          "| qmlp/qulacs | qmlp/lightning |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| qubits | reps | qmlp gate by gate | qmlp fused | qulacs | lightning "
+          "| gate by gate / lightning | fused / lightning | gate by gate / qulacs |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    at24 = {}
     for n, reps in sizes:
         ops = circuit(n)
-        qb, qm = time_reps(reps, qulacs_runner(n, ops))
-        lb, lm = time_reps(reps, lightning_runner(n, ops))
+        qb, _ = time_reps(reps, qulacs_runner(n, ops))
+        lb, _ = time_reps(reps, lightning_runner(n, ops))
         qb, lb = qb / N_GATES, lb / N_GATES
-        r = rust.get(n, (None, None))[0]
-        ratio = lambda x: f"{r / x:.2f}" if r else "-"
-        print(f"| {n} | {reps} | {fmt(r)} | {fmt(qb)} | {fmt(lb)} | {ratio(qb)} | {ratio(lb)} |")
-    print("\nRatios below 1 mean qmlp is faster.")
+        g, f = gate.get(n), fused.get(n)
+        ratio = lambda x, y: f"{x / y:.2f}" if x and y else "-"
+        print(f"| {n} | {reps} | {fmt(g)} | {fmt(f)} | {fmt(qb)} | {fmt(lb)} "
+              f"| {ratio(g, lb)} | {ratio(f, lb)} | {ratio(g, qb)} |")
+        if n == 24:
+            at24 = {"qmlp gate by gate": g, "qmlp fused": f, "qulacs": qb, "lightning": lb}
+    print("\nns per gate (best of the repetitions); ratios below 1 mean qmlp is faster.")
+    if floor and at24:
+        print(f"\n## 24 qubits against the in-place memory floor of this run ({fmt(floor)} per pass)\n")
+        print("| simulator | ns/gate | / floor |\n|---|---:|---:|")
+        for name, v in at24.items():
+            print(f"| {name} | {fmt(v)} | {v / floor:.2f} |" if v else f"| {name} | - | - |")
+        print("\nA fused pass applies several gates, so the fused time per gate can be below the floor.")
 
 
 if __name__ == "__main__":

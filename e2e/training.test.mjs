@@ -117,8 +117,10 @@ test('main-thread figures while training at the default settings (printed, not a
   const doc = await getDocument(page);
   assert.equal(doc.circuit.qubits, 4);
   assert.equal(doc.data.points, 200);
-  // Enough epochs that Play is still running when the pictures are taken.
-  await page.getByTestId('epochs').fill('5000');
+  // Enough epochs that Play is still running when the pictures are taken (the engine's limit:
+  // at ~1000 epochs/s, 5000 epochs ended before the second picture).
+  const maxEpochs = await page.evaluate(() => window.__qmlp.app.limits.maxEpochs);
+  await page.getByTestId('epochs').fill(String(maxEpochs));
   await page.getByTestId('epochs').press('Enter');
   const settle = await page.evaluate(() => window.__longTasks.length);
   // Six seconds of training with nothing else going on (no screenshots, no pixel reads).
@@ -133,6 +135,7 @@ test('main-thread figures while training at the default settings (printed, not a
   const img1 = await boundaryPixels(page);
   await page.waitForTimeout(700);
   const img2 = await boundaryPixels(page);
+  assert.ok((await metrics(page)).epoch < maxEpochs, 'Play is still running when the pictures are taken');
   await shot(page, 'training-5-default-mid');
   await page.getByTestId('play').click();
   const m = await metrics(page);

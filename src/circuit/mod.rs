@@ -3,9 +3,12 @@
 //! the statevector engine, and differentiated with the adjoint method (Jones & Gacon 2020) or
 //! the parameter-shift rule.
 //!
-//! Evaluation is fused (see `fused`): runs of one-wire gates become one 2×2 matrix per wire
-//! and the adjoint pass differentiates a whole run from one pass over the states; many points
-//! can also go through at once (`batch`, for the decision grid and batched gradients).
+//! Evaluation follows the engine's adjoint plan (`sim::adjoint`): runs of one-wire gates
+//! become one 2×2 matrix per wire, gathered into stages of commuting runs (the first one built
+//! as a product state), and the adjoint pass differentiates a whole run from one pass over the
+//! states; many points can also go through at once (`batch`, for the decision grid and batched
+//! gradients). The plan, its backward walk and the single-state backend are the engine's, shared
+//! with `sim::adjoint_gradient`; this module keeps the angles and the matrices up to date.
 //!
 //! An *angle* is one parameter slot of one document gate, numbered in document order (gate 0's
 //! parameters first). Bindings (constants, weights, features) are resolved into angles by the
@@ -30,14 +33,13 @@
 //! ```
 
 use crate::doc::CircuitSpec;
+use crate::sim::adjoint::{self, OneWire, Plan, Single, ID2};
+use crate::sim::kernels::M2;
 use crate::sim::{GateKind, Observable, Op, SimError, State};
 
 mod batch;
-mod fused;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
-
-use fused::{OneWire, M2};
 
 /// A circuit that cannot be compiled or run, with the reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,11 +68,9 @@ pub enum ShiftRule {
     FourTerm,
 }
 
+/// Per primitive: how it is differentiated and its fused matrix.
 #[derive(Clone, Debug)]
 struct Prim {
-    op: Op,
-    /// Which angle drives this primitive's parameter.
-    angle: Option<usize>,
     /// `c` in `U(θ) = exp(−i c θ G)`.
     coeff: f64,
     rule: ShiftRule,
@@ -80,24 +80,8 @@ struct Prim {
     mat: M2,
     mat_angle: f64,
     mat_ok: bool,
-    /// Whether `mat` changed since its block's product was last formed.
+    /// Whether `mat` changed since its run's products were last formed.
     dirty: bool,
-}
-
-/// One step of the fast path (see the `fused` module).
-#[derive(Clone, Copy, Debug)]
-enum Block {
-    /// Fusable primitives on one wire (bit `bit`), `members[first..first + len]` in order.
-    Fused {
-        bit: usize,
-        first: usize,
-        len: usize,
-        params: bool,
-    },
-    /// An uncontrolled CNOT on bits (control, target).
-    Cnot(usize, usize),
-    /// Any other primitive, applied by the engine.
-    Engine(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -115,30 +99,27 @@ pub struct MatrixCache(Vec<(usize, f64, M2)>);
 
 /// A compiled circuit: primitives in execution order, angles filled in per evaluation.
 ///
-/// Evaluation ([`Program::forward_into_scratch`], [`Program::backward_from`]) runs a fused form:
-/// each run of uncontrolled one-wire primitives on a wire is one 2×2 matrix (gates on other
-/// wires commute past it), the leading runs build a product state directly, and the adjoint
-/// pass gets every derivative of a run from one 2×2 cross matrix (see the `fused` module).
+/// Evaluation ([`Program::forward_into_scratch`], [`Program::backward_from`]) follows the
+/// engine's adjoint plan: each run of uncontrolled one-wire primitives on a wire is one 2×2
+/// matrix (gates on other wires commute past it), runs on distinct wires form stages, the
+/// leading stage builds a product state directly, and the adjoint pass gets every derivative of
+/// a run from one 2×2 cross matrix.
 #[derive(Clone, Debug)]
 pub struct Program {
     n_qubits: usize,
     n_angles: usize,
+    /// The primitives (one parameter at most), in execution order.
+    ops: Vec<Op>,
+    /// Which angle drives each primitive's parameter.
+    angle_of: Vec<Option<usize>>,
     prims: Vec<Prim>,
     gates: Vec<GateEntry>,
-    blocks: Vec<Block>,
-    /// Prim indices of the fused blocks, block after block.
-    members: Vec<usize>,
-    /// Per fused member (same indices as `members`): the suffix product `S_k = M_last ⋯ M_k` of
-    /// its block from it on, so a block's matrix is `suffix[first]`.
+    plan: Plan,
+    /// Per member of the plan: the suffix product `S_k = M_last ⋯ M_k` of its run from it on
+    /// (a run's matrix is `suffix[run.first]`).
     suffix: Vec<M2>,
-    /// Per fused member `k` of a block: its generator moved to the block's end,
-    /// `H_k = S_{k+1} G_k S_{k+1}†`, so that its derivative is `2c Im Tr(H_k R)` with `R` the
-    /// block's cross matrix (`G_k` itself for the last member).
+    /// Per member `k`: its generator moved to the run's end, `H_k = S_{k+1} G_k S_{k+1}†`.
     heff: Vec<M2>,
-    /// Number of leading fused blocks (on distinct wires) that act on |0…0⟩.
-    prefix: usize,
-    /// Per wire, the matrix of its leading block (scratch for the product state).
-    leading: Vec<Option<M2>>,
     /// Scratch for batched evaluation.
     batch: batch::Batch,
     /// Scratch states for the adjoint pass.
@@ -162,6 +143,8 @@ impl Program {
         let mut order: Vec<usize> = (0..spec.gates.len()).collect();
         order.sort_by_key(|&i| spec.gates[i].col);
         let mut prims = Vec::new();
+        let mut ops = Vec::new();
+        let mut angle_of = Vec::new();
         let mut gates = Vec::with_capacity(spec.gates.len());
         for &i in &order {
             let g = &spec.gates[i];
@@ -189,10 +172,11 @@ impl Program {
                 let form = OneWire::of(&p);
                 let (mat, mat_ok) = match form {
                     Some(OneWire::Fixed(m)) => (m, true),
-                    _ => (fused::ID2, false),
+                    _ => (ID2, false),
                 };
+                angle_of.push(src.map(|k| angles[k]));
+                ops.push(p);
                 prims.push(Prim {
-                    angle: src.map(|k| angles[k]),
                     coeff,
                     rule: if controlled_rotation {
                         ShiftRule::FourTerm
@@ -204,7 +188,6 @@ impl Program {
                     mat_angle: 0.0,
                     mat_ok,
                     dirty: true,
-                    op: p,
                 });
             }
             gates.push(GateEntry {
@@ -213,26 +196,16 @@ impl Program {
                 col: g.col,
             });
         }
-        let (blocks, members, prefix) = fuse(n, &prims);
-        let heff = members
-            .iter()
-            .map(|&i| {
-                prims[i]
-                    .form
-                    .and_then(OneWire::generator)
-                    .unwrap_or(fused::ID2)
-            })
-            .collect();
+        let plan = Plan::new(n, &ops, |i| angle_of[i].is_some());
         let state = State::new(n)?;
         Ok(Program {
             n_qubits: n,
             n_angles,
-            suffix: vec![fused::ID2; members.len()],
-            heff,
-            leading: vec![None; n],
-            blocks,
-            members,
-            prefix,
+            suffix: vec![ID2; plan.members.len()],
+            heff: vec![ID2; plan.members.len()],
+            plan,
+            ops,
+            angle_of,
             prims,
             gates,
             batch: batch::Batch::default(),
@@ -259,11 +232,9 @@ impl Program {
 
     /// Sets every angle (`angles.len() == n_angles()`; missing entries leave old values).
     pub fn set_angles(&mut self, angles: &[f64]) {
-        for p in &mut self.prims {
-            if let Some(a) = p.angle {
-                if let Some(&v) = angles.get(a) {
-                    p.op.params[0] = v;
-                }
+        for (op, a) in self.ops.iter_mut().zip(&self.angle_of) {
+            if let Some(&v) = a.and_then(|a| angles.get(a)) {
+                op.params[0] = v;
             }
         }
         for g in &mut self.gates {
@@ -277,17 +248,17 @@ impl Program {
 
     /// The shift rule of the primitive driven by `angle`.
     pub fn shift_rule(&self, angle: usize) -> ShiftRule {
-        self.prims
+        self.angle_of
             .iter()
-            .find(|p| p.angle == Some(angle))
-            .map_or(ShiftRule::TwoTerm, |p| p.rule)
+            .position(|&a| a == Some(angle))
+            .map_or(ShiftRule::TwoTerm, |i| self.prims[i].rule)
     }
 
     /// Runs the circuit from |0…0⟩ into `state` (which must have `n_qubits()` qubits).
     pub fn run(&self, state: &mut State) {
         state.reset();
-        for p in &self.prims {
-            state.apply(&p.op);
+        for op in &self.ops {
+            state.apply(op);
         }
     }
 
@@ -337,40 +308,15 @@ impl Program {
     /// [`Program::scratch_state`]); pair with [`Program::backward_from`].
     pub fn forward_into_scratch(&mut self) {
         self.refresh_matrices();
-        let n = self.n_qubits;
-        let Program {
-            prims,
-            blocks,
-            suffix,
-            prefix,
-            leading,
-            phi,
-            ..
-        } = self;
-        leading.iter_mut().for_each(|m| *m = None);
-        for b in &blocks[..*prefix] {
-            if let Block::Fused { bit, first, .. } = *b {
-                leading[n - 1 - bit] = Some(suffix[first]);
-            }
-        }
-        fused::product_state(phi.amplitudes_mut(), leading);
-        for b in &blocks[*prefix..] {
-            match *b {
-                Block::Fused { bit, first, .. } => {
-                    fused::apply(phi.amplitudes_mut(), bit, &suffix[first]);
-                }
-                Block::Cnot(c, t) => fused::cnot(phi.amplitudes_mut(), c, t),
-                Block::Engine(i) => phi.apply(&prims[i].op),
-            }
-        }
+        adjoint::forward(&self.plan, &self.ops, &self.suffix, &mut self.phi);
     }
 
     /// Brings every fused primitive's matrix up to date with its angle and re-forms the changed
-    /// part of each block's suffix products.
+    /// part of each run's suffix products.
     fn refresh_matrices(&mut self) {
-        for p in &mut self.prims {
+        for (p, op) in self.prims.iter_mut().zip(&self.ops) {
             if let Some(form) = p.form {
-                let a = p.op.params[0];
+                let a = op.params[0];
                 if !p.mat_ok || p.mat_angle.to_bits() != a.to_bits() {
                     p.mat = form.matrix(a);
                     p.mat_angle = a;
@@ -379,32 +325,28 @@ impl Program {
                 }
             }
         }
-        for b in &self.blocks {
-            if let Block::Fused { first, len, .. } = *b {
-                // suffix[first + k] = M_{len-1} ⋯ M_k; suffix[first + len] is the identity.
-                let ms = &self.members[first..first + len];
-                let Some(last_dirty) = ms.iter().rposition(|&i| self.prims[i].dirty) else {
-                    continue;
-                };
-                let sfx = &mut self.suffix[first..first + len];
-                for k in (0..=last_dirty).rev() {
-                    let m = &self.prims[ms[k]].mat;
-                    sfx[k] = if k + 1 == len {
-                        *m
-                    } else {
-                        fused::mul(&sfx[k + 1], m)
-                    };
-                }
-                // H_k changes when S_{k+1} does, i.e. for k < last_dirty.
-                for k in 0..last_dirty {
-                    if let Some(g) = self.prims[ms[k]].form.and_then(OneWire::generator) {
-                        let v = &sfx[k + 1];
-                        self.heff[first + k] = fused::mul(&fused::mul(v, &g), &fused::dagger(v));
-                    }
-                }
-                for &i in ms {
-                    self.prims[i].dirty = false;
-                }
+        let Program {
+            plan,
+            prims,
+            suffix,
+            heff,
+            ..
+        } = self;
+        for run in &plan.runs {
+            let range = run.first..run.first + run.len;
+            let ms = &plan.members[range.clone()];
+            let Some(last_dirty) = ms.iter().rposition(|&i| prims[i].dirty) else {
+                continue;
+            };
+            adjoint::refresh_run(
+                last_dirty,
+                |k| prims[ms[k]].mat,
+                |k| prims[ms[k]].form.and_then(OneWire::generator),
+                &mut suffix[range.clone()],
+                &mut heff[range],
+            );
+            for &i in ms {
+                prims[i].dirty = false;
             }
         }
     }
@@ -418,11 +360,12 @@ impl Program {
         MatrixCache(
             self.prims
                 .iter()
+                .zip(&self.angle_of)
                 .enumerate()
-                .filter(|(_, p)| {
-                    p.form.is_some() && p.angle.is_some_and(|a| mask.get(a) == Some(&true))
+                .filter(|(_, (p, a))| {
+                    p.form.is_some() && a.is_some_and(|a| mask.get(a) == Some(&true))
                 })
-                .map(|(i, p)| (i, p.mat_angle, p.mat))
+                .map(|(i, (p, _))| (i, p.mat_angle, p.mat))
                 .collect(),
         )
     }
@@ -454,122 +397,31 @@ impl Program {
     /// [`Program::forward_into_scratch`]). Leaves φ and λ in an unspecified state.
     fn backward(&mut self, grad: &mut [f64]) {
         let Program {
-            prims,
-            blocks,
-            members,
+            ops,
+            angle_of,
+            plan,
             suffix,
             heff,
-            prefix,
             phi,
             lambda,
             mu,
             ..
         } = self;
-        // dU/dθ = −i c G U, so ∂⟨O⟩/∂θ = 2 Re⟨λ|−i c G φ⟩ = 2 c Im⟨λ|G φ⟩.
-        for (bi, b) in blocks.iter().enumerate().rev() {
-            match *b {
-                Block::Fused {
-                    bit,
-                    first,
-                    len,
-                    params,
-                } => {
-                    let inv = fused::dagger(&suffix[first]);
-                    let (p, l) = (phi.amplitudes_mut(), lambda.amplitudes_mut());
-                    // The leading blocks sit on distinct wires with nothing before them: their
-                    // cross matrices are unaffected by each other, and the states need no undoing.
-                    let r = match (bi < *prefix, params) {
-                        (true, false) => continue,
-                        (true, true) => fused::cross(p, l, bit),
-                        (false, true) => fused::cross_and_apply(p, l, bit, &inv),
-                        (false, false) => {
-                            fused::apply(p, bit, &inv);
-                            fused::apply(l, bit, &inv);
-                            continue;
-                        }
-                    };
-                    for k in 0..len {
-                        let prim = &prims[members[first + k]];
-                        if let Some(a) = prim.angle {
-                            let t = fused::trace_of_product(&heff[first + k], &r);
-                            if let Some(slot) = grad.get_mut(a) {
-                                *slot += 2.0 * prim.coeff * t.im;
-                            }
-                        }
-                    }
-                }
-                Block::Cnot(c, t) => {
-                    fused::cnot(phi.amplitudes_mut(), c, t);
-                    fused::cnot(lambda.amplitudes_mut(), c, t);
-                }
-                Block::Engine(i) => {
-                    let p = &prims[i];
-                    if let Some(a) = p.angle {
-                        mu.copy_from(phi);
-                        mu.apply_generator(&p.op);
-                        let g = 2.0 * p.coeff * lambda.inner(mu).im;
-                        if let Some(slot) = grad.get_mut(a) {
-                            *slot += g;
-                        }
-                    }
-                    phi.apply_inverse(&p.op);
-                    lambda.apply_inverse(&p.op);
-                }
-            }
-        }
+        adjoint::backward(
+            plan,
+            &mut Single {
+                phi,
+                lambda,
+                mu,
+                prims: ops,
+                angles: angle_of,
+                members: &plan.members,
+                suffix,
+                heff,
+                grad,
+            },
+        );
     }
-}
-
-/// Groups the primitives into blocks: runs of fusable primitives per wire (flushed when a
-/// non-fusable primitive touches the wire, or at the end), CNOTs, and engine primitives. Gates on
-/// different wires commute, so the result equals the primitives in order. Returns the blocks,
-/// the fused members, and how many leading blocks are fused runs on distinct wires.
-fn fuse(n: usize, prims: &[Prim]) -> (Vec<Block>, Vec<usize>, usize) {
-    let mut pending: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut blocks = Vec::new();
-    let mut members = Vec::new();
-    let mut flush = |w: usize, pending: &mut Vec<Vec<usize>>, blocks: &mut Vec<Block>| {
-        let run = std::mem::take(&mut pending[w]);
-        if run.is_empty() {
-            return;
-        }
-        blocks.push(Block::Fused {
-            bit: n - 1 - w,
-            first: members.len(),
-            len: run.len(),
-            params: run.iter().any(|&i| prims[i].angle.is_some()),
-        });
-        members.extend(run);
-    };
-    for (i, p) in prims.iter().enumerate() {
-        if p.form.is_some() {
-            pending[p.op.wires[0]].push(i);
-            continue;
-        }
-        for &w in p.op.wires.iter().chain(&p.op.controls) {
-            flush(w, &mut pending, &mut blocks);
-        }
-        blocks.push(if p.op.kind == GateKind::CNOT && p.op.controls.is_empty() {
-            Block::Cnot(n - 1 - p.op.wires[0], n - 1 - p.op.wires[1])
-        } else {
-            Block::Engine(i)
-        });
-    }
-    for w in 0..n {
-        flush(w, &mut pending, &mut blocks);
-    }
-    let mut seen = 0usize;
-    let prefix = blocks
-        .iter()
-        .take_while(|b| match **b {
-            Block::Fused { bit, .. } if seen & (1 << bit) == 0 => {
-                seen |= 1 << bit;
-                true
-            }
-            _ => false,
-        })
-        .count();
-    (blocks, members, prefix)
 }
 
 /// `∂f/∂angle` by the parameter-shift rule, where `f` evaluates the program at given angles.

@@ -29,18 +29,20 @@
 //! # Ok::<(), qmlp::sim::SimError>(())
 //! ```
 
-mod adjoint;
+pub(crate) mod adjoint;
 mod channel;
 mod density;
+mod fuse;
 mod gate;
 pub mod golden;
-mod kernels;
+pub(crate) mod kernels;
 mod measure;
 mod noisy;
 pub mod noisy_golden;
 mod observable;
 mod ptm;
 mod readout;
+pub(crate) mod simd;
 mod state;
 mod tape;
 mod trajectory;
@@ -56,6 +58,7 @@ pub use density::{
     check_density_qubits, check_density_qubits_with_limit, density_bytes, DensityMatrix,
     MAX_DENSITY_QUBITS, MAX_DENSITY_QUBITS_NATIVE, MAX_DENSITY_QUBITS_WASM,
 };
+pub use fuse::Fused;
 pub use gate::{GateKind, Op};
 pub use noisy::{
     DensityEngine, DensityRepr, Engine, EngineKind, Estimate, Gradient, NoisyCircuit, NoisyEngine,

@@ -14,13 +14,58 @@ fn now() -> f64 {
         .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// Nanoseconds per gate of the engine benchmark workload (100 random gates from
-/// {H, RX, RY, RZ, CNOT}, fixed seed) on `qubits` qubits: the best of `reps` runs.
+/// The seed of the engine workload, the same as `cargo bench --bench sim`'s.
+const SIM_SEED: u64 = 2024;
+
+/// Nanoseconds per gate of the engine benchmark workload W1 (random gates from
+/// {H, RX, RY, RZ, CNOT}, the native benchmark's seed) on `qubits` qubits, gate by gate: the
+/// best of `reps` runs.
 #[wasm_bindgen(js_name = benchSimCircuit)]
 pub fn bench_sim_circuit(qubits: usize, gates: usize, reps: usize) -> Result<f64, JsError> {
     let mut state = State::new(qubits).map_err(|e| JsError::new(&e.to_string()))?;
-    let ops = bench_circuit(qubits, gates.max(1), 7);
+    let ops = bench_circuit(qubits, gates.max(1), SIM_SEED);
     best_ns_per_gate(&mut state, &ops, reps)
+}
+
+/// [`bench_sim_circuit`] through `State::apply_circuit` (fusion included in the time).
+#[wasm_bindgen(js_name = benchSimCircuitFused)]
+pub fn bench_sim_circuit_fused(qubits: usize, gates: usize, reps: usize) -> Result<f64, JsError> {
+    let mut state = State::new(qubits).map_err(|e| JsError::new(&e.to_string()))?;
+    let ops = bench_circuit(qubits, gates.max(1), SIM_SEED);
+    let mut err = None;
+    let best = best_ns(reps, || {
+        if let Err(e) = state.apply_circuit(&ops) {
+            err = Some(e);
+        }
+    });
+    if let Some(e) = err {
+        return Err(JsError::new(&e.to_string()));
+    }
+    finite(&state, best / ops.len() as f64)
+}
+
+/// Runs W1 on `qubits` qubits `times` times (fused or gate by gate) and returns the final
+/// state's norm: a fixed amount of work, for counting instructions (`valgrind` on node) where
+/// the clock-driven benchmarks above would repeat a varying number of times.
+#[wasm_bindgen(js_name = runSimCircuit)]
+pub fn run_sim_circuit(
+    qubits: usize,
+    gates: usize,
+    times: usize,
+    fused: bool,
+) -> Result<f64, JsError> {
+    let mut state = State::new(qubits).map_err(|e| JsError::new(&e.to_string()))?;
+    let ops = bench_circuit(qubits, gates.max(1), SIM_SEED);
+    for _ in 0..times {
+        if fused {
+            state
+                .apply_circuit(&ops)
+                .map_err(|e| JsError::new(&e.to_string()))?;
+        } else {
+            ops.iter().for_each(|op| state.apply(op));
+        }
+    }
+    Ok(state.norm_sqr())
 }
 
 /// Nanoseconds per application of one gate kind (by PennyLane name) on `qubits` qubits,
@@ -39,20 +84,41 @@ pub fn bench_sim_gate(name: &str, qubits: usize, reps: usize) -> Result<f64, JsE
 }
 
 fn best_ns_per_gate(state: &mut State, ops: &[Op], reps: usize) -> Result<f64, JsError> {
-    let mut best = f64::INFINITY;
-    for _ in 0..reps.max(1) {
-        let t0 = now();
+    let best = best_ns(reps, || {
         for op in ops {
             state.apply(op);
         }
-        best = best.min((now() - t0) * 1e6 / ops.len() as f64);
+    });
+    finite(state, best / ops.len().max(1) as f64)
+}
+
+/// The best of `reps` samples of nanoseconds per call of `f`, after one warm-up call. The
+/// page's clock is coarse (0.1 ms without cross-origin isolation), so each sample times as many
+/// back-to-back calls as fill about 20 ms.
+fn best_ns(reps: usize, mut f: impl FnMut()) -> f64 {
+    let t0 = now();
+    f();
+    let once = (now() - t0).max(0.005);
+    let inner = ((20.0 / once).round() as usize).clamp(1, 100_000);
+    let mut best = f64::INFINITY;
+    for _ in 0..reps.max(1) {
+        let t = now();
+        for _ in 0..inner {
+            f();
+        }
+        best = best.min((now() - t) * 1e6 / inner as f64);
     }
+    best
+}
+
+fn finite(state: &State, v: f64) -> Result<f64, JsError> {
     if state.norm_sqr().is_finite() {
-        Ok(best)
+        Ok(v)
     } else {
         Err(JsError::new("the benchmark state lost its norm"))
     }
 }
+
 /// The hybrid-model benchmark (`bench/model.html`): a model built from a document with fixed
 /// points and labels; each call runs one workload through the same code the trainer uses.
 #[wasm_bindgen]
