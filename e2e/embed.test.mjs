@@ -109,10 +109,14 @@ test('the course page shows two working lessons whose locked controls cannot be 
   await page.keyboard.press('Delete');
   assert.equal((await docOf(page, 'lesson-xor')).circuit.gates.some((g) => g.gate === 'CNOT'), false);
   assert.equal((await docOf(page, 'lesson-layers')).circuit.gates.length, d1.circuit.gates.length, 'the first lesson is untouched');
-  // Space in the focused lesson plays it, and only it.
+  // Space in the focused lesson plays it, and only it. The lesson's 80 epochs can end before the
+  // second Space on a fast machine (then Space would start a new run): train to the engine's limit.
+  await xor.getByTestId('epochs').fill(await xor.getByTestId('epochs').getAttribute('max'));
+  await xor.getByTestId('epochs').press('Enter');
   await xor.getByTestId('lesson').click();
   await page.keyboard.press('Space');
   await page.waitForFunction(() => Number(document.getElementById('lesson-xor').shadowRoot.querySelector('[data-testid=epoch]').textContent) >= 3);
+  assert.equal(await xor.getByTestId('play').getAttribute('aria-pressed'), 'true', 'still training when Space is pressed again');
   await page.keyboard.press('Space');
   assert.equal(await xor.getByTestId('play').getAttribute('aria-pressed'), 'false');
   const layersEpoch = await epochOf(page, 'lesson-layers');
