@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, launchBrowser, drag } from './harness.mjs';
-import { initSync, encodeHash } from '../pkg/qmlp.js';
+import { initSync, encodeHash, catalog } from '../pkg/qmlp.js';
 
 initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
 
@@ -103,16 +103,18 @@ test('the course page shows two working lessons whose locked controls cannot be 
   await layers.scrollIntoViewIfNeeded();
   await pageShot(page, 'embed-2-lesson-trained');
 
+  // The XOR lesson's 80 epochs can end before the second Space below on a fast machine (then
+  // Space would start a new run): let it train to the engine's limit (before the CNOT edit,
+  // which Ctrl+Z undoes later).
+  await xor.getByTestId('epochs').fill(String(catalog().limits.maxEpochs));
+  await xor.getByTestId('epochs').press('Enter');
   // The second lesson's circuit is not locked: delete its CNOT from the keyboard.
   const cnot = xor.locator('.gate[data-gate=CNOT]');
   await cnot.focus();
   await page.keyboard.press('Delete');
   assert.equal((await docOf(page, 'lesson-xor')).circuit.gates.some((g) => g.gate === 'CNOT'), false);
   assert.equal((await docOf(page, 'lesson-layers')).circuit.gates.length, d1.circuit.gates.length, 'the first lesson is untouched');
-  // Space in the focused lesson plays it, and only it. The lesson's 80 epochs can end before the
-  // second Space on a fast machine (then Space would start a new run): train to the engine's limit.
-  await xor.getByTestId('epochs').fill(await xor.getByTestId('epochs').getAttribute('max'));
-  await xor.getByTestId('epochs').press('Enter');
+  // Space in the focused lesson plays it, and only it.
   await xor.getByTestId('lesson').click();
   await page.keyboard.press('Space');
   await page.waitForFunction(() => Number(document.getElementById('lesson-xor').shadowRoot.querySelector('[data-testid=epoch]').textContent) >= 3);
