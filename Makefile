@@ -2,7 +2,7 @@
 # themselves (scripts/setup.sh); serving needs no browser, so `make serve` installs none.
 PORT ?= 8080
 
-.PHONY: serve test check build setup bench fmt
+.PHONY: serve test check build setup bench fmt crosscheck-torch
 
 serve: build
 	node scripts/serve.mjs --port $(PORT)
@@ -25,6 +25,10 @@ setup:
 bench:
 	bash scripts/setup.sh check
 	bash scripts/bench.sh
+
+# The PyTorch exports in real torch (installs about 5 GB into a throw-away venv; not in `make test`).
+crosscheck-torch:
+	bash scripts/torch-crosscheck.sh
 
 fmt:
 	cargo fmt --all

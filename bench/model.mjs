@@ -63,7 +63,7 @@ function time(reps, f) {
   return { best_ms: ts[0], median_ms: ts[Math.floor(ts.length / 2)] };
 }
 
-/** Runs W2 at 2, 4, 8 qubits, W3 at 4 qubits and W6 (12 qubits, 3 layers); one row each. */
+/** Runs W2 at 2, 4, 8 qubits, W3 at 4 qubits, W6 (12 qubits, 3 layers) and W4 (Iris hybrid); one row each. */
 export async function runModelBench({ quick = false } = {}) {
   await init();
   const { xy, labels } = points(200);
@@ -95,5 +95,11 @@ export async function runModelBench({ quick = false } = {}) {
   const t = time(quick ? 5 : 20, () => { mean = b.grid(-1.2, 1.2, -1.2, 1.2, 64); });
   rows.push({ workload: 'W3', qubits: 4, ...t, mean_confidence: mean });
   b.free();
+  // W4: the Iris hybrid preset over its own 120 training points at its initial weights.
+  const w4 = qmlp.ModelBench.onTrainingSplit(qmlp.preset('iris-hybrid'));
+  let w4loss = 0;
+  const t4 = time(quick ? 5 : 20, () => { w4loss = w4.epoch(); });
+  rows.push({ workload: 'W4', qubits: 4, ...t4, loss: w4loss, grad_norm: w4.gradNorm() });
+  w4.free();
   return rows;
 }

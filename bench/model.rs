@@ -5,6 +5,10 @@
 //!   qubit RX(w·x1+b), RY(w·x2+b), Rot(θ1, θ2, θ3), then a CNOT ring; readout ⟨Z0⟩; no head).
 //! - **W3**: one 64×64 decision grid (`Model::grid`) of the 4-qubit model.
 //! - **W6**: W2's epoch for a 12-qubit model with 3 layers (same layer shape).
+//! - **W4**: one epoch of forward + gradient of the `iris-hybrid` preset (standardised Iris,
+//!   Dense(4→4, tanh) → 4 qubits, angle embedding + 2 strongly entangling layers → ⟨Z⟩ per wire
+//!   → Dense(4→3), softmax cross-entropy) over its 120 training points at its initial weights;
+//!   `bench/w4_compare.sh` times the same model exported to PennyLane + torch.
 //!
 //! W2 and W6 run `Model::loss_and_grad_batch` (the batched path); the one-point API's time for
 //! the same epoch is printed beside it.
@@ -188,6 +192,39 @@ fn main() {
         );
         json.push(format!(
             "{{\"workload\":\"W3\",\"qubits\":4,\"best_ms\":{},\"median_ms\":{},\"mean_confidence\":{mean}}}",
+            best * 1e3,
+            med * 1e3
+        ));
+    }
+
+    if "w4 iris".contains(&filter) {
+        println!("\n## W4: one epoch of forward + gradient of the Iris hybrid model, 120 points\n");
+        println!("| params | best | median | per point | loss | ‖grad‖ |");
+        println!("|---:|---:|---:|---:|---:|---:|");
+        let d = doc::preset("iris-hybrid").expect("the iris-hybrid preset exists");
+        let data = d.data.generate().expect("the Iris split");
+        let mut model = Model::new(&d, &data.train).expect("the W4 model builds");
+        let xs: Vec<&[f64]> = data.train.iter().map(|p| p.x.as_slice()).collect();
+        let ys: Vec<usize> = data.train.iter().map(|p| p.label).collect();
+        let mut grad = vec![0.0; model.n_params()];
+        let reps = if quick { 20 } else { 400 };
+        let (best, med) = time(reps, || {
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            black_box(model.loss_and_grad_batch(black_box(&xs), &ys, &mut grad));
+        });
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        let n = xs.len() as f64;
+        let loss = model.loss_and_grad_batch(&xs, &ys, &mut grad) / n;
+        let gnorm = grad.iter().map(|g| (g / n) * (g / n)).sum::<f64>().sqrt();
+        println!(
+            "| {} | {} | {} | {} | {loss:.10} | {gnorm:.10} |",
+            model.n_params(),
+            ms(best),
+            ms(med),
+            ms(best / n)
+        );
+        json.push(format!(
+            "{{\"workload\":\"W4\",\"qubits\":4,\"best_ms\":{},\"median_ms\":{},\"loss\":{loss},\"grad_norm\":{gnorm}}}",
             best * 1e3,
             med * 1e3
         ));

@@ -235,6 +235,11 @@ test('File menu: every export downloads, refused uploads change nothing and undo
   assert.match(pl.bytes.toString(), /import pennylane as qml/);
   const qk = await downloadFrom(page, 'export-qiskit');
   assert.match(qk.bytes.toString(), /from qiskit/);
+  const plt = await downloadFrom(page, 'export-pennylane-torch');
+  assert.equal(plt.name, 'playground-pennylane-torch.py');
+  assert.match(plt.bytes.toString(), /qml\.qnn\.TorchLayer\(qnode/);
+  const qkt = await downloadFrom(page, 'export-qiskit-torch');
+  assert.match(qkt.bytes.toString(), /TorchConnector\(qnn/);
   for (const which of ['boundary', 'loss']) {
     const s = await downloadFrom(page, `export-${which}-svg`);
     assert.match(s.bytes.toString(), /<svg[\s>]/);

@@ -199,3 +199,36 @@ fn a_reader_that_goes_away_stops_training_quietly() {
     assert!(out.status.success(), "{:?}", out.status);
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn export_writes_each_framework_and_names_bad_choices() {
+    for (to, marker) in [
+        ("pennylane", "import pennylane as qml"),
+        ("qiskit", "from qiskit import QuantumCircuit"),
+        ("pennylane-torch", "qml.qnn.TorchLayer(qnode"),
+        ("qiskit-torch", "TorchConnector(qnn"),
+    ] {
+        let out = qmlp(&["export", "preset:iris-hybrid", "--to", to]);
+        assert!(out.status.success(), "{to}: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.starts_with("#!/usr/bin/env python3") && text.contains(marker),
+            "{to}"
+        );
+    }
+    let bad = qmlp(&["export", "preset:iris-hybrid", "--to", "tensorflow"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("--to 'tensorflow'"),
+        "{}",
+        stderr(&bad)
+    );
+    // A model the Qiskit torch export cannot express: refused with the reason, exit 1.
+    let fid = qmlp(&["export", "preset:reupload-1q", "--to", "qiskit-torch"]);
+    assert_eq!(fid.status.code(), Some(1));
+    assert!(
+        stderr(&fid).contains("expectation-value readout"),
+        "{}",
+        stderr(&fid)
+    );
+}

@@ -406,3 +406,152 @@ fn write_crosscheck_cases() {
     }
     println!("wrote {} cases to {}", cs.len(), dir.display());
 }
+
+/// The documents the PyTorch cross-check runs: the two hybrid presets of the Iris and breast
+/// cancer tables, the random hybrid documents above (every activation, features of pre-net
+/// outputs, a trainable head, BCE), a 2-D preset with MSE and the fidelity readout.
+fn torch_cases() -> Vec<(String, ValidDocument)> {
+    let mut out: Vec<(String, Document)> = vec![
+        (
+            "iris-hybrid".into(),
+            doc::preset("iris-hybrid").unwrap().into_inner(),
+        ),
+        (
+            "breast-cancer-hybrid".into(),
+            doc::preset("breast-cancer-hybrid").unwrap().into_inner(),
+        ),
+        ("hybrid-tanh".into(), hybrid_doc(Activation::Tanh)),
+        ("hybrid-relu-sigmoid".into(), {
+            let mut d = hybrid_doc(Activation::Relu);
+            d.pre_net[1].activation = Activation::Sigmoid;
+            d
+        }),
+        (
+            "default-mse".into(),
+            doc::preset("default").unwrap().into_inner(),
+        ),
+        (
+            "gaussians3-ce".into(),
+            doc::preset("gaussians3").unwrap().into_inner(),
+        ),
+        (
+            "reupload-1q-fidelity".into(),
+            doc::preset("reupload-1q").unwrap().into_inner(),
+        ),
+    ];
+    let mut chi = doc::preset("reupload-1q").unwrap().into_inner();
+    chi.training.loss = LossKind::ChiF;
+    out.push(("reupload-1q-chi-f".into(), chi));
+    out.into_iter()
+        .map(|(n, d)| {
+            let v = d.validated().unwrap_or_else(|e| panic!("{n}: {e}"));
+            (n, v)
+        })
+        .collect()
+}
+
+/// The cases the Qiskit PyTorch export is run on (the PennyLane one runs on all).
+const QISKIT_TORCH_CASES: [&str; 2] = ["iris-hybrid", "hybrid-tanh"];
+
+/// Steps of the Adam protocol of the PyTorch cross-check.
+const TORCH_STEPS: usize = 20;
+
+#[test]
+fn torch_cases_export() {
+    for (name, d) in torch_cases() {
+        for s in [
+            interop::torch::pennylane_torch_script(&d),
+            interop::torch::qiskit_torch_script(&d),
+        ] {
+            match s {
+                Ok(text) => assert!(text.contains("class HybridModel"), "{name}"),
+                // Only the fidelity readouts have no Qiskit version.
+                Err(e) => assert!(
+                    name.starts_with("reupload") && e.message.contains("expectation-value"),
+                    "{name}: {e}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "run by scripts/torch-crosscheck.sh with QMLP_CROSSCHECK_DIR set"]
+fn write_torch_cases() {
+    use qmlp::learn::optim::OptimizerSpec;
+    let dir = std::env::var("QMLP_CROSSCHECK_DIR").expect("set QMLP_CROSSCHECK_DIR");
+    let dir = std::path::Path::new(&dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let cases = torch_cases();
+    for (name, d) in &cases {
+        let points = interop::script_points(d).unwrap();
+        let outputs = interop::reference_outputs(d, &points).unwrap();
+        let data = d.data.generate().unwrap();
+        let mut model = interop::model_of(d).unwrap();
+        model.set_shots(None);
+        let n = model.n_params();
+        let l2 = d.training.l2;
+        // The loss and gradient of a set of training points, as the trainer takes them.
+        let loss_grad = |model: &mut qmlp::model::Model, idx: &[usize]| {
+            let xs: Vec<&[f64]> = idx.iter().map(|&i| data.train[i].x.as_slice()).collect();
+            let ys: Vec<usize> = idx.iter().map(|&i| data.train[i].label).collect();
+            let mut g = vec![0.0; n];
+            let count = idx.len() as f64;
+            let mut l = model.loss_and_grad_batch(&xs, &ys, &mut g) / count;
+            g.iter_mut().for_each(|v| *v /= count);
+            if l2 > 0.0 {
+                let (a, b) = qmlp::learn::loss::l2(model.params(), l2);
+                l += a;
+                g.iter_mut().zip(b).for_each(|(v, w)| *v += w);
+            }
+            (l, g)
+        };
+        let all: Vec<usize> = (0..data.train.len()).collect();
+        let (loss0, grad0) = loss_grad(&mut model, &all);
+        // The batches: the training points shuffled by a seeded generator, in batches of the
+        // document's size, as many as the protocol's steps (walking round again if needed).
+        let bs = d.training.batch_size.clamp(1, data.train.len());
+        let mut rng = Rng::new(17);
+        let mut order = all.clone();
+        rng.shuffle(&mut order);
+        let batches: Vec<Vec<usize>> = (0..TORCH_STEPS)
+            .map(|s| (0..bs).map(|k| order[(s * bs + k) % order.len()]).collect())
+            .collect();
+        let lr = d.training.optimizer.lr().unwrap_or(0.01);
+        let spec = OptimizerSpec::adam(lr);
+        let mut opt = spec.build(n);
+        let mut losses = Vec::new();
+        for b in &batches {
+            let (l, g) = loss_grad(&mut model, b);
+            opt.step(model.params_mut(), &g);
+            losses.push(l);
+        }
+        let (fin, _) = loss_grad(&mut model, &all);
+        write(
+            &format!("{name}.pennylane-torch.py"),
+            &interop::torch::pennylane_torch_script_at(d, &points).unwrap(),
+        );
+        // Qiskit's EstimatorQNN takes minutes per case (parameter shift per input and weight):
+        // the Iris model and one random hybrid document cover its path.
+        if QISKIT_TORCH_CASES.contains(&name.as_str()) {
+            let q = interop::torch::qiskit_torch_script_at(d, &points).unwrap();
+            write(&format!("{name}.qiskit-torch.py"), &q);
+        }
+        let (b1, b2, eps) = match spec {
+            OptimizerSpec::Adam {
+                beta1, beta2, eps, ..
+            } => (beta1, beta2, eps),
+            _ => unreachable!(),
+        };
+        let expected = serde_json::json!({
+            "points": points,
+            "outputs": outputs,
+            "lr": lr, "betas": [b1, b2], "eps": eps,
+            "batches": batches,
+            "loss0": loss0, "grad0": grad0, "losses": losses, "final": fin,
+        });
+        write(&format!("{name}.torch.json"), &expected.to_string());
+    }
+    println!("wrote {} torch cases to {}", cases.len(), dir.display());
+}

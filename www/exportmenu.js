@@ -1,6 +1,7 @@
 // The File menu: download and open the document (JSON), the circuit as OpenQASM 3 and 2 with
 // every angle bound for the picked data point, OpenQASM 2.0 and 3 import into the editor (custom gate definitions expanded), the whole model
-// as a runnable PennyLane or Qiskit script, and the plots as SVG (drawn by the engine) and PNG
+// as a runnable PennyLane or Qiskit script or as a PyTorch model (PennyLane's TorchLayer or
+// Qiskit's EstimatorQNN behind a TorchConnector), and the plots as SVG (drawn by the engine) and PNG
 // (the canvases). Opening a file that does not read changes nothing and says why (file names are
 // shown as text). A lesson's locks apply: `export` hides the downloads, a locked circuit refuses
 // OpenQASM import, and a lesson (any lock) cannot be replaced by opening another document.
@@ -60,6 +61,11 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   const qiskit = item('export-qiskit', 'Qiskit script (.py)', () => {
     download(`${stem()}-qiskit.py`, 'text/x-python', app.engine.exportPython('qiskit'), wrap);
   }, { hint: 'the whole model; prints its outputs' });
+  const torchItem = (framework, text) => item(`export-${framework}`, text, () => {
+    download(`${stem()}-${framework}.py`, 'text/x-python', app.engine.exportPython(framework), wrap);
+  }, { hint: 'torch.nn.Linear layers around the circuit; trains with --train' });
+  const plTorch = torchItem('pennylane-torch', 'PyTorch + PennyLane TorchLayer (.py)');
+  const qkTorch = torchItem('qiskit-torch', 'PyTorch + Qiskit EstimatorQNN (.py)');
   const svgItem = (which, name) => item(`export-${which}-svg`, `${name} (SVG)`, () => {
     download(`${stem()}-${which}.svg`, 'image/svg+xml', app.engine.exportSvg(which), wrap);
   });
@@ -81,7 +87,7 @@ export function createFileMenu(app, { extraItems = [] } = {}) {
   const menu = h('div', { class: 'menu', role: 'menu', 'aria-label': 'File', hidden: true, 'data-testid': 'file-menu-list' },
     group('Document'), saveJson.el, openJson.el,
     pointGroup, pointHint, qasm3.el, qasm2.el, importQasm.el,
-    group('Model as code'), pennylane.el, qiskit.el,
+    group('Model as code'), pennylane.el, qiskit.el, plTorch.el, qkTorch.el,
     group('Plots'), plots.map((p) => p.el),
     extras.length ? group('Earlier work') : null, extras.map((x) => x.el));
   const button = h('button', {

@@ -5,6 +5,7 @@
 //! qmlp simulate <doc.json | preset:NAME> [--x X1,X2,…]
 //! qmlp validate <doc.json | preset:NAME>
 //! qmlp analyze  <doc.json | preset:NAME> --gradients | --barren | --landscape | --fourier | --expressibility […]
+//! qmlp export   <doc.json | preset:NAME> --to pennylane | qiskit | pennylane-torch | qiskit-torch
 //! qmlp preset NAME
 //! qmlp presets
 //! qmlp version
@@ -30,6 +31,7 @@ const USAGE: &str = "usage:
                 [--expressibility] [--epochs N] [--seed N] [--samples N] [--layers N]
                 [--qubits A-B] [--resolution N] [--span S] [--params I,J] [--input K]
                 [--pairs N] [--save FILE]
+  qmlp export   <doc.json | preset:NAME> --to pennylane|qiskit|pennylane-torch|qiskit-torch
   qmlp preset   NAME
   qmlp presets
   qmlp version
@@ -396,12 +398,36 @@ fn analyze(args: &[String]) -> Result<(), Stop> {
     emit(serde_json::Value::Object(out))
 }
 
+/// `qmlp export DOC --to FRAMEWORK`: the model as a script, on stdout.
+fn export(args: &[String]) -> Result<(), Stop> {
+    use qmlp::interop::{python, torch};
+    let d = load(
+        args.first()
+            .ok_or_else(|| Stop::Usage("export needs a document".into()))?,
+    )?;
+    let text = match flag(args, "--to") {
+        Some("pennylane") => python::pennylane_script(&d),
+        Some("qiskit") => python::qiskit_script(&d),
+        Some("pennylane-torch") => torch::pennylane_torch_script(&d),
+        Some("qiskit-torch") => torch::qiskit_torch_script(&d),
+        Some(other) => {
+            return Err(Stop::Usage(format!(
+                "--to '{other}': use pennylane, qiskit, pennylane-torch or qiskit-torch"
+            )))
+        }
+        None => return Err(Stop::Usage("export needs --to FRAMEWORK".into())),
+    }
+    .map_err(|e| format!("export: {e}"))?;
+    emit(text.trim_end())
+}
+
 fn run(args: &[String]) -> Result<(), Stop> {
     let rest = args.get(1..).unwrap_or(&[]);
     match args.first().map(String::as_str) {
         Some("train") => train(rest),
         Some("simulate") => simulate(rest),
         Some("analyze") => analyze(rest),
+        Some("export") => export(rest),
         Some("validate") => {
             let p = rest
                 .first()

@@ -24,6 +24,7 @@ use crate::sim::Op;
 
 pub mod python;
 pub mod qasm;
+pub mod torch;
 
 /// An export or import that failed: where (a line and column of the input, if it has lines)
 /// and why.

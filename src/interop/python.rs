@@ -225,16 +225,16 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
 }
 
 /// One gate in execution order with its angles as Python expressions.
-struct GateText {
+pub(super) struct GateText {
     index: usize,
-    kind: GateKind,
+    pub(super) kind: GateKind,
     wires: Vec<usize>,
-    controls: Vec<usize>,
+    pub(super) controls: Vec<usize>,
     col: usize,
     angles: Vec<String>,
 }
 
-enum ReadoutText {
+pub(super) enum ReadoutText {
     Expval(Vec<(String, PauliString)>),
     Fidelity(Vec<String>),
     /// Product label states on the first `m` wires: per class its `2^m` amplitudes.
@@ -276,21 +276,28 @@ fn py_state_fidelities(m: usize) -> String {
 }
 
 /// Everything both scripts share, already turned into Python text pieces.
-struct Parts<'a> {
+pub(super) struct Parts<'a> {
     /// The document with the model's current numbers (dense layers drawn at build included).
-    doc: Document,
-    points: &'a [Vec<f64>],
-    prep: Preprocessor,
+    pub(super) doc: Document,
+    pub(super) points: &'a [Vec<f64>],
+    pub(super) prep: Preprocessor,
     /// (name, natural range) of every feature the circuit reads.
-    features: Vec<(Feature, [f64; 2])>,
-    gates: Vec<GateText>,
-    /// (name, value, comment)
-    weights: Vec<(String, f64, String)>,
-    readout: ReadoutText,
+    pub(super) features: Vec<(Feature, [f64; 2])>,
+    /// The gates in execution order.
+    pub(super) gates: Vec<GateText>,
+    /// (name, value, comment), in execution order.
+    pub(super) weights: Vec<(String, f64, String)>,
+    /// The circuit's trainable numbers by name in the model's order (document order of the
+    /// gates, then angle order: θ, or a re-upload's w then b).
+    pub(super) weight_order: Vec<String>,
+    pub(super) readout: ReadoutText,
 }
 
 impl<'a> Parts<'a> {
-    fn new(doc: &'a ValidDocument, points: &'a [Vec<f64>]) -> Result<Parts<'a>, InteropError> {
+    pub(super) fn new(
+        doc: &'a ValidDocument,
+        points: &'a [Vec<f64>],
+    ) -> Result<Parts<'a>, InteropError> {
         if let Some(p) = points.iter().find(|p| !p.iter().all(|v| v.is_finite())) {
             let shown: Vec<String> = p.iter().map(|v| v.to_string()).collect();
             return Err(InteropError::new(format!(
@@ -306,11 +313,18 @@ impl<'a> Parts<'a> {
         let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
         order.sort_by_key(|&i| doc.circuit.gates[i].col);
         let mut weights = Vec::new();
+        let mut per_gate: Vec<Vec<String>> = vec![Vec::new(); order.len()];
         let gates = order
             .iter()
             .enumerate()
-            .map(|(k, &i)| gate_text(k, &doc.circuit.gates[i], &mut weights))
+            .map(|(k, &i)| {
+                let before = weights.len();
+                let g = gate_text(k, &doc.circuit.gates[i], &mut weights);
+                per_gate[i] = weights[before..].iter().map(|w| w.0.clone()).collect();
+                g
+            })
             .collect();
+        let weight_order = per_gate.concat();
         let readout =
             match &doc.readout {
                 Readout::Expval { observables } => ReadoutText::Expval(
@@ -352,11 +366,12 @@ impl<'a> Parts<'a> {
             features,
             gates,
             weights,
+            weight_order,
             readout,
         })
     }
 
-    fn preamble(&self, s: &mut String, tool: &str, package: &str) {
+    pub(super) fn preamble(&self, s: &mut String, tool: &str, package: &str) {
         s.push_str("#!/usr/bin/env python3\n");
         s.push_str(&format!(
             "\"\"\"A hybrid quantum-classical model from the QML playground, rebuilt in {tool}.\n\n\
@@ -383,7 +398,7 @@ impl<'a> Parts<'a> {
         s.push_str("\nimport json\nimport math\n\n");
     }
 
-    fn features_and_weights(&self, s: &mut String) {
+    pub(super) fn features_and_weights(&self, s: &mut String) {
         s.push_str(
             "# ---- 1. Inputs and features ---------------------------------------------------\n",
         );
@@ -460,7 +475,7 @@ impl<'a> Parts<'a> {
         }
     }
 
-    fn preprocess(&self, s: &mut String) {
+    pub(super) fn preprocess(&self, s: &mut String) {
         let p = &self.prep;
         if p.is_identity() {
             s.push_str(
@@ -499,7 +514,7 @@ impl<'a> Parts<'a> {
         );
     }
 
-    fn head_and_main(&self, s: &mut String) {
+    pub(super) fn head_and_main(&self, s: &mut String) {
         let h = &self.doc.head;
         s.push_str(&format!(
             "\n\n# ---- 5. Head and post-net -----------------------------------------------------\n\
@@ -530,13 +545,13 @@ impl<'a> Parts<'a> {
 }
 
 /// A list of floats as a Python list literal.
-fn py_list(v: &[f64]) -> String {
+pub(super) fn py_list(v: &[f64]) -> String {
     let items: Vec<String> = v.iter().map(|&x| num(x)).collect();
     format!("[{}]", items.join(", "))
 }
 
 /// Dense layers as a Python list of `{"activation", "weights" (rows), "bias"}`.
-fn py_layers(layers: &[DenseSpec], n_in: usize) -> String {
+pub(super) fn py_layers(layers: &[DenseSpec], n_in: usize) -> String {
     if layers.is_empty() {
         return "[]".to_string();
     }
@@ -649,7 +664,7 @@ fn describe_wires(kind: GateKind, wires: &[usize], controls: &[usize]) -> String
     s
 }
 
-fn py_wires(w: &[usize]) -> String {
+pub(super) fn py_wires(w: &[usize]) -> String {
     if w.len() == 1 {
         w[0].to_string()
     } else {
@@ -657,7 +672,7 @@ fn py_wires(w: &[usize]) -> String {
     }
 }
 
-fn py_str_list(v: &[String]) -> String {
+pub(super) fn py_str_list(v: &[String]) -> String {
     let items: Vec<String> = v
         .iter()
         .map(|s| {
@@ -670,7 +685,7 @@ fn py_str_list(v: &[String]) -> String {
 }
 
 impl GateText {
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         format!(
             "g{}: {} {} (column {})",
             self.index,
@@ -680,7 +695,7 @@ impl GateText {
         )
     }
 
-    fn pennylane(&self) -> Vec<String> {
+    pub(super) fn pennylane(&self) -> Vec<String> {
         use GateKind::*;
         let base = match self.kind {
             H => "qml.Hadamard",
@@ -716,7 +731,7 @@ impl GateText {
         }
     }
 
-    fn qiskit(&self) -> Vec<String> {
+    pub(super) fn qiskit(&self) -> Vec<String> {
         use GateKind::*;
         let a = &self.angles;
         let w = list_usize(&self.wires);
@@ -797,7 +812,7 @@ fn qiskit_method(k: GateKind) -> &'static str {
 }
 
 /// The gate classes a controlled single-qubit gate of this kind is built from.
-fn qiskit_classes(k: GateKind) -> Vec<&'static str> {
+pub(super) fn qiskit_classes(k: GateKind) -> Vec<&'static str> {
     use GateKind::*;
     match k {
         H => vec!["HGate"],
@@ -824,7 +839,7 @@ fn pauli_letter(p: Pauli) -> char {
     p.letter()
 }
 
-fn pennylane_obs(p: &PauliString) -> String {
+pub(super) fn pennylane_obs(p: &PauliString) -> String {
     if p.terms.is_empty() {
         return "qml.Identity(0)".into();
     }
@@ -835,7 +850,7 @@ fn pennylane_obs(p: &PauliString) -> String {
         .join(" @ ")
 }
 
-fn qiskit_obs(p: &PauliString) -> String {
+pub(super) fn qiskit_obs(p: &PauliString) -> String {
     if p.terms.is_empty() {
         return "SparsePauliOp(\"I\" * N_QUBITS)".into();
     }

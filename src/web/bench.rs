@@ -158,6 +158,24 @@ impl ModelBench {
         })
     }
 
+    /// A benchmark on the document's own training split (any input dimension), the model's
+    /// preprocessing fitted on it, at the document's initial weights (W4).
+    #[wasm_bindgen(js_name = onTrainingSplit)]
+    pub fn on_training_split(json: &str) -> Result<ModelBench, JsError> {
+        let doc = Document::from_json(json).map_err(|e| JsError::new(&e.to_string()))?;
+        let data = doc
+            .data
+            .generate()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let model = Model::new(&doc, &data.train).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(ModelBench {
+            grad: vec![0.0; model.n_params()],
+            xs: data.train.iter().map(|p| p.x.clone()).collect(),
+            labels: data.train.iter().map(|p| p.label).collect(),
+            model,
+        })
+    }
+
     /// The number of trainable numbers.
     #[wasm_bindgen(js_name = nParams)]
     pub fn n_params(&self) -> usize {

@@ -844,9 +844,12 @@ impl Playground {
         let r = match framework {
             "pennylane" => crate::interop::python::pennylane_script(&d),
             "qiskit" => crate::interop::python::qiskit_script(&d),
+            "pennylane-torch" => crate::interop::torch::pennylane_torch_script(&d),
+            "qiskit-torch" => crate::interop::torch::qiskit_torch_script(&d),
             other => {
                 return Err(fail(format!(
-                    "unknown framework '{other}'; use pennylane or qiskit"
+                    "unknown framework '{other}'; use pennylane, qiskit, pennylane-torch or \
+                     qiskit-torch"
                 )))
             }
         };
