@@ -97,6 +97,11 @@ impl AnalysisRunner {
                 break;
             }
         }
+        self.progress()
+    }
+
+    /// How far it is, without working: `{done, total, fraction, finished, error}`.
+    pub fn progress(&self) -> Res<JsValue> {
         let p = self.job.progress();
         to_js(&StepReport {
             done: p.done,
