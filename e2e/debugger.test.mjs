@@ -5,8 +5,21 @@
 // nothing; a reload and a link keep the results. Screenshots in artifacts/debugger-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { ARTIFACTS, launch, openPage, shot } from './harness.mjs';
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the Debugger panel: its serious and critical violations. */
+async function axeOnPanel(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run('[data-testid=debugger]', { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 let env;
 before(async () => { env = await launch(); });
@@ -88,6 +101,7 @@ test('gradients on the circuit, a landscape and a barren sweep, Cancel, kept by 
   });
   const bar = page.getByRole('progressbar', { name: 'Analysis progress' });
   assert.ok(await bar.isVisible());
+  assert.deepEqual(await axeOnPanel(page), [], 'the progress row passes axe');
   const held = await page.getByTestId('analysis-status').textContent();
   assert.match(held, /^Barren plateaus: \d+% \(\d+ of \d+\), paused$/);
   const now1 = await bar.getAttribute('aria-valuenow');
@@ -104,6 +118,7 @@ test('gradients on the circuit, a landscape and a barren sweep, Cancel, kept by 
   assert.ok(await drawn(page, 'barren-layers-chart') > 500, 'the drawn circuit over layers');
   assert.deepEqual((await stored(page)).sort(), ['barren', 'landscape']);
   assert.match(await page.getByTestId('msg-debugger').textContent(), /The barren plateaus analysis is stored in the document/);
+  assert.deepEqual(await axeOnPanel(page), [], 'the panel with its results passes axe');
   await page.getByTestId('debugger').scrollIntoViewIfNeeded();
   await panel.screenshot({ path: path.join(ARTIFACTS, 'debugger-barren.png') });
 
