@@ -2,7 +2,8 @@
 // gates are tinted by their last gradient (the value in data-grad and in the accessible name),
 // the gradient-norm chart drawn; a landscape and a barren sweep (small sizes) run with a
 // progress bar and end in a chart and a summary; Cancel stops a running analysis and stores
-// nothing; a reload and a link keep the results. Screenshots in artifacts/debugger-*.png.
+// nothing; a reload and a link keep the results; expressibility ranks the circuit among the
+// templates; the embedded element has its own Debugger. Screenshots in artifacts/debugger-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -161,4 +162,42 @@ test('gradients on the circuit, a landscape and a barren sweep, Cancel, kept by 
   await shot(other, 'debugger-link');
   await other.close();
   assert.deepEqual(errors, []);
+});
+
+test('expressibility ranks the drawn circuit among the templates; the embedded element has the Debugger too', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.getByTestId('dbg-tab-expressibility').click();
+  await page.getByTestId('expr-pairs').selectOption('100');
+  await page.getByTestId('run-expressibility').click();
+  await page.waitForFunction(() => /^Expressibility \(KL divergence/.test(document.querySelector('[data-testid=expressibility-summary]').textContent), null, { timeout: 120_000 });
+  const text = await page.getByTestId('expressibility-summary').textContent();
+  const m = text.match(/rank (\d+) of (\d+) by expressibility and (\d+) of (\d+) by entanglement/);
+  assert.ok(m, text);
+  const rows = await page.getByTestId('expr-table').locator('tbody tr').count();
+  assert.equal(rows, Number(m[2]), 'one row per ranked entry');
+  // The circuit's row sits at its rank (the table is sorted by KL divergence).
+  const own = await page.getByTestId('expr-table').locator('tbody tr').evaluateAll((trs) => trs.findIndex((tr) => tr.classList.contains('own')));
+  assert.equal(own + 1, Number(m[1]));
+  await page.getByTestId('debugger').screenshot({ path: path.join(ARTIFACTS, 'debugger-expressibility.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The course page's elements: the Debugger inside each shadow root, gradients after a step.
+  const course = await env.context.newPage();
+  await course.goto(`${env.url}examples/course-page.html`);
+  await course.evaluate(() => Promise.all([...document.querySelectorAll('qml-playground')].map((e) => e.ready)));
+  const xor = course.locator('#lesson-xor');
+  const panel = xor.getByRole('region', { name: /^Debugger/ });
+  assert.equal(await panel.count(), 1);
+  assert.equal(await course.getByRole('region', { name: /^Debugger/ }).count(), 2, 'one per element');
+  await xor.getByTestId('step').click();
+  await course.waitForFunction(() => document.getElementById('lesson-xor').shadowRoot.querySelector('.gate.grad-tinted[data-grad]'));
+  await xor.getByTestId('dbg-tab-landscape').click();
+  await xor.getByTestId('landscape-resolution').selectOption('11');
+  await xor.getByTestId('run-landscape').click();
+  await course.waitForFunction(() => /^11×11 grid/.test(document.getElementById('lesson-xor').shadowRoot.querySelector('[data-testid=landscape-summary]').textContent), null, { timeout: 60_000 });
+  assert.equal(await course.locator('#lesson-layers').getByTestId('landscape-summary').textContent(), 'Not computed yet.', 'the other element is untouched');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: path.join(ARTIFACTS, 'debugger-embed.png') });
+  await course.close();
 });
