@@ -201,3 +201,31 @@ test('expressibility ranks the drawn circuit among the templates; the embedded e
   await panel.screenshot({ path: path.join(ARTIFACTS, 'debugger-embed.png') });
   await course.close();
 });
+
+test('a circuit whose weight does nothing: the Debugger warns that the gradients vanished', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  // RZ(θ) on RX(x1)|0⟩ only changes a phase that ⟨Z0⟩ cannot see, and the head is fixed.
+  await page.evaluate(() => {
+    const d = window.__qmlp.getDocument();
+    d.circuit.qubits = 1;
+    d.circuit.gates = [
+      { gate: 'RX', wires: [0], params: [{ kind: 'feature', feature: 'x1', scale: 1 }], col: 0 },
+      { gate: 'RZ', wires: [0], params: [{ kind: 'weight', value: 0.2 }], col: 1 },
+    ];
+    d.readout = { kind: 'expval', observables: ['Z0'] };
+    d.head = { trainable: false, scale: [1], bias: [0] };
+    d.baseline = { enabled: false, hidden: [8, 8] };
+    if (!window.__qmlp.app.load(JSON.stringify(d))) throw new Error('not loaded');
+  });
+  const warning = page.getByTestId('grad-warning');
+  for (let i = 0; i < 6; i += 1) await page.getByTestId('step').click();
+  await page.evaluate(() => window.__qmlp.app.flush());
+  assert.ok(await warning.isVisible(), 'the warning shows');
+  assert.match(await warning.textContent(), /stalled/);
+  const gate = page.getByTestId('gate-1');
+  assert.ok(Number(await gate.getAttribute('data-grad')) < 1e-12, 'no gradient to speak of');
+  assert.match(await gate.getAttribute('class'), /grad-vanished/);
+  assert.match(await gate.getAttribute('aria-label'), /\(vanished\)/);
+  await page.getByTestId('debugger').screenshot({ path: path.join(ARTIFACTS, 'debugger-vanished.png') });
+  assert.deepEqual(errors, []);
+});
