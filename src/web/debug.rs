@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use super::draw::{canvas_area, pixel_ratio};
@@ -53,6 +54,20 @@ struct AnalysisOpts {
     /// Expressibility: templates with 1…maxLayers layers are ranked against (default 3).
     max_layers: Option<usize>,
 }
+
+/// The option names of [`AnalysisOpts`], as the page writes them.
+const OPTION_NAMES: [&str; 10] = [
+    "samples",
+    "qubits",
+    "layers",
+    "refLayers",
+    "seed",
+    "resolution",
+    "span",
+    "params",
+    "pairs",
+    "maxLayers",
+];
 
 fn at_most(name: &str, v: usize, max: usize) -> Res<usize> {
     if v == 0 || v > max {
@@ -199,6 +214,18 @@ impl Playground {
     /// options the analysis refuses.
     #[wasm_bindgen(js_name = startAnalysis)]
     pub fn start_analysis(&self, kind: &str, opts: JsValue) -> Res<AnalysisRunner> {
+        // serde-wasm-bindgen reads a struct's own fields only: a misspelt option is named here.
+        if let Some(obj) = opts.dyn_ref::<js_sys::Object>() {
+            for k in js_sys::Object::keys(obj).iter() {
+                let k = k.as_string().unwrap_or_default();
+                if !OPTION_NAMES.contains(&k.as_str()) {
+                    return Err(fail(format!(
+                        "unknown option '{k}'; the options are {}",
+                        OPTION_NAMES.join(", ")
+                    )));
+                }
+            }
+        }
         let o: AnalysisOpts = from_js(opts)?;
         let seed = o.seed.unwrap_or(1);
         let t = &self.trainer;
