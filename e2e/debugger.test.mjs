@@ -112,8 +112,8 @@ test('gradients on the circuit, a landscape and a barren sweep, Cancel, kept by 
   await page.getByTestId('analysis-pause').click();
   await page.waitForFunction(() => /fitted slope/.test(document.querySelector('[data-testid=barren-summary]').textContent), null, { timeout: 120_000 });
   const summary = await page.getByTestId('barren-summary').textContent();
-  assert.match(summary, /^reference: fitted slope d ln Var\/dn: local -?\d\.\d{3}, global -?\d\.\d{3}/);
-  assert.match(summary, /drawn circuit: fitted slope d ln Var\/dL/);
+  assert.match(summary, /^Reference circuit \(McClean et al\.\): fitted slope of ln Var per qubit: local -?\d\.\d{3}, global -?\d\.\d{3}/);
+  assert.match(summary, /Your circuit repeated: fitted slope of ln Var per repetition/);
   assert.match(summary, /50 random circuits per point/);
   assert.ok(await drawn(page, 'barren-chart') > 500, 'the semilog chart is drawn');
   assert.ok(await drawn(page, 'barren-layers-chart') > 500, 'the drawn circuit over layers');

@@ -209,17 +209,26 @@ fn num(v: f64) -> String {
     }
 }
 
+/// The circuit family in words: the reference circuit is McClean et al.'s.
+fn family_name(r: &BarrenReport) -> String {
+    match r.family.as_str() {
+        "reference" => "Reference circuit (McClean et al.)".into(),
+        "drawn circuit" => "Your circuit repeated".into(),
+        other => other.to_string(),
+    }
+}
+
 fn slopes(r: &BarrenReport, axis: FitAxis, per: &str) -> String {
     let fit = r.fits.iter().find(|f| f.axis == axis);
     let s = |f: Option<crate::analysis::stats::ExpFit>| {
         f.map_or("—".to_string(), |f| format!("{:.3}", f.slope))
     };
+    let name = family_name(r);
     match fit {
-        None => format!("{}: too few points for a fit", r.family),
+        None => format!("{name}: too few points for a fit"),
         Some(f) => {
             let mut t = format!(
-                "{}: fitted slope d ln Var/d{per}: local {}, global {}",
-                r.family,
+                "{name}: fitted slope of ln Var per {per}: local {}, global {}",
                 s(f.local),
                 s(f.global)
             );
@@ -239,9 +248,9 @@ fn slopes(r: &BarrenReport, axis: FitAxis, per: &str) -> String {
 pub fn summary(a: &AnalysisResult) -> String {
     match a {
         AnalysisResult::Barren { drawn, reference } => {
-            let mut parts = vec![slopes(reference, FitAxis::Qubits, "n")];
+            let mut parts = vec![slopes(reference, FitAxis::Qubits, "qubit")];
             if let Some(d) = drawn {
-                parts.push(slopes(d, FitAxis::Layers, "L"));
+                parts.push(slopes(d, FitAxis::Layers, "repetition"));
             }
             let n = reference.points.first().map_or(0, |p| p.samples);
             format!("{}. {n} random circuits per point.", parts.join(". "))
