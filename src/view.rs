@@ -13,6 +13,8 @@ use crate::plot::{
 };
 use crate::train::Trainer;
 
+pub mod debug;
+
 /// The decision boundary of the current model over the data, ready to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BoundaryView {

@@ -13,6 +13,7 @@ import { createStateInspector } from './stateview.js';
 import { createDataPanel } from './datapanel.js';
 import { createTrainingControls } from './controls.js';
 import { createOutputPanel } from './plots.js';
+import { createDebugger } from './debugger.js';
 import { TrainLoop } from './loop.js';
 import { watchPanics } from './panic.js';
 import { createRedraw } from './redraw.js';
@@ -44,6 +45,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     training: new MessageArea('', 'msg-training'),
     output: new MessageArea('', 'msg-output'),
     state: new MessageArea('', 'msg-state'),
+    debugger: new MessageArea('', 'msg-debugger'),
   };
 
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
@@ -70,6 +72,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
       gridN: 48,            // boundary grid when idle
       gridNPlaying: 32,     // and while training (keeps each frame short)
       stepMs: 10,
+      gradients: null,      // the debugger's per-gate gradient tints (Map gate → {norm, level}) or null
     },
     stats: { fps: 0, epochsPerSec: 0, frames: 0, longestFrameMs: 0 },
     /** Called after every full re-render (locks may have changed): tools outside the panels. */
@@ -209,7 +212,10 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     dataPanel: createDataPanel(app),
     controls: createTrainingControls(app),
     output: createOutputPanel(app),
+    debugger: createDebugger(app),
   };
+  /** The circuit's gates re-labelled and re-tinted after the debugger's gradients changed. */
+  app.refreshGradients = () => panels.editor.refreshLabels();
   app.loop = new TrainLoop(app, panels.controls);
   app.canvases = { boundary: panels.output.boundary, loss: panels.output.loss };
 
@@ -223,6 +229,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
         panels.controls.renderEpoch(m.epoch ?? 0, app.loop?.playing ? app.stats.epochsPerSec : null);
       },
       state: () => panels.stateView.render(),
+      debug: () => panels.debugger.paint(),
     },
     playing: () => !!app.loop?.playing,
     broken: () => engine.broken,
@@ -235,7 +242,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   app.barTools = layout.barTools;
 
   function renderAll() {
-    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'output']) panels[p].render();
+    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'output', 'debugger']) panels[p].render();
     layout.render(store.doc);
     for (const fn of app.onRender) fn();
   }
@@ -254,19 +261,20 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     if (app.ui.selected != null && app.ui.selected >= doc.circuit.gates.length) app.ui.selected = null;
     if (app.ui.inspectCol != null && app.ui.inspectCol >= nextCol(doc.circuit.gates)) app.ui.inspectCol = null;
     renderAll();
-    app.invalidate('boundary', 'loss', 'metrics', 'state');
+    app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
   });
 
   const removeShortcuts = installShortcuts(app, { root, keys });
   app.onPanic = panicRecovery(app, {
     rerender: () => {
       renderAll();
-      app.invalidate('boundary', 'loss', 'metrics', 'state');
+      app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
     },
   });
   const unwatch = watchPanics(app);
   app.destroy = () => {
     app.loop.pause();
+    panels.debugger.cancel();
     unwatch();
     removeShortcuts();
     panels.dataPanel.destroy();
@@ -280,7 +288,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   };
 
   renderAll();
-  app.invalidate('boundary', 'loss', 'metrics', 'state');
+  app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
   return app;
 }
 

@@ -50,7 +50,7 @@ export class TrainLoop {
       if (!app.engine.broken) app.messages.training.show(`Training stopped: ${e.message}`);
       return;
     }
-    app.invalidate('boundary', 'loss', 'metrics', 'state');
+    app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
     this.measure(t, r.epoch);
     app.flush({ start: t0, budgetMs: this.frameBudgetMs });
     // Keep the inspector's weight values roughly current while a trainable gate is selected.
@@ -99,7 +99,7 @@ export class TrainLoop {
       app.messages.training.show(e.message);
     }
     app.sync();
-    app.invalidate('boundary', 'loss', 'metrics', 'state');
+    app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
   }
 
   reset() {
@@ -114,7 +114,7 @@ export class TrainLoop {
     } catch (e) {
       app.messages.training.show(e.message);
     }
-    app.invalidate('boundary', 'loss', 'metrics', 'state');
+    app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
   }
 }
 

@@ -48,7 +48,7 @@ pub use state::{
     rng_state, rng_words, BaselineRun, EditMark, GradientRecord, HexU64, History, RngState,
     RunState, MAX_HISTORY,
 };
-pub use validate::ValidDocument;
+pub use validate::{ValidDocument, MAX_LANDSCAPE_RESOLUTION};
 
 /// The document version this engine writes and the newest it reads.
 pub const DOC_VERSION: u32 = 2;

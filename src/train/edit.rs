@@ -35,6 +35,8 @@ pub fn same_structure(a: &Document, b: &Document) -> bool {
         d.title.clear();
         d.description.clear();
         d.locked.clear();
+        // The debugger's results describe the run; storing one is no change to the model.
+        d.analyses.clear();
         d.state = None;
         d.training.optimizer = crate::learn::optim::OptimizerSpec::Sgd { lr: 1.0 };
         d.training.batch_size = 1;

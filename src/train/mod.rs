@@ -378,6 +378,7 @@ impl Trainer {
                 d.title.clone_from(&new.title);
                 d.description.clone_from(&new.description);
                 d.locked.clone_from(&new.locked);
+                d.analyses.clone_from(&new.analyses);
             });
             self.doc = merged;
             self.set_training(training)?;

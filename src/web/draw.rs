@@ -26,7 +26,7 @@ use crate::data::{DatasetKind, DatasetSpec};
 use crate::plot::{self, BoundaryMap, BoundaryOptions, PlotPoint};
 use crate::view::{self, Metric};
 
-fn canvas_area(
+pub(crate) fn canvas_area(
     canvas: HtmlCanvasElement,
 ) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
@@ -48,7 +48,7 @@ fn js_err(what: &'static str) -> impl Fn(JsValue) -> JsValue {
 
 /// The `pixelRatio` option: absent is 1; otherwise a positive finite number (the plot module
 /// clamps it to [0.5, 4]).
-fn pixel_ratio(r: Option<f64>) -> Result<f64, JsValue> {
+pub(crate) fn pixel_ratio(r: Option<f64>) -> Result<f64, JsValue> {
     match r {
         None => Ok(1.0),
         Some(r) if r.is_finite() && r > 0.0 => Ok(r),

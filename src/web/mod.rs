@@ -23,7 +23,9 @@ use crate::view::{self, BoundaryView, Metric};
 
 #[cfg(feature = "bench")]
 mod bench;
+mod debug;
 mod draw;
+pub use debug::{with_analysis, AnalysisRunner};
 pub use draw::draw_dataset_thumbnail;
 
 /// Installs the panic hook; runs once when the module is instantiated.
@@ -176,7 +178,7 @@ pub(crate) fn err(e: impl std::fmt::Display) -> JsValue {
     fail(e.to_string())
 }
 
-fn to_js<T: Serialize>(v: &T) -> Res<JsValue> {
+pub(crate) fn to_js<T: Serialize>(v: &T) -> Res<JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| fail(e.to_string()))
 }
@@ -603,13 +605,13 @@ struct Updated {
 /// One playground: a document, its trainer, and the views drawn from it.
 #[wasm_bindgen]
 pub struct Playground {
-    trainer: Trainer,
+    pub(crate) trainer: Trainer,
     /// The boundary view and the version it was computed at.
     boundary: Option<(u64, usize, BoundaryView)>,
     version: u64,
 }
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 

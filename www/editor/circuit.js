@@ -11,6 +11,7 @@ import {
 } from './ops.js';
 import { GROUPS, bindingCaption, bindingFlags, describeBinding, glyphs, label } from './gates.js';
 import { roving } from '../roving.js';
+import { formatNumber } from '../format.js';
 
 const CELL = 44;   // column width, px
 const WIRE = 44;   // wire pitch, px
@@ -317,7 +318,33 @@ export function createCircuitEditor(app) {
    * visible text), the gate, its wires and column, and its angles as they are now (trained
    * values included).
    */
-  function gateText(g) {
+  /** The gate's last-step gradient (the debugger's tint), when shown. */
+  const gradOf = (i) => app.ui.gradients?.get(i) ?? null;
+
+  /** Tints a placed gate by its gradient: a ring whose strength follows the level, the value in data-grad. */
+  function applyTint(el, i) {
+    const t = gradOf(i);
+    el.classList.toggle('grad-tinted', !!t);
+    el.classList.toggle('grad-vanished', !!t?.vanished);
+    if (t) {
+      el.style.setProperty('--grad', String(Math.round(t.level * 100) / 100));
+      el.dataset.grad = String(t.norm);
+    } else {
+      el.style.removeProperty('--grad');
+      delete el.dataset.grad;
+    }
+  }
+
+  function gateText(g, i) {
+    const t = gateTextPlain(g);
+    const grad = gradOf(i);
+    if (!grad) return t;
+    const v = formatNumber(grad.norm, { digits: 2, unicodeMinus: true });
+    const words = `gradient |∂L/∂θ| ${v} in the last step${grad.vanished ? ' (vanished)' : ''}`;
+    return { label: `${t.label}; ${words}`, title: `${t.title}\n${words}` };
+  }
+
+  function gateTextPlain(g) {
     const kind = kinds.get(g.gate) ?? { wires: g.wires.length, params: (g.params || []).length };
     const gl = glyphs(g.gate, g.wires.length);
     const shown = [];
@@ -345,7 +372,7 @@ export function createCircuitEditor(app) {
     const kind = kinds.get(g.gate) ?? { wires: g.wires.length, params: (g.params || []).length, group: 'two' };
     const [lo, hi] = spanOf(g);
     const flags = bindingFlags(g.params);
-    const text = gateText(g);
+    const text = gateText(g, i);
     const el = h('div', {
       class: `gate kind-${kind.group}${hi > lo ? ' multi' : ''}${flags.data ? ' has-data' : ''}${flags.trainable ? ' has-weight' : ''}${app.ui.selected === i ? ' selected' : ''}`,
       role: 'button', tabindex: '0',
@@ -389,6 +416,7 @@ export function createCircuitEditor(app) {
       click: () => app.select(i),
       end: () => { el.classList.remove('dragging'); clearPreview(); },
     });
+    applyTint(el, i);
     return el;
   }
 
@@ -468,7 +496,8 @@ export function createCircuitEditor(app) {
     for (const el of inner.querySelectorAll('.gate')) {
       const g = gates[Number(el.dataset.index)];
       if (!g) continue;
-      const t = gateText(g);
+      const t = gateText(g, Number(el.dataset.index));
+      applyTint(el, Number(el.dataset.index));
       if (el.getAttribute('aria-label') !== t.label) el.setAttribute('aria-label', t.label);
       if (el.title !== t.title) el.title = t.title;
     }
