@@ -959,7 +959,19 @@ impl Trainer {
     /// The plane a boundary plot shows by default: the first two inputs with the others at
     /// their training mean.
     pub fn default_grid_space(&self) -> GridSpace {
+        self.grid_space_on(self.default_plane())
+    }
+
+    /// The first two inputs (the first twice for 1-D data): the default plotted plane.
+    pub fn default_plane(&self) -> [usize; 2] {
+        [0, 1.min(self.data.dim.saturating_sub(1))]
+    }
+
+    /// The plane of raw inputs `axes` (horizontal, vertical) with every other input at its
+    /// training mean. Axes past the data's inputs are taken as the default plane's.
+    pub fn grid_space_on(&self, axes: [usize; 2]) -> GridSpace {
         let d = self.data.dim;
+        let axes = self.valid_plane(axes);
         let n = self.data.train.len().max(1) as f64;
         let mut base = vec![0.0; d];
         for p in &self.data.train {
@@ -967,9 +979,54 @@ impl Trainer {
                 *b += v / n;
             }
         }
-        GridSpace::Raw {
-            axes: [0, 1.min(d.saturating_sub(1))],
-            base,
+        GridSpace::Raw { axes, base }
+    }
+
+    /// `axes` if both name inputs of the data, else the default plane.
+    pub fn valid_plane(&self, axes: [usize; 2]) -> [usize; 2] {
+        if axes.iter().all(|&a| a < self.data.dim) {
+            axes
+        } else {
+            self.default_plane()
         }
+    }
+
+    /// The plot window `[xmin, xmax, ymin, ymax]` of the plane of inputs `axes`: the data's
+    /// extent for the first two (grown with added points), else the two inputs' padded ranges.
+    pub fn plane_extent(&self, axes: [usize; 2]) -> [f64; 4] {
+        let axes = self.valid_plane(axes);
+        if axes == self.default_plane() {
+            return self.data.extent;
+        }
+        let r = |a: usize| self.data.ranges.get(a).copied().unwrap_or([-1.0, 1.0]);
+        let (x, y) = (r(axes[0]), r(axes[1]));
+        [x[0], x[1], y[0], y[1]]
+    }
+
+    /// The model's predictions on an `n × n` grid over the plane of inputs `axes` (row 0 at
+    /// the bottom), the other inputs at their training mean.
+    pub fn grid_on(&mut self, n: usize, axes: [usize; 2]) -> Vec<Prediction> {
+        let extent = self.plane_extent(axes);
+        let space = self.grid_space_on(axes);
+        self.model.grid(extent, n, &space)
+    }
+
+    /// The confusion matrix of the current model on the training (`test = false`) or test
+    /// split: `k × k` counts, row-major, row = true class, column = predicted class.
+    pub fn confusion(&mut self, test: bool) -> Vec<usize> {
+        let k = self.data.n_classes;
+        let mut counts = vec![0; k * k];
+        let points = if test {
+            &self.data.test
+        } else {
+            &self.data.train
+        };
+        for p in points {
+            let c = self.model.predict(&p.x).class;
+            if p.label < k && c < k {
+                counts[p.label * k + c] += 1;
+            }
+        }
+        counts
     }
 }

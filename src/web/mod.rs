@@ -407,10 +407,28 @@ struct DocInfo {
     features: Vec<String>,
     /// The inputs' names.
     columns: Vec<String>,
+    /// Trainable numbers of each pre-net layer (weights and biases), first layer first.
+    pre_net_params: Vec<usize>,
+    /// Trainable numbers of each post-net layer.
+    post_net_params: Vec<usize>,
+}
+
+/// Weights and biases of each dense layer of a stack reading `n_in` values.
+fn layer_params(layers: &[doc::DenseSpec], n_in: usize) -> Vec<usize> {
+    let mut ins = n_in;
+    layers
+        .iter()
+        .map(|l| {
+            let n = l.units * (ins + 1);
+            ins = l.units;
+            n
+        })
+        .collect()
 }
 
 /// What a (valid) document implies: `{classes, dataDim, inputs, hidden, readouts, outputs,
-/// features: [names a gate angle can bind], columns}`.
+/// features: [names a gate angle can bind], columns, preNetParams: [per layer],
+/// postNetParams: [per layer]}`.
 #[wasm_bindgen(js_name = documentInfo)]
 pub fn document_info(json: &str) -> Res<JsValue> {
     let d = parse(json)?;
@@ -432,6 +450,8 @@ fn info_of(d: &Document) -> DocInfo {
         outputs: d.n_outputs(),
         features: d.feature_menu().iter().map(|f| f.to_string()).collect(),
         columns,
+        pre_net_params: layer_params(&d.pre_net, d.n_inputs()),
+        post_net_params: layer_params(&d.post_net, d.n_readouts()),
     }
 }
 
@@ -532,8 +552,18 @@ pub fn import_qasm(text: &str) -> Res<JsValue> {
     })
 }
 
+/// The columns of a CSV's first row: the header's names, or `column 1`, `column 2`, … when
+/// the first row is data (what the label-column menu offers, also when the default label
+/// column does not read).
+#[wasm_bindgen(js_name = csvColumns)]
+pub fn csv_columns(text: &str) -> Vec<String> {
+    crate::data::csv_columns(text)
+}
+
 /// Parses a CSV table (header row optional; the label column by name or 0-based index,
-/// default the last): `{columns, classNames, rows}` with rows `[x1, …, xd, label]`. Throws
+/// default the last): `{columns, classNames, rows, header, labelColumn}` with rows `[x1, …,
+/// xd, label]`, `header` every column's name in file order and `labelColumn` the label's
+/// position in it. Throws
 /// with the `line` (and the column in the message).
 #[wasm_bindgen(js_name = parseCsv)]
 pub fn parse_csv(text: &str, label: JsValue) -> Res<JsValue> {
@@ -556,11 +586,15 @@ pub fn parse_csv(text: &str, label: JsValue) -> Res<JsValue> {
         columns: Vec<String>,
         class_names: Vec<String>,
         rows: Vec<Vec<f64>>,
+        header: Vec<String>,
+        label_column: usize,
     }
     to_js(&Out {
         columns: t.columns,
         class_names: t.class_names,
         rows: t.rows,
+        header: t.header,
+        label_column: t.label_column,
     })
 }
 
@@ -600,13 +634,27 @@ struct Updated {
     json: String,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Confusion {
+    classes: usize,
+    /// `classes × classes` counts, row-major: row = true class, column = predicted class.
+    counts: Vec<usize>,
+    class_names: Vec<String>,
+    /// How many points the split holds.
+    points: usize,
+}
+
 /// One playground: a document, its trainer, and the views drawn from it.
 #[wasm_bindgen]
 pub struct Playground {
     trainer: Trainer,
-    /// The boundary view and the version it was computed at.
-    boundary: Option<(u64, usize, BoundaryView)>,
+    /// The boundary view, the version and plane it was computed at.
+    boundary: Option<(u64, usize, [usize; 2], BoundaryView)>,
     version: u64,
+    /// The raw inputs the boundary plot shows (horizontal, vertical); the others are held at
+    /// their training mean.
+    plane: [usize; 2],
 }
 
 fn now_ms() -> f64 {
@@ -638,6 +686,7 @@ impl Playground {
             trainer,
             boundary: None,
             version: 0,
+            plane: [0, 1],
         })
     }
 
@@ -672,12 +721,48 @@ impl Playground {
         to_js(&info_of(self.trainer.spec()))
     }
 
+    /// Chooses the raw inputs the boundary plot shows (0-based, horizontal then vertical; the
+    /// same one twice is allowed); the others are held at their training mean. Throws for an
+    /// input the data does not have. The choice stays while the data keeps those inputs.
+    #[wasm_bindgen(js_name = setPlane)]
+    pub fn set_plane(&mut self, horizontal: usize, vertical: usize) -> Res<()> {
+        let d = self.trainer.dataset().dim;
+        if let Some(&a) = [horizontal, vertical].iter().find(|&&a| a >= d) {
+            return Err(fail(format!(
+                "input {} does not exist: the data has {d} input(s)",
+                a + 1
+            )));
+        }
+        self.plane = [horizontal, vertical];
+        Ok(())
+    }
+
+    /// The raw inputs the boundary plot shows now: `[horizontal, vertical]` (0-based); the
+    /// first two when the chosen ones are gone from the data.
+    pub fn plane(&self) -> Vec<usize> {
+        self.trainer.valid_plane(self.plane).to_vec()
+    }
+
+    /// The confusion matrix of the current model on the test split (`test` true) or the
+    /// training split: `{classes, counts: [row-major, row = true class, column = predicted],
+    /// classNames, points}`.
+    pub fn confusion(&mut self, test: bool) -> Res<JsValue> {
+        let counts = self.trainer.confusion(test);
+        let d = self.trainer.dataset();
+        to_js(&Confusion {
+            classes: d.n_classes,
+            counts,
+            class_names: d.class_names.clone(),
+            points: if test { d.test.len() } else { d.train.len() },
+        })
+    }
+
     /// The raw data point at `(u, v)` of the boundary plot's plane: the plotted inputs set,
     /// the others at their training mean.
     #[wasm_bindgen(js_name = planePoint)]
     pub fn plane_point(&self, u: f64, v: f64) -> Res<Vec<f64>> {
         let (u, v) = (finite("u", u)?, finite("v", v)?);
-        match self.trainer.default_grid_space() {
+        match self.trainer.grid_space_on(self.plane) {
             crate::model::GridSpace::Raw { axes, mut base } => {
                 if let Some(a) = base.get_mut(axes[0]) {
                     *a = u;
@@ -790,13 +875,14 @@ impl Playground {
 
     /// The boundary view, recomputed only when the model changed since the last one.
     fn boundary_view(&mut self, grid_n: usize) -> BoundaryView {
-        if let Some((v, n, view)) = &self.boundary {
-            if *v == self.version && *n == grid_n {
+        let plane = self.trainer.valid_plane(self.plane);
+        if let Some((v, n, p, view)) = &self.boundary {
+            if *v == self.version && *n == grid_n && *p == plane {
                 return view.clone();
             }
         }
-        let view = view::boundary_view(&mut self.trainer, grid_n);
-        self.boundary = Some((self.version, grid_n, view.clone()));
+        let view = view::boundary_view_on(&mut self.trainer, grid_n, plane);
+        self.boundary = Some((self.version, grid_n, plane, view.clone()));
         view
     }
 
