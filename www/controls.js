@@ -83,6 +83,11 @@ export function createTrainingControls(app) {
     const items = roText.value.split(',').map((s) => s.trim()).filter(Boolean);
     const ok = app.edit(roWhere, (d) => {
       const n = items.length;
+      // A post-net reading another number of values starts its first layer fresh.
+      if (d.post_net?.length && n !== d.head.scale.length) {
+        const { weights, bias, ...first } = d.post_net[0];
+        d.post_net = [first, ...d.post_net.slice(1)];
+      }
       d.readout = roKind.value === 'fidelity' ? { kind: 'fidelity', states: items } : { kind: 'expval', observables: items };
       d.head.scale = Array.from({ length: n }, (_, k) => d.head.scale[k] ?? 1);
       d.head.bias = Array.from({ length: n }, (_, k) => d.head.bias[k] ?? 0);
