@@ -153,7 +153,18 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   await upload(page, 'nan.csv', 'a,b,c,label\n1,2,3,0\n4,NaN,6,1\n');
   assert.match(await msgText(page, 'msg-data'), /nan\.csv: line 3, column 2 \(b\): 'NaN' is not a finite number/);
   await upload(page, 'one-class.csv', 'a,b,c,label\n1,2,3,0\n4,5,6,0\n');
-  assert.match(await msgText(page, 'msg-data'), /one-class\.csv: .*class/);
+  assert.match(await msgText(page, 'msg-data'), /one-class\.csv: at least 2 classes are needed, but every row has the same label\. Nothing was changed\./);
+  await upload(page, 'words.csv', 'a,b,c,label\n1,2,3,0\n4,five,6,1\n');
+  assert.match(await msgText(page, 'msg-data'), /words\.csv: line 3, column 2 \(b\): 'five' is not a number/);
+  const wide = Array.from({ length: 18 }, (_, i) => `f${i + 1}`).join(',');
+  await upload(page, 'too-wide.csv', `${wide}\n${Array(18).fill(1).join(',')}\n`);
+  assert.match(await msgText(page, 'msg-data'), /too-wide\.csv: line 1: 17 feature columns: at most 16 are allowed/);
+  await upload(page, 'eleven.csv', `a,b,label\n${Array.from({ length: 11 }, (_, c) => `${c},${c},${c}`).join('\n')}\n`);
+  const eleven = await msgText(page, 'msg-data');
+  console.log(`11 classes: ${eleven}`);
+  assert.match(eleven, /eleven\.csv: .*10.*Nothing was changed/);
+  await upload(page, 'long.csv', `a,b,label\n${'1,2,0\n2,1,1\n'.repeat(10_001)}`);
+  assert.match(await msgText(page, 'msg-data'), /long\.csv: line 20002: too many rows: at most 20000 data rows are allowed/);
   const after = await getDocument(page);
   assert.equal(after.data.kind, 'iris');
   assert.deepEqual([after.pre_net, after.post_net, after.circuit], [doc.pre_net, doc.post_net, doc.circuit]);
@@ -170,7 +181,7 @@ test('a CSV with many columns: the label column is chosen, the class balance and
   await upload(page, 'wide.csv', `${rows.join('\n')}\n`);
   // The last column is the default label; here the label is the first: refused, and the
   // label-column menu offers the columns.
-  assert.match(await msgText(page, 'msg-data'), /wide\.csv: line 2, column 1 \(kind\): 'a' is not a number\. Nothing was changed\. Choose the label column below/);
+  assert.match(await msgText(page, 'msg-data'), /wide\.csv: line 2, column 1 \(kind\): 'a' is not a number\. Nothing was changed\. If the label is not in the last column, choose it under Upload CSV/);
   assert.equal((await getDocument(page)).data.kind, 'circle');
   const label = page.getByTestId('csv-label');
   assert.deepEqual(await label.locator('option').allTextContents(), ['kind', 'w', 'x', 'y', 'z']);
@@ -191,6 +202,32 @@ test('a CSV with many columns: the label column is chosen, the class balance and
   await page.getByTestId('plane-y').selectOption({ label: 'z' });
   assert.deepEqual(await page.evaluate(() => window.__qmlp.app.engine.plane()), [0, 3]);
   await shot(page, 'hybrid-4-wide-csv');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('breast cancer (30 inputs, PCA 4): the boundary over two principal components or two inputs, a 2 × 2 confusion matrix', async () => {
+  const { page, errors } = await openPage(env.context, `${env.url}?preset=breast-cancer-hybrid`);
+  assert.match(await page.getByTestId('pre-summary').textContent(), /30 inputs, standardised, then projected on 4 principal components → the model reads 4/);
+  assert.equal(await page.getByTestId('plane-x').locator('option').count(), 30);
+  await page.getByTestId('plane-space').selectOption({ label: 'principal components' });
+  assert.deepEqual(await page.getByTestId('plane-x').locator('option').allTextContents(), ['PC1', 'PC2', 'PC3', 'PC4']);
+  await page.getByTestId('plane-y').selectOption({ label: 'PC3' });
+  assert.deepEqual(await page.evaluate(() => [window.__qmlp.app.engine.plane(), window.__qmlp.app.engine.planePreprocessed()]), [[0, 2], true]);
+  // A point picked on the plane is a raw point of 30 inputs (the state inspector's).
+  const box = await page.getByTestId('boundary').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.45);
+  assert.equal((await page.evaluate(() => window.__qmlp.app.currentPoint())).length, 30);
+  for (let i = 0; i < 3; i += 1) await page.getByTestId('step').click();
+  const conf = page.getByTestId('confusion');
+  const m = await page.evaluate(() => window.__qmlp.app.engine.metrics());
+  assert.equal(await conf.locator('tbody tr').count(), 2);
+  assert.match(await conf.locator('caption').textContent(), new RegExp(`test split \\(${m.testPoints} points\\)`));
+  console.log(`breast cancer hybrid after 3 epochs: test accuracy ${(m.testAcc * 100).toFixed(1)} %`);
+  await shot(page, 'hybrid-5-breast-cancer-pca-plane');
+  // Back to two raw inputs.
+  await page.getByTestId('plane-space').selectOption({ label: 'inputs' });
+  assert.deepEqual(await page.evaluate(() => [window.__qmlp.app.engine.plane(), window.__qmlp.app.engine.planePreprocessed()]), [[0, 1], false]);
   assert.deepEqual(errors, []);
   await page.close();
 });

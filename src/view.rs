@@ -11,7 +11,7 @@ use crate::doc::History;
 use crate::plot::{
     self, BoundaryMap, BoundaryOptions, Curve, LossChartOptions, PlotError, PlotPoint,
 };
-use crate::train::Trainer;
+use crate::train::{Plane, Trainer};
 
 /// The decision boundary of the current model over the data, ready to draw.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,15 +33,16 @@ pub struct BoundaryView {
 /// Computes the boundary view of a trainer's current model on a `grid_n × grid_n` grid.
 pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
     let axes = t.default_plane();
-    boundary_view_on(t, grid_n, axes)
+    boundary_view_on(t, grid_n, Plane::raw(axes))
 }
 
-/// The decision boundary over the plane of raw inputs `axes` (horizontal, vertical), the other
-/// inputs at their training mean; the points are drawn at their values of those two inputs.
-pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, axes: [usize; 2]) -> BoundaryView {
-    let axes = t.valid_plane(axes);
-    let preds = t.grid_on(grid_n, axes);
-    let extent = t.plane_extent(axes);
+/// The decision boundary over `plane` — two raw inputs, the others at their training mean, or
+/// two preprocessed inputs (principal components), the others 0; the points are drawn at their
+/// coordinates on the plane.
+pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, plane: Plane) -> BoundaryView {
+    let plane = t.valid_plane(plane);
+    let preds = t.grid_on(grid_n, plane);
+    let extent = t.plane_extent(plane);
     let data = t.dataset();
     let n_classes = data.n_classes;
     let points = data
@@ -49,11 +50,14 @@ pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, axes: [usize; 2]) -> Bou
         .iter()
         .map(|p| (p, false))
         .chain(data.test.iter().map(|p| (p, true)))
-        .map(|(p, test)| PlotPoint {
-            x: p.x.get(axes[0]).copied().unwrap_or(0.0),
-            y: p.x.get(axes[1]).copied().unwrap_or(0.0),
-            class: p.label,
-            test,
+        .map(|(p, test)| {
+            let (x, y) = t.plane_coords(plane, &p.x);
+            PlotPoint {
+                x,
+                y,
+                class: p.label,
+                test,
+            }
         })
         .collect();
     BoundaryView {
@@ -299,7 +303,7 @@ mod tests {
     #[test]
     fn a_boundary_over_two_chosen_inputs_holds_the_others_at_their_mean() {
         let mut t = Trainer::new(preset("iris-hybrid").unwrap()).unwrap();
-        let v = boundary_view_on(&mut t, 6, [2, 3]);
+        let v = boundary_view_on(&mut t, 6, Plane::raw([2, 3]));
         let d = t.dataset().clone();
         assert_eq!(v.points.len(), d.train.len() + d.test.len());
         assert_eq!(
@@ -328,9 +332,45 @@ mod tests {
         assert!((v.values[j * 6 + i] - p.confidence).abs() < 1e-9);
         assert_eq!(v.classes.as_ref().unwrap()[j * 6 + i], p.class);
         // Axes the data does not have fall back to the first two.
-        let w = boundary_view_on(&mut t, 6, [7, 1]);
+        let w = boundary_view_on(&mut t, 6, Plane::raw([7, 1]));
         assert_eq!(w, boundary_view(&mut t, 6));
         assert_eq!(w.extent, d.extent);
+    }
+
+    #[test]
+    fn a_boundary_over_two_principal_components_maps_back_to_raw_points() {
+        let mut t = Trainer::new(preset("breast-cancer-hybrid").unwrap()).unwrap();
+        let plane = Plane {
+            axes: [0, 1],
+            preprocessed: true,
+        };
+        assert_eq!(t.valid_plane(plane), plane);
+        let v = boundary_view_on(&mut t, 4, plane);
+        let d = t.dataset().clone();
+        let (u0, v0) = t.plane_coords(plane, &d.train[0].x);
+        assert_eq!((v.points[0].x, v.points[0].y), (u0, v0));
+        let [x0, x1, y0, y1] = v.extent;
+        assert!(v
+            .points
+            .iter()
+            .all(|p| (x0..=x1).contains(&p.x) && (y0..=y1).contains(&p.y)));
+        // A cell is the prediction at the raw point the preprocessing maps to its centre.
+        let (u, w) = (x0 + 1.5 * (x1 - x0) / 4.0, y0 + 2.5 * (y1 - y0) / 4.0);
+        let raw = t.plane_point(plane, u, w);
+        assert_eq!(raw.len(), 30);
+        let (bu, bw) = t.plane_coords(plane, &raw);
+        assert!((bu - u).abs() < 1e-9 && (bw - w).abs() < 1e-9, "{bu} {bw}");
+        let p = t.model_mut().predict(&raw);
+        assert!((v.values[2 * 4 + 1] - p.confidence).abs() < 1e-9);
+        // Without preprocessing a preprocessed plane falls back to the first two raw inputs.
+        let mut r = Trainer::new(preset("default").unwrap()).unwrap();
+        assert_eq!(r.valid_plane(plane), Plane::raw([0, 1]));
+        assert_eq!(boundary_view_on(&mut r, 4, plane), boundary_view(&mut r, 4));
+        // A raw plane's point: the chosen inputs set, the others at the mean.
+        let x = t.plane_point(Plane::raw([3, 5]), 1.5, -2.0);
+        assert_eq!((x[3], x[5]), (1.5, -2.0));
+        let mean0 = d.train.iter().map(|p| p.x[0]).sum::<f64>() / d.train.len() as f64;
+        assert!((x[0] - mean0).abs() < 1e-9);
     }
 
     #[test]

@@ -126,7 +126,7 @@ export function createDataPanel(app) {
     csv = { name: f.name, text, columns, label: columns.length - 1, loaded: false };
     if (!applyCsv(f.name, text, undefined)) {
       if (columns.length > 3) {
-        msg.show(`${msg.text} Choose the label column below if it is not the last one.`);
+        msg.show(`${msg.text} If the label is not in the last column, choose it under Upload CSV.`);
         render();
       } else {
         csv = previous;

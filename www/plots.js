@@ -115,35 +115,54 @@ export function createOutputPanel(app) {
     h('option', { value: 'loss', text: 'loss' }), h('option', { value: 'accuracy', text: 'accuracy' }));
   metricSel.addEventListener('change', () => { app.ui.chartMetric = metricSel.value; app.invalidate('loss'); });
 
-  // The plotted plane: two inputs of the data, the others at their training mean.
+  // The plotted plane: two inputs of the data, the others at their training mean — or, with
+  // PCA, two principal components, the others 0.
+  const planeSpace = h('select', { 'data-testid': 'plane-space', 'aria-label': 'The plot is drawn over' },
+    h('option', { value: 'raw', text: 'inputs' }), h('option', { value: 'pca', text: 'principal components' }));
   const planeX = h('select', { 'data-testid': 'plane-x', 'aria-label': 'Horizontal axis of the plot' });
   const planeY = h('select', { 'data-testid': 'plane-y', 'aria-label': 'Vertical axis of the plot' });
-  const planeHint = h('span', { class: 'hint small', text: 'other inputs at their training mean' });
-  const planeRow = h('div', { class: 'plane-row', hidden: true },
+  const planeHint = h('span', { class: 'hint small' });
+  const spaceField = h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Over' }), planeSpace);
+  const planeRow = h('div', { class: 'plane-row', hidden: true }, spaceField,
     h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Horizontal' }), planeX),
     h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Vertical' }), planeY), planeHint);
-  const onPlane = () => {
+  /** The components PCA keeps (0 without PCA). */
+  const pcaK = () => app.store.doc.preprocess?.pca ?? 0;
+  function setPlane(a, b, pca) {
     try {
-      app.engine.setPlane(Number(planeX.value), Number(planeY.value));
+      app.engine.setPlane(a, b, pca);
     } catch (e) { msg.show(`Not applied: ${e.message}`); return; }
     app.setPick(null);
     app.setHover(null);
-    labels = plotLabels(lastMetrics, app.engine.plane());
+    labels = planeLabels(lastMetrics);
+    renderPlane(lastMetrics);
     app.invalidate('boundary', 'metrics');
-  };
-  planeX.addEventListener('change', onPlane);
-  planeY.addEventListener('change', onPlane);
+  }
+  planeX.addEventListener('change', () => setPlane(Number(planeX.value), Number(planeY.value), planeSpace.value === 'pca'));
+  planeY.addEventListener('change', () => setPlane(Number(planeX.value), Number(planeY.value), planeSpace.value === 'pca'));
+  planeSpace.addEventListener('change', () => setPlane(0, 1, planeSpace.value === 'pca'));
+  /** The boundary's texts for the plane plotted now (principal components are PC1, PC2, …). */
+  function planeLabels(m) {
+    const plane = app.engine.plane();
+    const l = plotLabels(m, plane);
+    if (app.engine.planePreprocessed()) l.axisTitles = plane.map((a) => `PC${a + 1}`);
+    return l;
+  }
   let planeKey = '';
   function renderPlane(m) {
+    // A plane of principal components without PCA any more: back to the first two inputs.
+    if (app.engine.planePreprocessed() && pcaK() < 2) app.engine.setPlane(0, 1, false);
+    const pca = app.engine.planePreprocessed();
     const cols = m?.columns ?? [];
-    const dim = cols.length;
-    planeRow.hidden = dim <= 2;
-    const key = JSON.stringify(cols);
+    const names = pca ? Array.from({ length: pcaK() }, (_, i) => `PC${i + 1}`) : cols.map((c, i) => c || `x${i + 1}`);
+    planeRow.hidden = cols.length <= 2 && pcaK() < 2;
+    spaceField.hidden = pcaK() < 2;
+    planeSpace.value = pca ? 'pca' : 'raw';
+    planeHint.textContent = pca ? 'other components at 0 (their mean)' : 'other inputs at their training mean';
+    const key = JSON.stringify(names);
     if (key !== planeKey) {
       planeKey = key;
-      for (const s of [planeX, planeY]) {
-        setChildren(s, cols.map((c, i) => h('option', { value: i, text: c || `x${i + 1}` })));
-      }
+      for (const s of [planeX, planeY]) setChildren(s, names.map((c, i) => h('option', { value: i, text: c })));
     }
     const [a, b] = app.engine.plane();
     planeX.value = String(a);
@@ -280,7 +299,7 @@ export function createOutputPanel(app) {
     lastMetrics = m;
     renderPlane(m);
     renderConfusion(false);
-    const next = plotLabels(m, app.engine.plane());
+    const next = planeLabels(m);
     if (JSON.stringify(next) !== JSON.stringify(labels)) {
       labels = next;
       app.invalidate('boundary');

@@ -18,7 +18,7 @@ use crate::learn::dense::Activation;
 use crate::learn::loss::LossKind;
 use crate::plot::BoundaryOptions;
 use crate::sim::GateKind;
-use crate::train::{TestEval, TrainError, Trainer};
+use crate::train::{Plane, TestEval, TrainError, Trainer};
 use crate::view::{self, BoundaryView, Metric};
 
 #[cfg(feature = "bench")]
@@ -650,11 +650,11 @@ struct Confusion {
 pub struct Playground {
     trainer: Trainer,
     /// The boundary view, the version and plane it was computed at.
-    boundary: Option<(u64, usize, [usize; 2], BoundaryView)>,
+    boundary: Option<(u64, usize, Plane, BoundaryView)>,
     version: u64,
-    /// The raw inputs the boundary plot shows (horizontal, vertical); the others are held at
-    /// their training mean.
-    plane: [usize; 2],
+    /// The plane the boundary plot shows: two raw inputs (the others at their training mean)
+    /// or two preprocessed ones (principal components).
+    plane: Plane,
 }
 
 fn now_ms() -> f64 {
@@ -686,7 +686,7 @@ impl Playground {
             trainer,
             boundary: None,
             version: 0,
-            plane: [0, 1],
+            plane: Plane::raw([0, 1]),
         })
     }
 
@@ -721,26 +721,54 @@ impl Playground {
         to_js(&info_of(self.trainer.spec()))
     }
 
-    /// Chooses the raw inputs the boundary plot shows (0-based, horizontal then vertical; the
-    /// same one twice is allowed); the others are held at their training mean. Throws for an
-    /// input the data does not have. The choice stays while the data keeps those inputs.
+    /// Chooses the plane the boundary plot shows: inputs `horizontal` and `vertical` (0-based;
+    /// the same one twice is allowed) of the raw data, the others held at their training mean —
+    /// or, with `preprocessed`, of the model's inputs after preprocessing (with PCA the
+    /// principal components), the others 0. Throws for an input that does not exist. The
+    /// choice stays while the data keeps those inputs.
     #[wasm_bindgen(js_name = setPlane)]
-    pub fn set_plane(&mut self, horizontal: usize, vertical: usize) -> Res<()> {
-        let d = self.trainer.dataset().dim;
+    pub fn set_plane(
+        &mut self,
+        horizontal: usize,
+        vertical: usize,
+        preprocessed: Option<bool>,
+    ) -> Res<()> {
+        let pre = preprocessed.unwrap_or(false);
+        let d = if pre {
+            let prep = self.trainer.model().preprocessor();
+            if prep.is_identity() {
+                return Err(fail(
+                    "the data is not preprocessed: plot raw inputs, or standardise or project it first",
+                ));
+            }
+            prep.n_out()
+        } else {
+            self.trainer.dataset().dim
+        };
         if let Some(&a) = [horizontal, vertical].iter().find(|&&a| a >= d) {
             return Err(fail(format!(
-                "input {} does not exist: the data has {d} input(s)",
-                a + 1
+                "input {} does not exist: there are {d} {}",
+                a + 1,
+                if pre { "preprocessed inputs" } else { "inputs" }
             )));
         }
-        self.plane = [horizontal, vertical];
+        self.plane = Plane {
+            axes: [horizontal, vertical],
+            preprocessed: pre,
+        };
         Ok(())
     }
 
-    /// The raw inputs the boundary plot shows now: `[horizontal, vertical]` (0-based); the
-    /// first two when the chosen ones are gone from the data.
+    /// The plotted inputs now: `[horizontal, vertical]` (0-based); the first two raw inputs
+    /// when the chosen ones are gone.
     pub fn plane(&self) -> Vec<usize> {
-        self.trainer.valid_plane(self.plane).to_vec()
+        self.trainer.valid_plane(self.plane).axes.to_vec()
+    }
+
+    /// Whether the plotted plane is of preprocessed inputs (see [`Playground::set_plane`]).
+    #[wasm_bindgen(js_name = planePreprocessed)]
+    pub fn plane_preprocessed(&self) -> bool {
+        self.trainer.valid_plane(self.plane).preprocessed
     }
 
     /// The confusion matrix of the current model on the test split (`test` true) or the
@@ -758,24 +786,12 @@ impl Playground {
     }
 
     /// The raw data point at `(u, v)` of the boundary plot's plane: the plotted inputs set,
-    /// the others at their training mean.
+    /// the others at their training mean (a preprocessed plane: the raw point the
+    /// preprocessing maps there).
     #[wasm_bindgen(js_name = planePoint)]
     pub fn plane_point(&self, u: f64, v: f64) -> Res<Vec<f64>> {
         let (u, v) = (finite("u", u)?, finite("v", v)?);
-        match self.trainer.grid_space_on(self.plane) {
-            crate::model::GridSpace::Raw { axes, mut base } => {
-                if let Some(a) = base.get_mut(axes[0]) {
-                    *a = u;
-                }
-                if axes[1] != axes[0] {
-                    if let Some(b) = base.get_mut(axes[1]) {
-                        *b = v;
-                    }
-                }
-                Ok(base)
-            }
-            crate::model::GridSpace::Preprocessed { .. } => Err(fail("not a raw plane")),
-        }
+        Ok(self.trainer.plane_point(self.plane, u, v))
     }
 
     /// The document with the trained weights and the run state (optimizer moments, epoch,
