@@ -90,16 +90,36 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   assert.match(total, /pre-net 20, circuit 24, head 0, post-net 15/);
   assert.match(await page.getByTestId('block-loss').textContent(), /softmax over 3 outputs/);
 
+  // Width and activation of a layer, then undo: each an ordinary edit.
+  await page.getByTestId('pre-units-0').fill('6');
+  await page.getByTestId('pre-units-0').press('Enter');
+  assert.equal((await getDocument(page)).pre_net[0].units, 6);
+  assert.equal(await page.getByTestId('params-pre').textContent(), '30 trainable numbers');
+  assert.deepEqual((await page.evaluate(() => window.__qmlp.app.info().features)).slice(-2), ['h5', 'h6']);
+  await page.getByTestId('pre-act-0').selectOption('relu');
+  assert.equal((await getDocument(page)).pre_net[0].activation, 'relu');
+  await page.getByRole('heading', { name: 'Model' }).click();
+  await page.keyboard.press('Control+z');
+  assert.equal((await getDocument(page)).pre_net[0].activation, 'tanh');
+  await page.keyboard.press('Control+z');
+  assert.equal((await getDocument(page)).pre_net[0].units, 4);
+  assert.equal(await page.getByTestId('params-pre').textContent(), '20 trainable numbers');
+  // A second layer comes and goes.
+  await page.getByRole('button', { name: 'Add a dense layer to the pre-net' }).click();
+  assert.deepEqual((await getDocument(page)).pre_net.map((l) => l.units), [4, 4]);
+  await page.getByRole('button', { name: 'Remove pre-net layer 1' }).click();
+  assert.deepEqual((await getDocument(page)).pre_net.map((l) => l.units), [4]);
+
   // A refused edit keeps everything: the pre-net cannot go while angles read h1…h4.
   await page.getByTestId('pre-remove-0').click();
   assert.match(await msgText(page, 'msg-blocks'), /Not applied/);
   assert.equal((await getDocument(page)).pre_net.length, 1);
-  // Undo and redo go through the same path: the last edit (the head fixed) is undone, then
-  // redone.
+  // Undo and redo: the refused edit is no step; the last one (the layer removed) is undone,
+  // then redone.
   await page.keyboard.press('Control+z');
-  assert.equal((await getDocument(page)).head.trainable, true);
+  assert.deepEqual((await getDocument(page)).pre_net.map((l) => l.units), [4, 4]);
   await page.keyboard.press('Control+Shift+z');
-  assert.equal((await getDocument(page)).head.trainable, false);
+  assert.deepEqual((await getDocument(page)).pre_net.map((l) => l.units), [4]);
 
   // Training settings of the TorchLayer demos: Adam 0.02, small batches.
   await page.getByTestId('lr').fill('0.02');
