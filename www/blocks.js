@@ -62,7 +62,9 @@ export function createBlocksPanel(app) {
   const total = h('p', { class: 'flow-total', 'data-testid': 'params-total' });
   const el = h('section', { class: 'panel blocks-panel', 'aria-label': 'Model blocks' },
     h('h2', { text: 'Model' }),
-    h('fieldset', { class: 'lockable', 'data-lock': 'circuit' },
+    // Locked with the circuit (the model's structure); `data-lock-with` keeps the circuit
+    // editor's fieldset the one `data-lock=circuit`.
+    h('fieldset', { 'data-lock-with': 'circuit' },
       h('legend', { class: 'visually-hidden', text: 'Model blocks in data-flow order' }),
       list, total),
     msg.el);

@@ -195,7 +195,8 @@ export function createDataPanel(app) {
     if (!editPre(msg, (p) => { p.pca = pcaChk.checked ? k : null; })) pcaChk.checked = !pcaChk.checked;
   });
   const preSummary = h('p', { class: 'hint small', 'data-testid': 'pre-summary' });
-  const preFs = h('fieldset', { class: 'lockable pre-fs', 'data-lock': 'data' },
+  // Inside the data fieldset: the data lock covers it.
+  const preFs = h('fieldset', { class: 'pre-fs' },
     h('legend', { class: 'sub-legend', text: 'Preprocessing' }),
     h('label', { class: 'row gap check' }, stdChk, h('span', { text: 'Standardise each input (training mean 0, spread 1)' })),
     h('div', { class: 'row gap' },
@@ -210,7 +211,7 @@ export function createDataPanel(app) {
     h('legend', { class: 'visually-hidden', text: 'Dataset' }),
     thumbs, points.el, noise.el, ratio.el,
     h('div', { class: 'row gap' }, h('span', { class: 'lbl', text: 'Seed' }), seedOut, regen),
-    h('div', { class: 'row gap' }, upload, file), labelRow);
+    h('div', { class: 'row gap' }, upload, file), labelRow, preFs);
 
   // Features.
   const featureChips = h('div', { class: 'feature-chips', 'data-testid': 'feature-chips' });
@@ -235,7 +236,7 @@ export function createDataPanel(app) {
     rangeRow);
 
   const el = h('section', { class: 'panel data-panel', 'aria-label': 'Data' },
-    h('h2', { text: 'Data' }), dataFs, preFs, balance, msg.el,
+    h('h2', { text: 'Data' }), dataFs, balance, msg.el,
     h('h2', { text: 'Features' }), featFs, app.messages.features.el);
 
   let thumbKey = null;

@@ -1,7 +1,8 @@
 // The panels of one playground put in place: three columns (data and model | circuit and state
 // inspector | training and plots), the lesson text, and — for embeds (`compact`) — a bar with
 // the lesson's title and a slot for tools. Also the lesson locks: a locked control's fieldset
-// is disabled and says so.
+// is disabled and says so (`data-lock`, or `data-lock-with` for a second fieldset under the
+// same lock, such as the model blocks with the circuit).
 
 import { h } from './dom.js';
 
@@ -51,8 +52,8 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
       sec.dataset.label ??= sec.getAttribute('aria-label');
       sec.setAttribute('aria-label', compact && title ? `${sec.dataset.label} (${title})` : sec.dataset.label);
     }
-    for (const fs of root.querySelectorAll('fieldset.lockable')) {
-      const locked = isLocked(fs.dataset.lock);
+    for (const fs of root.querySelectorAll('fieldset.lockable, fieldset[data-lock-with]')) {
+      const locked = isLocked(fs.dataset.lock ?? fs.dataset.lockWith);
       fs.disabled = locked;
       fs.classList.toggle('locked', locked);
       if (locked) fs.title = 'Locked by the lesson'; else fs.removeAttribute('title');
