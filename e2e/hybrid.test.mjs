@@ -226,12 +226,35 @@ test('a CSV with many columns: the label column is chosen, the class balance and
   await page.close();
 });
 
+test('digits 0–3 (64 pixels): PCA to 8 and a pre-net make a model the circuit can read; 4 × 4 confusion matrix', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.getByTestId('dataset-digits_0_3').click();
+  await page.getByLabel('Standardise each input (training mean 0, spread 1)').check();
+  await page.getByLabel('PCA to').check();
+  await page.getByTestId('pre-pca-k').fill('8');
+  await page.getByTestId('pre-pca-k').press('Enter');
+  assert.match(await page.getByTestId('pre-summary').textContent(), /64 inputs, standardised, then projected on 8 principal components → the model reads 8/);
+  assert.equal((await getDocument(page)).preprocess.pca, 8);
+  await page.getByRole('button', { name: 'Add a dense layer to the pre-net' }).click();
+  assert.match(await page.getByTestId('block-pre').textContent(), /Dense 8 →/);
+  assert.equal(await page.getByTestId('params-pre').textContent(), '36 trainable numbers');
+  await page.getByTestId('step').click();
+  assert.equal(await page.getByTestId('confusion').locator('tbody tr').count(), 4);
+  assert.equal(await page.getByTestId('class-balance').locator('tbody tr').count(), 4);
+  await shot(page, 'hybrid-6-digits');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('breast cancer (30 inputs, PCA 4): the boundary over two principal components or two inputs, a 2 × 2 confusion matrix', async () => {
   const { page, errors } = await openPage(env.context, `${env.url}?preset=breast-cancer-hybrid`);
   assert.match(await page.getByTestId('pre-summary').textContent(), /30 inputs, standardised, then projected on 4 principal components → the model reads 4/);
+  // With PCA the plot starts over the first two components; the raw inputs are one choice away.
+  assert.equal(await page.getByTestId('plane-space').inputValue(), 'pca');
+  assert.deepEqual(await page.getByTestId('plane-x').locator('option').allTextContents(), ['PC1', 'PC2', 'PC3', 'PC4']);
+  await page.getByTestId('plane-space').selectOption({ label: 'inputs' });
   assert.equal(await page.getByTestId('plane-x').locator('option').count(), 30);
   await page.getByTestId('plane-space').selectOption({ label: 'principal components' });
-  assert.deepEqual(await page.getByTestId('plane-x').locator('option').allTextContents(), ['PC1', 'PC2', 'PC3', 'PC4']);
   await page.getByTestId('plane-y').selectOption({ label: 'PC3' });
   assert.deepEqual(await page.evaluate(() => [window.__qmlp.app.engine.plane(), window.__qmlp.app.engine.planePreprocessed()]), [[0, 2], true]);
   // A point picked on the plane is a raw point of 30 inputs (the state inspector's).
@@ -245,6 +268,13 @@ test('breast cancer (30 inputs, PCA 4): the boundary over two principal componen
   assert.match(await conf.locator('caption').textContent(), new RegExp(`test split \\(${m.testPoints} points\\)`));
   console.log(`breast cancer hybrid after 3 epochs: test accuracy ${(m.testAcc * 100).toFixed(1)} %`);
   await shot(page, 'hybrid-5-breast-cancer-pca-plane');
+  // Planes that do not exist are refused by the engine, saying why; the plane stays.
+  const refused = await page.evaluate(() => {
+    const e = window.__qmlp.app.engine;
+    const why = (f) => { try { f(); return null; } catch (err) { return err.message; } };
+    return [why(() => e.setPlane(30, 0)), why(() => e.setPlane(0, 4, true)), e.plane(), e.planePreprocessed()];
+  });
+  assert.deepEqual(refused, ['input 31 does not exist: there are 30 inputs', 'input 5 does not exist: there are 4 preprocessed inputs', [0, 2], true]);
   // Back to two raw inputs.
   await page.getByTestId('plane-space').selectOption({ label: 'inputs' });
   assert.deepEqual(await page.evaluate(() => [window.__qmlp.app.engine.plane(), window.__qmlp.app.engine.planePreprocessed()]), [[0, 1], false]);

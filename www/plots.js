@@ -128,7 +128,11 @@ export function createOutputPanel(app) {
     h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Vertical' }), planeY), planeHint);
   /** The components PCA keeps (0 without PCA). */
   const pcaK = () => app.store.doc.preprocess?.pca ?? 0;
+  // Whether the user chose the plane for this data (else, with PCA, the first two components
+  // are shown: the raw inputs of a 64-pixel image say little).
+  let chosen = false;
   function setPlane(a, b, pca) {
+    chosen = true;
     try {
       app.engine.setPlane(a, b, pca);
     } catch (e) { msg.show(`Not applied: ${e.message}`); return; }
@@ -149,11 +153,20 @@ export function createOutputPanel(app) {
     return l;
   }
   let planeKey = '';
+  let planeData = '';
   function renderPlane(m) {
-    // A plane of principal components without PCA any more: back to the first two inputs.
-    if (app.engine.planePreprocessed() && pcaK() < 2) app.engine.setPlane(0, 1, false);
-    const pca = app.engine.planePreprocessed();
     const cols = m?.columns ?? [];
+    const data = JSON.stringify([app.store.doc.data.kind, cols]);
+    if (data !== planeData) { planeData = data; chosen = false; }
+    // A plane of principal components without PCA any more: back to the first two inputs; PCA
+    // and no choice made: the first two components.
+    const auto = app.engine.planePreprocessed() ? (pcaK() < 2 ? false : null) : (!chosen && pcaK() >= 2 ? true : null);
+    if (auto != null) {
+      app.engine.setPlane(0, 1, auto);
+      app.ui.pick = null;
+      app.invalidate('boundary', 'state');
+    }
+    const pca = app.engine.planePreprocessed();
     const names = pca ? Array.from({ length: pcaK() }, (_, i) => `PC${i + 1}`) : cols.map((c, i) => c || `x${i + 1}`);
     planeRow.hidden = cols.length <= 2 && pcaK() < 2;
     spaceField.hidden = pcaK() < 2;
