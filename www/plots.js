@@ -22,7 +22,7 @@ const CLASS_COLOURS = ['orange', 'blue', 'green'];
 // The confusion matrix's shades: white for an empty share of a row, this blue for all of it
 // (light enough for dark text on every cell).
 const SHADE_FULL = [110, 155, 220];
-const CONFUSION_MS = 400; // at most this often while training
+const CONFUSION_MS = 400; // at most this often while training (less often for a large split)
 
 /** A cell's background for `share` (0…1) of its row. */
 export function shade(share) {
@@ -185,15 +185,19 @@ export function createOutputPanel(app) {
   // The confusion matrix of the test split (the training split when there is no test split).
   const confusion = h('table', { class: 'confusion', 'data-testid': 'confusion' });
   let confusionAt = -Infinity;
+  let confusionGap = CONFUSION_MS;
   function renderConfusion(force) {
     const now = performance.now();
-    if (!force && app.loop?.playing && now - confusionAt < CONFUSION_MS) return;
+    if (!force && app.loop?.playing && now - confusionAt < confusionGap) return;
     confusionAt = now;
     let c;
     try {
       c = app.engine.confusion(true);
       if (!c.points) c = { ...app.engine.confusion(false), train: true };
     } catch { return; }
+    // A large split takes a while to predict: then it is refreshed less often while training
+    // (at most 5 % of the time).
+    confusionGap = Math.max(CONFUSION_MS, 20 * (performance.now() - now));
     const k = c.classes;
     const names = plotLabels({ classes: k, classNames: c.classNames }).classNames;
     const rows = Array.from({ length: k }, (_, r) => c.counts.slice(r * k, r * k + k));

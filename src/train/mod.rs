@@ -1128,8 +1128,8 @@ impl Trainer {
         } else {
             &self.data.train
         };
-        for p in points {
-            let c = self.model.predict(&p.x).class;
+        let predicted = self.model.predict_classes(points);
+        for (p, c) in points.iter().zip(predicted) {
             if p.label < k && c < k {
                 counts[p.label * k + c] += 1;
             }
