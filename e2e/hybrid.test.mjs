@@ -135,9 +135,12 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
 
   const t0 = Date.now();
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => (window.__qmlp.app.engine.metrics().testAcc ?? 0) > 0.9
-    || window.__qmlp.app.engine.metrics().epoch >= 300, null, { timeout: 240_000, polling: 200 });
-  const m = await page.evaluate(() => window.__qmlp.app.engine.metrics());
+  // The metrics at the moment the condition held (training goes on until it is paused).
+  const seen = await page.waitForFunction(() => {
+    const mm = window.__qmlp.app.engine.metrics();
+    return ((mm.testAcc ?? 0) > 0.9 || mm.epoch >= 300) && mm;
+  }, null, { timeout: 240_000, polling: 200 });
+  const m = await seen.jsonValue();
   if (await page.getByTestId('play').getAttribute('aria-pressed') === 'true') await page.getByTestId('play').click();
   const secs = (Date.now() - t0) / 1000;
   // The first epoch whose test accuracy passed 90 % (the history holds every epoch's).
@@ -278,6 +281,15 @@ test('breast cancer (30 inputs, PCA 4): the boundary over two principal componen
   // Back to two raw inputs.
   await page.getByTestId('plane-space').selectOption({ label: 'inputs' });
   assert.deepEqual(await page.evaluate(() => [window.__qmlp.app.engine.plane(), window.__qmlp.app.engine.planePreprocessed()]), [[0, 1], false]);
+  // A lesson that locks the circuit and the data locks the blocks and the preprocessing too.
+  await page.evaluate(() => {
+    const d = window.__qmlp.app.getDocument();
+    window.__qmlp.app.load(JSON.stringify({ ...d, locked: ['circuit', 'data'] }));
+  });
+  assert.equal(await page.getByRole('button', { name: 'Add a dense layer to the pre-net' }).isDisabled(), true);
+  assert.equal(await page.getByTestId('pre-act-0').isDisabled(), true);
+  assert.equal(await page.getByTestId('pre-standardize').isDisabled(), true);
+  assert.equal(await page.locator('fieldset[data-lock-with=circuit]').evaluate((f) => f.classList.contains('locked')), true);
   assert.deepEqual(errors, []);
   await page.close();
 });
