@@ -76,7 +76,8 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   await page.getByRole('button', { name: 'Add a dense layer to the post-net' }).click();
   await page.getByTestId('readout-text').fill('Z0, Z1, Z2, Z3');
   await page.getByTestId('readout-text').press('Enter');
-  await page.getByTestId('loss').selectOption('cross_entropy');
+  await page.getByTestId('block-loss-select').selectOption('cross_entropy');
+  assert.equal(await page.getByTestId('loss').inputValue(), 'cross_entropy', 'the Training panel shows the same loss');
   await page.getByTestId('head-trainable').uncheck();
   let doc = await getDocument(page);
   assert.equal(doc.pre_net.length, 1);

@@ -1,6 +1,6 @@
 // The model's blocks in the order data flows through them: data → pre-net → circuit → readout
 // → post-net → loss. The pre-net and the post-net are edited here (add or remove a dense layer,
-// its width and activation); every block says how many trainable numbers it has (the engine's
+// its width and activation), and the loss (the Training panel's field too); every block says how many trainable numbers it has (the engine's
 // counts) and the total is under the list. Every edit goes through app.edit, so undo works and
 // the engine decides what of the run is kept.
 
@@ -135,6 +135,16 @@ export function createBlocksPanel(app) {
       h('div', { class: 'row gap' }, add));
   }
 
+  /** The loss, the same field as the Training panel's menu. */
+  function lossSelect(doc) {
+    const sel = select({ 'data-testid': 'block-loss-select', 'aria-label': 'Loss of the model' },
+      app.catalog.losses.map((l) => [l.name, l.label]), doc.training.loss);
+    sel.addEventListener('change', () => {
+      if (!edit((d) => { d.training.loss = sel.value; }, { fit: false })) sel.value = doc.training.loss;
+    });
+    return sel;
+  }
+
   function render() {
     const doc = app.store.doc;
     const info = app.info();
@@ -151,8 +161,7 @@ export function createBlocksPanel(app) {
     const roText = ro.kind === 'fidelity'
       ? `fidelity with ${ro.states.length} label state${ro.states.length === 1 ? '' : 's'}`
       : ro.observables.map((o) => `⟨${o}⟩`).join(', ');
-    const loss = app.catalog.losses.find((l) => l.name === doc.training.loss)?.label ?? doc.training.loss;
-    const softmax = doc.training.loss === 'cross_entropy' && info.outputs > 1 ? `softmax over ${info.outputs} outputs, then ` : '';
+    const softmax = doc.training.loss === 'cross_entropy' && info.outputs > 1 ? `of the softmax over ${info.outputs} outputs` : '';
     setChildren(list,
       block('data', 'Data', null, h('p', { class: 'block-text', text:
         `${kind?.label ?? doc.data.kind}: ${info.dataDim} input${info.dataDim === 1 ? '' : 's'}${prep.length ? `, ${prep.join(', ')}` : ''} → ${info.inputs} value${info.inputs === 1 ? '' : 's'}, ${info.classes} classes` })),
@@ -162,7 +171,8 @@ export function createBlocksPanel(app) {
       block('readout', 'Readout', b.head, h('p', { class: 'block-text', text:
         `${roText} → ${info.readouts} value${info.readouts === 1 ? '' : 's'}${doc.head.trainable ? ', scaled by a trained head' : ''}` })),
       netBlock(doc, 'post_net', info.readouts, info.postNetParams ?? [], b.post_net),
-      block('loss', 'Loss', null, h('p', { class: 'block-text', text: `${softmax}${loss} (set in Training)` })));
+      block('loss', 'Loss', null, h('div', { class: 'row gap' }, lossSelect(doc),
+        softmax ? h('span', { class: 'block-text', text: softmax }) : null)));
     const sum = b.pre_net + b.circuit + b.head + b.post_net;
     total.textContent = `Total: ${count(sum)} — pre-net ${b.pre_net}, circuit ${b.circuit}, head ${b.head}, post-net ${b.post_net}`;
   }
