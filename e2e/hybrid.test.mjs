@@ -43,6 +43,8 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   await page.getByLabel('Standardise each input (training mean 0, spread 1)').check();
   assert.equal((await getDocument(page)).preprocess.standardize, true);
   assert.match(await page.getByTestId('pre-summary').textContent(), /4 inputs, standardised → the model reads 4/);
+  // Three classes: a click mode per species (the engine's count of classes).
+  assert.deepEqual(await page.locator('.click-mode button').allTextContents(), ['inspect', '+ 0', '+ 1', '+ 2']);
   // The class balance: 3 species, both splits.
   const balance = page.getByTestId('class-balance');
   assert.equal(await balance.locator('tbody tr').count(), 3);

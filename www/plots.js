@@ -340,13 +340,11 @@ export function createOutputPanel(app) {
   }
 
   function render() {
-    const doc = app.store.doc;
     showTest.checked = app.ui.showTest;
     logChk.checked = app.ui.logScale;
     metricSel.value = app.ui.chartMetric;
-    const classes = doc.data.kind === 'custom'
-      ? Math.max(2, doc.data.custom.reduce((m, r) => Math.max(m, r[r.length - 1] + 1), 0))
-      : (['gaussians3', 'circles3'].includes(doc.data.kind) ? 3 : 2);
+    // The engine's count (real tables, paper problems and CSVs have their own).
+    const classes = app.info().classes ?? 2;
     renderModes(classes);
   }
 
