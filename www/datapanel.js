@@ -97,8 +97,8 @@ export function createDataPanel(app) {
   }, h('span', { 'aria-hidden': 'true', text: '⟳ ' }), 'Regenerate');
   const file = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', hidden: true, 'data-testid': 'csv-file', 'aria-label': 'CSV file' });
   const upload = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload CSV: rows of x1, x2, label',
-    title: 'CSV rows: x1, x2, label (label 0, 1, 2…)', onclick: () => file.click(),
+    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload CSV: a header row, then rows of features and a label',
+    title: 'CSV: a header naming the columns, then rows of up to 16 features and a label (0, 1, 2… or names; the last column unless chosen)', onclick: () => file.click(),
   }, h('span', { 'aria-hidden': 'true', text: '⤒ ' }), 'Upload CSV');
   // The last CSV chosen (its text kept so another label column can be chosen: `label` the
   // column read as the label, `loaded` whether the document holds it), and the menu of its
