@@ -124,6 +124,13 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   await page.keyboard.press('Control+Shift+z');
   assert.deepEqual((await getDocument(page)).pre_net.map((l) => l.units), [4]);
 
+  // The MLP baseline with the same parameter budget: a fair comparison.
+  await page.getByLabel('same parameter budget as the model').check();
+  const budget = await page.evaluate(() => window.__qmlp.app.engine.metrics());
+  console.log(`baseline with the same budget: ${budget.baselineParams} numbers (hidden ${budget.baselineHidden}) beside the model's ${budget.params}`);
+  assert.ok(Math.abs(budget.baselineParams - budget.params) <= budget.params * 0.2, `${budget.baselineParams} vs ${budget.params}`);
+  assert.equal(await page.getByTestId('baseline-hidden').isDisabled(), true);
+
   // Training settings of the TorchLayer demos: Adam 0.02, small batches.
   await page.getByTestId('lr').fill('0.02');
   await page.getByTestId('lr').press('Enter');
