@@ -11,7 +11,7 @@ use crate::doc::History;
 use crate::plot::{
     self, BoundaryMap, BoundaryOptions, Curve, LossChartOptions, PlotError, PlotPoint,
 };
-use crate::train::Trainer;
+use crate::train::{Plane, Trainer};
 
 pub mod debug;
 
@@ -34,7 +34,17 @@ pub struct BoundaryView {
 
 /// Computes the boundary view of a trainer's current model on a `grid_n × grid_n` grid.
 pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
-    let preds = t.grid(grid_n);
+    let axes = t.default_plane();
+    boundary_view_on(t, grid_n, Plane::raw(axes))
+}
+
+/// The decision boundary over `plane` — two raw inputs, the others at their training mean, or
+/// two preprocessed inputs (principal components), the others 0; the points are drawn at their
+/// coordinates on the plane.
+pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, plane: Plane) -> BoundaryView {
+    let plane = t.valid_plane(plane);
+    let preds = t.grid_on(grid_n, plane);
+    let extent = t.plane_extent(plane);
     let data = t.dataset();
     let n_classes = data.n_classes;
     let points = data
@@ -42,15 +52,18 @@ pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
         .iter()
         .map(|p| (p, false))
         .chain(data.test.iter().map(|p| (p, true)))
-        .map(|(p, test)| PlotPoint {
-            x: p.x[0],
-            y: p.x[1],
-            class: p.label,
-            test,
+        .map(|(p, test)| {
+            let (x, y) = t.plane_coords(plane, &p.x);
+            PlotPoint {
+                x,
+                y,
+                class: p.label,
+                test,
+            }
         })
         .collect();
     BoundaryView {
-        extent: data.extent,
+        extent,
         grid_n,
         values: preds.iter().map(|p| p.confidence).collect(),
         classes: (n_classes > 2).then(|| preds.iter().map(|p| p.class).collect()),
@@ -288,6 +301,107 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
 mod tests {
     use super::*;
     use crate::doc::preset;
+
+    #[test]
+    fn a_boundary_over_two_chosen_inputs_holds_the_others_at_their_mean() {
+        let mut t = Trainer::new(preset("iris-hybrid").unwrap()).unwrap();
+        let v = boundary_view_on(&mut t, 6, Plane::raw([2, 3]));
+        let d = t.dataset().clone();
+        assert_eq!(v.points.len(), d.train.len() + d.test.len());
+        assert_eq!(
+            (v.points[0].x, v.points[0].y),
+            (d.train[0].x[2], d.train[0].x[3])
+        );
+        assert_eq!(
+            v.extent,
+            [
+                d.ranges[2][0],
+                d.ranges[2][1],
+                d.ranges[3][0],
+                d.ranges[3][1]
+            ]
+        );
+        // A cell is the model's prediction at its centre with inputs 1 and 2 at the mean.
+        let mean: Vec<f64> = (0..4)
+            .map(|i| d.train.iter().map(|p| p.x[i]).sum::<f64>() / d.train.len() as f64)
+            .collect();
+        let [x0, x1, y0, y1] = v.extent;
+        let (i, j) = (4, 1);
+        let mut x = mean.clone();
+        x[2] = x0 + (i as f64 + 0.5) * (x1 - x0) / 6.0;
+        x[3] = y0 + (j as f64 + 0.5) * (y1 - y0) / 6.0;
+        let p = t.model_mut().predict(&x);
+        assert!((v.values[j * 6 + i] - p.confidence).abs() < 1e-9);
+        assert_eq!(v.classes.as_ref().unwrap()[j * 6 + i], p.class);
+        // Axes the data does not have fall back to the first two.
+        let w = boundary_view_on(&mut t, 6, Plane::raw([7, 1]));
+        assert_eq!(w, boundary_view(&mut t, 6));
+        assert_eq!(w.extent, d.extent);
+    }
+
+    #[test]
+    fn a_boundary_over_two_principal_components_maps_back_to_raw_points() {
+        let mut t = Trainer::new(preset("breast-cancer-hybrid").unwrap()).unwrap();
+        let plane = Plane {
+            axes: [0, 1],
+            preprocessed: true,
+        };
+        assert_eq!(t.valid_plane(plane), plane);
+        let v = boundary_view_on(&mut t, 4, plane);
+        let d = t.dataset().clone();
+        let (u0, v0) = t.plane_coords(plane, &d.train[0].x);
+        assert_eq!((v.points[0].x, v.points[0].y), (u0, v0));
+        let [x0, x1, y0, y1] = v.extent;
+        assert!(v
+            .points
+            .iter()
+            .all(|p| (x0..=x1).contains(&p.x) && (y0..=y1).contains(&p.y)));
+        // A cell is the prediction at the raw point the preprocessing maps to its centre.
+        let (u, w) = (x0 + 1.5 * (x1 - x0) / 4.0, y0 + 2.5 * (y1 - y0) / 4.0);
+        let raw = t.plane_point(plane, u, w);
+        assert_eq!(raw.len(), 30);
+        let (bu, bw) = t.plane_coords(plane, &raw);
+        assert!((bu - u).abs() < 1e-9 && (bw - w).abs() < 1e-9, "{bu} {bw}");
+        let p = t.model_mut().predict(&raw);
+        assert!((v.values[2 * 4 + 1] - p.confidence).abs() < 1e-9);
+        // Without preprocessing a preprocessed plane falls back to the first two raw inputs.
+        let mut r = Trainer::new(preset("default").unwrap()).unwrap();
+        assert_eq!(r.valid_plane(plane), Plane::raw([0, 1]));
+        assert_eq!(boundary_view_on(&mut r, 4, plane), boundary_view(&mut r, 4));
+        // A raw plane's point: the chosen inputs set, the others at the mean.
+        let x = t.plane_point(Plane::raw([3, 5]), 1.5, -2.0);
+        assert_eq!((x[3], x[5]), (1.5, -2.0));
+        let mean0 = d.train.iter().map(|p| p.x[0]).sum::<f64>() / d.train.len() as f64;
+        assert!((x[0] - mean0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_confusion_matrix_counts_every_point_once_and_its_diagonal_is_the_accuracy() {
+        let mut t = Trainer::new(preset("iris-hybrid").unwrap()).unwrap();
+        for _ in 0..3 {
+            t.run_epoch();
+        }
+        let k = t.dataset().n_classes;
+        for test in [false, true] {
+            let c = t.confusion(test);
+            let pts = if test {
+                t.dataset().test.clone()
+            } else {
+                t.dataset().train.clone()
+            };
+            assert_eq!(c.len(), k * k);
+            assert_eq!(c.iter().sum::<usize>(), pts.len());
+            for (r, n) in crate::data::Dataset::class_counts(&pts, k)
+                .iter()
+                .enumerate()
+            {
+                assert_eq!(c[r * k..(r + 1) * k].iter().sum::<usize>(), *n, "row {r}");
+            }
+            let diag: usize = (0..k).map(|i| c[i * k + i]).sum();
+            let (_, acc) = t.model_mut().evaluate(&pts);
+            assert!((diag as f64 / pts.len() as f64 - acc).abs() < 1e-12);
+        }
+    }
 
     #[test]
     fn boundary_view_and_svgs_reflect_the_trainer() {

@@ -102,3 +102,49 @@ fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
     let datasets: js_sys::Array = get(&c, "datasets").dyn_into().unwrap();
     assert!(datasets.length() >= 8);
 }
+
+#[wasm_bindgen_test]
+fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
+    // The label-column menu: every column of the first row, also when the default fails.
+    let text = "kind,w,x\na,1,2\nb,3,4\n";
+    assert_eq!(web::csv_columns(text), ["kind", "w", "x"]);
+    assert!(web::parse_csv(text, JsValue::UNDEFINED).is_err());
+    let t = web::parse_csv(text, JsValue::from_f64(0.0)).unwrap();
+    let header: Vec<String> = serde_wasm_bindgen::from_value(get(&t, "header")).unwrap();
+    assert_eq!(header, ["kind", "w", "x"]);
+    assert_eq!(get(&t, "labelColumn").as_f64(), Some(0.0));
+
+    let mut pg = Playground::new(&web::preset("breast-cancer-hybrid").unwrap()).unwrap();
+    let info = pg.info().unwrap();
+    let pre: Vec<usize> = serde_wasm_bindgen::from_value(get(&info, "preNetParams")).unwrap();
+    let post: Vec<usize> = serde_wasm_bindgen::from_value(get(&info, "postNetParams")).unwrap();
+    assert_eq!((pre, post), (vec![20], vec![10]));
+    // The plane: raw inputs, or principal components; what does not exist is refused.
+    assert_eq!(pg.plane(), [0, 1]);
+    pg.set_plane(4, 7, None).unwrap();
+    assert_eq!((pg.plane(), pg.plane_preprocessed()), (vec![4, 7], false));
+    let x = pg.plane_point(1.5, 2.5).unwrap();
+    assert_eq!((x.len(), x[4], x[7]), (30, 1.5, 2.5));
+    let e = pg.set_plane(30, 0, None).unwrap_err();
+    assert_eq!(
+        get(&e, "message").as_string().unwrap(),
+        "input 31 does not exist: there are 30 inputs"
+    );
+    pg.set_plane(1, 0, Some(true)).unwrap();
+    assert_eq!((pg.plane(), pg.plane_preprocessed()), (vec![1, 0], true));
+    assert!(pg.set_plane(0, 4, Some(true)).is_err());
+    assert_eq!(pg.plane_point(0.0, 0.0).unwrap().len(), 30);
+    // The confusion matrix: k × k counts summing to the split's points.
+    let c = pg.confusion(true).unwrap();
+    let counts: Vec<usize> = serde_wasm_bindgen::from_value(get(&c, "counts")).unwrap();
+    let points = get(&c, "points").as_f64().unwrap() as usize;
+    assert_eq!(get(&c, "classes").as_f64(), Some(2.0));
+    assert_eq!((counts.len(), counts.iter().sum::<usize>()), (4, points));
+    // Without preprocessing there are no principal components to plot.
+    let mut plain = Playground::new(&web::default_document()).unwrap();
+    let e = plain.set_plane(0, 1, Some(true)).unwrap_err();
+    assert!(get(&e, "message")
+        .as_string()
+        .unwrap()
+        .contains("not preprocessed"));
+}

@@ -11,6 +11,7 @@ import { createCircuitEditor } from './editor/circuit.js';
 import { createGateInspector } from './editor/inspector.js';
 import { createStateInspector } from './stateview.js';
 import { createDataPanel } from './datapanel.js';
+import { createBlocksPanel } from './blocks.js';
 import { createTrainingControls } from './controls.js';
 import { createOutputPanel } from './plots.js';
 import { createDebugger } from './debugger.js';
@@ -41,6 +42,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     global: new MessageArea('global', 'msg-global'),
     circuit: new MessageArea('', 'msg-circuit'),
     data: new MessageArea('', 'msg-data'),
+    blocks: new MessageArea('', 'msg-blocks'),
     features: new MessageArea('', 'msg-features'),
     training: new MessageArea('', 'msg-training'),
     output: new MessageArea('', 'msg-output'),
@@ -210,6 +212,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     gateInspector: createGateInspector(app),
     stateView: createStateInspector(app),
     dataPanel: createDataPanel(app),
+    blocks: createBlocksPanel(app),
     controls: createTrainingControls(app),
     output: createOutputPanel(app),
     debugger: createDebugger(app),
@@ -242,7 +245,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   app.barTools = layout.barTools;
 
   function renderAll() {
-    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'output', 'debugger']) panels[p].render();
+    for (const p of ['editor', 'gateInspector', 'dataPanel', 'blocks', 'controls', 'output', 'debugger']) panels[p].render();
     layout.render(store.doc);
     for (const fn of app.onRender) fn();
   }

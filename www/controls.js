@@ -83,6 +83,11 @@ export function createTrainingControls(app) {
     const items = roText.value.split(',').map((s) => s.trim()).filter(Boolean);
     const ok = app.edit(roWhere, (d) => {
       const n = items.length;
+      // A post-net reading another number of values starts its first layer fresh.
+      if (d.post_net?.length && n !== d.head.scale.length) {
+        const { weights, bias, ...first } = d.post_net[0];
+        d.post_net = [first, ...d.post_net.slice(1)];
+      }
       d.readout = roKind.value === 'fidelity' ? { kind: 'fidelity', states: items } : { kind: 'expval', observables: items };
       d.head.scale = Array.from({ length: n }, (_, k) => d.head.scale[k] ?? 1);
       d.head.bias = Array.from({ length: n }, (_, k) => d.head.bias[k] ?? 0);
@@ -111,6 +116,14 @@ export function createTrainingControls(app) {
     type: 'text', class: 'short', 'data-testid': 'baseline-hidden', spellcheck: 'false',
     'aria-label': 'Baseline hidden layer sizes, comma-separated', title: 'Hidden layer sizes, e.g. 8, 8',
   });
+  // "Same parameter budget": the engine sizes one hidden layer so the MLP has about as many
+  // trainable numbers as the hybrid model (a fair comparison); the hidden sizes are then unused.
+  const budgetChk = h('input', { type: 'checkbox', 'data-testid': 'baseline-budget' });
+  budgetChk.addEventListener('change', () => {
+    if (!app.edit(baseWhere, (d) => {
+      d.baseline = { ...(d.baseline ?? { hidden: [8, 8], enabled: true }), budget: budgetChk.checked };
+    })) renderBaseline(app.store.doc);
+  });
   const baseMsg = h('span', { class: 'field-msg', role: 'alert' });
   const baseWhere = { show: (t) => { baseMsg.textContent = t; }, clear: () => { baseMsg.textContent = ''; } };
   baseChk.addEventListener('change', () => app.edit(baseWhere, (d) => {
@@ -138,6 +151,7 @@ export function createTrainingControls(app) {
   const baseline = h('fieldset', { class: 'lockable baseline-fs', 'data-lock': 'baseline' },
     h('legend', { class: 'visually-hidden', text: 'Classical baseline' }),
     h('label', { class: 'check' }, baseChk, h('span', { text: 'train an MLP beside it' })),
+    h('label', { class: 'check' }, budgetChk, h('span', { text: 'same parameter budget as the model' })),
     h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'hidden' }), baseHidden), baseMsg);
 
   const el = h('section', { class: 'panel train-panel', 'aria-label': 'Training' },
@@ -155,7 +169,9 @@ export function createTrainingControls(app) {
   function renderBaseline(doc) {
     baseChk.checked = !!doc.baseline?.enabled;
     if (!hasFocus(baseHidden)) baseHidden.value = (doc.baseline?.hidden ?? [8, 8]).join(', ');
-    baseHidden.disabled = !doc.baseline?.enabled;
+    budgetChk.checked = !!doc.baseline?.budget;
+    budgetChk.disabled = !doc.baseline?.enabled;
+    baseHidden.disabled = !doc.baseline?.enabled || !!doc.baseline?.budget;
   }
 
   function render() {

@@ -1,13 +1,18 @@
 // The data panel: dataset thumbnails (each drawn by the engine on a small canvas at the
 // screen's pixel ratio; a radio group — one Tab stop, the arrow keys choose), points, noise,
-// train/test split, seed and regenerate, CSV upload; and the features panel (which features the
-// circuit reads, said in words, and the feature map's angle range).
+// train/test split, seed and regenerate, CSV upload (with the label column chosen when the
+// table has more than two feature columns), preprocessing (standardise, PCA to k components),
+// the class balance of both splits; and the features panel (which features the circuit reads,
+// said in words, and the feature map's angle range).
 
 import { h, hasFocus, pixelRatio, setChildren } from './dom.js';
 import { featureLabel } from './editor/gates.js';
 import { numberField } from './fields.js';
 import { formatNumber, formatPercent } from './format.js';
 import { roving } from './roving.js';
+import { plotLabels } from './plots.js';
+
+const plotNames = (m) => plotLabels(m).classNames;
 
 const THUMB_PX = 44;
 
@@ -92,9 +97,21 @@ export function createDataPanel(app) {
   }, h('span', { 'aria-hidden': 'true', text: '⟳ ' }), 'Regenerate');
   const file = h('input', { type: 'file', accept: '.csv,text/csv,text/plain', hidden: true, 'data-testid': 'csv-file', 'aria-label': 'CSV file' });
   const upload = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload CSV: rows of x1, x2, label',
-    title: 'CSV rows: x1, x2, label (label 0, 1, 2…)', onclick: () => file.click(),
+    type: 'button', class: 'tool-btn', 'data-testid': 'csv-upload', 'aria-label': 'Upload CSV: a header row, then rows of features and a label',
+    title: 'CSV: a header naming the columns, then rows of up to 16 features and a label (0, 1, 2… or names; the last column unless chosen)', onclick: () => file.click(),
   }, h('span', { 'aria-hidden': 'true', text: '⤒ ' }), 'Upload CSV');
+  // The last CSV chosen (its text kept so another label column can be chosen: `label` the
+  // column read as the label, `loaded` whether the document holds it), and the menu of its
+  // columns (the engine's reading of the first row), shown when it has more than two feature
+  // columns — also when the default label column did not read.
+  let csv = null;
+  const labelSel = h('select', { 'data-testid': 'csv-label', 'aria-label': 'Label column of the CSV' });
+  const labelRow = h('label', { class: 'row gap', hidden: true },
+    h('span', { class: 'lbl', text: 'Label column' }), labelSel);
+  labelSel.addEventListener('change', () => {
+    if (!csv) return;
+    if (!applyCsv(csv.name, csv.text, Number(labelSel.value))) labelSel.value = String(csv.label);
+  });
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     file.value = '';
@@ -103,16 +120,32 @@ export function createDataPanel(app) {
       msg.show(`${f.name}: the file is ${formatNumber(f.size / 1e6, { fixed: 1 })} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
       return;
     }
+    const text = await f.text();
+    const columns = app.wasm.csvColumns(text);
+    const previous = csv;
+    csv = { name: f.name, text, columns, label: columns.length - 1, loaded: false };
+    if (!applyCsv(f.name, text, undefined)) {
+      if (columns.length > 3) {
+        msg.show(`${msg.text} If the label is not in the last column, choose it under Upload CSV.`);
+        render();
+      } else {
+        csv = previous;
+      }
+    }
+  });
+
+  /** Reads a CSV (the label in column `label`, 0-based; undefined: the last) into the document. */
+  function applyCsv(name, text, label) {
     let table;
     try {
-      table = app.wasm.parseCsv(await f.text());
+      table = app.wasm.parseCsv(text, label);
     } catch (e) {
-      msg.show(`${f.name}: ${e.message}. Nothing was changed.`);
-      return;
+      msg.show(`${name}: ${e.message}. Nothing was changed.`);
+      return false;
     }
     const rows = table.rows;
     let note = '';
-    if (app.edit(msg, (d) => {
+    const ok = app.edit(msg, (d) => {
       d.data.kind = 'custom';
       d.data.custom = rows;
       delete d.data.test;
@@ -123,14 +156,62 @@ export function createDataPanel(app) {
       const fit = app.fitReadout(d);
       note = fit.note;
       return fit.doc;
-    })) msg.show(`Loaded ${rows.length} rows with ${table.columns.length} input(s) from ${f.name}. ${note}`, 'info');
+    });
+    if (!ok) return false;
+    csv = { name, text, columns: table.header, label: table.labelColumn, loaded: true };
+    const labelName = table.header[table.labelColumn];
+    msg.show(`Loaded ${rows.length} rows with ${table.columns.length} input(s) from ${name}, the label from “${labelName}”. ${note}`, 'info');
+    return true;
+  }
+
+  // Preprocessing: fitted on the training split by the engine.
+  const stdChk = h('input', { type: 'checkbox', 'data-testid': 'pre-standardize' });
+  const pcaChk = h('input', { type: 'checkbox', 'data-testid': 'pre-pca' });
+  const pcaK = numberField({
+    label: 'Principal components to keep', value: 2, testid: 'pre-pca-k', integer: true, min: 1, max: app.limits.maxFeatures, cls: 'short',
+    commit: (v, w) => editPre(w, (p) => { p.pca = v; }),
   });
+  /** A preprocessing edit, then the engine fits the inputs' consumers (pre-net, features). */
+  function editPre(where, fn) {
+    let note = '';
+    const ok = app.edit(where, (d) => {
+      const p = { ...(d.preprocess ?? {}) };
+      fn(p);
+      if (!p.standardize) delete p.standardize;
+      if (p.pca == null) delete p.pca;
+      d.preprocess = p;
+      const fit = app.fitReadout(d);
+      note = fit.note;
+      return fit.doc;
+    });
+    if (ok && note) msg.show(note, 'info');
+    return ok;
+  }
+  stdChk.addEventListener('change', () => {
+    if (!editPre(msg, (p) => { p.standardize = stdChk.checked; })) stdChk.checked = !stdChk.checked;
+  });
+  pcaChk.addEventListener('change', () => {
+    const k = Math.min(2, app.info().dataDim);
+    if (!editPre(msg, (p) => { p.pca = pcaChk.checked ? k : null; })) pcaChk.checked = !pcaChk.checked;
+  });
+  const preSummary = h('p', { class: 'hint small', 'data-testid': 'pre-summary' });
+  // Inside the data fieldset: the data lock covers it.
+  const preFs = h('fieldset', { class: 'pre-fs' },
+    h('legend', { class: 'sub-legend', text: 'Preprocessing' }),
+    h('label', { class: 'row gap check' }, stdChk, h('span', { text: 'Standardise each input (training mean 0, spread 1)' })),
+    h('div', { class: 'row gap' },
+      h('label', { class: 'check' }, pcaChk, h('span', { text: 'PCA to' })), pcaK.el,
+      h('span', { class: 'lbl', text: 'components' })),
+    preSummary);
+
+  // Class balance of both splits (the engine's counts).
+  const balance = h('table', { class: 'balance', 'data-testid': 'class-balance' });
 
   const dataFs = h('fieldset', { class: 'lockable', 'data-lock': 'data' },
     h('legend', { class: 'visually-hidden', text: 'Dataset' }),
     thumbs, points.el, noise.el, ratio.el,
     h('div', { class: 'row gap' }, h('span', { class: 'lbl', text: 'Seed' }), seedOut, regen),
-    h('div', { class: 'row gap' }, upload, file));
+    h('div', { class: 'row gap' }, upload, file), labelRow, preFs);
 
   // Features.
   const featureChips = h('div', { class: 'feature-chips', 'data-testid': 'feature-chips' });
@@ -155,7 +236,7 @@ export function createDataPanel(app) {
     rangeRow);
 
   const el = h('section', { class: 'panel data-panel', 'aria-label': 'Data' },
-    h('h2', { text: 'Data' }), dataFs, msg.el,
+    h('h2', { text: 'Data' }), dataFs, balance, msg.el,
     h('h2', { text: 'Features' }), featFs, app.messages.features.el);
 
   let thumbKey = null;
@@ -176,6 +257,9 @@ export function createDataPanel(app) {
     noise.set(d.noise);
     ratio.set(d.train_ratio);
     seedOut.textContent = String(d.seed);
+    renderCsv(d);
+    renderPre(doc);
+    renderBalance();
     // Feature usage.
     const counts = new Map(app.info().features.map((f) => [f, 0]));
     for (const g of doc.circuit.gates) {
@@ -192,6 +276,43 @@ export function createDataPanel(app) {
     scaleToggle.checked = !!range;
     rangeRow.hidden = !range;
     if (range) { lo.set(range[0]); hi.set(range[1]); }
+  }
+
+  function renderCsv(d) {
+    const show = !!csv && csv.columns.length > 3 && (d.kind === 'custom' || !csv.loaded);
+    labelRow.hidden = !show;
+    if (!show) return;
+    const opts = csv.columns.map((n, i) => [i, n]);
+    if (labelSel.options.length !== opts.length || [...labelSel.options].some((o, i) => o.textContent !== opts[i][1])) {
+      setChildren(labelSel, opts.map(([v, t]) => h('option', { value: v, text: t })));
+    }
+    labelSel.value = String(csv.label);
+  }
+
+  function renderPre(doc) {
+    const p = doc.preprocess ?? {};
+    const info = app.info();
+    stdChk.checked = !!p.standardize;
+    pcaChk.checked = p.pca != null;
+    pcaK.set(p.pca ?? Math.min(2, info.dataDim));
+    pcaK.input.disabled = p.pca == null;
+    const steps = [p.standardize ? 'standardised' : null, p.pca != null ? `projected on ${p.pca} principal component${p.pca === 1 ? '' : 's'}` : null].filter(Boolean);
+    preSummary.textContent = `${info.dataDim} input${info.dataDim === 1 ? '' : 's'}${steps.length ? `, ${steps.join(', then ')}` : ''} → the model reads ${info.inputs}.`;
+  }
+
+  function renderBalance() {
+    let m;
+    try { m = app.engine.metrics(); } catch { return; }
+    const names = plotNames(m);
+    const total = (m.trainCounts ?? []).map((n, c) => n + (m.testCounts?.[c] ?? 0));
+    setChildren(balance,
+      h('caption', { text: `Class balance: ${m.trainPoints} training, ${m.testPoints} test points` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'class' }), h('th', { scope: 'col', text: 'train' }), h('th', { scope: 'col', text: 'test' }), h('th', { scope: 'col', text: 'share' }))),
+      h('tbody', {}, names.map((name, c) => h('tr', {},
+        h('th', { scope: 'row', text: name }),
+        h('td', { text: String(m.trainCounts?.[c] ?? 0) }),
+        h('td', { text: String(m.testCounts?.[c] ?? 0) }),
+        h('td', { text: formatPercent(total[c] / Math.max(1, m.trainPoints + m.testPoints), 0) })))));
   }
 
   // Thumbnails at the screen's pixel ratio: redrawn when the seed or the ratio changes.

@@ -37,6 +37,7 @@ export class Engine {
     }
     this.info = this.pg.info();
     this.broken = false;
+    // The plotted plane is the Playground's; a rebuilt one shows the first two inputs.
     this.dirty = false;
   }
 
@@ -51,6 +52,19 @@ export class Engine {
   history() { return this.pg.history(); }
   /** The raw data point at plot coordinates (u, v): other inputs at their training mean. */
   planePoint(u, v) { return Array.from(this.pg.planePoint(u, v)); }
+  /** Chooses the raw inputs (0-based) the boundary plot shows; the others stay at their mean. */
+  /**
+   * Chooses the plane the boundary plot shows: inputs (0-based) of the raw data, the others at
+   * their training mean — or, with `preprocessed`, of the model's inputs after preprocessing
+   * (principal components), the others 0.
+   */
+  setPlane(horizontal, vertical, preprocessed = false) { this.pg.setPlane(horizontal, vertical, preprocessed); }
+  /** The plotted inputs now: `[horizontal, vertical]` (the first two when the chosen are gone). */
+  plane() { return Array.from(this.pg.plane()); }
+  /** Whether the plotted plane is of preprocessed inputs (principal components). */
+  planePreprocessed() { return this.pg.planePreprocessed(); }
+  /** `{classes, counts (row = true, column = predicted), classNames, points}` of a split. */
+  confusion(test) { return this.pg.confusion(test); }
   inspect(x, col) { return this.pg.inspect(Float64Array.from(x), col ?? undefined); }
   drawBoundary(canvas, opts) { return this.pg.drawBoundary(canvas, opts); }
   drawLoss(canvas, opts) { return this.pg.drawLoss(canvas, opts); }

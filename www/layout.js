@@ -1,7 +1,8 @@
 // The panels of one playground put in place: three columns (data and model | circuit and state
 // inspector | training and plots), the lesson text, and — for embeds (`compact`) — a bar with
 // the lesson's title and a slot for tools. Also the lesson locks: a locked control's fieldset
-// is disabled and says so.
+// is disabled and says so (`data-lock`, or `data-lock-with` for a second fieldset under the
+// same lock, such as the model blocks with the circuit).
 
 import { h } from './dom.js';
 
@@ -10,7 +11,7 @@ import { h } from './dom.js';
  * without a bar) and `render(doc)`, which updates the lesson text and the locks.
  */
 export function buildLayout(root, { compact, messages, panels, isLocked }) {
-  const { editor, gateInspector, stateView, dataPanel, controls, output, debugger: debug } = panels;
+  const { editor, gateInspector, stateView, dataPanel, blocks, controls, output, debugger: debug } = panels;
   const lessonTitle = h('h2', { class: 'lesson-title' });
   const lessonText = h('p', { class: 'lesson-text' });
   const lesson = h('section', { class: 'panel lesson', 'aria-label': 'Lesson', 'data-testid': 'lesson', hidden: true }, lessonTitle, lessonText);
@@ -34,7 +35,7 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
     bar,
     h('div', { class: 'layout' },
       h('div', { class: 'col col-left' }, compact ? null : lesson, dataPanel.el, controls.modelEl),
-      h('div', { class: 'col col-mid' }, compact ? lesson : null, circuitPanel, statePanel),
+      h('div', { class: 'col col-mid' }, compact ? lesson : null, circuitPanel, blocks.el, statePanel),
       h('div', { class: 'col col-right' }, controls.el, output.el, debug?.el)),
   ].filter(Boolean));
 
@@ -51,8 +52,8 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
       sec.dataset.label ??= sec.getAttribute('aria-label');
       sec.setAttribute('aria-label', compact && title ? `${sec.dataset.label} (${title})` : sec.dataset.label);
     }
-    for (const fs of root.querySelectorAll('fieldset.lockable')) {
-      const locked = isLocked(fs.dataset.lock);
+    for (const fs of root.querySelectorAll('fieldset.lockable, fieldset[data-lock-with]')) {
+      const locked = isLocked(fs.dataset.lock ?? fs.dataset.lockWith);
       fs.disabled = locked;
       fs.classList.toggle('locked', locked);
       if (locked) fs.title = 'Locked by the lesson'; else fs.removeAttribute('title');

@@ -9,7 +9,7 @@
 // input names and its legend with the class names; clicks are mapped back with the same
 // options, since the texts change the layout.
 
-import { h, hasFocus, pixelRatio } from './dom.js';
+import { h, hasFocus, pixelRatio, setChildren } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber, formatPercent } from './format.js';
 
@@ -19,15 +19,28 @@ const BOUNDARY_PX = 280; // the plot's CSS size where style.css sets none (it se
 const LOSS_W = 414;
 const LOSS_H = 170;
 const CLASS_COLOURS = ['orange', 'blue', 'green'];
+// The confusion matrix's shades: white for an empty share of a row, this blue for all of it
+// (light enough for dark text on every cell).
+const SHADE_FULL = [110, 155, 220];
+const CONFUSION_MS = 400; // at most this often while training (less often for a large split)
+
+/** A cell's background for `share` (0…1) of its row. */
+export function shade(share) {
+  const s = Math.max(0, Math.min(1, Number.isFinite(share) ? share : 0));
+  const c = SHADE_FULL.map((f) => Math.round(255 + (f - 255) * s));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
 
 
 /**
  * The boundary plot's texts from the engine's metrics: the plotted inputs' names as axis
- * titles, and the class names ("class 0" where a class is only a number).
+ * titles (inputs `plane`, 0-based, default the first two), and the class names ("class 0"
+ * where a class is only a number).
  */
-export function plotLabels(m) {
+export function plotLabels(m, plane = [0, 1]) {
   const cols = m?.columns ?? [];
-  const axisTitles = [cols[0] || 'x1', cols[1] || cols[0] || 'x2'];
+  const [a, b] = plane;
+  const axisTitles = [cols[a] || `x${a + 1}`, cols[b] || (b === 1 && cols[0]) || `x${b + 1}`];
   const n = m?.classes ?? 2;
   const names = m?.classNames ?? [];
   const classNames = Array.from({ length: n }, (_, c) => {
@@ -102,6 +115,105 @@ export function createOutputPanel(app) {
     h('option', { value: 'loss', text: 'loss' }), h('option', { value: 'accuracy', text: 'accuracy' }));
   metricSel.addEventListener('change', () => { app.ui.chartMetric = metricSel.value; app.invalidate('loss'); });
 
+  // The plotted plane: two inputs of the data, the others at their training mean — or, with
+  // PCA, two principal components, the others 0.
+  const planeSpace = h('select', { 'data-testid': 'plane-space', 'aria-label': 'The plot is drawn over' },
+    h('option', { value: 'raw', text: 'inputs' }), h('option', { value: 'pca', text: 'principal components' }));
+  const planeX = h('select', { 'data-testid': 'plane-x', 'aria-label': 'Horizontal axis of the plot' });
+  const planeY = h('select', { 'data-testid': 'plane-y', 'aria-label': 'Vertical axis of the plot' });
+  const planeHint = h('span', { class: 'hint small' });
+  const spaceField = h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Over' }), planeSpace);
+  const planeRow = h('div', { class: 'plane-row', hidden: true }, spaceField,
+    h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Horizontal' }), planeX),
+    h('label', { class: 'check' }, h('span', { class: 'lbl', text: 'Vertical' }), planeY), planeHint);
+  /** The components PCA keeps (0 without PCA). */
+  const pcaK = () => app.store.doc.preprocess?.pca ?? 0;
+  // Whether the user chose the plane for this data (else, with PCA, the first two components
+  // are shown: the raw inputs of a 64-pixel image say little).
+  let chosen = false;
+  function setPlane(a, b, pca) {
+    chosen = true;
+    try {
+      app.engine.setPlane(a, b, pca);
+    } catch (e) { msg.show(`Not applied: ${e.message}`); return; }
+    app.setPick(null);
+    app.setHover(null);
+    labels = planeLabels(lastMetrics);
+    renderPlane(lastMetrics);
+    app.invalidate('boundary', 'metrics');
+  }
+  planeX.addEventListener('change', () => setPlane(Number(planeX.value), Number(planeY.value), planeSpace.value === 'pca'));
+  planeY.addEventListener('change', () => setPlane(Number(planeX.value), Number(planeY.value), planeSpace.value === 'pca'));
+  planeSpace.addEventListener('change', () => setPlane(0, 1, planeSpace.value === 'pca'));
+  /** The boundary's texts for the plane plotted now (principal components are PC1, PC2, …). */
+  function planeLabels(m) {
+    const plane = app.engine.plane();
+    const l = plotLabels(m, plane);
+    if (app.engine.planePreprocessed()) l.axisTitles = plane.map((a) => `PC${a + 1}`);
+    return l;
+  }
+  let planeKey = '';
+  let planeData = '';
+  function renderPlane(m) {
+    const cols = m?.columns ?? [];
+    const data = JSON.stringify([app.store.doc.data.kind, cols]);
+    if (data !== planeData) { planeData = data; chosen = false; }
+    // A plane of principal components without PCA any more: back to the first two inputs; PCA
+    // and no choice made: the first two components.
+    const auto = app.engine.planePreprocessed() ? (pcaK() < 2 ? false : null) : (!chosen && pcaK() >= 2 ? true : null);
+    if (auto != null) {
+      app.engine.setPlane(0, 1, auto);
+      app.ui.pick = null;
+      app.invalidate('boundary', 'state');
+    }
+    const pca = app.engine.planePreprocessed();
+    const names = pca ? Array.from({ length: pcaK() }, (_, i) => `PC${i + 1}`) : cols.map((c, i) => c || `x${i + 1}`);
+    planeRow.hidden = cols.length <= 2 && pcaK() < 2;
+    spaceField.hidden = pcaK() < 2;
+    planeSpace.value = pca ? 'pca' : 'raw';
+    planeHint.textContent = pca ? 'other components at 0 (their mean)' : 'other inputs at their training mean';
+    const key = JSON.stringify(names);
+    if (key !== planeKey) {
+      planeKey = key;
+      for (const s of [planeX, planeY]) setChildren(s, names.map((c, i) => h('option', { value: i, text: c })));
+    }
+    const [a, b] = app.engine.plane();
+    planeX.value = String(a);
+    planeY.value = String(b);
+  }
+
+  // The confusion matrix of the test split (the training split when there is no test split).
+  const confusion = h('table', { class: 'confusion', 'data-testid': 'confusion' });
+  let confusionAt = -Infinity;
+  let confusionGap = CONFUSION_MS;
+  function renderConfusion(force) {
+    const now = performance.now();
+    if (!force && app.loop?.playing && now - confusionAt < confusionGap) return;
+    confusionAt = now;
+    let c;
+    try {
+      c = app.engine.confusion(true);
+      if (!c.points) c = { ...app.engine.confusion(false), train: true };
+    } catch { return; }
+    // A large split takes a while to predict: then it is refreshed less often while training
+    // (at most 5 % of the time).
+    confusionGap = Math.max(CONFUSION_MS, 20 * (performance.now() - now));
+    const k = c.classes;
+    const names = plotLabels({ classes: k, classNames: c.classNames }).classNames;
+    const rows = Array.from({ length: k }, (_, r) => c.counts.slice(r * k, r * k + k));
+    setChildren(confusion,
+      h('caption', { text: `Confusion matrix, ${c.train ? 'training' : 'test'} split (${c.points} points): rows are the true class, columns the predicted one` }),
+      h('thead', {}, h('tr', {}, h('td', {}), names.map((n) => h('th', { scope: 'col', text: n })))),
+      h('tbody', {}, rows.map((row, r) => {
+        const sum = row.reduce((x, y) => x + y, 0);
+        return h('tr', {}, h('th', { scope: 'row', text: names[r] }), row.map((n, col) => {
+          const td = h('td', { text: String(n), class: r === col ? 'diag' : '', 'data-testid': `confusion-${r}-${col}` });
+          td.style.backgroundColor = shade(sum ? n / sum : 0);
+          return td;
+        }));
+      })));
+  }
+
   // Metrics: the hybrid model beside its classical baseline.
   const cells = {};
   const cols = [['train-loss', 'train loss'], ['test-loss', 'test loss'], ['train-acc', 'train acc'], ['test-acc', 'test acc'], ['params', 'params']];
@@ -118,7 +230,7 @@ export function createOutputPanel(app) {
   const el = h('section', { class: 'panel output-panel', 'aria-label': 'Output' },
     h('div', { class: 'out-head' }, h('h2', { text: 'Output' }), modeBox),
     h('div', { class: 'out-main' },
-      h('div', { class: 'boundary-wrap' }, boundary),
+      h('div', { class: 'boundary-wrap' }, boundary, planeRow),
       h('div', { class: 'out-side' },
         h('div', { class: 'big' }, h('span', { class: 'lbl', text: 'Test accuracy' }), bigAcc),
         h('div', { class: 'big small' }, h('span', { class: 'lbl', text: 'Train accuracy' }), trainAcc),
@@ -127,7 +239,7 @@ export function createOutputPanel(app) {
     table,
     h('div', { class: 'chart-head' }, h('span', { class: 'lbl', text: 'Curve of' }), metricSel,
       h('label', { class: 'check' }, logChk, h('span', { text: 'log scale' }))),
-    loss, msg.el);
+    loss, confusion, msg.el);
 
   /** The boundary plot's CSS size (square), as laid out. */
   const boundarySize = () => Math.round(boundary.clientWidth) || BOUNDARY_PX;
@@ -199,8 +311,12 @@ export function createOutputPanel(app) {
   resized.observe(loss);
   resized.observe(boundary);
 
+  let lastMetrics = null;
   function renderMetrics(m) {
-    const next = plotLabels(m);
+    lastMetrics = m;
+    renderPlane(m);
+    renderConfusion(false);
+    const next = planeLabels(m);
     if (JSON.stringify(next) !== JSON.stringify(labels)) {
       labels = next;
       app.invalidate('boundary');
@@ -224,13 +340,11 @@ export function createOutputPanel(app) {
   }
 
   function render() {
-    const doc = app.store.doc;
     showTest.checked = app.ui.showTest;
     logChk.checked = app.ui.logScale;
     metricSel.value = app.ui.chartMetric;
-    const classes = doc.data.kind === 'custom'
-      ? Math.max(2, doc.data.custom.reduce((m, r) => Math.max(m, r[2] + 1), 0))
-      : (['gaussians3', 'circles3'].includes(doc.data.kind) ? 3 : 2);
+    // The engine's count (real tables, paper problems and CSVs have their own).
+    const classes = app.info().classes ?? 2;
     renderModes(classes);
   }
 

@@ -40,6 +40,11 @@ pub struct Table {
     pub class_names: Vec<String>,
     /// One row per point: the features in column order, then the label as a number.
     pub rows: Vec<Vec<f64>>,
+    /// Every column's name in file order, the label's too (`column i` where the header has
+    /// none or there is no header): what a label-column menu offers.
+    pub header: Vec<String>,
+    /// The 0-based position of the label column in `header`.
+    pub label_column: usize,
 }
 
 impl Table {
@@ -255,11 +260,49 @@ pub fn parse_table(text: &str, label: &LabelColumn) -> Result<Table, DataError> 
             .collect(),
         None => (1..=n_feat).map(|i| format!("x{i}")).collect(),
     };
+    let n_cols = n_feat + 1;
+    let header_names = (0..n_cols)
+        .map(|c| match header.as_ref().and_then(|h| h.get(c)) {
+            Some(n) if !n.is_empty() => n.clone(),
+            _ => format!("column {}", c + 1),
+        })
+        .collect();
     Ok(Table {
         columns,
         class_names: names,
         rows,
+        header: header_names,
+        label_column: label_at,
     })
+}
+
+/// The columns of a CSV's first non-empty row, read as [`parse_table`] reads them: the
+/// header's names when that row is a header (some field is not a number), else `column 1`,
+/// `column 2`, …; empty for a text without rows. What a label-column menu offers before the
+/// table is read (a table whose label is not in the last column fails to read with the
+/// default).
+pub fn csv_columns(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(line) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return Vec::new();
+    };
+    let fields: Vec<&str> = line
+        .split(',')
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
+    let is_header = fields.iter().any(|f| f.parse::<f64>().is_err())
+        && !looks_like_data_with_named_label(&fields, &LabelColumn::Last);
+    fields
+        .iter()
+        .enumerate()
+        .map(|(c, f)| {
+            if is_header && !f.is_empty() {
+                f.to_string()
+            } else {
+                format!("column {}", c + 1)
+            }
+        })
+        .collect()
 }
 
 /// A first row like `5.1,3.5,setosa` is data with a named label, not a header: every field but
@@ -396,6 +439,28 @@ mod tests {
         let v = parse_csv("5.1,3.5,setosa\n6.3,3.3,virginica\n").unwrap();
         assert_eq!((v.rows.len(), v.class_names.len()), (2, 2));
         assert_eq!(v.columns, ["x1", "x2"]);
+        assert_eq!(v.header, ["column 1", "column 2", "column 3"]);
+        assert_eq!(v.label_column, 2);
+    }
+
+    #[test]
+    fn the_header_lists_every_column_and_where_the_label_is() {
+        let text = "a,b,kind,c\n1,2,0,3\n4,5,1,6\n";
+        let t = parse_table(text, &LabelColumn::Index(2)).unwrap();
+        assert_eq!(t.header, ["a", "b", "kind", "c"]);
+        assert_eq!(t.label_column, 2);
+        assert_eq!(t.columns, ["a", "b", "c"]);
+        assert_eq!(csv_columns(text), t.header);
+        // A label in the first column: the default (last) fails, the columns are still known.
+        let named = "kind,w,x\na,1,2\nb,3,4\n";
+        assert!(parse_csv(named).is_err());
+        assert_eq!(csv_columns(named), ["kind", "w", "x"]);
+        assert_eq!(
+            csv_columns("\n1,2,0\n"),
+            ["column 1", "column 2", "column 3"]
+        );
+        assert_eq!(csv_columns("5.1,3.5,setosa\n").len(), 3);
+        assert!(csv_columns("  \n").is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod error;
 mod generators;
 pub mod paper;
 
-pub use csv::{parse_csv, parse_table, to_csv, LabelColumn, Table, CSV_HEADER};
+pub use csv::{csv_columns, parse_csv, parse_table, to_csv, LabelColumn, Table, CSV_HEADER};
 pub use error::DataError;
 
 use serde::{Deserialize, Serialize};

@@ -44,49 +44,62 @@ impl Model {
             return (0.0, 0.0);
         }
         let (mut loss, mut correct) = (0.0, 0usize);
-        let mut tally = |m: &Model, o: &[f64], label: usize| {
+        self.each_output(pts, |m, o, label| {
             loss += m.output.loss_of(o, label);
             if m.output.predict(o).class == label {
                 correct += 1;
             }
-        };
+        });
+        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
+    }
+
+    /// The predicted class of every point, batched like [`Model::evaluate`] (a confusion
+    /// matrix's column indices).
+    pub fn predict_classes(&mut self, pts: &[Point]) -> Vec<usize> {
+        let mut out = Vec::with_capacity(pts.len());
+        self.each_output(pts, |m, o, _| out.push(m.output.predict(o).class));
+        out
+    }
+
+    /// Calls `f(model, outputs, label)` for every point in order, running the circuit in
+    /// batches where it allows (exact mode), point by point otherwise.
+    fn each_output(&mut self, pts: &[Point], mut f: impl FnMut(&Model, &[f64], usize)) {
         if self.shots.is_some() || !self.program.batchable() {
             for p in pts {
                 let o = self.forward(&p.x);
-                tally(self, &o, p.label);
+                f(self, &o, p.label);
             }
-        } else {
-            let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
-            for chunk in pts.chunks(cap) {
-                let b = chunk.len();
-                self.bind_batch(
-                    b,
-                    |p, x| {
-                        x.clear();
-                        x.extend_from_slice(&chunk[p].x);
-                    },
-                    false,
-                );
-                let angles = std::mem::take(&mut self.batch_angles);
-                let ok = self.program.forward_batch(&angles, b);
-                self.batch_angles = angles;
-                for (p, point) in chunk.iter().enumerate() {
-                    if ok {
-                        self.program.batch_state(p, &mut self.state);
-                        let mut r = std::mem::take(&mut self.r);
-                        self.readout.exact(&self.state, &mut r);
-                        self.output.forward(&self.params, &r);
-                        self.r = r;
-                    } else {
-                        self.run_at(&point.x);
-                    }
-                    let o = std::mem::take(&mut self.output.o);
-                    tally(self, &o, point.label);
-                    self.output.o = o;
+            return;
+        }
+        let cap = (65536usize >> self.program.n_qubits().min(16)).clamp(8, 256);
+        for chunk in pts.chunks(cap) {
+            let b = chunk.len();
+            self.bind_batch(
+                b,
+                |p, x| {
+                    x.clear();
+                    x.extend_from_slice(&chunk[p].x);
+                },
+                false,
+            );
+            let angles = std::mem::take(&mut self.batch_angles);
+            let ok = self.program.forward_batch(&angles, b);
+            self.batch_angles = angles;
+            for (p, point) in chunk.iter().enumerate() {
+                if ok {
+                    self.program.batch_state(p, &mut self.state);
+                    let mut r = std::mem::take(&mut self.r);
+                    self.readout.exact(&self.state, &mut r);
+                    self.output.forward(&self.params, &r);
+                    self.r = r;
+                } else {
+                    self.run_at(&point.x);
                 }
+                let o = std::mem::take(&mut self.output.o);
+                f(self, &o, point.label);
+                self.output.o = o;
             }
         }
-        (loss / pts.len() as f64, correct as f64 / pts.len() as f64)
     }
 
     /// Runs the input side of every point into `batch_tapes` and their angles into

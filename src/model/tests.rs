@@ -606,8 +606,8 @@ fn batch_loss_and_gradient_equal_the_sum_over_points() {
     }
 }
 
-/// `evaluate` (batched where the circuit allows) gives the point-by-point mean loss and
-/// accuracy, for every kind of document.
+/// `evaluate` and `predict_classes` (batched where the circuit allows) give the point-by-point
+/// mean loss, accuracy and classes, for every kind of document.
 #[test]
 fn batched_evaluation_equals_point_by_point() {
     let mut rng = Rng::new(12);
@@ -630,5 +630,8 @@ fn batched_evaluation_equals_point_by_point() {
         }
         assert!((loss - want_loss / 300.0).abs() < 1e-12, "doc {di}");
         assert_eq!(acc, want_correct as f64 / 300.0, "doc {di}");
+        // The batched classes are the point-by-point ones.
+        let want: Vec<usize> = pts.iter().map(|p| m.predict(&p.x).class).collect();
+        assert_eq!(m.predict_classes(&pts), want, "doc {di}");
     }
 }

@@ -120,6 +120,27 @@ pub enum TestEval {
     OnRequest,
 }
 
+/// A plane a decision boundary is drawn over: two raw inputs (the others at their training
+/// mean) or, with `preprocessed`, two of the model's inputs after preprocessing — with PCA the
+/// principal components — the others 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plane {
+    /// The plotted inputs, horizontal then vertical (0-based).
+    pub axes: [usize; 2],
+    /// Whether they are inputs after preprocessing.
+    pub preprocessed: bool,
+}
+
+impl Plane {
+    /// Two raw inputs.
+    pub fn raw(axes: [usize; 2]) -> Plane {
+        Plane {
+            axes,
+            preprocessed: false,
+        }
+    }
+}
+
 /// The hybrid model's training loop, with its data, optimizer, history and baseline.
 pub struct Trainer {
     doc: ValidDocument,
@@ -960,7 +981,19 @@ impl Trainer {
     /// The plane a boundary plot shows by default: the first two inputs with the others at
     /// their training mean.
     pub fn default_grid_space(&self) -> GridSpace {
+        self.grid_space_on(self.default_plane())
+    }
+
+    /// The first two inputs (the first twice for 1-D data): the default plotted plane.
+    pub fn default_plane(&self) -> [usize; 2] {
+        [0, 1.min(self.data.dim.saturating_sub(1))]
+    }
+
+    /// The plane of raw inputs `axes` (horizontal, vertical) with every other input at its
+    /// training mean. Axes past the data's inputs are taken as the default plane's.
+    pub fn grid_space_on(&self, axes: [usize; 2]) -> GridSpace {
         let d = self.data.dim;
+        let axes = self.valid_axes(axes);
         let n = self.data.train.len().max(1) as f64;
         let mut base = vec![0.0; d];
         for p in &self.data.train {
@@ -968,9 +1001,140 @@ impl Trainer {
                 *b += v / n;
             }
         }
-        GridSpace::Raw {
-            axes: [0, 1.min(d.saturating_sub(1))],
-            base,
+        GridSpace::Raw { axes, base }
+    }
+
+    /// `axes` if both name inputs of the data, else the default plane.
+    fn valid_axes(&self, axes: [usize; 2]) -> [usize; 2] {
+        if axes.iter().all(|&a| a < self.data.dim) {
+            axes
+        } else {
+            self.default_plane()
         }
+    }
+
+    /// `plane` if the data and the preprocessing have its inputs, else the default plane of
+    /// raw inputs (a preprocessed plane needs preprocessing).
+    pub fn valid_plane(&self, plane: Plane) -> Plane {
+        let prep = self.model.preprocessor();
+        let ok = if plane.preprocessed {
+            !prep.is_identity() && plane.axes.iter().all(|&a| a < prep.n_out())
+        } else {
+            plane.axes.iter().all(|&a| a < self.data.dim)
+        };
+        if ok {
+            plane
+        } else {
+            Plane::raw(self.default_plane())
+        }
+    }
+
+    /// Where point `x` (raw inputs) lies on `plane` (assumed valid).
+    pub fn plane_coords(&self, plane: Plane, x: &[f64]) -> (f64, f64) {
+        let [a, b] = plane.axes;
+        if plane.preprocessed {
+            let mut z = Vec::new();
+            self.model.preprocessor().apply(x, &mut z);
+            (
+                z.get(a).copied().unwrap_or(0.0),
+                z.get(b).copied().unwrap_or(0.0),
+            )
+        } else {
+            (
+                x.get(a).copied().unwrap_or(0.0),
+                x.get(b).copied().unwrap_or(0.0),
+            )
+        }
+    }
+
+    /// The raw data point at `(u, v)` of `plane`: for raw inputs, the others at their training
+    /// mean; for preprocessed ones (e.g. principal components), the raw point the
+    /// preprocessing maps to `(u, v)` with the others 0.
+    pub fn plane_point(&self, plane: Plane, u: f64, v: f64) -> Vec<f64> {
+        let plane = self.valid_plane(plane);
+        let [a, b] = plane.axes;
+        if plane.preprocessed {
+            let prep = self.model.preprocessor();
+            let mut z = vec![0.0; prep.n_out()];
+            z[a] = u;
+            z[b] = v;
+            return prep.raw_point(&z);
+        }
+        let GridSpace::Raw { mut base, .. } = self.grid_space_on(plane.axes) else {
+            return Vec::new();
+        };
+        if let Some(x) = base.get_mut(a) {
+            *x = u;
+        }
+        if b != a {
+            if let Some(y) = base.get_mut(b) {
+                *y = v;
+            }
+        }
+        base
+    }
+
+    /// The plot window `[xmin, xmax, ymin, ymax]` of `plane`: the data's extent for the first
+    /// two raw inputs (grown with added points), the two inputs' padded ranges for other raw
+    /// ones, the padded range of the points' preprocessed values for a preprocessed plane.
+    pub fn plane_extent(&self, plane: Plane) -> [f64; 4] {
+        let plane = self.valid_plane(plane);
+        if !plane.preprocessed {
+            if plane.axes == self.default_plane() {
+                return self.data.extent;
+            }
+            let r = |a: usize| self.data.ranges.get(a).copied().unwrap_or([-1.0, 1.0]);
+            let (x, y) = (r(plane.axes[0]), r(plane.axes[1]));
+            return [x[0], x[1], y[0], y[1]];
+        }
+        let mut r = [[f64::INFINITY, f64::NEG_INFINITY]; 2];
+        for p in self.data.train.iter().chain(&self.data.test) {
+            let (u, v) = self.plane_coords(plane, &p.x);
+            for (b, w) in r.iter_mut().zip([u, v]) {
+                b[0] = b[0].min(w);
+                b[1] = b[1].max(w);
+            }
+        }
+        let pad = |[lo, hi]: [f64; 2]| {
+            if lo.is_finite() && hi.is_finite() {
+                let d = (0.1 * (hi - lo)).max(0.1);
+                [lo - d, hi + d]
+            } else {
+                [-1.0, 1.0]
+            }
+        };
+        let (x, y) = (pad(r[0]), pad(r[1]));
+        [x[0], x[1], y[0], y[1]]
+    }
+
+    /// The model's predictions on an `n × n` grid over `plane` (row 0 at the bottom).
+    pub fn grid_on(&mut self, n: usize, plane: Plane) -> Vec<Prediction> {
+        let plane = self.valid_plane(plane);
+        let extent = self.plane_extent(plane);
+        let space = if plane.preprocessed {
+            GridSpace::Preprocessed { axes: plane.axes }
+        } else {
+            self.grid_space_on(plane.axes)
+        };
+        self.model.grid(extent, n, &space)
+    }
+
+    /// The confusion matrix of the current model on the training (`test = false`) or test
+    /// split: `k × k` counts, row-major, row = true class, column = predicted class.
+    pub fn confusion(&mut self, test: bool) -> Vec<usize> {
+        let k = self.data.n_classes;
+        let mut counts = vec![0; k * k];
+        let points = if test {
+            &self.data.test
+        } else {
+            &self.data.train
+        };
+        let predicted = self.model.predict_classes(points);
+        for (p, c) in points.iter().zip(predicted) {
+            if p.label < k && c < k {
+                counts[p.label * k + c] += 1;
+            }
+        }
+        counts
     }
 }

@@ -310,7 +310,7 @@ impl Playground {
         let bo = o.plot_options(&names)?;
         let data = self.trainer.dataset();
         match plot::boundary_pixel_to_data(
-            data.extent,
+            self.trainer.plane_extent(self.plane),
             data.n_classes,
             (width, height),
             &bo,
@@ -345,7 +345,7 @@ impl Playground {
         };
         let data = self.trainer.dataset();
         match plot::boundary_pixel_to_data(
-            data.extent,
+            self.trainer.plane_extent(self.plane),
             data.n_classes,
             (width, height),
             &bo,

@@ -18,7 +18,7 @@ use crate::learn::dense::Activation;
 use crate::learn::loss::LossKind;
 use crate::plot::BoundaryOptions;
 use crate::sim::GateKind;
-use crate::train::{TestEval, TrainError, Trainer};
+use crate::train::{Plane, TestEval, TrainError, Trainer};
 use crate::view::{self, BoundaryView, Metric};
 
 #[cfg(feature = "bench")]
@@ -409,10 +409,28 @@ struct DocInfo {
     features: Vec<String>,
     /// The inputs' names.
     columns: Vec<String>,
+    /// Trainable numbers of each pre-net layer (weights and biases), first layer first.
+    pre_net_params: Vec<usize>,
+    /// Trainable numbers of each post-net layer.
+    post_net_params: Vec<usize>,
+}
+
+/// Weights and biases of each dense layer of a stack reading `n_in` values.
+fn layer_params(layers: &[doc::DenseSpec], n_in: usize) -> Vec<usize> {
+    let mut ins = n_in;
+    layers
+        .iter()
+        .map(|l| {
+            let n = l.units * (ins + 1);
+            ins = l.units;
+            n
+        })
+        .collect()
 }
 
 /// What a (valid) document implies: `{classes, dataDim, inputs, hidden, readouts, outputs,
-/// features: [names a gate angle can bind], columns}`.
+/// features: [names a gate angle can bind], columns, preNetParams: [per layer],
+/// postNetParams: [per layer]}`.
 #[wasm_bindgen(js_name = documentInfo)]
 pub fn document_info(json: &str) -> Res<JsValue> {
     let d = parse(json)?;
@@ -434,6 +452,8 @@ fn info_of(d: &Document) -> DocInfo {
         outputs: d.n_outputs(),
         features: d.feature_menu().iter().map(|f| f.to_string()).collect(),
         columns,
+        pre_net_params: layer_params(&d.pre_net, d.n_inputs()),
+        post_net_params: layer_params(&d.post_net, d.n_readouts()),
     }
 }
 
@@ -534,8 +554,18 @@ pub fn import_qasm(text: &str) -> Res<JsValue> {
     })
 }
 
+/// The columns of a CSV's first row: the header's names, or `column 1`, `column 2`, … when
+/// the first row is data (what the label-column menu offers, also when the default label
+/// column does not read).
+#[wasm_bindgen(js_name = csvColumns)]
+pub fn csv_columns(text: &str) -> Vec<String> {
+    crate::data::csv_columns(text)
+}
+
 /// Parses a CSV table (header row optional; the label column by name or 0-based index,
-/// default the last): `{columns, classNames, rows}` with rows `[x1, …, xd, label]`. Throws
+/// default the last): `{columns, classNames, rows, header, labelColumn}` with rows `[x1, …,
+/// xd, label]`, `header` every column's name in file order and `labelColumn` the label's
+/// position in it. Throws
 /// with the `line` (and the column in the message).
 #[wasm_bindgen(js_name = parseCsv)]
 pub fn parse_csv(text: &str, label: JsValue) -> Res<JsValue> {
@@ -558,11 +588,15 @@ pub fn parse_csv(text: &str, label: JsValue) -> Res<JsValue> {
         columns: Vec<String>,
         class_names: Vec<String>,
         rows: Vec<Vec<f64>>,
+        header: Vec<String>,
+        label_column: usize,
     }
     to_js(&Out {
         columns: t.columns,
         class_names: t.class_names,
         rows: t.rows,
+        header: t.header,
+        label_column: t.label_column,
     })
 }
 
@@ -602,13 +636,27 @@ struct Updated {
     json: String,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Confusion {
+    classes: usize,
+    /// `classes × classes` counts, row-major: row = true class, column = predicted class.
+    counts: Vec<usize>,
+    class_names: Vec<String>,
+    /// How many points the split holds.
+    points: usize,
+}
+
 /// One playground: a document, its trainer, and the views drawn from it.
 #[wasm_bindgen]
 pub struct Playground {
     pub(crate) trainer: Trainer,
-    /// The boundary view and the version it was computed at.
-    boundary: Option<(u64, usize, BoundaryView)>,
+    /// The boundary view, the version and plane it was computed at.
+    boundary: Option<(u64, usize, Plane, BoundaryView)>,
     version: u64,
+    /// The plane the boundary plot shows: two raw inputs (the others at their training mean)
+    /// or two preprocessed ones (principal components).
+    plane: Plane,
 }
 
 pub(crate) fn now_ms() -> f64 {
@@ -640,6 +688,7 @@ impl Playground {
             trainer,
             boundary: None,
             version: 0,
+            plane: Plane::raw([0, 1]),
         })
     }
 
@@ -674,25 +723,77 @@ impl Playground {
         to_js(&info_of(self.trainer.spec()))
     }
 
+    /// Chooses the plane the boundary plot shows: inputs `horizontal` and `vertical` (0-based;
+    /// the same one twice is allowed) of the raw data, the others held at their training mean —
+    /// or, with `preprocessed`, of the model's inputs after preprocessing (with PCA the
+    /// principal components), the others 0. Throws for an input that does not exist. The
+    /// choice stays while the data keeps those inputs.
+    #[wasm_bindgen(js_name = setPlane)]
+    pub fn set_plane(
+        &mut self,
+        horizontal: usize,
+        vertical: usize,
+        preprocessed: Option<bool>,
+    ) -> Res<()> {
+        let pre = preprocessed.unwrap_or(false);
+        let d = if pre {
+            let prep = self.trainer.model().preprocessor();
+            if prep.is_identity() {
+                return Err(fail(
+                    "the data is not preprocessed: plot raw inputs, or standardise or project it first",
+                ));
+            }
+            prep.n_out()
+        } else {
+            self.trainer.dataset().dim
+        };
+        if let Some(&a) = [horizontal, vertical].iter().find(|&&a| a >= d) {
+            return Err(fail(format!(
+                "input {} does not exist: there are {d} {}",
+                a + 1,
+                if pre { "preprocessed inputs" } else { "inputs" }
+            )));
+        }
+        self.plane = Plane {
+            axes: [horizontal, vertical],
+            preprocessed: pre,
+        };
+        Ok(())
+    }
+
+    /// The plotted inputs now: `[horizontal, vertical]` (0-based); the first two raw inputs
+    /// when the chosen ones are gone.
+    pub fn plane(&self) -> Vec<usize> {
+        self.trainer.valid_plane(self.plane).axes.to_vec()
+    }
+
+    /// Whether the plotted plane is of preprocessed inputs (see [`Playground::set_plane`]).
+    #[wasm_bindgen(js_name = planePreprocessed)]
+    pub fn plane_preprocessed(&self) -> bool {
+        self.trainer.valid_plane(self.plane).preprocessed
+    }
+
+    /// The confusion matrix of the current model on the test split (`test` true) or the
+    /// training split: `{classes, counts: [row-major, row = true class, column = predicted],
+    /// classNames, points}`.
+    pub fn confusion(&mut self, test: bool) -> Res<JsValue> {
+        let counts = self.trainer.confusion(test);
+        let d = self.trainer.dataset();
+        to_js(&Confusion {
+            classes: d.n_classes,
+            counts,
+            class_names: d.class_names.clone(),
+            points: if test { d.test.len() } else { d.train.len() },
+        })
+    }
+
     /// The raw data point at `(u, v)` of the boundary plot's plane: the plotted inputs set,
-    /// the others at their training mean.
+    /// the others at their training mean (a preprocessed plane: the raw point the
+    /// preprocessing maps there).
     #[wasm_bindgen(js_name = planePoint)]
     pub fn plane_point(&self, u: f64, v: f64) -> Res<Vec<f64>> {
         let (u, v) = (finite("u", u)?, finite("v", v)?);
-        match self.trainer.default_grid_space() {
-            crate::model::GridSpace::Raw { axes, mut base } => {
-                if let Some(a) = base.get_mut(axes[0]) {
-                    *a = u;
-                }
-                if axes[1] != axes[0] {
-                    if let Some(b) = base.get_mut(axes[1]) {
-                        *b = v;
-                    }
-                }
-                Ok(base)
-            }
-            crate::model::GridSpace::Preprocessed { .. } => Err(fail("not a raw plane")),
-        }
+        Ok(self.trainer.plane_point(self.plane, u, v))
     }
 
     /// The document with the trained weights and the run state (optimizer moments, epoch,
@@ -792,13 +893,14 @@ impl Playground {
 
     /// The boundary view, recomputed only when the model changed since the last one.
     fn boundary_view(&mut self, grid_n: usize) -> BoundaryView {
-        if let Some((v, n, view)) = &self.boundary {
-            if *v == self.version && *n == grid_n {
+        let plane = self.trainer.valid_plane(self.plane);
+        if let Some((v, n, p, view)) = &self.boundary {
+            if *v == self.version && *n == grid_n && *p == plane {
                 return view.clone();
             }
         }
-        let view = view::boundary_view(&mut self.trainer, grid_n);
-        self.boundary = Some((self.version, grid_n, view.clone()));
+        let view = view::boundary_view_on(&mut self.trainer, grid_n, plane);
+        self.boundary = Some((self.version, grid_n, plane, view.clone()));
         view
     }
 

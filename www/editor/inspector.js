@@ -29,7 +29,7 @@ export function createGateInspector(app) {
     const g = doc.circuit.gates[i];
     if (!g) return 'none';
     return JSON.stringify([i, g.gate, doc.circuit.qubits, g.wires, g.controls, g.col,
-      (g.params || []).map((p) => [p.kind, p.feature])]);
+      (g.params || []).map((p) => [p.kind, p.feature]), features()]);
   }
 
   function editGate(where, i, fn, opts) {
@@ -141,8 +141,18 @@ export function createGateInspector(app) {
       h('span', { class: 'pname', text: name }), kindSel);
     const setParam = (fn, opts) => (v, w) => editGate(w ?? where, i, (gg) => { fn(gg.params[k], v); }, opts);
     const featSel = () => {
-      const s = select({ 'aria-label': `Feature of angle ${name}`, 'data-testid': `gi-feature-${k}` },
-        features().map((f) => [f, featureLabel(f)]), p.feature);
+      // The data's inputs, then the pre-net's outputs h1…hk, in two groups.
+      const all = features();
+      const hidden = all.filter((f) => /^h\d+$/.test(f));
+      const inputs = all.filter((f) => !hidden.includes(f));
+      const opts = (fs) => fs.map((f) => h('option', { value: f, text: featureLabel(f) }));
+      const s = hidden.length
+        ? h('select', { 'aria-label': `Feature of angle ${name}`, 'data-testid': `gi-feature-${k}` },
+          h('optgroup', { label: 'inputs' }, opts(inputs)),
+          h('optgroup', { label: 'pre-net outputs' }, opts(hidden)))
+        : select({ 'aria-label': `Feature of angle ${name}`, 'data-testid': `gi-feature-${k}` },
+          all.map((f) => [f, featureLabel(f)]));
+      s.value = p.feature;
       s.addEventListener('change', () => {
         if (!editGate('circuit', i, (gg) => { gg.params[k].feature = s.value; })) s.value = p.feature;
       });
