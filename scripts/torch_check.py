@@ -3,6 +3,10 @@
 For every case: the outputs at the script's points (|diff| <= 1e-8), the loss and gradient over
 the training split at the exported numbers (<= 1e-8), and the loss after the Adam steps on the
 listed batches (<= 1e-6). Usage: python torch_check.py CASES_DIR. Exit 1 if any check failed.
+
+Qiskit's TorchConnector hands torch its weights, outputs and gradients as float32
+(`torch.as_tensor(..., dtype=torch.float)` in qiskit_machine_learning/connectors/torch_connector.py),
+so its outputs and gradient can only agree to float32 rounding: 1e-6 for that path.
 """
 import glob
 import json
@@ -12,7 +16,8 @@ import sys
 import time
 
 cases = sys.argv[1]
-TOL_OUT, TOL_GRAD, TOL_TRAIN = 1e-8, 1e-8, 1e-6
+TOL_TRAIN = 1e-6
+TOLS = {"pennylane-torch": (1e-8, 1e-8), "qiskit-torch": (1e-6, 1e-6)}  # (outputs, gradient)
 passed = failed = 0
 
 
@@ -40,6 +45,7 @@ for exp_path in sorted(glob.glob(os.path.join(cases, "*.torch.json"))):
         if not os.path.exists(path):
             continue
         what = f"{name} {tool}"
+        TOL_OUT, TOL_GRAD = TOLS[tool]
         try:
             lines, _ = run(path)
         except Exception as e:  # noqa: BLE001 - report the script's error
