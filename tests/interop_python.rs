@@ -48,7 +48,7 @@ fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
     for q in 0..4 {
         gates.push(GateSpec::fixed(GateKind::H, &[q], col, &[]));
         gates.push(GateSpec {
-            gate: GateKind::RY,
+            gate: GateKind::RY.into(),
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Feature {
@@ -72,7 +72,7 @@ fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
                 })
                 .collect();
             gates.push(GateSpec {
-                gate: kind,
+                gate: kind.into(),
                 wires,
                 controls,
                 params,
@@ -180,7 +180,7 @@ fn multi_control_doc() -> Document {
     d.circuit.qubits = 5;
     let mut gates: Vec<GateSpec> = (0..5)
         .map(|q| GateSpec {
-            gate: GateKind::RY,
+            gate: GateKind::RY.into(),
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Reupload {
@@ -191,8 +191,8 @@ fn multi_control_doc() -> Document {
             col: 0,
         })
         .collect();
-    let cc = |gate, t: usize, controls: &[usize], col| GateSpec {
-        gate,
+    let cc = |gate: GateKind, t: usize, controls: &[usize], col| GateSpec {
+        gate: gate.into(),
         wires: vec![t],
         controls: controls.to_vec(),
         params: vec![],

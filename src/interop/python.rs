@@ -303,13 +303,18 @@ impl<'a> Parts<'a> {
         let prep = model.preprocessor().clone();
         let mut doc = doc.clone().into_inner();
         model.write_params(&mut doc);
-        let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
+        let mut order: Vec<usize> = (0..doc.circuit.gates.len())
+            .filter(|&i| doc.circuit.gates[i].gate.gate().is_some())
+            .collect();
         order.sort_by_key(|&i| doc.circuit.gates[i].col);
         let mut weights = Vec::new();
         let gates = order
             .iter()
             .enumerate()
-            .map(|(k, &i)| gate_text(k, &doc.circuit.gates[i], &mut weights))
+            .filter_map(|(k, &i)| {
+                let g = &doc.circuit.gates[i];
+                Some(gate_text(k, g, g.gate.gate()?, &mut weights))
+            })
             .collect();
         let readout =
             match &doc.readout {
@@ -570,10 +575,15 @@ fn py_feature(f: Feature) -> String {
     }
 }
 
-fn gate_text(k: usize, g: &GateSpec, weights: &mut Vec<(String, f64, String)>) -> GateText {
+fn gate_text(
+    k: usize,
+    g: &GateSpec,
+    kind: GateKind,
+    weights: &mut Vec<(String, f64, String)>,
+) -> GateText {
     let n = g.params.len();
     let mut angles = Vec::with_capacity(n);
-    let place = describe_wires(g.gate, &g.wires, &g.controls);
+    let place = describe_wires(kind, &g.wires, &g.controls);
     for (i, a) in g.params.iter().enumerate() {
         let suffix = if n == 1 {
             String::new()
@@ -618,7 +628,7 @@ fn gate_text(k: usize, g: &GateSpec, weights: &mut Vec<(String, f64, String)>) -
     }
     GateText {
         index: k,
-        kind: g.gate,
+        kind,
         wires: g.wires.clone(),
         controls: g.controls.clone(),
         col: g.col,

@@ -34,7 +34,7 @@ fn documents() -> Vec<Document> {
     }];
     d.circuit.gates.push(crx);
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::IsingXX,
+        gate: GateKind::IsingXX.into(),
         wires: vec![0, 1],
         controls: vec![],
         params: vec![Angle::Weight { value: 0.4 }],
@@ -111,7 +111,7 @@ fn hybrid_documents() -> Vec<Document> {
         }
     }
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::RZ,
+        gate: GateKind::RZ.into(),
         wires: vec![1],
         controls: vec![],
         params: vec![Angle::Feature {

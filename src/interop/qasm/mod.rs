@@ -348,8 +348,12 @@ pub fn constant_ops(spec: &CircuitSpec) -> Result<Vec<Op>, InteropError> {
     order.sort_by_key(|&i| spec.gates[i].col);
     order
         .into_iter()
+        .filter(|&i| spec.gates[i].gate.gate().is_some())
         .map(|i| {
             let g = &spec.gates[i];
+            let Some(kind) = g.gate.gate() else {
+                return Err(InteropError::new(format!("gate {i} is a channel")));
+            };
             let params = g
                 .params
                 .iter()
@@ -361,7 +365,7 @@ pub fn constant_ops(spec: &CircuitSpec) -> Result<Vec<Op>, InteropError> {
                     ))),
                 })
                 .collect::<Result<Vec<f64>, _>>()?;
-            Op::new(g.gate, &g.wires, &params)
+            Op::new(kind, &g.wires, &params)
                 .and_then(|op| op.controlled(&g.controls))
                 .map_err(|e| InteropError::new(format!("gate {i}: {e}")))
         })
