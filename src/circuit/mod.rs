@@ -103,6 +103,7 @@ struct ChannelEntry {
     strength: f64,
     /// How many gates (in execution order) run before it.
     after: usize,
+    col: usize,
 }
 
 /// One step of the circuit in execution order, as the noisy engines need it.
@@ -188,6 +189,7 @@ impl Program {
                         angle: offsets[i],
                         strength: 0.0,
                         after: gates.len(),
+                        col: g.col,
                     });
                     continue;
                 }
@@ -303,18 +305,30 @@ impl Program {
 
     /// Calls `f` for every gate and placed channel in execution order, with the current angles
     /// (for the noisy engines; the ideal path skips channels).
-    pub fn steps(&self, mut f: impl FnMut(Step<'_>)) {
+    pub fn steps(&self, f: impl FnMut(Step<'_>)) {
+        self.steps_until(None, f);
+    }
+
+    /// [`Program::steps`] for the columns up to and including `col` (all when `None`).
+    pub fn steps_until(&self, col: Option<usize>, mut f: impl FnMut(Step<'_>)) {
+        let within = |c: usize| col.map_or(true, |m| c <= m);
         let mut c = 0;
         for (k, g) in self.gates.iter().enumerate() {
             while c < self.channels.len() && self.channels[c].after == k {
                 let ch = &self.channels[c];
-                f(Step::Channel(ch.kind, ch.wire, ch.strength));
+                if within(ch.col) {
+                    f(Step::Channel(ch.kind, ch.wire, ch.strength));
+                }
                 c += 1;
             }
-            f(Step::Gate(&g.op, &g.angles[..g.op.kind.n_params()]));
+            if within(g.col) {
+                f(Step::Gate(&g.op, &g.angles[..g.op.kind.n_params()]));
+            }
         }
         for ch in &self.channels[c..] {
-            f(Step::Channel(ch.kind, ch.wire, ch.strength));
+            if within(ch.col) {
+                f(Step::Channel(ch.kind, ch.wire, ch.strength));
+            }
         }
     }
 
@@ -345,9 +359,11 @@ impl Program {
         }
     }
 
-    /// The distinct columns that hold gates, in order.
+    /// The distinct columns that hold gates (or placed channels), in order.
     pub fn columns(&self) -> Vec<usize> {
         let mut cols: Vec<usize> = self.gates.iter().map(|g| g.col).collect();
+        cols.extend(self.channels.iter().map(|c| c.col));
+        cols.sort_unstable();
         cols.dedup();
         cols
     }
