@@ -12,6 +12,7 @@ import { createGateInspector } from './editor/inspector.js';
 import { createStateInspector } from './stateview.js';
 import { createDataPanel } from './datapanel.js';
 import { createTrainingControls } from './controls.js';
+import { createNoisePanel } from './noisepanel.js';
 import { createOutputPanel } from './plots.js';
 import { TrainLoop } from './loop.js';
 import { watchPanics } from './panic.js';
@@ -44,6 +45,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     training: new MessageArea('', 'msg-training'),
     output: new MessageArea('', 'msg-output'),
     state: new MessageArea('', 'msg-state'),
+    noise: new MessageArea('', 'msg-noise'),
   };
 
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
@@ -208,6 +210,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     stateView: createStateInspector(app),
     dataPanel: createDataPanel(app),
     controls: createTrainingControls(app),
+    noise: createNoisePanel(app),
     output: createOutputPanel(app),
   };
   app.loop = new TrainLoop(app, panels.controls);
@@ -235,7 +238,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   app.barTools = layout.barTools;
 
   function renderAll() {
-    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'output']) panels[p].render();
+    for (const p of ['editor', 'gateInspector', 'dataPanel', 'controls', 'noise', 'output']) panels[p].render();
     layout.render(store.doc);
     for (const fn of app.onRender) fn();
   }
