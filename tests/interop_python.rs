@@ -404,5 +404,77 @@ fn write_crosscheck_cases() {
             Err(e) => write(&format!("{name}.qasm2.skipped"), &e.to_string()),
         }
     }
-    println!("wrote {} cases to {}", cs.len(), dir.display());
+    // Noisy documents: PennyLane only (default.mixed with the same channels); the Qiskit
+    // script refuses noise for now and OpenQASM has no channels.
+    let noisy = noisy_cases();
+    for (name, d) in &noisy {
+        let points = interop::script_points(d).unwrap();
+        let outputs = interop::reference_outputs(d, &points).unwrap();
+        write(
+            &format!("{name}.pennylane.py"),
+            &python::pennylane_script_at(d, &points).unwrap(),
+        );
+        let expected = serde_json::json!({"points": points, "outputs": outputs});
+        write(&format!("{name}.expected.json"), &expected.to_string());
+    }
+    println!(
+        "wrote {} cases to {}",
+        cs.len() + noisy.len(),
+        dir.display()
+    );
+}
+
+/// Noisy case documents: the NISQ-like preset (readout error included) on presets with Pauli
+/// readouts, and every channel kind placed in a circuit.
+fn noisy_cases() -> Vec<(String, ValidDocument)> {
+    let mut out = Vec::new();
+    for name in ["default", "xor-entangled", "reupload-1q"] {
+        let mut d = doc::preset(name).unwrap().into_inner();
+        d.noise = doc::NoiseSpec::preset("NISQ-like").unwrap();
+        if !matches!(d.readout, doc::Readout::Expval { .. }) {
+            // The readout error is exported for Pauli readouts only.
+            d.noise.readout.clear();
+        }
+        let start = doc::next_col(&d.circuit.gates);
+        for (k, &c) in qmlp::sim::ChannelKind::all().iter().enumerate() {
+            let w = k % d.circuit.qubits;
+            d.circuit.gates.push(doc::GateSpec::channel(
+                c,
+                w,
+                start + k,
+                0.03 * (k + 1) as f64,
+            ));
+        }
+        out.push((format!("noisy-{name}"), d.validated().unwrap()));
+    }
+    out
+}
+
+#[test]
+fn noisy_documents_export_pennylane_default_mixed_with_the_same_channels() {
+    for (name, d) in noisy_cases() {
+        let s = python::pennylane_script(&d).unwrap();
+        assert!(s.contains("qml.device(\"default.mixed\""), "{name}");
+        assert!(
+            s.contains("qml.DepolarizingChannel(0.01, wires=0)"),
+            "{name}"
+        );
+        assert!(s.contains("qml.AmplitudeDamping(0.02, wires=0)"), "{name}");
+        assert!(s.contains("qml.PhaseFlip(0.09"), "{name}");
+        assert_eq!(
+            s.contains("qml.Hamiltonian("),
+            !d.noise.readout.is_empty(),
+            "{name}: readout error folded"
+        );
+        let e = python::qiskit_script(&d).unwrap_err().to_string();
+        assert!(e.contains("PennyLane"), "{e}");
+        let x = vec![0.1; d.data_dim()];
+        let q = qasm::export_document(&d, &x, qasm::QasmVersion::V3).unwrap();
+        assert!(q.contains("OpenQASM has no noise channels"), "{name}");
+        assert!(!q.contains("Damping"), "{name}");
+    }
+    // An ideal document's script is unchanged: default.qubit, no channel.
+    let ideal = doc::preset("default").unwrap();
+    let s = python::pennylane_script(&ideal).unwrap();
+    assert!(s.contains("default.qubit") && !s.contains("Channel"));
 }

@@ -17,11 +17,12 @@
 //! post-net layer by layer.
 
 use super::{comment_text, model_of, num, script_points, InteropError};
+use crate::doc::GateName;
 use crate::doc::{
     Angle, DenseSpec, Document, Feature, GateSpec, LabelState, Readout, Source, ValidDocument,
 };
 use crate::learn::preprocess::Preprocessor;
-use crate::sim::{GateKind, Pauli, PauliString, C64};
+use crate::sim::{ChannelKind, GateKind, Pauli, PauliString, ReadoutError, WireReadout, C64};
 
 /// The PennyLane script of the document's model, printing outputs at [`script_points`].
 pub fn pennylane_script(doc: &ValidDocument) -> Result<String, InteropError> {
@@ -53,16 +54,32 @@ pub fn pennylane_script_at(
          def circuit(f):\n    \"\"\"Applies every gate for a point whose scaled features are f.\"\"\"\n",
         doc.circuit.qubits
     ));
-    if m.gates.is_empty() {
+    let noisy = m.doc.is_noisy();
+    if m.gates.is_empty() && m.leading.is_empty() {
         s.push_str("    pass  # the circuit has no gates\n");
+    }
+    for line in pennylane_channels(&m.leading) {
+        s.push_str(&format!("    {line}\n"));
     }
     for g in &m.gates {
         s.push_str(&format!("    # {}\n", g.describe()));
         for line in g.pennylane() {
             s.push_str(&format!("    {line}\n"));
         }
+        for line in pennylane_channels(&g.after) {
+            s.push_str(&format!("    {line}\n"));
+        }
     }
-    s.push_str("\n\ndev = qml.device(\"default.qubit\", wires=N_QUBITS)\n\n");
+    if noisy {
+        s.push_str(
+            "\n\n# Noise: the channels above are the document's (placed in the circuit, and the noise\n\
+             # model's after every gate), with PennyLane's definitions; default.mixed runs the exact\n\
+             # density matrix.\n\
+             dev = qml.device(\"default.mixed\", wires=N_QUBITS)\n\n",
+        );
+    } else {
+        s.push_str("\n\ndev = qml.device(\"default.qubit\", wires=N_QUBITS)\n\n");
+    }
     s.push_str(
         "# ---- 4. Readout --------------------------------------------------------------\n",
     );
@@ -75,14 +92,36 @@ pub fn pennylane_script_at(
             s.push_str(
                 "    \"\"\"The expectation values of the observables after the circuit.\"\"\"\n",
             );
-            s.push_str("    circuit(f)\n    return [\n");
-            for (text, p) in obs {
-                s.push_str(&format!(
-                    "        qml.expval({}),  # {text}\n",
-                    pennylane_obs(p)
-                ));
+            if let Some(r) = &m.readout_error {
+                s.push_str(
+                    "    # Readout error: each value is what a measurement with the confusion matrix\n\
+                     # [[1 - p(1|0), p(0|1)], [p(1|0), 1 - p(0|1)]] per wire reads, written as the\n\
+                     # equivalent sum of Pauli sub-strings of the observable.\n",
+                );
+                s.push_str("    circuit(f)\n    return [\n");
+                for (text, p) in obs {
+                    let terms = r
+                        .pauli_terms(p)
+                        .map_err(|e| InteropError::new(e.to_string()))?;
+                    let coeffs: Vec<String> = terms.iter().map(|(c, _)| num(*c)).collect();
+                    let ops: Vec<String> = terms.iter().map(|(_, t)| pennylane_obs(t)).collect();
+                    s.push_str(&format!(
+                        "        qml.expval(qml.Hamiltonian([{}], [{}])),  # {text}, read out\n",
+                        coeffs.join(", "),
+                        ops.join(", ")
+                    ));
+                }
+                s.push_str("    ]\n");
+            } else {
+                s.push_str("    circuit(f)\n    return [\n");
+                for (text, p) in obs {
+                    s.push_str(&format!(
+                        "        qml.expval({}),  # {text}\n",
+                        pennylane_obs(p)
+                    ));
+                }
+                s.push_str("    ]\n");
             }
-            s.push_str("    ]\n");
         }
         ReadoutText::Fidelity(states) => {
             let m_bits = states.first().map_or(1, |st| st.len());
@@ -124,8 +163,21 @@ pub fn pennylane_script_at(
     Ok(s)
 }
 
+/// The PennyLane lines of channels (kind, wire, strength), PennyLane's own channel names.
+fn pennylane_channels(chs: &[(ChannelKind, usize, f64)]) -> Vec<String> {
+    chs.iter()
+        .map(|&(c, w, s)| format!("qml.{}({}, wires={w})", c.name(), num(s)))
+        .collect()
+}
+
 /// The Qiskit script of the document's model, printing outputs at the given points.
 pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<String, InteropError> {
+    if doc.is_noisy() {
+        return Err(InteropError::new(
+            "the Qiskit export of a noisy document (qiskit-aer noise) is not written yet; export \
+             the PennyLane script, which runs the same channels on default.mixed",
+        ));
+    }
     let m = Parts::new(doc, points)?;
     let mut s = String::new();
     m.preamble(&mut s, "Qiskit", "qiskit");
@@ -232,6 +284,9 @@ struct GateText {
     controls: Vec<usize>,
     col: usize,
     angles: Vec<String>,
+    /// Channels applied right after the gate: the noise model's, then channels placed in the
+    /// circuit before the next gate (kind, wire, strength).
+    after: Vec<(ChannelKind, usize, f64)>,
 }
 
 enum ReadoutText {
@@ -284,6 +339,10 @@ struct Parts<'a> {
     /// (name, natural range) of every feature the circuit reads.
     features: Vec<(Feature, [f64; 2])>,
     gates: Vec<GateText>,
+    /// Channels placed before the first gate.
+    leading: Vec<(ChannelKind, usize, f64)>,
+    /// The readout error folded into the observables (None: no readout error).
+    readout_error: Option<ReadoutError>,
     /// (name, value, comment)
     weights: Vec<(String, f64, String)>,
     readout: ReadoutText,
@@ -303,19 +362,60 @@ impl<'a> Parts<'a> {
         let prep = model.preprocessor().clone();
         let mut doc = doc.clone().into_inner();
         model.write_params(&mut doc);
-        let mut order: Vec<usize> = (0..doc.circuit.gates.len())
-            .filter(|&i| doc.circuit.gates[i].gate.gate().is_some())
-            .collect();
+        let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
         order.sort_by_key(|&i| doc.circuit.gates[i].col);
         let mut weights = Vec::new();
-        let gates = order
-            .iter()
-            .enumerate()
-            .filter_map(|(k, &i)| {
-                let g = &doc.circuit.gates[i];
-                Some(gate_text(k, g, g.gate.gate()?, &mut weights))
-            })
-            .collect();
+        let mut gates: Vec<GateText> = Vec::new();
+        let mut leading = Vec::new();
+        let nm = &doc.noise;
+        for &i in &order {
+            let g = &doc.circuit.gates[i];
+            match g.gate {
+                GateName::Gate(kind) => {
+                    let mut t = gate_text(gates.len(), g, kind, &mut weights);
+                    let wires: Vec<usize> = g.all_wires().collect();
+                    let p = if wires.len() == 1 { nm.p1 } else { nm.p2 };
+                    for &w in &wires {
+                        for (c, s) in [
+                            (ChannelKind::DepolarizingChannel, p),
+                            (ChannelKind::AmplitudeDamping, nm.amplitude_damping),
+                            (ChannelKind::PhaseDamping, nm.phase_damping),
+                        ] {
+                            if s > 0.0 {
+                                t.after.push((c, w, s));
+                            }
+                        }
+                    }
+                    gates.push(t);
+                }
+                GateName::Channel(c) => {
+                    let s = match g.params.first() {
+                        Some(Angle::Const { value }) => *value,
+                        _ => 0.0,
+                    };
+                    let w = g.wires[0];
+                    match gates.last_mut() {
+                        Some(t) => t.after.push((c, w, s)),
+                        None => leading.push((c, w, s)),
+                    }
+                }
+            }
+        }
+        let n = doc.circuit.qubits;
+        let readout_error = if nm.readout.iter().any(|r| !r.is_ideal()) {
+            let wires = (0..n)
+                .map(|w| {
+                    let r = nm.readout_of(w);
+                    WireReadout {
+                        p1_given_0: r.p1_given_0,
+                        p0_given_1: r.p0_given_1,
+                    }
+                })
+                .collect();
+            Some(ReadoutError::new(wires).map_err(|e| InteropError::new(e.to_string()))?)
+        } else {
+            None
+        };
         let readout =
             match &doc.readout {
                 Readout::Expval { observables } => ReadoutText::Expval(
@@ -350,12 +450,27 @@ impl<'a> Parts<'a> {
                     }
                 }
             };
+        if doc.is_noisy() && matches!(readout, ReadoutText::States(..)) {
+            return Err(InteropError::new(
+                "a noisy document with product label states has no script export yet (its \
+                 fidelity is read from the pure state); use basis label states or Pauli \
+                 observables",
+            ));
+        }
+        if readout_error.is_some() && !matches!(readout, ReadoutText::Expval(_)) {
+            return Err(InteropError::new(
+                "the readout error is exported for Pauli-observable readouts only; set the \
+                 readout error to 0 or read expectation values",
+            ));
+        }
         Ok(Parts {
             doc,
             points,
             prep,
             features,
             gates,
+            leading,
+            readout_error,
             weights,
             readout,
         })
@@ -633,6 +748,7 @@ fn gate_text(
         controls: g.controls.clone(),
         col: g.col,
         angles,
+        after: Vec::new(),
     }
 }
 

@@ -70,6 +70,13 @@ pub fn export_document(
          // are folded into the numbers below.\n",
         x.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", ")
     ));
+    if doc.is_noisy() {
+        header.push_str(
+            "// OpenQASM has no noise channels: this is the IDEAL circuit. The document's noise\n\
+             // (channels placed in the circuit, the noise model, readout error) is left out;\n\
+             // the PennyLane export runs it on default.mixed.\n",
+        );
+    }
     let body = export_ops(doc.circuit.qubits, &ops, version)?;
     Ok(insert_after_first_line(&body, &header))
 }
