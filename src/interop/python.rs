@@ -172,13 +172,8 @@ fn pennylane_channels(chs: &[(ChannelKind, usize, f64)]) -> Vec<String> {
 
 /// The Qiskit script of the document's model, printing outputs at the given points.
 pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<String, InteropError> {
-    if doc.is_noisy() {
-        return Err(InteropError::new(
-            "the Qiskit export of a noisy document (qiskit-aer noise) is not written yet; export \
-             the PennyLane script, which runs the same channels on default.mixed",
-        ));
-    }
     let m = Parts::new(doc, points)?;
+    let noisy = doc.is_noisy();
     let mut s = String::new();
     m.preamble(&mut s, "Qiskit", "qiskit");
     s.push_str("from qiskit import QuantumCircuit\n");
@@ -196,7 +191,19 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
             classes.join(", ")
         ));
     }
-    s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n\n");
+    s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n");
+    if noisy {
+        s.push_str(
+            "from qiskit_aer import AerSimulator\n\
+             from qiskit_aer.noise import (\n\
+             \x20   amplitude_damping_error,\n\
+             \x20   depolarizing_error,\n\
+             \x20   pauli_error,\n\
+             \x20   phase_damping_error,\n\
+             )\n",
+        );
+    }
+    s.push('\n');
     m.features_and_weights(&mut s);
     s.push_str(&format!(
         "# ---- 3. Circuit --------------------------------------------------------------\n\
@@ -208,13 +215,34 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
          \x20   qc = QuantumCircuit(N_QUBITS)\n",
         doc.circuit.qubits
     ));
+    for line in qiskit_channels(&m.leading) {
+        s.push_str(&format!("    {line}\n"));
+    }
     for g in &m.gates {
         s.push_str(&format!("    # {}\n", g.describe()));
         for line in g.qiskit() {
             s.push_str(&format!("    {line}\n"));
         }
+        for line in qiskit_channels(&g.after) {
+            s.push_str(&format!("    {line}\n"));
+        }
     }
     s.push_str("    return qc\n\n\n");
+    if noisy {
+        s.push_str(
+            "# Noise: each channel above is a qiskit-aer QuantumError placed right after its gate (the\n\
+             # playground applies the noise model after every document gate, which a NoiseModel keyed\n\
+             # by gate names cannot say for gates Qiskit writes as several, e.g. Rot). PennyLane's\n\
+             # DepolarizingChannel(p) is depolarizing_error(4p/3, 1). AerSimulator's density-matrix\n\
+             # method gives the exact mixed state.\n\
+             SIMULATOR = AerSimulator(method=\"density_matrix\")\n\n\n\
+             def final_state(f):\n\
+             \x20   \"\"\"The exact density matrix after the noisy circuit.\"\"\"\n\
+             \x20   qc = circuit(f)\n\
+             \x20   qc.save_density_matrix()\n\
+             \x20   return SIMULATOR.run(qc).result().data()[\"density_matrix\"]\n\n\n",
+        );
+    }
     s.push_str(
         "# ---- 4. Readout --------------------------------------------------------------\n",
     );
@@ -226,7 +254,18 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
                  OBSERVABLES = [\n",
             );
             for (text, p) in obs {
-                s.push_str(&format!("    {},  # {text}\n", qiskit_obs(p)));
+                match &m.readout_error {
+                    Some(r) => {
+                        let terms = r
+                            .pauli_terms(p)
+                            .map_err(|e| InteropError::new(e.to_string()))?;
+                        s.push_str(&format!(
+                            "    {},  # {text}, read out with the readout error\n",
+                            qiskit_sum(&terms)
+                        ));
+                    }
+                    None => s.push_str(&format!("    {},  # {text}\n", qiskit_obs(p))),
+                }
             }
             s.push_str(
                 "]\n\n\ndef readout(f):\n\
@@ -273,7 +312,61 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
         }
     }
     m.head_and_main(&mut s);
+    if noisy {
+        s = s.replace("state = Statevector(circuit(f))", "state = final_state(f)");
+    }
     Ok(s)
+}
+
+/// The qiskit-aer error instructions of channels (kind, wire, strength), PennyLane's
+/// definitions.
+fn qiskit_channels(chs: &[(ChannelKind, usize, f64)]) -> Vec<String> {
+    chs.iter()
+        .map(|&(c, w, p)| {
+            let err = match c {
+                ChannelKind::DepolarizingChannel => {
+                    format!("depolarizing_error({}, 1)", num(4.0 * p / 3.0))
+                }
+                ChannelKind::BitFlip => {
+                    format!(
+                        "pauli_error([(\"X\", {}), (\"I\", {})])",
+                        num(p),
+                        num(1.0 - p)
+                    )
+                }
+                ChannelKind::PhaseFlip => {
+                    format!(
+                        "pauli_error([(\"Z\", {}), (\"I\", {})])",
+                        num(p),
+                        num(1.0 - p)
+                    )
+                }
+                ChannelKind::AmplitudeDamping => format!("amplitude_damping_error({})", num(p)),
+                ChannelKind::PhaseDamping => format!("phase_damping_error({})", num(p)),
+            };
+            format!(
+                "qc.append({err}.to_instruction(), [{w}])  # {}({})",
+                c.name(),
+                num(p)
+            )
+        })
+        .collect()
+}
+
+/// A weighted sum of Pauli strings as a Qiskit `SparsePauliOp`.
+fn qiskit_sum(terms: &[(f64, PauliString)]) -> String {
+    let items: Vec<String> = terms
+        .iter()
+        .map(|(c, p)| {
+            let letters: String = p.terms.iter().map(|&(_, l)| pauli_letter(l)).collect();
+            let wires: Vec<usize> = p.terms.iter().map(|&(w, _)| w).collect();
+            format!("(\"{letters}\", [{}], {})", list_usize(&wires), num(*c))
+        })
+        .collect();
+    format!(
+        "SparsePauliOp.from_sparse_list([{}], num_qubits=N_QUBITS)",
+        items.join(", ")
+    )
 }
 
 /// One gate in execution order with its angles as Python expressions.
