@@ -53,6 +53,16 @@ test('NISQ-like noise trains with ideal and noisy figures side by side', async (
   const h = await page.evaluate(() => window.__qmlp.app.engine.pg.history());
   assert.equal(h.ideal_train_loss.length, h.train_loss.length);
 
+  // Play for a while and print the page's training speed under noise (a figure, not a test).
+  const e0 = (await metrics(page)).epoch;
+  const t0 = Date.now();
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(3000);
+  await page.getByTestId('play').click();
+  const e1 = (await metrics(page)).epoch;
+  console.log(`[noise] the page trains the NISQ-like default playground at ${((e1 - e0) / ((Date.now() - t0) / 1000)).toFixed(1)} epochs/s (density matrix, boundary and curves redrawn)`);
+  await page.waitForFunction(() => window.__qmlp.app.engine.metrics().idealTestAcc != null);
+
   // The state inspector: a mixed state.
   await page.waitForFunction(() => !document.querySelector('[data-testid=si-mixed]').hidden);
   const purity = Number(await page.getByTestId('si-purity').textContent());
