@@ -77,7 +77,7 @@ export function createNoisePanel(app) {
   });
   const status = h('p', { class: 'hint small', 'data-testid': 'noise-status' });
 
-  const fs = h('fieldset', { class: 'lockable noise-fs', 'data-lock': 'training' },
+  const fs = h('fieldset', { class: 'lockable noise-fs', 'data-lock': 'noise' },
     h('legend', { text: 'Noise model' }),
     field('Preset', presetSel),
     field('p₁ (1-qubit depolarizing)', boxes.p1.el),

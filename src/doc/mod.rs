@@ -77,7 +77,7 @@ pub const MAX_SHOTS: usize = 1_000_000;
 pub const MAX_WEIGHT: f64 = 1e6;
 /// The names of the controls a lesson can lock.
 pub const LOCKABLE: &[&str] = &[
-    "circuit", "data", "features", "readout", "training", "baseline", "export",
+    "circuit", "data", "features", "readout", "training", "baseline", "export", "noise",
 ];
 
 /// A document that failed to parse or validate: where and why.
