@@ -280,6 +280,59 @@ fn main() {
         }
     }
 
+    if "model epoch".contains(&filter) {
+        // One training epoch of the whole playground model under noise (Trainer::run_epoch:
+        // 100 training points of the default document, Adam, batch 16, plus the per-epoch
+        // metrics: noisy train and test, and the same weights ideally).
+        println!("\n## One epoch of a noisy model (Trainer::run_epoch, best of repetitions)\n");
+        println!("| document | noise | engine | epoch | ideal epoch | ratio |");
+        println!("|---|---|---|---:|---:|---:|");
+        let reps = if quick { 2 } else { 5 };
+        let run = |d: qmlp::doc::Document| {
+            let mut t = qmlp::train::Trainer::new(d.validated().expect("valid")).expect("trainer");
+            time(reps, || {
+                t.run_epoch();
+            })
+            .0
+        };
+        let base = qmlp::doc::Document::default();
+        let ideal = run(base.clone());
+        for (name, spec, engine) in [
+            (
+                "p1 = p2 = 0.01",
+                qmlp::doc::NoiseSpec {
+                    p1: 0.01,
+                    p2: 0.01,
+                    ..Default::default()
+                },
+                "density",
+            ),
+            (
+                "NISQ-like",
+                qmlp::doc::NoiseSpec::preset("NISQ-like").expect("preset"),
+                "density",
+            ),
+            (
+                "NISQ-like",
+                qmlp::doc::NoiseSpec {
+                    engine: qmlp::doc::NoiseEngine::Trajectories,
+                    ..qmlp::doc::NoiseSpec::preset("NISQ-like").expect("preset")
+                },
+                "trajectories (100)",
+            ),
+        ] {
+            let mut d = base.clone();
+            d.noise = spec;
+            let e = run(d);
+            println!(
+                "| default (4 qubits, 3 re-upload layers) | {name} | {engine} | {} | {} | {:.1}x |",
+                fmt(e),
+                fmt(ideal),
+                e / ideal
+            );
+        }
+    }
+
     if let Ok(path) = std::env::var("BENCH_JSON") {
         let text = format!("[{}]\n", json.join(",\n"));
         if let Err(e) = std::fs::write(&path, text) {

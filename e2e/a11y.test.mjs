@@ -76,7 +76,8 @@ test('arrow keys move inside the palette, the circuit tools, the datasets and th
   assert.equal(await focusedId(page), 'palette-H');
   await page.keyboard.press('End');
   assert.equal(await focusedId(page), 'palette-control');
-  for (let i = 0; i < 2; i += 1) await page.keyboard.press('ArrowLeft');
+  // Back over the five noise channels and CSWAP.
+  for (let i = 0; i < 7; i += 1) await page.keyboard.press('ArrowLeft');
   assert.equal(await focusedId(page), 'palette-Toffoli');
   assert.deepEqual(await stops('.palette .pal-item'), ['palette-Toffoli'], 'the stop follows the focus');
   // Tab leaves the palette at once: the next stop is after it.

@@ -9,6 +9,8 @@
 #      case document (all presets, randomised presets, documents with every gate kind, control,
 #      binding kind, feature range and readout), both scripts, our outputs, both QASM files and
 #      our state at the first point.
+#      Noisy cases (noisy-*: every channel kind, the NISQ-like noise model with readout error)
+#      run PennyLane's default.mixed and qiskit-aer's density matrix (qiskit-aer installed too).
 #   3. Runs every script and compares its printed outputs to ours (|difference| <= 1e-8); loads
 #      every QASM file in Qiskit and compares the state, global phase included (<= 1e-10).
 #
@@ -37,6 +39,10 @@ if ! "$py" -c "import pennylane, qiskit" >/dev/null 2>&1; then
   echo "installing pennylane and qiskit from PyPI into $venv ..."
   "$py" -m pip install --quiet --disable-pip-version-check pennylane qiskit >"$work/pip.log" 2>&1 ||
     skip "pip install pennylane qiskit failed: $(tail -n 2 "$work/pip.log" | tr '\n' ' ')"
+fi
+if ! "$py" -c "import qiskit_aer" >/dev/null 2>&1; then
+  "$py" -m pip install --quiet --disable-pip-version-check qiskit-aer >"$work/pip-aer.log" 2>&1 ||
+    echo "note: qiskit-aer could not be installed; the noisy Qiskit checks will be skipped"
 fi
 if ! "$py" -c "import qiskit_qasm3_import" >/dev/null 2>&1; then
   "$py" -m pip install --quiet --disable-pip-version-check qiskit-qasm3-import >"$work/pip3.log" 2>&1 ||
@@ -157,6 +163,16 @@ for exp_path in sorted(glob.glob(os.path.join(cases, "*.expected.json"))):
     with open(exp_path) as fh:
         expected = json.load(fh)
     check_script(name, "pennylane", expected)
+    if name.startswith("noisy-"):
+        # Noisy documents: PennyLane's default.mixed and qiskit-aer's density matrix; OpenQASM
+        # has no channels.
+        try:
+            import qiskit_aer  # noqa: F401
+        except ImportError:
+            print(f"note  {name} qiskit: qiskit-aer is not installed")
+            continue
+        check_script(name, "qiskit", expected)
+        continue
     check_script(name, "qiskit", expected)
     check_qasm2(name)
     check_qasm3(name)

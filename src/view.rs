@@ -125,12 +125,14 @@ pub fn draw_history_at<DB: DrawingBackend>(
     baseline: bool,
     pixel_ratio: f64,
 ) -> Result<(), PlotError> {
-    let (tr, te, btr, bte, label) = match metric {
+    let (tr, te, btr, bte, itr, ite, label) = match metric {
         Metric::Loss => (
             &h.train_loss,
             &h.test_loss,
             &h.baseline_train_loss,
             &h.baseline_test_loss,
+            &h.ideal_train_loss,
+            &h.ideal_test_loss,
             "loss",
         ),
         Metric::Accuracy => (
@@ -138,6 +140,8 @@ pub fn draw_history_at<DB: DrawingBackend>(
             &h.test_acc,
             &h.baseline_train_acc,
             &h.baseline_test_acc,
+            &h.ideal_train_acc,
+            &h.ideal_test_acc,
             "accuracy",
         ),
     };
@@ -152,7 +156,20 @@ pub fn draw_history_at<DB: DrawingBackend>(
     let per_epoch = |v: Vec<f64>| per_epoch(h, v);
     let (tr, te) = (per_epoch(tr.clone()), per_epoch(te));
     let (btr, bte) = (per_epoch(pad(btr)), per_epoch(pad(bte)));
-    let mut series = vec![Curve::Train.series(&tr), Curve::Test.series(&te)];
+    let (itr, ite) = (per_epoch(pad(itr)), per_epoch(pad(ite)));
+    // Under noise the main curves are the noisy (trained) ones, drawn beside the same weights
+    // run ideally.
+    let noisy = itr.iter().any(|v| v.is_finite());
+    let mut series = if noisy {
+        vec![
+            Curve::NoisyTrain.series(&tr),
+            Curve::NoisyTest.series(&te),
+            Curve::IdealTrain.series(&itr),
+            Curve::IdealTest.series(&ite),
+        ]
+    } else {
+        vec![Curve::Train.series(&tr), Curve::Test.series(&te)]
+    };
     if baseline && btr.iter().any(|v| v.is_finite()) {
         series.push(Curve::BaselineTrain.series(&btr));
         series.push(Curve::BaselineTest.series(&bte));
@@ -261,7 +278,17 @@ pub struct Inspection {
     /// The most probable basis states, most probable first (at most [`TOP_STATES`], ties in
     /// index order), for circuits of any size: `(label, probability)`.
     pub top: Vec<(String, f64)>,
+    /// Whether this is the mixed state of a noisy model (its density matrix; Bloch vectors
+    /// may then lie inside the sphere).
+    pub mixed: bool,
+    /// Tr ρ² of the whole register (1 for a pure state).
+    pub state_purity: f64,
+    /// For a mixed state of ≤ [`RHO_QUBITS`] qubits: |ρ_ij|, row-major (2ⁿ × 2ⁿ).
+    pub rho_abs: Option<Vec<f64>>,
 }
+
+/// The most qubits whose density-matrix magnitudes the inspector lists.
+pub const RHO_QUBITS: usize = 4;
 
 /// How many basis states [`Inspection::top`] lists.
 pub const TOP_STATES: usize = 16;
@@ -269,11 +296,53 @@ pub const TOP_STATES: usize = 16;
 /// The state after the gates of columns up to `col` (all if `None`) for point `x`.
 pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
     let model = t.model_mut();
+    if let Some(rho) = model.density_at(x, col) {
+        let n = rho.n_qubits();
+        let bloch: Vec<[f64; 3]> = (0..n).map(|w| rho.bloch(w)).collect();
+        let rho_abs = (n <= RHO_QUBITS).then(|| rho.matrix().iter().map(|c| c.norm()).collect());
+        let purity = bloch
+            .iter()
+            .map(|b| 0.5 * (1.0 + b[0] * b[0] + b[1] * b[1] + b[2] * b[2]))
+            .collect();
+        return finish(
+            model,
+            n,
+            bloch,
+            purity,
+            rho.probabilities(),
+            true,
+            rho.purity(),
+            rho_abs,
+        );
+    }
     let state = model.state_at(x, col);
     let n = state.n_qubits();
     let bloch: Vec<[f64; 3]> = (0..n).map(|w| state.bloch(w)).collect();
+    let purity = (0..n).map(|w| state.purity(w)).collect();
+    finish(
+        model,
+        n,
+        bloch,
+        purity,
+        state.probabilities(),
+        false,
+        1.0,
+        None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    model: &crate::model::Model,
+    n: usize,
+    bloch: Vec<[f64; 3]>,
+    purity: Vec<f64>,
+    probs: Vec<f64>,
+    mixed: bool,
+    state_purity: f64,
+    rho_abs: Option<Vec<f64>>,
+) -> Inspection {
     let small = n <= 6;
-    let probs = state.probabilities();
     let mut order: Vec<usize> = (0..probs.len()).collect();
     let k = TOP_STATES.min(order.len());
     if k < order.len() {
@@ -289,11 +358,14 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
         qubits: n,
         columns: model.program().columns(),
         p1: bloch.iter().map(|b| (1.0 - b[2]) / 2.0).collect(),
-        purity: (0..n).map(|w| state.purity(w)).collect(),
+        purity,
         bloch,
         labels: small.then(|| (0..1usize << n).map(|i| format!("{i:0n$b}")).collect()),
         probs: small.then_some(probs),
         top,
+        mixed,
+        state_purity,
+        rho_abs,
     }
 }
 
@@ -443,6 +515,37 @@ mod tests {
         assert!((i.top[1].1 - (1.0 - c)).abs() < 1e-12);
         assert_eq!(i.top.len(), TOP_STATES);
         assert!(i.top.windows(2).all(|w| w[0].1 >= w[1].1));
+    }
+
+    #[test]
+    fn a_noisy_model_is_inspected_as_a_mixed_state_and_charted_ideal_beside_noisy() {
+        let mut d = preset("default").unwrap().into_inner();
+        d.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+        let mut t = Trainer::new(d.validated().unwrap()).unwrap();
+        let i = inspect(&mut t, &[0.3, -0.4], None);
+        assert!(i.mixed);
+        assert!(i.state_purity < 0.999 && i.state_purity > 1.0 / 16.0);
+        assert!(i
+            .bloch
+            .iter()
+            .all(|b| (b[0] * b[0] + b[1] * b[1] + b[2] * b[2]).sqrt() < 0.999));
+        assert!(i.purity.iter().all(|&p| (0.5 - 1e-12..0.9999).contains(&p)));
+        let rho = i.rho_abs.as_ref().unwrap();
+        assert_eq!(rho.len(), 256);
+        let trace: f64 = (0..16).map(|k| rho[k * 17]).sum();
+        assert!((trace - 1.0).abs() < 1e-12);
+        // The ideal model of the same weights is pure.
+        t.model_mut().set_noise_enabled(false);
+        let p = inspect(&mut t, &[0.3, -0.4], None);
+        assert!(!p.mixed && p.state_purity == 1.0 && p.rho_abs.is_none());
+        t.model_mut().set_noise_enabled(true);
+        t.run_epoch();
+        let svg = history_svg(t.history(), Metric::Loss, false, false, (400, 240)).unwrap();
+        assert!(svg.contains("ideal train") && svg.contains("noisy test"));
+        let mut ideal = Trainer::new(preset("default").unwrap()).unwrap();
+        ideal.run_epoch();
+        let svg = history_svg(ideal.history(), Metric::Loss, false, false, (400, 240)).unwrap();
+        assert!(!svg.contains("ideal") && !svg.contains("noisy"));
     }
 
     #[test]

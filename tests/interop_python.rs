@@ -48,7 +48,7 @@ fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
     for q in 0..4 {
         gates.push(GateSpec::fixed(GateKind::H, &[q], col, &[]));
         gates.push(GateSpec {
-            gate: GateKind::RY,
+            gate: GateKind::RY.into(),
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Feature {
@@ -72,7 +72,7 @@ fn every_gate_circuit(seed: u64, max_ctrl: usize) -> Vec<GateSpec> {
                 })
                 .collect();
             gates.push(GateSpec {
-                gate: kind,
+                gate: kind.into(),
                 wires,
                 controls,
                 params,
@@ -180,7 +180,7 @@ fn multi_control_doc() -> Document {
     d.circuit.qubits = 5;
     let mut gates: Vec<GateSpec> = (0..5)
         .map(|q| GateSpec {
-            gate: GateKind::RY,
+            gate: GateKind::RY.into(),
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Reupload {
@@ -191,8 +191,8 @@ fn multi_control_doc() -> Document {
             col: 0,
         })
         .collect();
-    let cc = |gate, t: usize, controls: &[usize], col| GateSpec {
-        gate,
+    let cc = |gate: GateKind, t: usize, controls: &[usize], col| GateSpec {
+        gate: gate.into(),
         wires: vec![t],
         controls: controls.to_vec(),
         params: vec![],
@@ -404,7 +404,88 @@ fn write_crosscheck_cases() {
             Err(e) => write(&format!("{name}.qasm2.skipped"), &e.to_string()),
         }
     }
-    println!("wrote {} cases to {}", cs.len(), dir.display());
+    // Noisy documents: PennyLane (default.mixed) and Qiskit (qiskit-aer's density matrix) with
+    // the same channels; OpenQASM has no channels.
+    let noisy = noisy_cases();
+    for (name, d) in &noisy {
+        let points = interop::script_points(d).unwrap();
+        let outputs = interop::reference_outputs(d, &points).unwrap();
+        write(
+            &format!("{name}.pennylane.py"),
+            &python::pennylane_script_at(d, &points).unwrap(),
+        );
+        write(
+            &format!("{name}.qiskit.py"),
+            &python::qiskit_script_at(d, &points).unwrap(),
+        );
+        let expected = serde_json::json!({"points": points, "outputs": outputs});
+        write(&format!("{name}.expected.json"), &expected.to_string());
+    }
+    println!(
+        "wrote {} cases to {}",
+        cs.len() + noisy.len(),
+        dir.display()
+    );
+}
+
+/// Noisy case documents: the NISQ-like preset (readout error included) on presets with Pauli
+/// readouts, and every channel kind placed in a circuit.
+fn noisy_cases() -> Vec<(String, ValidDocument)> {
+    let mut out = Vec::new();
+    for name in ["default", "xor-entangled", "reupload-1q"] {
+        let mut d = doc::preset(name).unwrap().into_inner();
+        d.noise = doc::NoiseSpec::preset("NISQ-like").unwrap();
+        if !matches!(d.readout, doc::Readout::Expval { .. }) {
+            // The readout error is exported for Pauli readouts only.
+            d.noise.readout.clear();
+        }
+        let start = doc::next_col(&d.circuit.gates);
+        for (k, &c) in qmlp::sim::ChannelKind::all().iter().enumerate() {
+            let w = k % d.circuit.qubits;
+            d.circuit.gates.push(doc::GateSpec::channel(
+                c,
+                w,
+                start + k,
+                0.03 * (k + 1) as f64,
+            ));
+        }
+        out.push((format!("noisy-{name}"), d.validated().unwrap()));
+    }
+    out
+}
+
+#[test]
+fn noisy_documents_export_pennylane_default_mixed_with_the_same_channels() {
+    for (name, d) in noisy_cases() {
+        let s = python::pennylane_script(&d).unwrap();
+        assert!(s.contains("qml.device(\"default.mixed\""), "{name}");
+        assert!(
+            s.contains("qml.DepolarizingChannel(0.01, wires=0)"),
+            "{name}"
+        );
+        assert!(s.contains("qml.AmplitudeDamping(0.02, wires=0)"), "{name}");
+        assert!(s.contains("qml.PhaseFlip(0.09"), "{name}");
+        assert_eq!(
+            s.contains("qml.Hamiltonian("),
+            !d.noise.readout.is_empty(),
+            "{name}: readout error folded"
+        );
+        let q = python::qiskit_script(&d).unwrap();
+        assert!(
+            q.contains("AerSimulator(method=\"density_matrix\")"),
+            "{name}"
+        );
+        assert!(q.contains("depolarizing_error(0.01333333"), "{name}");
+        assert!(!q.contains("Statevector(circuit(f))"), "{name}");
+        let x = vec![0.1; d.data_dim()];
+        let q = qasm::export_document(&d, &x, qasm::QasmVersion::V3).unwrap();
+        assert!(q.contains("OpenQASM has no noise channels"), "{name}");
+        assert!(!q.contains("Damping"), "{name}");
+    }
+    // An ideal document's script is unchanged: default.qubit, no channel.
+    let ideal = doc::preset("default").unwrap();
+    let s = python::pennylane_script(&ideal).unwrap();
+    assert!(s.contains("default.qubit") && !s.contains("Channel"));
 }
 
 /// The documents the PyTorch cross-check runs: the two hybrid presets of the Iris and breast

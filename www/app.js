@@ -13,6 +13,7 @@ import { createStateInspector } from './stateview.js';
 import { createDataPanel } from './datapanel.js';
 import { createBlocksPanel } from './blocks.js';
 import { createTrainingControls } from './controls.js';
+import { createNoisePanel } from './noisepanel.js';
 import { createOutputPanel } from './plots.js';
 import { createDebugger } from './debugger.js';
 import { TrainLoop } from './loop.js';
@@ -48,6 +49,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     output: new MessageArea('', 'msg-output'),
     state: new MessageArea('', 'msg-state'),
     debugger: new MessageArea('', 'msg-debugger'),
+    noise: new MessageArea('', 'msg-noise'),
   };
 
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
@@ -214,6 +216,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     dataPanel: createDataPanel(app),
     blocks: createBlocksPanel(app),
     controls: createTrainingControls(app),
+    noise: createNoisePanel(app),
     output: createOutputPanel(app),
     debugger: createDebugger(app),
   };
@@ -245,7 +248,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   app.barTools = layout.barTools;
 
   function renderAll() {
-    for (const p of ['editor', 'gateInspector', 'dataPanel', 'blocks', 'controls', 'output', 'debugger']) panels[p].render();
+    for (const p of ['editor', 'gateInspector', 'dataPanel', 'blocks', 'controls', 'noise', 'output', 'debugger']) panels[p].render();
     layout.render(store.doc);
     for (const fn of app.onRender) fn();
   }

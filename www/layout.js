@@ -11,7 +11,7 @@ import { h } from './dom.js';
  * without a bar) and `render(doc)`, which updates the lesson text and the locks.
  */
 export function buildLayout(root, { compact, messages, panels, isLocked }) {
-  const { editor, gateInspector, stateView, dataPanel, blocks, controls, output, debugger: debug } = panels;
+  const { editor, gateInspector, stateView, dataPanel, blocks, controls, noise, output, debugger: debug } = panels;
   const lessonTitle = h('h2', { class: 'lesson-title' });
   const lessonText = h('p', { class: 'lesson-text' });
   const lesson = h('section', { class: 'panel lesson', 'aria-label': 'Lesson', 'data-testid': 'lesson', hidden: true }, lessonTitle, lessonText);
@@ -34,7 +34,7 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
     messages.global.el,
     bar,
     h('div', { class: 'layout' },
-      h('div', { class: 'col col-left' }, compact ? null : lesson, dataPanel.el, controls.modelEl),
+      h('div', { class: 'col col-left' }, compact ? null : lesson, dataPanel.el, controls.modelEl, noise?.el),
       h('div', { class: 'col col-mid' }, compact ? lesson : null, circuitPanel, blocks.el, statePanel),
       h('div', { class: 'col col-right' }, controls.el, output.el, debug?.el)),
   ].filter(Boolean));

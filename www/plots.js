@@ -219,20 +219,24 @@ export function createOutputPanel(app) {
   const cols = [['train-loss', 'train loss'], ['test-loss', 'test loss'], ['train-acc', 'train acc'], ['test-acc', 'test acc'], ['params', 'params']];
   const row = (name, prefix, cls) => h('tr', { class: cls },
     h('th', { scope: 'row', text: name }),
-    cols.map(([key]) => (cells[`${prefix}-${key}`] = h('td', { 'data-testid': prefix === 'q' ? `m-${key}` : `m-baseline-${key}` }))));
+    cols.map(([key]) => (cells[`${prefix}-${key}`] = h('td', { 'data-testid': prefix === 'q' ? `m-${key}` : prefix === 'i' ? `m-ideal-${key}` : `m-baseline-${key}` }))));
   const table = h('table', { class: 'metrics', 'data-testid': 'metrics' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('span', { class: 'visually-hidden', text: 'model' })), cols.map(([, name]) => h('th', { scope: 'col', text: name })))),
-    h('tbody', {}, row('quantum', 'q', 'q-row'), row('MLP baseline', 'b', 'baseline-row')));
+    h('tbody', {}, row('quantum', 'q', 'q-row'), row('ideal, same weights', 'i', 'ideal-row'), row('MLP baseline', 'b', 'baseline-row')));
   const bigAcc = h('output', { class: 'big-acc', 'data-testid': 'test-accuracy' }, '–');
   const bigLoss = h('output', { class: 'big-loss', 'data-testid': 'test-loss' }, '–');
   const trainAcc = h('output', { class: 'big-loss', 'data-testid': 'train-accuracy' }, '–');
+  const idealAcc = h('output', { class: 'big-loss', 'data-testid': 'ideal-test-accuracy' }, '–');
+  const accLabel = h('span', { class: 'lbl', text: 'Test accuracy' });
+  const idealBox = h('div', { class: 'big small', hidden: true }, h('span', { class: 'lbl', text: 'Ideal test accuracy' }), idealAcc);
 
   const el = h('section', { class: 'panel output-panel', 'aria-label': 'Output' },
     h('div', { class: 'out-head' }, h('h2', { text: 'Output' }), modeBox),
     h('div', { class: 'out-main' },
       h('div', { class: 'boundary-wrap' }, boundary, planeRow),
       h('div', { class: 'out-side' },
-        h('div', { class: 'big' }, h('span', { class: 'lbl', text: 'Test accuracy' }), bigAcc),
+        h('div', { class: 'big' }, accLabel, bigAcc),
+        idealBox,
         h('div', { class: 'big small' }, h('span', { class: 'lbl', text: 'Train accuracy' }), trainAcc),
         h('div', { class: 'big small' }, h('span', { class: 'lbl', text: 'Test loss' }), bigLoss),
         h('label', { class: 'check' }, showTest, h('span', { text: 'test points' })))),
@@ -337,6 +341,18 @@ export function createOutputPanel(app) {
     trainAcc.textContent = acc(m.trainAcc);
     bigLoss.textContent = fmtLoss(m.testLoss);
     table.classList.toggle('no-baseline', m.baselineParams == null);
+    // Under noise: the trained (noisy) model and the same weights run ideally.
+    const noisy = !!m.noisy;
+    table.classList.toggle('no-ideal', !noisy);
+    cells['i-train-loss'].textContent = fmtLoss(m.idealTrainLoss);
+    cells['i-test-loss'].textContent = fmtLoss(m.idealTestLoss);
+    cells['i-train-acc'].textContent = acc(m.idealTrainAcc);
+    cells['i-test-acc'].textContent = acc(m.idealTestAcc);
+    cells['i-params'].textContent = noisy ? (m.params ?? '–') : '–';
+    table.querySelector('.q-row th').textContent = noisy ? `quantum, noisy (${m.engine})` : 'quantum';
+    accLabel.textContent = noisy ? 'Noisy test accuracy' : 'Test accuracy';
+    idealBox.hidden = !noisy;
+    idealAcc.textContent = acc(m.idealTestAcc);
   }
 
   function render() {

@@ -120,9 +120,15 @@ export function createStateInspector(app) {
   const blochRow = h('div', { class: 'bloch-row', 'data-testid': 'bloch-row' });
   const probs = h('div', { class: 'probs', 'data-testid': 'probs', role: 'img' });
   const msg = h('p', { class: 'hint small si-msg' });
+  // A noisy model's state is mixed: its purity Tr ρ² and, for ≤ 4 qubits, the magnitudes |ρᵢⱼ|.
+  const purityOut = h('output', { 'data-testid': 'si-purity' });
+  const rhoGrid = h('div', { class: 'rho-grid', 'data-testid': 'si-rho', role: 'img' });
+  const mixed = h('div', { class: 'si-mixed', 'data-testid': 'si-mixed', hidden: true },
+    h('p', { class: 'small' }, h('span', { class: 'lbl', text: 'Mixed state (noise): purity Tr ρ² = ' }), purityOut),
+    h('div', { class: 'rho-wrap' }, h('span', { class: 'lbl small', text: '|ρ| (density matrix magnitudes)' }), rhoGrid));
   const el = h('div', { class: 'state-inspector' },
     h('div', { class: 'si-head' }, where, h('label', { class: 'si-col-label' }, h('span', { class: 'lbl', text: 'after column' }), colSel), endBtn),
-    h('div', { class: 'si-body' }, blochRow, probs), msg);
+    h('div', { class: 'si-body' }, blochRow, probs), mixed, msg);
   let cells = [];
 
   let size = 76;
@@ -176,8 +182,9 @@ export function createStateInspector(app) {
       c.p1.textContent = fx(p1, 2);
       const pur = r.purity?.[q];
       c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}`);
-      c.fig.title = `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: entangled with other wires)` : ''}`;
+      c.fig.title = `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: ${r.mixed ? 'mixed by noise or ' : ''}entangled with other wires)` : ''}`;
     });
+    renderMixed(r);
     if (r.probs) {
       probs.hidden = false;
       renderProbs(r.probs, r.labels);
@@ -186,6 +193,28 @@ export function createStateInspector(app) {
       probs.hidden = true;
       msg.textContent = `Basis-state probabilities are shown for up to 6 qubits (this circuit has ${r.qubits}).`;
     }
+  }
+
+  let rhoCells = [];
+  function renderMixed(r) {
+    mixed.hidden = !r.mixed;
+    if (!r.mixed) return;
+    purityOut.textContent = fx(r.state_purity, 4);
+    const rho = r.rho_abs;
+    rhoGrid.hidden = !rho;
+    if (!rho) return;
+    const d = Math.round(Math.sqrt(rho.length));
+    if (rhoCells.length !== rho.length) {
+      rhoGrid.style.gridTemplateColumns = `repeat(${d}, ${Math.max(6, Math.floor(160 / d))}px)`;
+      rhoCells = rho.map(() => h('span'));
+      setChildren(rhoGrid, rhoCells);
+    }
+    const max = Math.max(...rho, 1e-12);
+    rho.forEach((v, k) => {
+      rhoCells[k].style.opacity = String(Math.min(1, v / max));
+      rhoCells[k].title = `|ρ[${Math.floor(k / d)},${k % d}]| = ${fx(v, 4)}`;
+    });
+    rhoGrid.setAttribute('aria-label', `Density matrix magnitudes, ${d} by ${d}; diagonal: ${Array.from({ length: d }, (_, i) => fx(rho[i * d + i], 2)).join(', ')}`);
   }
 
   let barEls = [];

@@ -35,7 +35,7 @@
 use crate::doc::CircuitSpec;
 use crate::sim::adjoint::{self, OneWire, Plan, Single, ID2};
 use crate::sim::kernels::M2;
-use crate::sim::{GateKind, Observable, Op, SimError, State};
+use crate::sim::{ChannelKind, GateKind, Observable, Op, SimError, State};
 
 mod batch;
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -92,6 +92,29 @@ struct GateEntry {
     col: usize,
 }
 
+/// A noise channel placed in the circuit: skipped by the ideal engine, inserted by
+/// [`Program::steps`] for the noisy engines.
+#[derive(Clone, Debug)]
+struct ChannelEntry {
+    kind: ChannelKind,
+    wire: usize,
+    /// The angle slot holding its strength.
+    angle: usize,
+    strength: f64,
+    /// How many gates (in execution order) run before it.
+    after: usize,
+    col: usize,
+}
+
+/// One step of the circuit in execution order, as the noisy engines need it.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'a> {
+    /// A gate with its current angles, and the angle slot of each of its parameters.
+    Gate(&'a Op, &'a [usize]),
+    /// A placed channel: kind, wire, strength.
+    Channel(ChannelKind, usize, f64),
+}
+
 /// Matrices of chosen primitives at the angles they were computed for, to put back without
 /// trigonometry (see [`Program::cache_matrices`]).
 #[derive(Clone, Debug, Default)]
@@ -114,6 +137,7 @@ pub struct Program {
     angle_of: Vec<Option<usize>>,
     prims: Vec<Prim>,
     gates: Vec<GateEntry>,
+    channels: Vec<ChannelEntry>,
     plan: Plan,
     /// Per member of the plan: the suffix product `S_k = M_last ⋯ M_k` of its run from it on
     /// (a run's matrix is `suffix[run.first]`).
@@ -146,10 +170,32 @@ impl Program {
         let mut ops = Vec::new();
         let mut angle_of = Vec::new();
         let mut gates = Vec::with_capacity(spec.gates.len());
+        let mut channels = Vec::new();
         for &i in &order {
             let g = &spec.gates[i];
+            let kind = match g.gate {
+                crate::doc::GateName::Gate(k) => k,
+                crate::doc::GateName::Channel(c) => {
+                    let wire = g.wires.first().copied().unwrap_or(usize::MAX);
+                    if wire >= n {
+                        return Err(CircuitError(format!(
+                            "gate {i} ({}): wire {wire} does not exist",
+                            c.name()
+                        )));
+                    }
+                    channels.push(ChannelEntry {
+                        kind: c,
+                        wire,
+                        angle: offsets[i],
+                        strength: 0.0,
+                        after: gates.len(),
+                        col: g.col,
+                    });
+                    continue;
+                }
+            };
             let zeros = vec![0.0; g.gate.n_params()];
-            let op = Op::new(g.gate, &g.wires, &zeros)
+            let op = Op::new(kind, &g.wires, &zeros)
                 .and_then(|op| {
                     if g.controls.is_empty() {
                         Ok(op)
@@ -208,6 +254,7 @@ impl Program {
             angle_of,
             prims,
             gates,
+            channels,
             batch: batch::Batch::default(),
             phi: state.clone(),
             lambda: state.clone(),
@@ -244,6 +291,45 @@ impl Program {
                 }
             }
         }
+        for c in &mut self.channels {
+            if let Some(&v) = angles.get(c.angle) {
+                c.strength = v;
+            }
+        }
+    }
+
+    /// True if channels are placed in the circuit.
+    pub fn has_channels(&self) -> bool {
+        !self.channels.is_empty()
+    }
+
+    /// Calls `f` for every gate and placed channel in execution order, with the current angles
+    /// (for the noisy engines; the ideal path skips channels).
+    pub fn steps(&self, f: impl FnMut(Step<'_>)) {
+        self.steps_until(None, f);
+    }
+
+    /// [`Program::steps`] for the columns up to and including `col` (all when `None`).
+    pub fn steps_until(&self, col: Option<usize>, mut f: impl FnMut(Step<'_>)) {
+        let within = |c: usize| col.map_or(true, |m| c <= m);
+        let mut c = 0;
+        for (k, g) in self.gates.iter().enumerate() {
+            while c < self.channels.len() && self.channels[c].after == k {
+                let ch = &self.channels[c];
+                if within(ch.col) {
+                    f(Step::Channel(ch.kind, ch.wire, ch.strength));
+                }
+                c += 1;
+            }
+            if within(g.col) {
+                f(Step::Gate(&g.op, &g.angles[..g.op.kind.n_params()]));
+            }
+        }
+        for ch in &self.channels[c..] {
+            if within(ch.col) {
+                f(Step::Channel(ch.kind, ch.wire, ch.strength));
+            }
+        }
     }
 
     /// The shift rule of the primitive driven by `angle`.
@@ -273,9 +359,11 @@ impl Program {
         }
     }
 
-    /// The distinct columns that hold gates, in order.
+    /// The distinct columns that hold gates (or placed channels), in order.
     pub fn columns(&self) -> Vec<usize> {
         let mut cols: Vec<usize> = self.gates.iter().map(|g| g.col).collect();
+        cols.extend(self.channels.iter().map(|c| c.col));
+        cols.sort_unstable();
         cols.dedup();
         cols
     }

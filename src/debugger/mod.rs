@@ -112,7 +112,7 @@ fn circuit_ops(c: &CircuitSpec, angles: &mut impl Iterator<Item = f64>) -> Vec<O
             let p: Vec<f64> = (0..g.gate.n_params())
                 .map(|_| angles.next().unwrap_or(0.0))
                 .collect();
-            Op::new(g.gate, &g.wires, &p)
+            Op::new(g.gate.gate()?, &g.wires, &p)
                 .and_then(|op| op.controlled(&g.controls))
                 .ok()
         })
@@ -458,7 +458,10 @@ pub fn fourier_report(
             }
             // A rotation with extra controls has the controlled gate's generator (one more
             // eigenvalue 0, hence half frequencies too).
-            let kind = match (g.gate, g.controls.is_empty()) {
+            let Some(gate) = g.gate.gate() else {
+                continue;
+            };
+            let kind = match (gate, g.controls.is_empty()) {
                 (k, true) => Some(k),
                 (GateKind::RX, false) => Some(GateKind::CRX),
                 (GateKind::RY, false) => Some(GateKind::CRY),

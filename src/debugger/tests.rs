@@ -13,7 +13,7 @@ fn trainer(d: Document) -> Trainer {
 
 fn gate(kind: GateKind, wires: &[usize], col: usize, params: Vec<Angle>) -> GateSpec {
     GateSpec {
-        gate: kind,
+        gate: kind.into(),
         wires: wires.to_vec(),
         controls: Vec::new(),
         params,

@@ -34,6 +34,7 @@ use crate::sim::GateKind;
 mod feature;
 mod fit;
 mod labels;
+mod noise;
 mod paper;
 mod presets;
 pub mod share;
@@ -42,6 +43,10 @@ mod validate;
 pub use feature::{Feature, Source, MAX_SOURCE};
 pub use fit::{fit_readout, fit_to_data};
 pub use labels::{default_label_states, BlochPoint, LabelState};
+pub use noise::{
+    GateName, NoiseEngine, NoiseSpec, ReadoutSpec, DEFAULT_TRAJECTORIES, MAX_DOC_TRAJECTORIES,
+    NOISE_PRESETS,
+};
 pub use paper::{paper_document, paper_document_from, paper_label_states};
 pub use presets::{next_col, preset, template, PRESETS, TEMPLATES};
 pub use state::{
@@ -72,7 +77,7 @@ pub const MAX_SHOTS: usize = 1_000_000;
 pub const MAX_WEIGHT: f64 = 1e6;
 /// The names of the controls a lesson can lock.
 pub const LOCKABLE: &[&str] = &[
-    "circuit", "data", "features", "readout", "training", "baseline", "export",
+    "circuit", "data", "features", "readout", "training", "baseline", "export", "noise",
 ];
 
 /// A document that failed to parse or validate: where and why.
@@ -166,8 +171,9 @@ impl Angle {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GateSpec {
-    /// The gate kind, by its PennyLane name (`H`, `RX`, `Rot`, `CNOT`, …).
-    pub gate: GateKind,
+    /// The gate kind, by its PennyLane name (`H`, `RX`, `Rot`, `CNOT`, …), or a noise
+    /// channel (`DepolarizingChannel`, …: one wire, one constant parameter, its strength).
+    pub gate: GateName,
     /// The gate's wires, controls of CNOT/CRX/… first.
     pub wires: Vec<usize>,
     /// Extra control wires (single-qubit gates only).
@@ -185,10 +191,26 @@ impl GateSpec {
     /// A gate whose angles are all constants.
     pub fn fixed(gate: GateKind, wires: &[usize], col: usize, values: &[f64]) -> GateSpec {
         GateSpec {
-            gate,
+            gate: gate.into(),
             wires: wires.to_vec(),
             controls: vec![],
             params: values.iter().map(|&v| Angle::Const { value: v }).collect(),
+            col,
+        }
+    }
+
+    /// A noise channel of `kind` on `wire` with `strength` (p or γ).
+    pub fn channel(
+        kind: crate::sim::ChannelKind,
+        wire: usize,
+        col: usize,
+        strength: f64,
+    ) -> GateSpec {
+        GateSpec {
+            gate: kind.into(),
+            wires: vec![wire],
+            controls: vec![],
+            params: vec![Angle::Const { value: strength }],
             col,
         }
     }
@@ -440,6 +462,10 @@ pub struct Document {
     /// Controls a lesson locks (see [`LOCKABLE`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
+    /// The noise model applied after every gate and the engine of a noisy document (left out
+    /// while ideal).
+    #[serde(default, skip_serializing_if = "NoiseSpec::is_default")]
+    pub noise: NoiseSpec,
     /// The training debugger's finished analyses (at most one of each kind), so a link or a
     /// download shows them without recomputing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -530,6 +556,17 @@ impl Document {
     /// Whether a control is locked by the lesson.
     pub fn is_locked(&self, control: &str) -> bool {
         self.locked.iter().any(|l| l == control)
+    }
+
+    /// True when anything in the document is noisy: a channel in the circuit, or a noise
+    /// model that changes anything.
+    pub fn is_noisy(&self) -> bool {
+        self.noise.is_noisy()
+            || self
+                .circuit
+                .gates
+                .iter()
+                .any(|g| g.gate.channel().is_some())
     }
 
     /// The same document without its run state (weights are kept).

@@ -145,7 +145,7 @@ pub fn paper_document_from(
         None => Angle::Weight { value: sign * t },
     };
     let rot = |q: usize, col: usize, a: Angle, b: Angle, c: Angle| GateSpec {
-        gate: GateKind::Rot,
+        gate: GateKind::Rot.into(),
         wires: vec![q],
         controls: vec![],
         params: vec![c, a, b],
@@ -191,7 +191,7 @@ pub fn paper_document_from(
             };
             for &(a, b) in pairs {
                 gates.push(GateSpec {
-                    gate: GateKind::CZ,
+                    gate: GateKind::CZ.into(),
                     wires: vec![a, b],
                     controls: vec![],
                     params: vec![],

@@ -1,6 +1,7 @@
 //! Built-in documents (the default playground, lessons) and circuit templates that insert whole
 //! layers: data re-uploading, angle embedding, basic entangler ring, strongly entangling layer.
 
+use super::NoiseSpec;
 use super::{
     dataset, Angle, BaselineSpec, CircuitSpec, DocError, Document, Feature, FeatureMap, GateSpec,
     Head, Readout, TrainingSpec, ValidDocument, DOC_VERSION,
@@ -133,7 +134,7 @@ fn ring(qubits: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
     };
     for (a, b) in pairs {
         out.push(GateSpec {
-            gate: GateKind::CNOT,
+            gate: GateKind::CNOT.into(),
             wires: vec![a, b],
             controls: vec![],
             params: vec![],
@@ -155,7 +156,7 @@ pub fn template(
     let mut out = Vec::new();
     let mut c = col;
     let one = |gate: GateKind, q: usize, col: usize, params: Vec<Angle>| GateSpec {
-        gate,
+        gate: gate.into(),
         wires: vec![q],
         controls: vec![],
         params,
@@ -312,6 +313,7 @@ pub(super) fn default_document() -> Document {
         post_net: vec![],
         state: None,
         locked: vec![],
+        noise: NoiseSpec::default(),
         analyses: vec![],
     }
 }
@@ -332,7 +334,7 @@ fn hybrid_table(kind: DatasetKind, classes: usize, pca: Option<usize>) -> Docume
     d.pre_net = vec![super::DenseSpec::new(4, Activation::Tanh)];
     let mut gates: Vec<GateSpec> = (0..4)
         .map(|q| GateSpec {
-            gate: GateKind::RX,
+            gate: GateKind::RX.into(),
             wires: vec![q],
             controls: vec![],
             params: vec![Angle::Feature {

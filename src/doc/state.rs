@@ -115,6 +115,20 @@ pub struct History {
     /// The classical baseline's test accuracy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub baseline_test_acc: Vec<f64>,
+    /// Under noise: the training loss of the same weights run ideally (noise off); the
+    /// main series are the noisy, trained ones. Empty for an ideal document; shorter than the
+    /// others when noise was switched on mid-run (its entries are the last ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideal_train_loss: Vec<f64>,
+    /// Under noise: the ideal test loss.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideal_test_loss: Vec<f64>,
+    /// Under noise: the ideal training accuracy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideal_train_acc: Vec<f64>,
+    /// Under noise: the ideal test accuracy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideal_test_acc: Vec<f64>,
     /// Where the model was edited during the run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub edits: Vec<EditMark>,
@@ -228,6 +242,10 @@ impl History {
             baseline_test_loss: pick(&self.baseline_test_loss),
             baseline_train_acc: pick(&self.baseline_train_acc),
             baseline_test_acc: pick(&self.baseline_test_acc),
+            ideal_train_loss: pick(&self.ideal_train_loss),
+            ideal_test_loss: pick(&self.ideal_test_loss),
+            ideal_train_acc: pick(&self.ideal_train_acc),
+            ideal_test_acc: pick(&self.ideal_test_acc),
             edits: self.edits.clone(),
             gradients: {
                 let g = &self.gradients;
@@ -250,7 +268,7 @@ impl History {
     /// Checks that the series line up and hold finite numbers.
     pub fn validate(&self, path: &str) -> Result<(), DocError> {
         let n = self.len();
-        let series: [(&str, usize); 9] = [
+        let series: [(&str, usize); 13] = [
             ("evals", self.evals.len()),
             ("train_acc", self.train_acc.len()),
             ("test_loss", self.test_loss.len()),
@@ -267,11 +285,16 @@ impl History {
             ("baseline_test_loss", self.baseline_test_loss.len()),
             ("baseline_train_acc", self.baseline_train_acc.len()),
             ("baseline_test_acc", self.baseline_test_acc.len()),
+            ("ideal_train_loss", self.ideal_train_loss.len()),
+            ("ideal_test_loss", self.ideal_test_loss.len()),
+            ("ideal_train_acc", self.ideal_train_acc.len()),
+            ("ideal_test_acc", self.ideal_test_acc.len()),
         ];
         for (name, len) in series {
             // The baseline's series may start later (it can be switched on mid-run), and the
             // evaluation counts are missing from older runs: they cover the last entries.
-            let baseline = name.starts_with("baseline") || name == "evals";
+            let baseline =
+                name.starts_with("baseline") || name.starts_with("ideal") || name == "evals";
             if len != n && !(baseline && len <= n) {
                 return Err(DocError::new(
                     format!("{path}.{name}"),
@@ -294,7 +317,11 @@ impl History {
             .chain(&self.baseline_train_loss)
             .chain(&self.baseline_test_loss)
             .chain(&self.baseline_train_acc)
-            .chain(&self.baseline_test_acc);
+            .chain(&self.baseline_test_acc)
+            .chain(&self.ideal_train_loss)
+            .chain(&self.ideal_test_loss)
+            .chain(&self.ideal_train_acc)
+            .chain(&self.ideal_test_acc);
         for v in all {
             if !v.is_finite() {
                 return Err(DocError::new(

@@ -130,7 +130,7 @@ fn thirty_qubits_gives_the_memory_message() {
 fn overlapping_gates_in_one_column_are_refused() {
     let mut doc = Document::default();
     let mut g = doc.circuit.gates[0].clone();
-    g.gate = GateKind::H;
+    g.gate = GateKind::H.into();
     g.params.clear();
     doc.circuit.gates.push(g);
     let e = doc.validate().unwrap_err();
@@ -488,4 +488,131 @@ fn the_papers_costs_have_their_own_rules() {
     let e = d.validate().unwrap_err();
     assert_eq!(e.path, "training.loss");
     assert!(e.message.contains("fidelity readout"), "{e}");
+}
+
+#[test]
+fn an_ideal_document_writes_no_noise_section_and_reads_unchanged() {
+    let doc = Document::default();
+    let v: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+    assert!(v.get("noise").is_none());
+    assert!(!doc.is_noisy());
+    let back = Document::from_json(&doc.to_json()).unwrap();
+    assert_eq!(back.noise, NoiseSpec::default());
+}
+
+#[test]
+fn noise_presets_round_trip_and_are_named() {
+    for name in NOISE_PRESETS {
+        let mut doc = Document::default();
+        doc.noise = NoiseSpec::preset(name).unwrap();
+        let back = Document::from_json(&doc.to_json()).unwrap();
+        assert_eq!(back.noise, doc.noise, "{name}");
+        assert_eq!(back.noise.preset_name(), Some(*name));
+        assert_eq!(back.is_noisy(), *name != "ideal");
+    }
+    assert!(NoiseSpec::preset("loud").is_none());
+}
+
+#[test]
+fn channels_are_placed_like_gates_and_round_trip() {
+    let mut v = default_value();
+    v["circuit"]["gates"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "gate": "AmplitudeDamping", "wires": [1], "col": 40,
+            "params": [{"kind": "const", "value": 0.2}]
+        }));
+    let doc = Document::from_value(v).unwrap();
+    let g = doc.circuit.gates.last().unwrap();
+    assert_eq!(
+        g.gate,
+        GateName::Channel(crate::sim::ChannelKind::AmplitudeDamping)
+    );
+    assert!(doc.is_noisy());
+    assert_eq!(Document::from_json(&doc.to_json()).unwrap(), *doc);
+}
+
+#[test]
+fn bad_channel_strengths_are_refused_with_the_field() {
+    for (params, path, says) in [
+        (
+            serde_json::json!([{"kind": "const", "value": 1.5}]),
+            "params[0].value",
+            "from 0 to 1",
+        ),
+        (
+            serde_json::json!([{"kind": "weight", "value": 0.1}]),
+            "params[0]",
+            "fixed strength",
+        ),
+        (serde_json::json!([]), "params", "takes 1 angle"),
+    ] {
+        let mut v = default_value();
+        v["circuit"]["gates"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "gate": "DepolarizingChannel", "wires": [0], "col": 40, "params": params
+            }));
+        let e = Document::from_value(v).unwrap_err();
+        assert!(e.path.ends_with(path), "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+    let mut v = default_value();
+    v["circuit"]["gates"][0]["gate"] = serde_json::json!("Depolarizing");
+    let e = Document::from_value(v).unwrap_err();
+    assert!(e.to_string().contains("DepolarizingChannel"), "{e}");
+}
+
+#[test]
+fn bad_noise_models_are_refused_with_clear_messages() {
+    let cases = [
+        (serde_json::json!({"p1": 1.5}), "noise.p1", "from 0 to 1"),
+        (serde_json::json!({"p2": -0.1}), "noise.p2", "from 0 to 1"),
+        (
+            serde_json::json!({"amplitude_damping": 2.0}),
+            "noise.amplitude_damping",
+            "amplitude damping",
+        ),
+        (
+            serde_json::json!({"readout": [{"p1_given_0": 1.2}]}),
+            "noise.readout[0].p1_given_0",
+            "p(1|0)",
+        ),
+        (
+            serde_json::json!({"readout": [{}, {}]}),
+            "noise.readout",
+            "one per wire (4)",
+        ),
+        (
+            serde_json::json!({"engine": "trajectories", "trajectories": 0}),
+            "noise.trajectories",
+            "from 1 to",
+        ),
+    ];
+    for (noise, path, says) in cases {
+        let mut v = default_value();
+        v["noise"] = noise;
+        let e = Document::from_value(v).unwrap_err();
+        assert_eq!(e.path, path, "{e}");
+        assert!(e.message.contains(says), "{e}");
+    }
+}
+
+#[test]
+fn the_density_limit_is_an_error_before_allocation() {
+    let mut doc = Document::default();
+    doc.circuit.qubits = crate::sim::MAX_DENSITY_QUBITS + 1;
+    doc.noise = NoiseSpec::preset("NISQ-like").unwrap();
+    doc.noise.engine = NoiseEngine::Density;
+    let e = doc.clone().validated().unwrap_err();
+    assert_eq!(e.path, "noise.engine");
+    assert!(e.message.contains("density-matrix limit"), "{e}");
+    assert!(e.message.contains("trajectory engine"), "{e}");
+    // Auto and trajectories accept the same document.
+    doc.noise.engine = NoiseEngine::Auto;
+    assert!(doc.clone().validated().is_ok());
+    doc.noise.engine = NoiseEngine::Trajectories;
+    assert!(doc.validated().is_ok());
 }

@@ -350,6 +350,7 @@ pub(super) fn validate(doc: &Document) -> Result<(), DocError> {
     validate_preprocess(doc)?;
     validate_dense("pre_net", &doc.pre_net, doc.n_inputs())?;
     validate_circuit(doc)?;
+    validate_noise(doc)?;
     if let Some([lo, hi]) = doc.features.range {
         finite("features.range[0]", lo)?;
         finite("features.range[1]", hi)?;
@@ -620,6 +621,23 @@ fn validate_circuit(doc: &Document) -> Result<(), DocError> {
                 ),
             ));
         }
+        if let Some(c) = g.gate.channel() {
+            let p = format!("{path}.params[0]");
+            match g.params.first() {
+                Some(Angle::Const { value }) => c
+                    .check_strength(*value)
+                    .map_err(|e| DocError::new(format!("{p}.value"), e.to_string()))?,
+                _ => {
+                    return Err(DocError::new(
+                        p,
+                        format!(
+                            "{name} takes a fixed strength ({} from 0 to 1), not a trainable or                              data-bound angle",
+                            c.parameter()
+                        ),
+                    ))
+                }
+            }
+        }
         for (k, a) in g.params.iter().enumerate() {
             let p = format!("{path}.params[{k}]");
             match a {
@@ -682,6 +700,78 @@ fn validate_circuit(doc: &Document) -> Result<(), DocError> {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// A probability of the noise model: finite and in [0, 1].
+fn probability(path: &str, v: f64, what: &str) -> Result<(), DocError> {
+    if !v.is_finite() || !(0.0..=1.0).contains(&v) {
+        return Err(DocError::new(
+            path,
+            format!("is {v}, but it is {what} and must be a number from 0 to 1"),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_noise(doc: &Document) -> Result<(), DocError> {
+    let nm = &doc.noise;
+    probability(
+        "noise.p1",
+        nm.p1,
+        "the depolarizing probability after one-qubit gates",
+    )?;
+    probability(
+        "noise.p2",
+        nm.p2,
+        "the depolarizing probability after two-qubit gates",
+    )?;
+    probability(
+        "noise.amplitude_damping",
+        nm.amplitude_damping,
+        "the amplitude damping γ after every gate",
+    )?;
+    probability(
+        "noise.phase_damping",
+        nm.phase_damping,
+        "the phase damping γ after every gate",
+    )?;
+    let n = doc.circuit.qubits;
+    if nm.readout.len() > 1 && nm.readout.len() != n {
+        return Err(DocError::new(
+            "noise.readout",
+            format!(
+                "gives {} readout errors; give one (for every wire) or one per wire ({n})",
+                nm.readout.len()
+            ),
+        ));
+    }
+    for (w, r) in nm.readout.iter().enumerate() {
+        probability(
+            &format!("noise.readout[{w}].p1_given_0"),
+            r.p1_given_0,
+            "p(1|0), the probability of reading 1 from |0⟩,",
+        )?;
+        probability(
+            &format!("noise.readout[{w}].p0_given_1"),
+            r.p0_given_1,
+            "p(0|1), the probability of reading 0 from |1⟩,",
+        )?;
+    }
+    if nm.trajectories == 0 || nm.trajectories > super::MAX_DOC_TRAJECTORIES {
+        return Err(DocError::new(
+            "noise.trajectories",
+            format!(
+                "must be from 1 to {}, got {}",
+                super::MAX_DOC_TRAJECTORIES,
+                nm.trajectories
+            ),
+        ));
+    }
+    if nm.engine == super::NoiseEngine::Density && doc.is_noisy() {
+        crate::sim::check_density_qubits(n)
+            .map_err(|e| DocError::new("noise.engine", e.to_string()))?;
     }
     Ok(())
 }

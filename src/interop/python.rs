@@ -17,11 +17,12 @@
 //! post-net layer by layer.
 
 use super::{comment_text, model_of, num, script_points, InteropError};
+use crate::doc::GateName;
 use crate::doc::{
     Angle, DenseSpec, Document, Feature, GateSpec, LabelState, Readout, Source, ValidDocument,
 };
 use crate::learn::preprocess::Preprocessor;
-use crate::sim::{GateKind, Pauli, PauliString, C64};
+use crate::sim::{ChannelKind, GateKind, Pauli, PauliString, ReadoutError, WireReadout, C64};
 
 /// The PennyLane script of the document's model, printing outputs at [`script_points`].
 pub fn pennylane_script(doc: &ValidDocument) -> Result<String, InteropError> {
@@ -53,16 +54,32 @@ pub fn pennylane_script_at(
          def circuit(f):\n    \"\"\"Applies every gate for a point whose scaled features are f.\"\"\"\n",
         doc.circuit.qubits
     ));
-    if m.gates.is_empty() {
+    let noisy = m.doc.is_noisy();
+    if m.gates.is_empty() && m.leading.is_empty() {
         s.push_str("    pass  # the circuit has no gates\n");
+    }
+    for line in pennylane_channels(&m.leading) {
+        s.push_str(&format!("    {line}\n"));
     }
     for g in &m.gates {
         s.push_str(&format!("    # {}\n", g.describe()));
         for line in g.pennylane() {
             s.push_str(&format!("    {line}\n"));
         }
+        for line in pennylane_channels(&g.after) {
+            s.push_str(&format!("    {line}\n"));
+        }
     }
-    s.push_str("\n\ndev = qml.device(\"default.qubit\", wires=N_QUBITS)\n\n");
+    if noisy {
+        s.push_str(
+            "\n\n# Noise: the channels above are the document's (placed in the circuit, and the noise\n\
+             # model's after every gate), with PennyLane's definitions; default.mixed runs the exact\n\
+             # density matrix.\n\
+             dev = qml.device(\"default.mixed\", wires=N_QUBITS)\n\n",
+        );
+    } else {
+        s.push_str("\n\ndev = qml.device(\"default.qubit\", wires=N_QUBITS)\n\n");
+    }
     s.push_str(
         "# ---- 4. Readout --------------------------------------------------------------\n",
     );
@@ -75,14 +92,36 @@ pub fn pennylane_script_at(
             s.push_str(
                 "    \"\"\"The expectation values of the observables after the circuit.\"\"\"\n",
             );
-            s.push_str("    circuit(f)\n    return [\n");
-            for (text, p) in obs {
-                s.push_str(&format!(
-                    "        qml.expval({}),  # {text}\n",
-                    pennylane_obs(p)
-                ));
+            if let Some(r) = &m.readout_error {
+                s.push_str(
+                    "    # Readout error: each value is what a measurement with the confusion matrix\n\
+                     # [[1 - p(1|0), p(0|1)], [p(1|0), 1 - p(0|1)]] per wire reads, written as the\n\
+                     # equivalent sum of Pauli sub-strings of the observable.\n",
+                );
+                s.push_str("    circuit(f)\n    return [\n");
+                for (text, p) in obs {
+                    let terms = r
+                        .pauli_terms(p)
+                        .map_err(|e| InteropError::new(e.to_string()))?;
+                    let coeffs: Vec<String> = terms.iter().map(|(c, _)| num(*c)).collect();
+                    let ops: Vec<String> = terms.iter().map(|(_, t)| pennylane_obs(t)).collect();
+                    s.push_str(&format!(
+                        "        qml.expval(qml.Hamiltonian([{}], [{}])),  # {text}, read out\n",
+                        coeffs.join(", "),
+                        ops.join(", ")
+                    ));
+                }
+                s.push_str("    ]\n");
+            } else {
+                s.push_str("    circuit(f)\n    return [\n");
+                for (text, p) in obs {
+                    s.push_str(&format!(
+                        "        qml.expval({}),  # {text}\n",
+                        pennylane_obs(p)
+                    ));
+                }
+                s.push_str("    ]\n");
             }
-            s.push_str("    ]\n");
         }
         ReadoutText::Fidelity(states) => {
             let m_bits = states.first().map_or(1, |st| st.len());
@@ -124,9 +163,17 @@ pub fn pennylane_script_at(
     Ok(s)
 }
 
+/// The PennyLane lines of channels (kind, wire, strength), PennyLane's own channel names.
+fn pennylane_channels(chs: &[(ChannelKind, usize, f64)]) -> Vec<String> {
+    chs.iter()
+        .map(|&(c, w, s)| format!("qml.{}({}, wires={w})", c.name(), num(s)))
+        .collect()
+}
+
 /// The Qiskit script of the document's model, printing outputs at the given points.
 pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<String, InteropError> {
     let m = Parts::new(doc, points)?;
+    let noisy = doc.is_noisy();
     let mut s = String::new();
     m.preamble(&mut s, "Qiskit", "qiskit");
     s.push_str("from qiskit import QuantumCircuit\n");
@@ -144,7 +191,19 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
             classes.join(", ")
         ));
     }
-    s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n\n");
+    s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n");
+    if noisy {
+        s.push_str(
+            "from qiskit_aer import AerSimulator\n\
+             from qiskit_aer.noise import (\n\
+             \x20   amplitude_damping_error,\n\
+             \x20   depolarizing_error,\n\
+             \x20   pauli_error,\n\
+             \x20   phase_damping_error,\n\
+             )\n",
+        );
+    }
+    s.push('\n');
     m.features_and_weights(&mut s);
     s.push_str(&format!(
         "# ---- 3. Circuit --------------------------------------------------------------\n\
@@ -156,13 +215,34 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
          \x20   qc = QuantumCircuit(N_QUBITS)\n",
         doc.circuit.qubits
     ));
+    for line in qiskit_channels(&m.leading) {
+        s.push_str(&format!("    {line}\n"));
+    }
     for g in &m.gates {
         s.push_str(&format!("    # {}\n", g.describe()));
         for line in g.qiskit() {
             s.push_str(&format!("    {line}\n"));
         }
+        for line in qiskit_channels(&g.after) {
+            s.push_str(&format!("    {line}\n"));
+        }
     }
     s.push_str("    return qc\n\n\n");
+    if noisy {
+        s.push_str(
+            "# Noise: each channel above is a qiskit-aer QuantumError placed right after its gate (the\n\
+             # playground applies the noise model after every document gate, which a NoiseModel keyed\n\
+             # by gate names cannot say for gates Qiskit writes as several, e.g. Rot). PennyLane's\n\
+             # DepolarizingChannel(p) is depolarizing_error(4p/3, 1). AerSimulator's density-matrix\n\
+             # method gives the exact mixed state.\n\
+             SIMULATOR = AerSimulator(method=\"density_matrix\")\n\n\n\
+             def final_state(f):\n\
+             \x20   \"\"\"The exact density matrix after the noisy circuit.\"\"\"\n\
+             \x20   qc = circuit(f)\n\
+             \x20   qc.save_density_matrix()\n\
+             \x20   return SIMULATOR.run(qc).result().data()[\"density_matrix\"]\n\n\n",
+        );
+    }
     s.push_str(
         "# ---- 4. Readout --------------------------------------------------------------\n",
     );
@@ -174,7 +254,18 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
                  OBSERVABLES = [\n",
             );
             for (text, p) in obs {
-                s.push_str(&format!("    {},  # {text}\n", qiskit_obs(p)));
+                match &m.readout_error {
+                    Some(r) => {
+                        let terms = r
+                            .pauli_terms(p)
+                            .map_err(|e| InteropError::new(e.to_string()))?;
+                        s.push_str(&format!(
+                            "    {},  # {text}, read out with the readout error\n",
+                            qiskit_sum(&terms)
+                        ));
+                    }
+                    None => s.push_str(&format!("    {},  # {text}\n", qiskit_obs(p))),
+                }
             }
             s.push_str(
                 "]\n\n\ndef readout(f):\n\
@@ -221,7 +312,61 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
         }
     }
     m.head_and_main(&mut s);
+    if noisy {
+        s = s.replace("state = Statevector(circuit(f))", "state = final_state(f)");
+    }
     Ok(s)
+}
+
+/// The qiskit-aer error instructions of channels (kind, wire, strength), PennyLane's
+/// definitions.
+fn qiskit_channels(chs: &[(ChannelKind, usize, f64)]) -> Vec<String> {
+    chs.iter()
+        .map(|&(c, w, p)| {
+            let err = match c {
+                ChannelKind::DepolarizingChannel => {
+                    format!("depolarizing_error({}, 1)", num(4.0 * p / 3.0))
+                }
+                ChannelKind::BitFlip => {
+                    format!(
+                        "pauli_error([(\"X\", {}), (\"I\", {})])",
+                        num(p),
+                        num(1.0 - p)
+                    )
+                }
+                ChannelKind::PhaseFlip => {
+                    format!(
+                        "pauli_error([(\"Z\", {}), (\"I\", {})])",
+                        num(p),
+                        num(1.0 - p)
+                    )
+                }
+                ChannelKind::AmplitudeDamping => format!("amplitude_damping_error({})", num(p)),
+                ChannelKind::PhaseDamping => format!("phase_damping_error({})", num(p)),
+            };
+            format!(
+                "qc.append({err}.to_instruction(), [{w}])  # {}({})",
+                c.name(),
+                num(p)
+            )
+        })
+        .collect()
+}
+
+/// A weighted sum of Pauli strings as a Qiskit `SparsePauliOp`.
+fn qiskit_sum(terms: &[(f64, PauliString)]) -> String {
+    let items: Vec<String> = terms
+        .iter()
+        .map(|(c, p)| {
+            let letters: String = p.terms.iter().map(|&(_, l)| pauli_letter(l)).collect();
+            let wires: Vec<usize> = p.terms.iter().map(|&(w, _)| w).collect();
+            format!("(\"{letters}\", [{}], {})", list_usize(&wires), num(*c))
+        })
+        .collect();
+    format!(
+        "SparsePauliOp.from_sparse_list([{}], num_qubits=N_QUBITS)",
+        items.join(", ")
+    )
 }
 
 /// One gate in execution order with its angles as Python expressions.
@@ -232,6 +377,9 @@ pub(super) struct GateText {
     pub(super) controls: Vec<usize>,
     col: usize,
     angles: Vec<String>,
+    /// Channels applied right after the gate: the noise model's, then channels placed in the
+    /// circuit before the next gate (kind, wire, strength).
+    after: Vec<(ChannelKind, usize, f64)>,
 }
 
 pub(super) enum ReadoutText {
@@ -285,6 +433,10 @@ pub(super) struct Parts<'a> {
     pub(super) features: Vec<(Feature, [f64; 2])>,
     /// The gates in execution order.
     pub(super) gates: Vec<GateText>,
+    /// Channels placed before the first gate.
+    leading: Vec<(ChannelKind, usize, f64)>,
+    /// The readout error folded into the observables (None: no readout error).
+    readout_error: Option<ReadoutError>,
     /// (name, value, comment), in execution order.
     pub(super) weights: Vec<(String, f64, String)>,
     /// The circuit's trainable numbers by name in the model's order (document order of the
@@ -313,18 +465,61 @@ impl<'a> Parts<'a> {
         let mut order: Vec<usize> = (0..doc.circuit.gates.len()).collect();
         order.sort_by_key(|&i| doc.circuit.gates[i].col);
         let mut weights = Vec::new();
+        let mut gates: Vec<GateText> = Vec::new();
         let mut per_gate: Vec<Vec<String>> = vec![Vec::new(); order.len()];
-        let gates = order
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let before = weights.len();
-                let g = gate_text(k, &doc.circuit.gates[i], &mut weights);
-                per_gate[i] = weights[before..].iter().map(|w| w.0.clone()).collect();
-                g
-            })
-            .collect();
+        let mut leading = Vec::new();
+        let nm = &doc.noise;
+        for &i in &order {
+            let g = &doc.circuit.gates[i];
+            match g.gate {
+                GateName::Gate(kind) => {
+                    let before = weights.len();
+                    let mut t = gate_text(gates.len(), g, kind, &mut weights);
+                    per_gate[i] = weights[before..].iter().map(|w| w.0.clone()).collect();
+                    let wires: Vec<usize> = g.all_wires().collect();
+                    let p = if wires.len() == 1 { nm.p1 } else { nm.p2 };
+                    for &w in &wires {
+                        for (c, s) in [
+                            (ChannelKind::DepolarizingChannel, p),
+                            (ChannelKind::AmplitudeDamping, nm.amplitude_damping),
+                            (ChannelKind::PhaseDamping, nm.phase_damping),
+                        ] {
+                            if s > 0.0 {
+                                t.after.push((c, w, s));
+                            }
+                        }
+                    }
+                    gates.push(t);
+                }
+                GateName::Channel(c) => {
+                    let s = match g.params.first() {
+                        Some(Angle::Const { value }) => *value,
+                        _ => 0.0,
+                    };
+                    let w = g.wires[0];
+                    match gates.last_mut() {
+                        Some(t) => t.after.push((c, w, s)),
+                        None => leading.push((c, w, s)),
+                    }
+                }
+            }
+        }
         let weight_order = per_gate.concat();
+        let n = doc.circuit.qubits;
+        let readout_error = if nm.readout.iter().any(|r| !r.is_ideal()) {
+            let wires = (0..n)
+                .map(|w| {
+                    let r = nm.readout_of(w);
+                    WireReadout {
+                        p1_given_0: r.p1_given_0,
+                        p0_given_1: r.p0_given_1,
+                    }
+                })
+                .collect();
+            Some(ReadoutError::new(wires).map_err(|e| InteropError::new(e.to_string()))?)
+        } else {
+            None
+        };
         let readout =
             match &doc.readout {
                 Readout::Expval { observables } => ReadoutText::Expval(
@@ -359,12 +554,27 @@ impl<'a> Parts<'a> {
                     }
                 }
             };
+        if doc.is_noisy() && matches!(readout, ReadoutText::States(..)) {
+            return Err(InteropError::new(
+                "a noisy document with product label states has no script export yet (its \
+                 fidelity is read from the pure state); use basis label states or Pauli \
+                 observables",
+            ));
+        }
+        if readout_error.is_some() && !matches!(readout, ReadoutText::Expval(_)) {
+            return Err(InteropError::new(
+                "the readout error is exported for Pauli-observable readouts only; set the \
+                 readout error to 0 or read expectation values",
+            ));
+        }
         Ok(Parts {
             doc,
             points,
             prep,
             features,
             gates,
+            leading,
+            readout_error,
             weights,
             weight_order,
             readout,
@@ -585,10 +795,15 @@ fn py_feature(f: Feature) -> String {
     }
 }
 
-fn gate_text(k: usize, g: &GateSpec, weights: &mut Vec<(String, f64, String)>) -> GateText {
+fn gate_text(
+    k: usize,
+    g: &GateSpec,
+    kind: GateKind,
+    weights: &mut Vec<(String, f64, String)>,
+) -> GateText {
     let n = g.params.len();
     let mut angles = Vec::with_capacity(n);
-    let place = describe_wires(g.gate, &g.wires, &g.controls);
+    let place = describe_wires(kind, &g.wires, &g.controls);
     for (i, a) in g.params.iter().enumerate() {
         let suffix = if n == 1 {
             String::new()
@@ -633,11 +848,12 @@ fn gate_text(k: usize, g: &GateSpec, weights: &mut Vec<(String, f64, String)>) -
     }
     GateText {
         index: k,
-        kind: g.gate,
+        kind,
         wires: g.wires.clone(),
         controls: g.controls.clone(),
         col: g.col,
         angles,
+        after: Vec::new(),
     }
 }
 

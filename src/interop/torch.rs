@@ -143,6 +143,12 @@ fn script(
     quantum: Quantum,
 ) -> Result<String, InteropError> {
     let loss = loss_text(doc.training.loss)?;
+    if doc.is_noisy() {
+        return Err(InteropError::new(
+            "a noisy document has no PyTorch export yet; the plain PennyLane (default.mixed) and \
+             Qiskit (qiskit-aer) scripts carry its noise",
+        ));
+    }
     if let Readout::Fidelity { per_wire: true, .. } = &doc.readout {
         return Err(InteropError::new(
             "the per-wire fidelity readout has no PyTorch export yet",
@@ -736,5 +742,9 @@ mod tests {
         );
         let e = qiskit_torch_script(&d).unwrap_err();
         assert!(e.message.contains("expectation-value readout"), "{e}");
+        let mut noisy = preset("iris-hybrid").unwrap().into_inner();
+        noisy.noise.p1 = 0.01;
+        let e = pennylane_torch_script(&noisy.validated().unwrap()).unwrap_err();
+        assert!(e.message.contains("default.mixed"), "{e}");
     }
 }

@@ -3,7 +3,7 @@
 //! Circuits the compiled program can batch (one-wire gates and CNOTs, see
 //! [`Program::forward_batch`](crate::circuit::Program::forward_batch)) run every point of a chunk
 //! through the forward and the adjoint pass together, in chunks whose states fit in cache;
-//! other circuits, and shot mode, go point by point with the same results.
+//! other circuits, shot mode and noisy models go point by point with the same results.
 
 use super::{GridSpace, Model, PointTape, Prediction};
 use crate::data::Point;
@@ -18,7 +18,7 @@ impl Model {
         grad: &mut [f64],
     ) -> f64 {
         let n = xs.len().min(labels.len());
-        if self.shots.is_some() || !self.program.batchable() || n == 0 {
+        if self.shots.is_some() || self.is_noisy() || !self.program.batchable() || n == 0 {
             return xs
                 .iter()
                 .zip(labels)
@@ -64,7 +64,7 @@ impl Model {
     /// Calls `f(model, outputs, label)` for every point in order, running the circuit in
     /// batches where it allows (exact mode), point by point otherwise.
     fn each_output(&mut self, pts: &[Point], mut f: impl FnMut(&Model, &[f64], usize)) {
-        if self.shots.is_some() || !self.program.batchable() {
+        if self.shots.is_some() || self.is_noisy() || !self.program.batchable() {
             for p in pts {
                 let o = self.forward(&p.x);
                 f(self, &o, p.label);
@@ -231,7 +231,7 @@ impl Model {
                 }
             }
         };
-        if self.program.batchable() && n > 0 {
+        if self.program.batchable() && !self.is_noisy() && n > 0 {
             for &y in &ys {
                 self.bind_batch(n, |c, x| point(xs[c], y, x), pre);
                 let angles = std::mem::take(&mut self.batch_angles);
@@ -265,9 +265,8 @@ impl Model {
                         .forward_preprocessed(&self.params, &x, &mut tape);
                     self.inputs.angles(&self.params, &tape.fv, &mut self.angles);
                     self.program.set_angles(&self.angles);
-                    self.program.forward_into_scratch();
                     let mut r = std::mem::take(&mut self.r);
-                    self.readout.exact(self.program.scratch_state(), &mut r);
+                    self.readouts_now(&mut r, None);
                     self.output.forward(&self.params, &r);
                     self.r = r;
                     out.push(self.output.predict(&self.output.o));

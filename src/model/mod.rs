@@ -24,6 +24,7 @@
 
 mod batch;
 mod inputs;
+mod noise;
 mod output;
 mod readout;
 
@@ -42,6 +43,7 @@ use crate::learn::preprocess::Preprocessor;
 use crate::rng::Rng;
 use crate::sim::{Observable, Op, SimError, State};
 use inputs::{Binding, Inputs, PointTape};
+pub use noise::engine_kind;
 use output::Output;
 use readout::ReadoutKind;
 
@@ -176,6 +178,8 @@ pub struct Model {
     batch_tapes: Vec<PointTape>,
     lambda: State,
     state: State,
+    /// The document's noise and its engine (`None` for an ideal document).
+    noise: Option<noise::Noise>,
 }
 
 impl Model {
@@ -227,8 +231,11 @@ impl Model {
             tape: PointTape::default(),
             batch_angles: Vec::new(),
             batch_tapes: Vec::new(),
+            noise: None,
         };
         m.init_missing_dense(doc, doc.training.seed);
+        let obs = m.readout_observables();
+        m.noise = noise::Noise::new(doc, &m.program, obs)?;
         Ok(m)
     }
 
@@ -441,17 +448,41 @@ impl Model {
     /// `self.output.o`.
     fn run_at(&mut self, x: &[f64]) {
         self.bind(x);
-        self.program.forward_into_scratch();
         let mut r = std::mem::take(&mut self.r);
-        match self.shots {
-            None => self.readout.exact(self.program.scratch_state(), &mut r),
-            Some(shots) => {
-                self.readout
-                    .shots(self.program.scratch_state(), shots, &mut self.rng, &mut r)
-            }
-        }
+        self.readouts_now(&mut r, self.shots);
         self.output.forward(&self.params, &r);
         self.r = r;
+    }
+
+    /// The readouts at the program's current angles: ideal or noisy, exact or from `shots`.
+    fn readouts_now(&mut self, r: &mut Vec<f64>, shots: Option<usize>) {
+        if self.is_noisy() {
+            let Model {
+                noise,
+                program,
+                readout,
+                rng,
+                ..
+            } = self;
+            if let Some(n) = noise.as_mut() {
+                if n.readouts(program, r).is_err() {
+                    r.clear();
+                    r.resize(self.output.n_reads, f64::NAN);
+                }
+            }
+            if let Some(shots) = shots {
+                readout.sample_values(r, shots, rng);
+            }
+            return;
+        }
+        self.program.forward_into_scratch();
+        match shots {
+            None => self.readout.exact(self.program.scratch_state(), r),
+            Some(shots) => {
+                self.readout
+                    .shots(self.program.scratch_state(), shots, &mut self.rng, r)
+            }
+        }
     }
 
     /// The readout values (before the head) at point `x`.
@@ -499,6 +530,19 @@ impl Model {
             .backward(&self.params, &self.r, grad, &mut dl_dr);
         self.angle_grad.iter_mut().for_each(|g| *g = 0.0);
         match self.shots {
+            None if self.is_noisy() => {
+                let Model {
+                    noise,
+                    program,
+                    angle_grad,
+                    ..
+                } = self;
+                if let Some(n) = noise.as_mut() {
+                    if n.gradient(program, &dl_dr, angle_grad).is_err() {
+                        angle_grad.iter_mut().for_each(|g| *g = f64::NAN);
+                    }
+                }
+            }
             None => {
                 let n = self.program.n_qubits();
                 self.readout.set_weights(&mut self.weighted, &dl_dr, n);
@@ -523,29 +567,21 @@ impl Model {
     /// Shot mode: `∂(Σ_j w_j r_j)/∂angle` by the parameter-shift rule on shot estimates.
     fn shift_gradient(&mut self, weights: &[f64]) {
         let base = self.angles.clone();
-        let shots = self.shots.unwrap_or(1);
-        let Model {
-            program,
-            readout,
-            rng,
-            inputs,
-            angle_grad,
-            ..
-        } = self;
+        let shots = self.shots;
         let mut tmp = Vec::new();
-        for (k, g) in angle_grad.iter_mut().enumerate().take(base.len()) {
-            if !inputs.needs_angle_grad(k) {
+        for k in 0..base.len().min(self.angle_grad.len()) {
+            if !self.inputs.needs_angle_grad(k) {
                 continue;
             }
-            let rule = program.shift_rule(k);
-            *g += parameter_shift(rule, &base, k, |a| {
-                program.set_angles(a);
-                program.forward_into_scratch();
-                readout.shots(program.scratch_state(), shots, rng, &mut tmp);
+            let rule = self.program.shift_rule(k);
+            let d = parameter_shift(rule, &base, k, |a| {
+                self.program.set_angles(a);
+                self.readouts_now(&mut tmp, shots);
                 tmp.iter().zip(weights).map(|(r, w)| r * w).sum()
             });
+            self.angle_grad[k] += d;
         }
-        program.set_angles(&base);
+        self.program.set_angles(&base);
     }
 
     /// The weight indices of the circuit angles: `(angle, index)` for every θ, and for every

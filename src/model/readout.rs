@@ -29,6 +29,18 @@ pub(super) enum ReadoutKind {
     },
 }
 
+/// A binomial draw: `n` Bernoulli trials of probability `p` (by counting up to 4096 trials,
+/// beyond by the normal approximation, rounded and clamped to [0, n]).
+fn binomial(n: usize, p: f64, rng: &mut Rng) -> usize {
+    if n <= 4096 {
+        (0..n).filter(|_| rng.uniform() < p).count()
+    } else {
+        let mean = n as f64 * p;
+        let sd = (mean * (1.0 - p)).sqrt();
+        (mean + sd * rng.normal()).round().clamp(0.0, n as f64) as usize
+    }
+}
+
 /// Rotates `wire` of `s` so that the single-qubit state `p` becomes |0⟩: `R_y(−θ)·R_z(−φ)`.
 fn unrotate(s: &mut State, wire: usize, p: BlochPoint) {
     for (k, a) in [(GateKind::RZ, -p.phi), (GateKind::RY, -p.theta)] {
@@ -194,6 +206,22 @@ impl ReadoutKind {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Replaces exact readout values (of a noisy state) by estimates from `shots` samples
+    /// each: a Pauli expectation value r is the mean of ±1 outcomes with P(+1) = (1 + r)/2, a
+    /// fidelity the frequency of a hit with probability F.
+    pub(super) fn sample_values(&self, values: &mut [f64], shots: usize, rng: &mut Rng) {
+        let n = shots.max(1);
+        for v in values.iter_mut() {
+            let (p, pauli) = match self {
+                ReadoutKind::Expval(_) => ((1.0 + *v) / 2.0, true),
+                _ => (*v, false),
+            };
+            let p = p.clamp(0.0, 1.0);
+            let hits = binomial(n, p, rng) as f64 / n as f64;
+            *v = if pauli { 2.0 * hits - 1.0 } else { hits };
         }
     }
 

@@ -34,7 +34,7 @@ fn documents() -> Vec<Document> {
     }];
     d.circuit.gates.push(crx);
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::IsingXX,
+        gate: GateKind::IsingXX.into(),
         wires: vec![0, 1],
         controls: vec![],
         params: vec![Angle::Weight { value: 0.4 }],
@@ -111,7 +111,7 @@ fn hybrid_documents() -> Vec<Document> {
         }
     }
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::RZ,
+        gate: GateKind::RZ.into(),
         wires: vec![1],
         controls: vec![],
         params: vec![Angle::Feature {
@@ -634,4 +634,143 @@ fn batched_evaluation_equals_point_by_point() {
         let want: Vec<usize> = pts.iter().map(|p| m.predict(&p.x).class).collect();
         assert_eq!(m.predict_classes(&pts), want, "doc {di}");
     }
+}
+
+/// Noisy documents: the NISQ-like model, placed channels and a readout error on every
+/// readout kind that allows one (Pauli strings and basis label states).
+fn noisy_documents() -> Vec<Document> {
+    use crate::doc::NoiseSpec;
+    use crate::sim::ChannelKind;
+    let mut out = Vec::new();
+    for (i, mut d) in documents().into_iter().enumerate() {
+        if d.circuit.qubits > 4 {
+            continue;
+        }
+        d.noise = NoiseSpec::preset("NISQ-like").unwrap();
+        let product = matches!(&d.readout, crate::doc::Readout::Fidelity { states, .. }
+            if states.iter().any(|s| s.basis_index().is_none()));
+        if product {
+            // A projector onto a superposition has no readout error: channels only.
+            d.noise.readout.clear();
+        }
+        let col = crate::doc::next_col(&d.circuit.gates);
+        d.circuit
+            .gates
+            .push(GateSpec::channel(ChannelKind::all()[i % 5], 0, col, 0.1));
+        out.push(d);
+    }
+    out
+}
+
+#[test]
+fn noisy_loss_gradient_matches_finite_differences() {
+    let mut rng = Rng::new(23);
+    let docs = noisy_documents();
+    assert!(docs.len() >= 5);
+    for (di, doc) in docs.iter().enumerate() {
+        let mut m = model(doc);
+        assert!(m.is_noisy(), "doc {di}");
+        m.reinit(3 + di as u64);
+        let p0 = m.params().to_vec();
+        let x = point(&m, &mut rng);
+        let label = di % m.n_classes();
+        let mut grad = vec![0.0; m.n_params()];
+        let l = m.loss_and_grad(&x, label, &mut grad);
+        assert!((l - m.loss(&x, label)).abs() < 1e-12);
+        for i in 0..p0.len() {
+            let h = 1e-6;
+            let mut p = p0.clone();
+            p[i] += h;
+            m.set_params(&p);
+            let lp = m.loss(&x, label);
+            p[i] -= 2.0 * h;
+            m.set_params(&p);
+            let lm = m.loss(&x, label);
+            m.set_params(&p0);
+            let fd = (lp - lm) / (2.0 * h);
+            assert!(
+                (grad[i] - fd).abs() < 1e-7,
+                "doc {di} param {i}: noisy adjoint {} vs fd {fd}",
+                grad[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn noise_changes_the_loss_and_switching_it_off_gives_the_ideal_model_exactly() {
+    let ideal_doc = preset("default").unwrap().into_inner();
+    let mut noisy_doc = ideal_doc.clone();
+    noisy_doc.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+    let mut ideal = model(&ideal_doc);
+    let mut noisy = model(&noisy_doc);
+    assert!(!ideal.is_noisy() && noisy.is_noisy());
+    assert_eq!(
+        noisy.noise_engine(),
+        Some(crate::sim::EngineKind::DensityMatrix)
+    );
+    let data = ideal_doc.data.generate().unwrap();
+    let (li, ai) = ideal.evaluate(&data.test);
+    let (ln, _) = noisy.evaluate(&data.test);
+    assert!(
+        (li - ln).abs() > 1e-3,
+        "noise should change the loss: {li} vs {ln}"
+    );
+    noisy.set_noise_enabled(false);
+    let (l0, a0) = noisy.evaluate(&data.test);
+    assert_eq!((l0.to_bits(), a0.to_bits()), (li.to_bits(), ai.to_bits()));
+    // Readouts shrink under depolarizing noise: |⟨Z⟩| noisy < ideal.
+    noisy.set_noise_enabled(true);
+    let x = &data.test[0].x;
+    let (ri, rn) = (ideal.readouts(x)[0], noisy.readouts(x)[0]);
+    assert!(rn.abs() < ri.abs(), "{rn} vs {ri}");
+}
+
+#[test]
+fn noisy_batched_gradient_equals_point_by_point_and_trajectories_agree_within_error() {
+    let mut doc = preset("default").unwrap().into_inner();
+    doc.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+    let mut m = model(&doc);
+    let data = doc.data.generate().unwrap();
+    let pts = &data.train[..6];
+    let xs: Vec<&[f64]> = pts.iter().map(|p| p.x.as_slice()).collect();
+    let labels: Vec<usize> = pts.iter().map(|p| p.label).collect();
+    let mut g1 = vec![0.0; m.n_params()];
+    let l1 = m.loss_and_grad_batch(&xs, &labels, &mut g1);
+    let mut g2 = vec![0.0; m.n_params()];
+    let l2: f64 = pts
+        .iter()
+        .map(|p| m.loss_and_grad(&p.x, p.label, &mut g2))
+        .sum();
+    assert!((l1 - l2).abs() < 1e-12);
+    assert!(g1.iter().zip(&g2).all(|(a, b)| (a - b).abs() < 1e-12));
+    // The trajectory engine estimates the same readout.
+    let exact = m.readouts(&pts[0].x)[0];
+    doc.noise.engine = crate::doc::NoiseEngine::Trajectories;
+    doc.noise.trajectories = 4000;
+    doc.noise.seed = 5;
+    let mut t = model(&doc);
+    assert!(matches!(
+        t.noise_engine(),
+        Some(crate::sim::EngineKind::Trajectories { .. })
+    ));
+    let est = t.readouts(&pts[0].x)[0];
+    // ±1 outcomes: the standard error of 4000 trajectories is at most 1/√4000 ≈ 0.016.
+    assert!((est - exact).abs() < 0.07, "{est} vs {exact}");
+}
+
+#[test]
+fn shots_and_noise_together_estimate_the_noisy_value() {
+    let mut doc = preset("default").unwrap().into_inner();
+    doc.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+    let mut exact = model(&doc);
+    doc.training.shots = Some(20_000);
+    let mut shots = model(&doc);
+    let x = [0.3, -0.2];
+    let (e, s) = (exact.readouts(&x)[0], shots.readouts(&x)[0]);
+    // Standard error ≤ 1/√20000 ≈ 0.007.
+    assert!((e - s).abs() < 0.03 && e != s, "{s} vs {e}");
+    let mut g = vec![0.0; shots.n_params()];
+    let l = shots.loss_and_grad(&x, 0, &mut g);
+    assert!(l.is_finite() && g.iter().all(|v| v.is_finite()));
 }

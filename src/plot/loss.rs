@@ -66,6 +66,14 @@ pub enum Curve {
     BaselineTrain,
     /// The MLP baseline on the test split.
     BaselineTest,
+    /// Under noise: the trained (noisy) model on the training split.
+    NoisyTrain,
+    /// Under noise: the trained (noisy) model on the test split.
+    NoisyTest,
+    /// Under noise: the same weights run ideally, training split.
+    IdealTrain,
+    /// Under noise: the same weights run ideally, test split.
+    IdealTest,
 }
 
 const TRAIN_BLUE: RGBColor = RGBColor(47, 111, 223);
@@ -79,14 +87,20 @@ impl Curve {
             Curve::Test => "test",
             Curve::BaselineTrain => "MLP train",
             Curve::BaselineTest => "MLP test",
+            Curve::NoisyTrain => "noisy train",
+            Curve::NoisyTest => "noisy test",
+            Curve::IdealTrain => "ideal train",
+            Curve::IdealTest => "ideal test",
         }
     }
 
     /// The line style (distinct for each of the four).
     pub fn style(self) -> LineStyle {
         let (color, dash, width) = match self {
-            Curve::Train => (TRAIN_BLUE, Dash::Solid, 2.0),
-            Curve::Test => (TEST_ORANGE, Dash::Solid, 2.0),
+            Curve::Train | Curve::NoisyTrain => (TRAIN_BLUE, Dash::Solid, 2.0),
+            Curve::Test | Curve::NoisyTest => (TEST_ORANGE, Dash::Solid, 2.0),
+            Curve::IdealTrain => (TRAIN_BLUE, Dash::Dotted, 1.5),
+            Curve::IdealTest => (TEST_ORANGE, Dash::Dotted, 1.5),
             Curve::BaselineTrain => (TRAIN_BLUE, Dash::Dashed, 1.5),
             Curve::BaselineTest => (TEST_ORANGE, Dash::Dashed, 1.5),
         };

@@ -49,7 +49,7 @@ pub fn same_structure(a: &Document, b: &Document) -> bool {
 }
 
 /// The key two gates must share to be "the same gate" across an edit.
-fn key(g: &GateSpec) -> (crate::sim::GateKind, Vec<u8>) {
+fn key(g: &GateSpec) -> (crate::doc::GateName, Vec<u8>) {
     (
         g.gate,
         g.params

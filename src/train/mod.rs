@@ -476,6 +476,14 @@ impl Trainer {
             self.cursor = 0;
             self.shuffle();
         }
+        if !self.model.has_noise() {
+            // Ideal again: the ideal curve is the main one.
+            let h = &mut self.history;
+            h.ideal_train_loss.clear();
+            h.ideal_test_loss.clear();
+            h.ideal_train_acc.clear();
+            h.ideal_test_acc.clear();
+        }
         self.history.edits.push(EditMark {
             epoch: self.epoch,
             what: remap.what.clone(),
@@ -545,6 +553,31 @@ impl Trainer {
         self.history.push(self.epoch, train, test);
         self.history.evals.push(self.passes);
         self.record_baseline();
+        self.record_ideal();
+    }
+
+    /// Under noise: the same weights evaluated ideally (noise off), train and test.
+    fn record_ideal(&mut self) {
+        if !self.model.has_noise() {
+            return;
+        }
+        let ((l, a), (tl, ta)) = self.ideal_metrics();
+        let h = &mut self.history;
+        h.ideal_train_loss.push(l);
+        h.ideal_train_acc.push(a);
+        h.ideal_test_loss.push(tl);
+        h.ideal_test_acc.push(ta);
+    }
+
+    /// The (loss, accuracy) of the current weights with the noise switched off, on the
+    /// training and the test split (the model's own metrics when it is ideal).
+    pub fn ideal_metrics(&mut self) -> ((f64, f64), (f64, f64)) {
+        let on = self.model.is_noisy();
+        self.model.set_noise_enabled(false);
+        let train = self.model.evaluate(&self.data.train);
+        let test = self.model.evaluate(&self.data.test);
+        self.model.set_noise_enabled(on);
+        (train, test)
     }
 
     fn record_baseline(&mut self) {
@@ -579,6 +612,10 @@ impl Trainer {
                 &mut h.baseline_test_loss,
                 &mut h.baseline_train_acc,
                 &mut h.baseline_test_acc,
+                &mut h.ideal_train_loss,
+                &mut h.ideal_test_loss,
+                &mut h.ideal_train_acc,
+                &mut h.ideal_test_acc,
             ] {
                 if v.len() > h.train_loss.len() {
                     v.pop();
@@ -589,6 +626,7 @@ impl Trainer {
         self.history.push(self.epoch, train, test);
         self.history.evals.push(self.passes);
         self.record_baseline();
+        self.record_ideal();
     }
 
     /// Evaluates the test split for the latest history entry if it was not (the page asks

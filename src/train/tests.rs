@@ -413,3 +413,45 @@ fn adam_with_a_huge_learning_rate_stops_too() {
     assert!(e.contains("1000000000"), "{e}");
     assert_eq!(t.params(), &before[..], "the last finite weights are kept");
 }
+
+#[test]
+fn training_under_noise_keeps_both_the_noisy_and_the_ideal_curves() {
+    let mut d = doc("reupload-1q");
+    d.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+    d.training.epochs = 4;
+    let mut t = trainer(d.clone());
+    t.reset(1);
+    while !t.finished() {
+        let s = t.step(64);
+        assert!(s.error.is_none(), "{s:?}");
+    }
+    let h = t.history().clone();
+    assert_eq!(h.ideal_train_loss.len(), h.len());
+    assert_eq!(h.ideal_test_acc.len(), h.len());
+    // Noisy (trained) and ideal losses differ at the same weights, and training lowered the
+    // noisy loss.
+    assert!(h
+        .train_loss
+        .iter()
+        .zip(&h.ideal_train_loss)
+        .all(|(n, i)| (n - i).abs() > 1e-6));
+    assert!(h.train_loss[h.len() - 1] < h.train_loss[0]);
+    // The ideal series equals an ideal model evaluated at the same weights.
+    let ((il, _), _) = t.ideal_metrics();
+    assert_eq!(il, *h.ideal_train_loss.last().unwrap());
+    // The history round-trips through the document and an ideal document writes none.
+    let snap = t.snapshot();
+    let back = Document::from_json(&snap.to_json()).unwrap();
+    assert_eq!(
+        back.state.as_ref().unwrap().history.ideal_test_loss,
+        h.ideal_test_loss
+    );
+    let mut ideal = trainer(doc("reupload-1q"));
+    ideal.run_epoch();
+    assert!(ideal.history().ideal_train_loss.is_empty());
+    // Switching the noise off mid-run drops the ideal series (the main curve is ideal now).
+    let mut off = t.spec().clone().into_inner();
+    off.noise = crate::doc::NoiseSpec::default();
+    t.update(off.validated().unwrap()).unwrap();
+    assert!(t.history().ideal_train_loss.is_empty());
+}

@@ -279,6 +279,9 @@ struct GateInfo {
     wires: usize,
     params: usize,
     group: &'static str,
+    /// A channel's strength name ("p" or "gamma"); absent for gates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -309,6 +312,42 @@ struct Limits {
     max_dense_units: usize,
     max_weight: f64,
     lockable: &'static [&'static str],
+    /// The most trajectories a document may ask for.
+    max_trajectories: usize,
+    /// The most qubits the density-matrix engine takes here.
+    max_density_qubits: usize,
+}
+
+/// A noise preset for the page: every field spelled out.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NoisePresetInfo {
+    name: &'static str,
+    p1: f64,
+    p2: f64,
+    amplitude_damping: f64,
+    phase_damping: f64,
+    p1_given_0: f64,
+    p0_given_1: f64,
+}
+
+fn noise_presets() -> Vec<NoisePresetInfo> {
+    doc::NOISE_PRESETS
+        .iter()
+        .filter_map(|&name| {
+            let s = doc::NoiseSpec::preset(name)?;
+            let r = s.readout_of(0);
+            Some(NoisePresetInfo {
+                name,
+                p1: s.p1,
+                p2: s.p2,
+                amplitude_damping: s.amplitude_damping,
+                phase_damping: s.phase_damping,
+                p1_given_0: r.p1_given_0,
+                p0_given_1: r.p0_given_1,
+            })
+        })
+        .collect()
 }
 
 /// The qubits the page's editor offers (a document above it is refused by the page before
@@ -325,6 +364,7 @@ struct Catalog {
     optimizers: Vec<Labelled>,
     activations: Vec<&'static str>,
     gates: Vec<GateInfo>,
+    noise_presets: Vec<NoisePresetInfo>,
     limits: Limits,
 }
 
@@ -349,6 +389,7 @@ pub fn catalog() -> Res<JsValue> {
             .collect(),
         activations: Activation::ALL.iter().map(|a| a.name()).collect(),
         gates: gate_list(),
+        noise_presets: noise_presets(),
         limits: Limits {
             page_qubits: PAGE_QUBITS,
             max_qubits: doc::MAX_QUBITS,
@@ -366,6 +407,8 @@ pub fn catalog() -> Res<JsValue> {
             max_dense_units: doc::MAX_DENSE_UNITS,
             max_weight: doc::MAX_WEIGHT,
             lockable: doc::LOCKABLE,
+            max_trajectories: doc::MAX_DOC_TRAJECTORIES,
+            max_density_qubits: crate::sim::MAX_DENSITY_QUBITS,
         },
     })
 }
@@ -384,11 +427,21 @@ fn gate_list() -> Vec<GateInfo> {
             } else {
                 "pauli"
             },
+            parameter: None,
         })
+        .chain(crate::sim::ChannelKind::all().iter().map(|&c| GateInfo {
+            name: c.name(),
+            wires: 1,
+            params: 1,
+            group: "noise",
+            parameter: Some(c.parameter()),
+        }))
         .collect()
 }
 
-/// The gate palette: `[{name, wires, params, group}]`, groups `pauli`, `rotation`, `two`.
+/// The gate palette: `[{name, wires, params, group, parameter}]`, groups `pauli`, `rotation`,
+/// `two` and `noise` (the channels, one wire, one fixed strength named by `parameter`, `p` or
+/// `gamma`).
 #[wasm_bindgen(js_name = gateKinds)]
 pub fn gate_kinds() -> Res<JsValue> {
     to_js(&gate_list())
@@ -626,6 +679,15 @@ struct Metrics {
     class_names: Vec<String>,
     columns: Vec<String>,
     error: Option<String>,
+    /// Whether the model trains under noise (the losses above are then the noisy ones).
+    noisy: bool,
+    /// The engine of a noisy model: "density matrix" or "trajectories".
+    engine: Option<&'static str>,
+    /// Under noise: the same weights run ideally.
+    ideal_train_loss: Option<f64>,
+    ideal_test_loss: Option<f64>,
+    ideal_train_acc: Option<f64>,
+    ideal_test_acc: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -882,6 +944,15 @@ impl Playground {
             class_names: d.class_names.clone(),
             columns: d.columns.clone(),
             error: t.error().map(str::to_string),
+            noisy: t.model().is_noisy(),
+            engine: t.model().noise_engine().map(|k| match k {
+                crate::sim::EngineKind::Trajectories { .. } => "trajectories",
+                _ => "density matrix",
+            }),
+            ideal_train_loss: last(&h.ideal_train_loss),
+            ideal_test_loss: last(&h.ideal_test_loss),
+            ideal_train_acc: last(&h.ideal_train_acc),
+            ideal_test_acc: last(&h.ideal_test_acc),
         })
     }
 

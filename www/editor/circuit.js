@@ -132,8 +132,10 @@ export function createCircuitEditor(app) {
     const el = h('div', {
       class: `pal-item pal-${k.group}`, role: 'button', tabindex: '0',
       'data-testid': `palette-${k.name}`, 'data-gate': k.name,
-      'aria-label': `${label(k.name) === k.name ? k.name : `${label(k.name)} (${k.name})`} gate: drag onto a wire, or press Enter to append it to wire 0`,
-      title: `${k.name} (${k.wires} wire${k.wires > 1 ? 's' : ''}${k.params ? `, ${k.params} angle${k.params > 1 ? 's' : ''}` : ''}) — drag onto a wire`,
+      'aria-label': `${label(k.name) === k.name ? k.name : `${label(k.name)} (${k.name})`} ${k.group === 'noise' ? 'noise channel' : 'gate'}: drag onto a wire, or press Enter to append it to wire 0`,
+      title: k.group === 'noise'
+        ? `${k.name} (1 wire, strength ${k.parameter} from 0 to 1) — drag onto a wire`
+        : `${k.name} (${k.wires} wire${k.wires > 1 ? 's' : ''}${k.params ? `, ${k.params} angle${k.params > 1 ? 's' : ''}` : ''}) — drag onto a wire`,
       text: label(k.name),
     });
     draggable(el, {

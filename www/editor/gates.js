@@ -7,7 +7,16 @@ import { formatNumber } from '../format.js';
 const LABELS = {
   Sdg: 'S†', Tdg: 'T†', SX: '√X', SXdg: '√X†', PhaseShift: 'P',
   ControlledPhaseShift: 'CP', IsingXX: 'XX', IsingZZ: 'ZZ', Toffoli: 'CCX',
+  DepolarizingChannel: 'Dep', BitFlip: 'BF', PhaseFlip: 'PF', AmplitudeDamping: 'AD', PhaseDamping: 'PD',
 };
+
+// The noise channels (the engine's palette group "noise"): one wire, one fixed strength.
+const CHANNELS = { DepolarizingChannel: 'p', BitFlip: 'p', PhaseFlip: 'p', AmplitudeDamping: 'γ', PhaseDamping: 'γ' };
+
+/** Whether a gate name is a noise channel. */
+export function isChannel(name) {
+  return Object.hasOwn(CHANNELS, name);
+}
 
 /** The short label of a gate kind, e.g. "S†" for Sdg. */
 export function label(name) {
@@ -56,6 +65,7 @@ const PARAM_NAMES = { Rot: ['φ', 'θ', 'ω'], U3: ['θ', 'φ', 'λ'] };
 /** Names of a gate's angles for the inspector. */
 export function paramNames(name, n) {
   if (PARAM_NAMES[name]) return PARAM_NAMES[name];
+  if (isChannel(name)) return [CHANNELS[name]];
   if (n === 1) return [/Phase/.test(name) || /^Ising/.test(name) ? 'φ' : 'θ'];
   return Array.from({ length: n }, (_, i) => `θ${i + 1}`);
 }
@@ -64,6 +74,7 @@ export const GROUPS = [
   ['pauli', 'Pauli & Clifford'],
   ['rotation', 'Rotations'],
   ['two', 'Multi-qubit'],
+  ['noise', 'Noise'],
 ];
 
 const FEATURE_SHORT = {

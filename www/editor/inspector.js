@@ -6,7 +6,7 @@
 import { focused, h, hasFocus, select, setChildren } from '../dom.js';
 import { numberField } from '../fields.js';
 import { checkColumn, convertBinding, wiresOf } from './ops.js';
-import { featureLabel, label, paramNames, wireNames } from './gates.js';
+import { featureLabel, isChannel, label, paramNames, wireNames } from './gates.js';
 
 const BINDINGS = [
   ['const', 'constant'],
@@ -137,6 +137,9 @@ export function createGateInspector(app) {
         kindSel.value = p.kind;
       }
     });
+    const channel = isChannel(g.gate);
+    // A channel's strength is a fixed number from 0 to 1 (never trained or bound to data).
+    if (channel) kindSel.disabled = true;
     const row = h('div', { class: `gi-row gi-param bind-${p.kind}` },
       h('span', { class: 'pname', text: name }), kindSel);
     const setParam = (fn, opts) => (v, w) => editGate(w ?? where, i, (gg) => { fn(gg.params[k], v); }, opts);
@@ -161,12 +164,13 @@ export function createGateInspector(app) {
     };
     if (p.kind === 'const') {
       const slider = h('input', {
-        type: 'range', min: (-2 * Math.PI).toFixed(4), max: (2 * Math.PI).toFixed(4), step: '0.01',
-        'aria-label': `Angle ${name} (radians)`, 'data-testid': `gi-slider-${k}`, class: 'angle-slider',
+        type: 'range', min: channel ? '0' : (-2 * Math.PI).toFixed(4), max: channel ? '1' : (2 * Math.PI).toFixed(4),
+        step: channel ? '0.001' : '0.01',
+        'aria-label': channel ? `Strength ${name} (0 to 1)` : `Angle ${name} (radians)`, 'data-testid': `gi-slider-${k}`, class: 'angle-slider',
       });
       slider.value = String(p.value);
       const box = numberField({
-        label: `Angle ${name} exact value`, value: p.value, testid: `gi-value-${k}`,
+        label: channel ? `Strength ${name} exact value` : `Angle ${name} exact value`, value: p.value, testid: `gi-value-${k}`,
         commit: setParam((q, v) => { q.value = v; }),
       });
       slider.addEventListener('input', () => {

@@ -58,6 +58,15 @@ export function layoutWires(n, wire, qubits, name = 'this gate') {
   return Array.from({ length: n }, (_, k) => start + k);
 }
 
+/** The strength a channel dropped from the palette starts with. */
+export const DEFAULT_STRENGTH = 0.05;
+
+/** The parameters of a new gate of `kind`: trainable weights at 0, a channel's fixed strength. */
+function newParams(kind) {
+  if (kind.group === 'noise') return [{ kind: 'const', value: DEFAULT_STRENGTH }];
+  return defaultParams(kind.params);
+}
+
 /** Default bindings for a new gate's angles: trainable weights starting at 0. */
 export function defaultParams(nParams) {
   return Array.from({ length: nParams }, () => ({ kind: 'weight', value: 0 }));
@@ -68,7 +77,7 @@ export function placeNew(doc, kind, wire, col) {
   const { gates } = doc.circuit;
   const wires = layoutWires(kind.wires, wire, doc.circuit.qubits, kind.name);
   const g = { gate: kind.name, wires, col };
-  if (kind.params > 0) g.params = defaultParams(kind.params);
+  if (kind.params > 0) g.params = newParams(kind);
   const [lo, hi] = spanOf(g);
   if (conflictAt(gates, col, lo, hi) >= 0) insertColumn(gates, col);
   gates.push(g);
@@ -88,7 +97,7 @@ export function appendGate(doc, kind, wire = 0) {
     if (a <= hi && lo <= b) col = Math.max(col, g.col + 1);
   }
   const g = { gate: kind.name, wires, col };
-  if (kind.params > 0) g.params = defaultParams(kind.params);
+  if (kind.params > 0) g.params = newParams(kind);
   gates.push(g);
   return gates.length - 1;
 }

@@ -86,14 +86,14 @@ fn controls_ranges_and_fidelity_are_written_out() {
         range: Some([-1.5, 2.0]),
     };
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::Sdg,
+        gate: GateKind::Sdg.into(),
         wires: vec![2],
         controls: vec![0, 1],
         params: vec![],
         col: 50,
     });
     d.circuit.gates.push(GateSpec {
-        gate: GateKind::Rot,
+        gate: GateKind::Rot.into(),
         wires: vec![0],
         controls: vec![2],
         params: vec![

@@ -1670,7 +1670,7 @@ impl Importer {
             }
             let n = op.kind.n_params();
             self.gates.push(GateSpec {
-                gate: op.kind,
+                gate: op.kind.into(),
                 params: op.params[..n]
                     .iter()
                     .map(|&value| Angle::Const { value })

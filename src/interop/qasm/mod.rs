@@ -70,6 +70,13 @@ pub fn export_document(
          // are folded into the numbers below.\n",
         x.iter().map(|v| num(*v)).collect::<Vec<_>>().join(", ")
     ));
+    if doc.is_noisy() {
+        header.push_str(
+            "// OpenQASM has no noise channels: this is the IDEAL circuit. The document's noise\n\
+             // (channels placed in the circuit, the noise model, readout error) is left out;\n\
+             // the PennyLane export runs it on default.mixed.\n",
+        );
+    }
     let body = export_ops(doc.circuit.qubits, &ops, version)?;
     Ok(insert_after_first_line(&body, &header))
 }
@@ -348,8 +355,12 @@ pub fn constant_ops(spec: &CircuitSpec) -> Result<Vec<Op>, InteropError> {
     order.sort_by_key(|&i| spec.gates[i].col);
     order
         .into_iter()
+        .filter(|&i| spec.gates[i].gate.gate().is_some())
         .map(|i| {
             let g = &spec.gates[i];
+            let Some(kind) = g.gate.gate() else {
+                return Err(InteropError::new(format!("gate {i} is a channel")));
+            };
             let params = g
                 .params
                 .iter()
@@ -361,7 +372,7 @@ pub fn constant_ops(spec: &CircuitSpec) -> Result<Vec<Op>, InteropError> {
                     ))),
                 })
                 .collect::<Result<Vec<f64>, _>>()?;
-            Op::new(g.gate, &g.wires, &params)
+            Op::new(kind, &g.wires, &params)
                 .and_then(|op| op.controlled(&g.controls))
                 .map_err(|e| InteropError::new(format!("gate {i}: {e}")))
         })

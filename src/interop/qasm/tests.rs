@@ -248,7 +248,12 @@ fn reads_qiskit_style_files() {
     assert_eq!(imp.circuit.qubits, 3);
     assert_eq!(imp.notes.len(), 1, "{:?}", imp.notes);
     assert!(imp.notes[0].contains("line 16"), "{:?}", imp.notes);
-    let kinds: Vec<GateKind> = imp.circuit.gates.iter().map(|g| g.gate).collect();
+    let kinds: Vec<GateKind> = imp
+        .circuit
+        .gates
+        .iter()
+        .map(|g| g.gate.gate().unwrap())
+        .collect();
     use GateKind::*;
     assert_eq!(
         kinds,
@@ -433,8 +438,11 @@ fn registers_and_broadcasting() {
         "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg a[2];\nqreg b[2];\nh a;\ncx a, b;\nx b[1];\n";
     let c = import_qasm2(text).unwrap().circuit;
     assert_eq!(c.qubits, 4);
-    let got: Vec<(GateKind, Vec<usize>)> =
-        c.gates.iter().map(|g| (g.gate, g.wires.clone())).collect();
+    let got: Vec<(GateKind, Vec<usize>)> = c
+        .gates
+        .iter()
+        .map(|g| (g.gate.gate().unwrap(), g.wires.clone()))
+        .collect();
     use GateKind::*;
     assert_eq!(
         got,

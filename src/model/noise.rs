@@ -1,0 +1,281 @@
+//! The model under noise: per point, the compiled circuit becomes a [`NoisyCircuit`] — its gates
+//! with the document's placed channels where they stand and the noise model's channels after
+//! every gate (depolarizing p₁ after one-qubit gates, p₂ on each wire of a multi-qubit gate,
+//! amplitude and phase damping on each wire of every gate), plus the readout error — and the
+//! readouts and their gradient come from the engine the document chose ([`Engine`]: the exact
+//! density matrix, or seeded trajectories). Each readout value `R_j` is one observable (the
+//! readout's weighted observable with weight 1 on `j`), so the gradient of `Σ_j (∂L/∂R_j) R_j`
+//! is one call of [`NoisyEngine::gradient`], mapped back onto the circuit's angle slots.
+//!
+//! Switching the noise off ([`Model::set_noise_enabled`]) runs the same weights on the ideal
+//! fast path: the trainer reports both.
+
+use super::{Model, ModelError};
+use crate::circuit::{Program, Step};
+use crate::doc::{Document, NoiseEngine, NoiseSpec};
+use crate::sim::{
+    Channel, ChannelKind, DensityEngine, DensityMatrix, Engine, EngineKind, NoisyCircuit,
+    NoisyEngine, NoisyOp, Observable, ReadoutError, SimError, WireReadout, MAX_DENSITY_QUBITS,
+};
+
+/// The noise of a model and the engine that runs it.
+pub(super) struct Noise {
+    spec: NoiseSpec,
+    kind: EngineKind,
+    engine: Engine,
+    /// One observable per readout value.
+    obs: Vec<Observable>,
+    /// The circuit of the current point and the angle slot of every gate parameter in it.
+    circuit: NoisyCircuit,
+    slots: Vec<usize>,
+    /// False: the model runs ideally (same weights).
+    pub(super) enabled: bool,
+}
+
+impl Clone for Noise {
+    fn clone(&self) -> Noise {
+        Noise {
+            spec: self.spec.clone(),
+            kind: self.kind,
+            engine: new_engine(self.kind),
+            obs: self.obs.clone(),
+            circuit: self.circuit.clone(),
+            slots: self.slots.clone(),
+            enabled: self.enabled,
+        }
+    }
+}
+
+impl std::fmt::Debug for Noise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Noise")
+            .field("spec", &self.spec)
+            .field("kind", &self.kind)
+            .field("enabled", &self.enabled)
+            .finish()
+    }
+}
+
+fn new_engine(kind: EngineKind) -> Engine {
+    Engine::new(kind).unwrap_or_else(|_| Engine::DensityMatrix(Default::default()))
+}
+
+/// The engine a document's noise section asks for on `n` qubits (auto: the density matrix
+/// while it fits, trajectories beyond).
+pub fn engine_kind(spec: &NoiseSpec, n: usize) -> EngineKind {
+    let traj = EngineKind::Trajectories {
+        trajectories: spec.trajectories,
+        seed: spec.seed,
+    };
+    match spec.engine {
+        NoiseEngine::Density => EngineKind::DensityMatrix,
+        NoiseEngine::Trajectories => traj,
+        NoiseEngine::Auto if n <= MAX_DENSITY_QUBITS => EngineKind::DensityMatrix,
+        NoiseEngine::Auto => traj,
+    }
+}
+
+impl Noise {
+    /// The noise of a noisy document (`None` for an ideal one).
+    pub(super) fn new(
+        doc: &Document,
+        program: &Program,
+        obs: Vec<Observable>,
+    ) -> Result<Option<Noise>, ModelError> {
+        if !doc.is_noisy() {
+            return Ok(None);
+        }
+        let n = program.n_qubits();
+        let kind = engine_kind(&doc.noise, n);
+        if kind == EngineKind::DensityMatrix {
+            crate::sim::check_density_qubits(n)?;
+        }
+        let readout = if doc.noise.readout.iter().any(|r| !r.is_ideal()) {
+            let wires = (0..n)
+                .map(|w| {
+                    let r = doc.noise.readout_of(w);
+                    WireReadout {
+                        p1_given_0: r.p1_given_0,
+                        p0_given_1: r.p0_given_1,
+                    }
+                })
+                .collect();
+            let r = ReadoutError::new(wires)?;
+            for o in &obs {
+                r.fold(o)?;
+            }
+            Some(r)
+        } else {
+            None
+        };
+        let mut noise = Noise {
+            spec: doc.noise.clone(),
+            kind,
+            engine: Engine::new(kind)?,
+            obs,
+            circuit: NoisyCircuit {
+                n_qubits: n,
+                ops: Vec::new(),
+                readout,
+            },
+            slots: Vec::new(),
+            enabled: true,
+        };
+        noise.build(program);
+        noise.circuit.validate()?;
+        Ok(Some(noise))
+    }
+
+    /// The engine in use.
+    pub(super) fn kind(&self) -> EngineKind {
+        self.kind
+    }
+
+    /// Rebuilds the noisy circuit from the program's current angles.
+    fn build(&mut self, program: &Program) {
+        self.build_until(program, None);
+    }
+
+    /// Rebuilds the noisy circuit of the columns up to `col` (all when `None`).
+    fn build_until(&mut self, program: &Program, col: Option<usize>) {
+        let Noise {
+            spec,
+            circuit,
+            slots,
+            ..
+        } = self;
+        circuit.ops.clear();
+        slots.clear();
+        program.steps_until(col, |s| match s {
+            Step::Gate(op, angles) => {
+                circuit.ops.push(NoisyOp::Gate(op.clone()));
+                slots.extend_from_slice(angles);
+                let wires: Vec<usize> = op.wires.iter().chain(&op.controls).copied().collect();
+                let p = if wires.len() == 1 { spec.p1 } else { spec.p2 };
+                for &w in &wires {
+                    for (kind, s) in [
+                        (ChannelKind::DepolarizingChannel, p),
+                        (ChannelKind::AmplitudeDamping, spec.amplitude_damping),
+                        (ChannelKind::PhaseDamping, spec.phase_damping),
+                    ] {
+                        if s > 0.0 {
+                            if let Ok(ch) = Channel::new(kind, w, s) {
+                                circuit.ops.push(ch.into());
+                            }
+                        }
+                    }
+                }
+            }
+            Step::Channel(kind, w, s) => {
+                if let Ok(ch) = Channel::new(kind, w, s) {
+                    circuit.ops.push(ch.into());
+                }
+            }
+        });
+    }
+
+    /// The readout values at the program's current angles.
+    pub(super) fn readouts(
+        &mut self,
+        program: &Program,
+        out: &mut Vec<f64>,
+    ) -> Result<(), SimError> {
+        self.build(program);
+        let e = self.engine.expvals(&self.circuit, &self.obs)?;
+        out.clear();
+        out.extend(e.iter().map(|v| v.mean));
+        Ok(())
+    }
+
+    /// Adds ∂(Σ_j w_j R_j)/∂angle into `angle_grad` at the program's current angles.
+    pub(super) fn gradient(
+        &mut self,
+        program: &Program,
+        weights: &[f64],
+        angle_grad: &mut [f64],
+    ) -> Result<(), SimError> {
+        self.build(program);
+        let weighted: Vec<(f64, Observable)> = self
+            .obs
+            .iter()
+            .zip(weights)
+            .map(|(o, &w)| (w, o.clone()))
+            .collect();
+        let g = self.engine.gradient(&self.circuit, &weighted)?;
+        for (e, &slot) in g.grad.iter().zip(&self.slots) {
+            if let Some(a) = angle_grad.get_mut(slot) {
+                *a += e.mean;
+            }
+        }
+        Ok(())
+    }
+
+    /// The circuit of the columns up to `col` at the current angles (for the inspector).
+    pub(super) fn circuit(&mut self, program: &Program, col: Option<usize>) -> &NoisyCircuit {
+        self.build_until(program, col);
+        &self.circuit
+    }
+}
+
+impl Model {
+    /// Whether the model runs under noise now (a noisy document with the noise switched on).
+    pub fn is_noisy(&self) -> bool {
+        self.noise.as_ref().is_some_and(|n| n.enabled)
+    }
+
+    /// Whether the document has noise at all (whether or not it is switched on).
+    pub fn has_noise(&self) -> bool {
+        self.noise.is_some()
+    }
+
+    /// Switches a noisy model's noise on or off (the same weights then run ideally); no effect
+    /// on an ideal model.
+    pub fn set_noise_enabled(&mut self, on: bool) {
+        if let Some(n) = &mut self.noise {
+            n.enabled = on;
+        }
+    }
+
+    /// The engine a noisy model runs on (`None` when ideal).
+    pub fn noise_engine(&self) -> Option<EngineKind> {
+        self.noise.as_ref().map(Noise::kind)
+    }
+
+    /// The noisy circuit (gates, channels, readout error) at point `x`, `None` when the model
+    /// runs ideally.
+    pub fn noisy_circuit_at(&mut self, x: &[f64]) -> Option<NoisyCircuit> {
+        if !self.is_noisy() {
+            return None;
+        }
+        self.bind(x);
+        let Model { noise, program, .. } = self;
+        noise.as_mut().map(|n| n.circuit(program, None).clone())
+    }
+
+    /// The exact mixed state at point `x` after the columns up to `col` (all when `None`),
+    /// gates and channels of the noise model included: `None` when the model runs ideally or
+    /// the density matrix would not fit ([`MAX_DENSITY_QUBITS`]).
+    pub fn density_at(&mut self, x: &[f64], col: Option<usize>) -> Option<DensityMatrix> {
+        if !self.is_noisy() || self.program.n_qubits() > MAX_DENSITY_QUBITS {
+            return None;
+        }
+        self.bind(x);
+        let Model { noise, program, .. } = self;
+        let c = noise.as_mut()?.circuit(program, col);
+        DensityEngine::new().state(c).ok()
+    }
+
+    /// The readout observables, one per readout value.
+    pub(super) fn readout_observables(&self) -> Vec<Observable> {
+        let n = self.program.n_qubits();
+        (0..self.output.n_reads)
+            .map(|j| {
+                let mut o = self.readout.weighted(n);
+                let mut w = vec![0.0; self.output.n_reads];
+                w[j] = 1.0;
+                self.readout.set_weights(&mut o, &w, n);
+                o
+            })
+            .collect()
+    }
+}
