@@ -13,6 +13,8 @@
 #      run PennyLane's default.mixed and qiskit-aer's density matrix (qiskit-aer installed too).
 #   3. Runs every script and compares its printed outputs to ours (|difference| <= 1e-8); loads
 #      every QASM file in Qiskit and compares the state, global phase included (<= 1e-10).
+#   4. scripts/analysis-crosscheck.py: the debugger's expressibility (fidelity histogram, Haar
+#      bins, KL divergence, Meyer-Wallach Q) recomputed independently with numpy.
 #
 # Prints one line per check and "N passed, M failed"; exits 1 if any check failed.
 # Environment: QMLP_PY_VENV=<dir> reuses (or creates and keeps) a venv there instead of a
@@ -180,3 +182,10 @@ for exp_path in sorted(glob.glob(os.path.join(cases, "*.expected.json"))):
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
+status=$?
+
+# The debugger's expressibility against an independent numpy computation (numpy comes with
+# pennylane in the same venv).
+echo "expressibility and entangling capability against numpy (scripts/analysis-crosscheck.py) ..."
+QMLP_PY_VENV="$venv" "$py" scripts/analysis-crosscheck.py || status=1
+exit $status
