@@ -285,6 +285,74 @@ pub struct Inspection {
     pub state_purity: f64,
     /// For a mixed state of ≤ [`RHO_QUBITS`] qubits: |ρ_ij|, row-major (2ⁿ × 2ⁿ).
     pub rho_abs: Option<Vec<f64>>,
+    /// A fidelity readout's label states as points of the wires' Bloch spheres, class by
+    /// class (wire 0 first within a class); empty for other readouts.
+    pub label_states: Vec<LabelMark>,
+}
+
+/// One class's label state on one wire: the Bloch vector of that wire's single-qubit factor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelMark {
+    /// The class (0-based).
+    pub class: usize,
+    /// How the page names it: `class 2`, or `class setosa` for a named class.
+    pub name: String,
+    /// The class colour of the plots, `#rrggbb`.
+    pub color: String,
+    /// The wire whose sphere holds the point.
+    pub wire: usize,
+    /// The Bloch vector (⟨X⟩, ⟨Y⟩, ⟨Z⟩), a unit vector.
+    pub vector: [f64; 3],
+    /// Its polar angle θ from |0⟩, in degrees.
+    pub theta: f64,
+    /// Its azimuth φ from the x axis, in degrees (−180…180).
+    pub phi: f64,
+}
+
+/// The label states of the trainer's fidelity readout as [`LabelMark`]s: a product state's
+/// factor `j` on wire `j`; with the per-wire readout (χ_wf on several qubits) every class's
+/// single-qubit state on every wire of the circuit.
+pub fn label_marks(t: &Trainer) -> Vec<LabelMark> {
+    let doc = t.spec();
+    let crate::doc::Readout::Fidelity { states, per_wire } = &doc.readout else {
+        return Vec::new();
+    };
+    let names = &t.dataset().class_names;
+    let qubits = doc.circuit.qubits;
+    let mut out = Vec::new();
+    for (class, s) in states.iter().enumerate() {
+        let vectors = s.wire_bloch_vectors();
+        let on_wires: Vec<(usize, [f64; 3])> = if *per_wire {
+            vectors
+                .first()
+                .map(|&v| (0..qubits).map(|w| (w, v)).collect())
+                .unwrap_or_default()
+        } else {
+            vectors.into_iter().enumerate().collect()
+        };
+        let name = match names.get(class).filter(|n| !n.is_empty()) {
+            Some(n) => format!("class {n}"),
+            None => format!("class {class}"),
+        };
+        let c = crate::plot::class_color(class);
+        for (wire, vector) in on_wires {
+            let [x, y, z] = vector;
+            out.push(LabelMark {
+                class,
+                name: name.clone(),
+                color: format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
+                wire,
+                vector,
+                theta: z.clamp(-1.0, 1.0).acos().to_degrees(),
+                phi: if x.hypot(y) < 1e-12 {
+                    0.0
+                } else {
+                    y.atan2(x).to_degrees()
+                },
+            });
+        }
+    }
+    out
 }
 
 /// The most qubits whose density-matrix magnitudes the inspector lists.
@@ -295,6 +363,7 @@ pub const TOP_STATES: usize = 16;
 
 /// The state after the gates of columns up to `col` (all if `None`) for point `x`.
 pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
+    let marks = label_marks(t);
     let model = t.model_mut();
     if let Some(rho) = model.density_at(x, col) {
         let n = rho.n_qubits();
@@ -313,6 +382,7 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
             true,
             rho.purity(),
             rho_abs,
+            marks,
         );
     }
     let state = model.state_at(x, col);
@@ -328,6 +398,7 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
         false,
         1.0,
         None,
+        marks,
     )
 }
 
@@ -341,6 +412,7 @@ fn finish(
     mixed: bool,
     state_purity: f64,
     rho_abs: Option<Vec<f64>>,
+    label_states: Vec<LabelMark>,
 ) -> Inspection {
     let small = n <= 6;
     let mut order: Vec<usize> = (0..probs.len()).collect();
@@ -366,6 +438,7 @@ fn finish(
         mixed,
         state_purity,
         rho_abs,
+        label_states,
     }
 }
 
@@ -373,6 +446,35 @@ fn finish(
 mod tests {
     use super::*;
     use crate::doc::preset;
+
+    #[test]
+    fn the_inspector_lists_the_tetrahedrons_label_states_on_wire_0() {
+        let mut t = Trainer::new(preset("paper-tetrahedron").unwrap()).unwrap();
+        let x = vec![0.1; t.dataset().dim];
+        let r = inspect(&mut t, &x, None);
+        let m = &r.label_states;
+        assert_eq!(m.len(), 4, "{m:?}");
+        let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+        for (i, a) in m.iter().enumerate() {
+            assert_eq!(
+                (a.class, a.wire, a.name.as_str()),
+                (i, 0, ["class 0", "class 1", "class 2", "class 3"][i])
+            );
+            assert!(a.color.starts_with('#') && a.color.len() == 7);
+            for b in &m[i + 1..] {
+                assert!((dot(a.vector, b.vector) + 1.0 / 3.0).abs() < 1e-12);
+                assert_ne!(a.color, b.color);
+            }
+        }
+        assert_eq!((m[0].theta, m[0].phi), (0.0, 0.0));
+        assert!((m[2].theta - 109.4712).abs() < 1e-3 && (m[2].phi - 120.0).abs() < 1e-9);
+        // An expectation-value readout has none.
+        let mut e = Trainer::new(preset("reupload-1q").unwrap()).unwrap();
+        if !matches!(e.spec().readout, crate::doc::Readout::Fidelity { .. }) {
+            let x = vec![0.1; e.dataset().dim];
+            assert!(inspect(&mut e, &x, None).label_states.is_empty());
+        }
+    }
 
     #[test]
     fn a_boundary_over_two_chosen_inputs_holds_the_others_at_their_mean() {

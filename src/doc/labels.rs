@@ -131,6 +131,19 @@ impl LabelState {
         v
     }
 
+    /// The Bloch vector `(⟨X⟩, ⟨Y⟩, ⟨Z⟩)` of every wire's single-qubit factor, from wire 0,
+    /// computed from its amplitudes `(a, b)`: `(2 Re(a*b), 2 Im(a*b), |a|² − |b|²)` (what the
+    /// state inspector draws on each wire's sphere).
+    pub fn wire_bloch_vectors(&self) -> Vec<[f64; 3]> {
+        self.wire_amplitudes()
+            .into_iter()
+            .map(|[a, b]| {
+                let ab = a.conj() * b;
+                [2.0 * ab.re, 2.0 * ab.im, a.norm_sqr() - b.norm_sqr()]
+            })
+            .collect()
+    }
+
     /// `|⟨self|other⟩|²` for two label states on the same number of wires (0 if they differ).
     pub fn fidelity(&self, other: &LabelState) -> f64 {
         let (a, b) = (self.wire_amplitudes(), other.wire_amplitudes());
@@ -309,6 +322,41 @@ mod tests {
         );
         assert!(serde_json::from_str::<LabelState>(r#"{"theta": 1, "psi": 2}"#).is_err());
         assert!(serde_json::from_str::<LabelState>("3").is_err());
+    }
+
+    #[test]
+    fn wire_bloch_vectors_are_the_expectations_of_x_y_z() {
+        // The tetrahedron: unit vectors, pairwise dot products −1/3, the first at the north pole.
+        let t: Vec<[f64; 3]> = default_label_states(4)
+            .iter()
+            .map(|s| {
+                let v = s.wire_bloch_vectors();
+                assert_eq!(v.len(), 1);
+                v[0]
+            })
+            .collect();
+        let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+        assert!((t[0][2] - 1.0).abs() < 1e-12);
+        for (i, &a) in t.iter().enumerate() {
+            assert!((dot(a, a) - 1.0).abs() < 1e-12);
+            for &b in &t[i + 1..] {
+                assert!((dot(a, b) + 1.0 / 3.0).abs() < 1e-12, "{t:?}");
+            }
+        }
+        // From the amplitudes, they agree with the point's (sin θ cos φ, sin θ sin φ, cos θ).
+        let p = BlochPoint::new(1.1, -2.3);
+        let v = LabelState::Bloch(p).wire_bloch_vectors()[0];
+        for (x, y) in v.iter().zip(p.vector()) {
+            assert!((x - y).abs() < 1e-12, "{v:?}");
+        }
+        // Bits: |1⟩ at the south pole, |0⟩ at the north, one vector per wire.
+        assert_eq!(
+            LabelState::from("10").wire_bloch_vectors(),
+            vec![[0.0, 0.0, -1.0], [0.0, 0.0, 1.0]]
+        );
+        // The y axis: (|0⟩ + i|1⟩)/√2.
+        let y = LabelState::Product(vec![BlochPoint::new(PI / 2.0, PI / 2.0)]).wire_bloch_vectors();
+        assert!((y[0][1] - 1.0).abs() < 1e-12 && y[0][0].abs() < 1e-12 && y[0][2].abs() < 1e-12);
     }
 
     #[test]
