@@ -30,8 +30,25 @@ function setupCanvas(canvas, css) {
   return ctx;
 }
 
-/** Draws a Bloch sphere with vector `v` = [x, y, z] (length ≤ 1; shorter when mixed). */
-export function drawBloch(canvas, v, size = 76) {
+/** `θ 109.5°, φ 120.0°` of a label mark (the angles the engine computed). */
+const angles = (m) => `θ ${fx(m.theta, 1)}°, φ ${fx(m.phi, 1)}°`;
+
+/**
+ * The accessible text of the label states on one wire (`marks`: the engine's `label_states`
+ * of that wire): `label states: class 0 (θ 0.0°, φ 0.0°), class 1 (…)`; empty without any.
+ */
+export function labelStatesText(marks) {
+  if (!marks?.length) return '';
+  return `label states: ${marks.map((m) => `${m.name} (${angles(m)})`).join(', ')}`;
+}
+
+/**
+ * Draws a Bloch sphere with vector `v` = [x, y, z] (length ≤ 1; shorter when mixed) and, for a
+ * fidelity readout, the label states `marks` of this wire (`{class, color, vector}` from the
+ * engine) as small dots in the class colour, each marked with its class number (fainter and
+ * hollow when on the far side of the sphere).
+ */
+export function drawBloch(canvas, v, size = 76, marks = []) {
   const S = size;
   const ctx = setupCanvas(canvas, S);
   const c = S / 2;
@@ -88,6 +105,27 @@ export function drawBloch(canvas, v, size = 76) {
   lab([0, 0, -1], '|1⟩', 0, 6);
   lab([1, 0, 0], 'x', -4, 4);
   lab([0, 1, 0], 'y', 6, 0);
+  // The label states, the far side first.
+  const sorted = [...marks].sort((a, b) => dot3(a.vector, VIEW) - dot3(b.vector, VIEW));
+  for (const m of sorted) {
+    const [mx, my] = P(m.vector);
+    const far = dot3(m.vector, VIEW) < 0;
+    ctx.globalAlpha = far ? 0.55 : 1;
+    ctx.beginPath();
+    ctx.arc(mx, my, 3.6, 0, 2 * Math.PI);
+    ctx.fillStyle = far ? '#ffffff' : m.color;
+    ctx.fill();
+    ctx.lineWidth = far ? 1.6 : 1;
+    ctx.strokeStyle = far ? m.color : '#1d2230';
+    ctx.stroke();
+    ctx.font = 'bold 9px system-ui, sans-serif';
+    ctx.fillStyle = '#1d2230';
+    const [ox, oy] = [mx >= c ? 7 : -7, my >= c ? 5 : -5];
+    ctx.fillText(String(m.class), mx + ox, my + oy);
+    ctx.globalAlpha = 1;
+  }
+  ctx.lineWidth = 1;
+  ctx.font = '9px system-ui, sans-serif';
   // The vector.
   const [vx, vy, vz] = v;
   const len = Math.hypot(vx, vy, vz);
@@ -120,6 +158,8 @@ export function createStateInspector(app) {
   const blochRow = h('div', { class: 'bloch-row', 'data-testid': 'bloch-row' });
   const probs = h('div', { class: 'probs', 'data-testid': 'probs', role: 'img' });
   const msg = h('p', { class: 'hint small si-msg' });
+  // A fidelity readout's label states, listed under the spheres (the dots' legend).
+  const labelList = h('ul', { class: 'si-labels small', 'data-testid': 'si-labels', 'aria-label': 'Label states of the fidelity readout', hidden: true });
   // A noisy model's state is mixed: its purity Tr ρ² and, for ≤ 4 qubits, the magnitudes |ρᵢⱼ|.
   const purityOut = h('output', { 'data-testid': 'si-purity' });
   const rhoGrid = h('div', { class: 'rho-grid', 'data-testid': 'si-rho', role: 'img' });
@@ -128,7 +168,7 @@ export function createStateInspector(app) {
     h('div', { class: 'rho-wrap' }, h('span', { class: 'lbl small', text: '|ρ| (density matrix magnitudes)' }), rhoGrid));
   const el = h('div', { class: 'state-inspector' },
     h('div', { class: 'si-head' }, where, h('label', { class: 'si-col-label' }, h('span', { class: 'lbl', text: 'after column' }), colSel), endBtn),
-    h('div', { class: 'si-body' }, blochRow, probs), mixed, msg);
+    h('div', { class: 'si-body' }, blochRow, probs), labelList, mixed, msg);
   let cells = [];
 
   let size = 76;
@@ -174,14 +214,18 @@ export function createStateInspector(app) {
     }
     colSel.value = col == null ? 'end' : String(col);
     ensureCells(r.qubits);
+    const marks = Array.isArray(r.label_states) ? r.label_states : [];
+    renderLabels(marks, r.qubits);
     r.bloch.forEach((v, q) => {
       const c = cells[q];
-      drawBloch(c.canvas, v, size);
+      const here = marks.filter((m) => m.wire === q);
+      drawBloch(c.canvas, v, size, here);
+      const lbl = labelStatesText(here);
       const p1 = Math.abs(r.p1[q]) < 5e-5 ? 0 : r.p1[q];
       c.fill.style.width = `${Math.max(0, Math.min(1, p1)) * 100}%`;
       c.p1.textContent = fx(p1, 2);
       const pur = r.purity?.[q];
-      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}`);
+      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}${lbl ? `; ${lbl}` : ''}`);
       c.fig.title = `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: ${r.mixed ? 'mixed by noise or ' : ''}entangled with other wires)` : ''}`;
     });
     renderMixed(r);
@@ -193,6 +237,17 @@ export function createStateInspector(app) {
       probs.hidden = true;
       msg.textContent = `Basis-state probabilities are shown for up to 6 qubits (this circuit has ${r.qubits}).`;
     }
+  }
+
+  function renderLabels(marks, qubits) {
+    labelList.hidden = !marks.length;
+    const key = JSON.stringify(marks);
+    if (labelList.dataset.key === key) return;
+    labelList.dataset.key = key;
+    setChildren(labelList, marks.length ? h('li', { class: 'lbl', text: 'Label states:' }) : null,
+      marks.map((m) => h('li', { 'data-testid': `si-label-${m.class}-${m.wire}`, 'data-vector': m.vector.join(','), title: `Bloch vector (${m.vector.map((x) => fx(x, 3)).join(', ')})` },
+        h('span', { class: 'si-swatch', 'aria-hidden': 'true', style: { background: m.color } }),
+        `${m.name}${qubits > 1 ? ` on q${m.wire}` : ''} (${angles(m)})`)));
   }
 
   let rhoCells = [];
