@@ -6,7 +6,6 @@ import { h, hasFocus, select, svg, uid } from './dom.js';
 import { numberField } from './fields.js';
 import { formatNumber } from './format.js';
 
-const OPTIMIZERS = [['sgd', 'SGD'], ['momentum', 'Momentum'], ['adam', 'Adam']];
 const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 const SHOTS = [['exact', 'exact'], ['10', '10'], ['100', '100'], ['1000', '1 000'], ['10000', '10 000']];
 
@@ -42,10 +41,12 @@ export function createTrainingControls(app) {
       h('div', {}, epochOut, epochOf), rate));
 
   // Settings.
-  const optSel = select({ 'data-testid': 'optimizer', 'aria-label': 'Optimizer' }, OPTIMIZERS);
+  // The engine's optimizers (L-BFGS among them: full batch, no learning rate).
+  const optSel = select({ 'data-testid': 'optimizer', 'aria-label': 'Optimizer' }, app.catalog.optimizers.map((o) => [o.name, o.label]));
+  let lastLr = 0.05; // the learning rate to come back to after L-BFGS
   optSel.addEventListener('change', () => app.edit(msg, (d) => {
-    const lr = d.training.optimizer.lr;
-    d.training.optimizer = { kind: optSel.value, lr };
+    const lr = d.training.optimizer.lr ?? lastLr;
+    d.training.optimizer = optSel.value === 'lbfgs' ? { kind: 'lbfgs' } : { kind: optSel.value, lr };
   }));
   const lr = numberField({
     label: 'Learning rate', value: 0.05, testid: 'lr', cls: 'short',
@@ -178,7 +179,10 @@ export function createTrainingControls(app) {
     const doc = app.store.doc;
     const t = doc.training;
     optSel.value = t.optimizer.kind;
-    lr.set(t.optimizer.lr);
+    if (t.optimizer.lr != null) lastLr = t.optimizer.lr;
+    lr.set(lastLr);
+    lr.input.disabled = t.optimizer.lr == null;
+    lr.input.title = t.optimizer.lr == null ? 'L-BFGS needs no learning rate (its line search chooses each step)' : String(lastLr);
     if (![...batchSel.options].some((o) => o.value === String(t.batch_size))) {
       batchSel.append(h('option', { value: t.batch_size, text: String(t.batch_size) }));
     }
