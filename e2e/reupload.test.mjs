@@ -4,7 +4,11 @@
 // computed them (pairwise dot products −1/3). Screenshot in artifacts/reupload-tetrahedron.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { launch, openPage, shot } from './harness.mjs';
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let env;
 before(async () => { env = await launch(); });
@@ -55,6 +59,13 @@ test('the tetrahedron preset trains with L-BFGS and its four label states are dr
   await page.getByTestId('bloch-row').scrollIntoViewIfNeeded();
   await shot(page, 'reupload-tetrahedron');
   await page.getByTestId('bloch-0').screenshot({ path: 'artifacts/reupload-tetrahedron-sphere.png' });
+  // axe-core stays clean on the state inspector (the label-state list) and the training
+  // controls (the disabled learning rate).
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run({ include: [['.state-inspector'], ['[data-testid=optimizer]'], ['[data-testid=lr]']] }, { resultTypes: ['violations'] }))
+    .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })));
+  console.log(`axe-core on the tetrahedron's state inspector and optimizer controls: ${violations.length ? JSON.stringify(violations) : 'no violations'}`);
+  assert.deepEqual(violations.filter((v) => v.impact === 'critical' || v.impact === 'serious'), []);
   assert.deepEqual(errors, []);
   await page.close();
 });
