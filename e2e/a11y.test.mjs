@@ -52,6 +52,22 @@ test('axe-core finds no critical or serious violation on the page, fresh and in 
   await page.close();
 });
 
+test('axe-core finds no critical or serious violation on the paper and hybrid presets', async () => {
+  // Presets with a long lesson text (it scrolls in its box), fidelity readouts with label states,
+  // L-BFGS and dense blocks: each page fresh and after a training step.
+  for (const preset of ['paper-tetrahedron', 'paper-circle-1q', 'iris-hybrid']) {
+    const { page, errors } = await openPage(env.context, `${env.url}?preset=${preset}`);
+    assert.deepEqual(await axe(page, `the ${preset} preset`), []);
+    if (await page.locator('.lesson-text').isVisible()) {
+      assert.equal(await page.locator('.lesson-text').getAttribute('tabindex'), '0', 'a scrolling lesson text takes the focus');
+    }
+    await page.getByTestId('step').click();
+    assert.deepEqual(await axe(page, `the ${preset} preset after a step`), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('axe-core finds no critical or serious violation on the course page with its embedded lessons', async () => {
   const page = await env.context.newPage();
   await page.goto(`${env.url}examples/course-page.html`);

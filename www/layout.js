@@ -45,6 +45,11 @@ export function buildLayout(root, { compact, messages, panels, isLocked }) {
     lessonTitle.textContent = title;
     lessonTitle.hidden = compact;
     lessonText.textContent = description;
+    // In the full page a long lesson text scrolls inside its box (max-height): keyboard users
+    // reach it with Tab to scroll it (axe: scrollable-region-focusable). The compact layout
+    // shows it whole.
+    if (description && !compact) lessonText.setAttribute('tabindex', '0');
+    else lessonText.removeAttribute('tabindex');
     barTitle.textContent = title || 'QML Playground';
     // Several embedded playgrounds on one page: their panels' landmarks are told apart by the
     // lesson's title.
