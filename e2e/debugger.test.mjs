@@ -228,4 +228,35 @@ test('a circuit whose weight does nothing: the Debugger warns that the gradients
   assert.match(await gate.getAttribute('aria-label'), /\(vanished\)/);
   await page.getByTestId('debugger').screenshot({ path: path.join(ARTIFACTS, 'debugger-vanished.png') });
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a landscape along two chosen parameters; a bad or missing index is refused and the stored result kept', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.getByTestId('step').click();
+  await page.getByTestId('dbg-tab-landscape').click();
+  await page.getByTestId('landscape-resolution').selectOption('5');
+  assert.equal(await page.getByTestId('landscape-param-1').isVisible(), false, 'indices hidden for random directions');
+  await page.getByTestId('landscape-directions').selectOption('params');
+  await page.getByTestId('landscape-param-1').fill('2');
+  await page.getByTestId('landscape-param-2').fill('5');
+  await page.getByTestId('run-landscape').click();
+  await page.waitForFunction(() => /^5×5 grid/.test(document.querySelector('[data-testid=landscape-summary]').textContent), null, { timeout: 60_000 });
+  assert.match(await page.getByTestId('landscape-summary').textContent(), /along two parameter directions/);
+  const doc = await page.evaluate(() => window.__qmlp.getDocument());
+  const land = doc.analyses.find((a) => a.kind === 'landscape');
+  assert.deepEqual(land.spec.directions, { kind: 'params', first: 2, second: 5 }, JSON.stringify(land.spec));
+  // An index the model does not have: the engine's message, the stored landscape unchanged.
+  await page.getByTestId('landscape-param-2').fill('9999');
+  await page.getByTestId('run-landscape').click();
+  await page.waitForFunction(() => /Cannot start/.test(document.querySelector('[data-testid=msg-debugger]')?.textContent ?? ''));
+  assert.match(await page.getByTestId('msg-debugger').textContent(), /parameter 9999 does not exist: the model has \d+ parameter/);
+  await page.getByTestId('landscape-param-2').fill('1.5');
+  await page.getByTestId('run-landscape').click();
+  await page.waitForFunction(() => /whole number/.test(document.querySelector('[data-testid=msg-debugger]')?.textContent ?? ''));
+  const after = await page.evaluate(() => window.__qmlp.getDocument());
+  assert.deepEqual(after.analyses.find((a) => a.kind === 'landscape'), land, 'the stored result is kept');
+  await page.getByTestId('debugger').screenshot({ path: path.join(ARTIFACTS, 'debugger-landscape-params.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -88,6 +88,26 @@ export function createDebugger(app) {
   const barrenSamples = setting('circuits per point', 'barren-samples', [20, 50, 100, 200, 500, 1000], 200);
   const barrenLayers = setting('reference layers', 'barren-layers', [5, 10, 20, 50], 50);
   const landRes = setting('grid', 'landscape-resolution', [5, 11, 21, 41, 61], 41);
+  // Directions: two random normalised ones, or two chosen parameters θi, θj (the engine's
+  // numbering, from 0; it refuses an index the model does not have, with the count).
+  const landDir = select({ 'data-testid': 'landscape-directions' },
+    [['random', 'two random directions'], ['params', 'two chosen parameters']], 'random');
+  const paramBox = (testid, value, text) => {
+    const input = h('input', { type: 'number', class: 'num', min: '0', step: '1', value: String(value), 'data-testid': testid });
+    return { input, el: h('label', { class: 'dbg-setting', hidden: true }, h('span', { text }), input) };
+  };
+  const landP1 = paramBox('landscape-param-1', 0, 'θ index (α)');
+  const landP2 = paramBox('landscape-param-2', 1, 'θ index (β)');
+  landDir.addEventListener('change', () => {
+    const chosen = landDir.value === 'params';
+    landP1.el.hidden = !chosen;
+    landP2.el.hidden = !chosen;
+  });
+  const paramIndex = (box, which) => {
+    const text = box.input.value.trim();
+    if (!/^\d+$/.test(text)) throw new Error(`the ${which} parameter index must be a whole number ≥ 0 (θ0, θ1, …), not "${text.slice(0, 20)}"`);
+    return Number(text);
+  };
   const exprPairs = setting('pairs', 'expr-pairs', [100, 250, 500, 1000, 2000, 5000], 1000);
   const runButton = (kind, text) => h('button', {
     type: 'button', class: 'tool-btn dbg-run', 'data-testid': `run-${kind}`, text,
@@ -153,7 +173,11 @@ export function createDebugger(app) {
       const n = Number(barrenQubits.s.value);
       return { qubits: Array.from({ length: n - 1 }, (_, i) => i + 2), samples: Number(barrenSamples.s.value), refLayers: Number(barrenLayers.s.value), layers: 6 };
     }
-    if (kind === 'landscape') return { resolution: Number(landRes.s.value) };
+    if (kind === 'landscape') {
+      const o = { resolution: Number(landRes.s.value) };
+      if (landDir.value === 'params') o.params = [paramIndex(landP1, 'first'), paramIndex(landP2, 'second')];
+      return o;
+    }
     return { pairs: Number(exprPairs.s.value), maxLayers: 3 };
   }
 
@@ -192,8 +216,10 @@ export function createDebugger(app) {
       h('div', { class: 'dbg-settings' }, barrenQubits.el, barrenSamples.el, barrenLayers.el, runButton('barren', 'Run sweep')),
       summary('barren'), barrenChart, barrenLayersChart),
     pane('landscape',
-      h('p', { class: 'dbg-help', text: 'The loss around the current weights along two random directions, with the training path.' }),
-      h('div', { class: 'dbg-settings' }, landRes.el, runButton('landscape', 'Compute landscape')),
+      h('p', { class: 'dbg-help', text: 'The loss around the current weights along two random normalised directions or two chosen parameters, with the training path.' }),
+      h('div', { class: 'dbg-settings' }, landRes.el,
+        h('label', { class: 'dbg-setting' }, h('span', { text: 'directions' }), landDir), landP1.el, landP2.el,
+        runButton('landscape', 'Compute landscape')),
       summary('landscape'), landChart),
     pane('fourier',
       h('div', { class: 'dbg-settings' }, h('label', { class: 'dbg-setting' }, h('span', { text: 'input' }), fourierInput)),
