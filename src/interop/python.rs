@@ -176,21 +176,7 @@ pub fn qiskit_script_at(doc: &ValidDocument, points: &[Vec<f64>]) -> Result<Stri
     let noisy = doc.is_noisy();
     let mut s = String::new();
     m.preamble(&mut s, "Qiskit", "qiskit");
-    s.push_str("from qiskit import QuantumCircuit\n");
-    let mut classes: Vec<&str> = m
-        .gates
-        .iter()
-        .filter(|g| !g.controls.is_empty())
-        .flat_map(|g| qiskit_classes(g.kind))
-        .collect();
-    classes.sort_unstable();
-    classes.dedup();
-    if !classes.is_empty() {
-        s.push_str(&format!(
-            "from qiskit.circuit.library import {}\n",
-            classes.join(", ")
-        ));
-    }
+    m.qiskit_circuit_imports(&mut s);
     s.push_str("from qiskit.quantum_info import SparsePauliOp, Statevector\n");
     if noisy {
         s.push_str(
@@ -579,6 +565,26 @@ impl<'a> Parts<'a> {
             weight_order,
             readout,
         })
+    }
+
+    /// `from qiskit import QuantumCircuit`, and the library gate classes the controlled gates
+    /// need (if any).
+    pub(super) fn qiskit_circuit_imports(&self, s: &mut String) {
+        s.push_str("from qiskit import QuantumCircuit\n");
+        let mut classes: Vec<&str> = self
+            .gates
+            .iter()
+            .filter(|g| !g.controls.is_empty())
+            .flat_map(|g| qiskit_classes(g.kind))
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        if !classes.is_empty() {
+            s.push_str(&format!(
+                "from qiskit.circuit.library import {}\n",
+                classes.join(", ")
+            ));
+        }
     }
 
     pub(super) fn preamble(&self, s: &mut String, tool: &str, package: &str) {

@@ -22,9 +22,7 @@
 //! cross-entropy, fidelity and χ_f losses; no per-wire or weighted fidelity cost (an error
 //! says so). The Qiskit version needs an expectation-value readout.
 
-use super::python::{
-    py_layers, py_list, py_str_list, qiskit_classes, qiskit_obs, Parts, ReadoutText,
-};
+use super::python::{py_layers, py_list, py_str_list, qiskit_obs, Parts, ReadoutText};
 use super::{num, script_points, InteropError};
 use crate::doc::{Feature, Readout, Source, ValidDocument};
 use crate::learn::loss::LossKind;
@@ -210,21 +208,7 @@ fn script(
     match quantum {
         Quantum::PennyLane => s.push_str("import pennylane as qml\n"),
         Quantum::Qiskit => {
-            s.push_str("from qiskit import QuantumCircuit\n");
-            let mut classes: Vec<&str> = m
-                .gates
-                .iter()
-                .filter(|g| !g.controls.is_empty())
-                .flat_map(|g| qiskit_classes(g.kind))
-                .collect();
-            classes.sort_unstable();
-            classes.dedup();
-            if !classes.is_empty() {
-                s.push_str(&format!(
-                    "from qiskit.circuit.library import {}\n",
-                    classes.join(", ")
-                ));
-            }
+            m.qiskit_circuit_imports(&mut s);
             s.push_str(
                 "from qiskit.circuit import ParameterVector\n\
                  from qiskit.quantum_info import SparsePauliOp\n\
