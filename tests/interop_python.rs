@@ -255,6 +255,21 @@ fn hybrid_doc(act: Activation) -> Document {
     d
 }
 
+/// [`hybrid_doc`] with ReLU, its second pre-net layer sigmoid: every activation between them.
+fn hybrid_relu_sigmoid() -> Document {
+    let mut d = hybrid_doc(Activation::Relu);
+    d.pre_net[1].activation = Activation::Sigmoid;
+    d
+}
+
+/// The directory `QMLP_CROSSCHECK_DIR` names (created) and a writer of files in it.
+fn case_writer() -> impl Fn(&str, &str) {
+    let dir = std::env::var("QMLP_CROSSCHECK_DIR").expect("set QMLP_CROSSCHECK_DIR");
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    move |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap()
+}
+
 /// A preset after a few epochs of training.
 fn trained(name: &str, epochs: usize) -> Document {
     let mut t = qmlp::train::Trainer::new(doc::preset(name).unwrap()).unwrap();
@@ -274,11 +289,7 @@ fn cases() -> Vec<(String, ValidDocument)> {
         out.push((format!("preset-{name}-random"), randomised(d, 99)));
     }
     out.push(("hybrid-tanh".into(), hybrid_doc(Activation::Tanh)));
-    out.push(("hybrid-relu-sigmoid".into(), {
-        let mut d = hybrid_doc(Activation::Relu);
-        d.pre_net[1].activation = Activation::Sigmoid;
-        d
-    }));
+    out.push(("hybrid-relu-sigmoid".into(), hybrid_relu_sigmoid()));
     out.push(("every-gate".into(), every_gate_doc(3, None, 2)));
     out.push((
         "every-gate-range".into(),
@@ -362,10 +373,7 @@ fn json_num(v: f64) -> serde_json::Value {
 #[test]
 #[ignore = "run by scripts/python-crosscheck.sh with QMLP_CROSSCHECK_DIR set"]
 fn write_crosscheck_cases() {
-    let dir = std::env::var("QMLP_CROSSCHECK_DIR").expect("set QMLP_CROSSCHECK_DIR");
-    let dir = std::path::Path::new(&dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let write = case_writer();
     let cs = cases();
     for (name, d) in &cs {
         let points = interop::script_points(d).unwrap();
@@ -421,11 +429,7 @@ fn write_crosscheck_cases() {
         let expected = serde_json::json!({"points": points, "outputs": outputs});
         write(&format!("{name}.expected.json"), &expected.to_string());
     }
-    println!(
-        "wrote {} cases to {}",
-        cs.len() + noisy.len(),
-        dir.display()
-    );
+    println!("wrote {} cases", cs.len() + noisy.len());
 }
 
 /// Noisy case documents: the NISQ-like preset (readout error included) on presets with Pauli
@@ -502,11 +506,7 @@ fn torch_cases() -> Vec<(String, ValidDocument)> {
             doc::preset("breast-cancer-hybrid").unwrap().into_inner(),
         ),
         ("hybrid-tanh".into(), hybrid_doc(Activation::Tanh)),
-        ("hybrid-relu-sigmoid".into(), {
-            let mut d = hybrid_doc(Activation::Relu);
-            d.pre_net[1].activation = Activation::Sigmoid;
-            d
-        }),
+        ("hybrid-relu-sigmoid".into(), hybrid_relu_sigmoid()),
         (
             "default-mse".into(),
             doc::preset("default").unwrap().into_inner(),
@@ -560,10 +560,7 @@ fn torch_cases_export() {
 #[ignore = "run by scripts/torch-crosscheck.sh with QMLP_CROSSCHECK_DIR set"]
 fn write_torch_cases() {
     use qmlp::learn::optim::OptimizerSpec;
-    let dir = std::env::var("QMLP_CROSSCHECK_DIR").expect("set QMLP_CROSSCHECK_DIR");
-    let dir = std::path::Path::new(&dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let write = case_writer();
     let cases = torch_cases();
     for (name, d) in &cases {
         let points = interop::script_points(d).unwrap();
@@ -634,5 +631,5 @@ fn write_torch_cases() {
         });
         write(&format!("{name}.torch.json"), &expected.to_string());
     }
-    println!("wrote {} torch cases to {}", cases.len(), dir.display());
+    println!("wrote {} torch cases", cases.len());
 }
