@@ -37,6 +37,10 @@ async function upload(page, name, text) {
 test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %, confusion matrix shown', async () => {
   const { page, errors } = await openPage(env.context, env.url);
   await page.getByTestId('dataset-iris').click();
+  // A measured table: the generator's Points and Noise sliders are not offered, a note says why.
+  assert.equal(await page.getByTestId('data-points').isVisible(), false);
+  assert.equal(await page.getByTestId('data-noise').isVisible(), false);
+  assert.match(await page.getByTestId('table-note').textContent(), /Iris.*150 measured rows.*generated data only/);
   // An 80/20 split (the slider, moved as a user lets go of it).
   await page.getByTestId('data-ratio').evaluate((el) => { el.value = '0.8'; el.dispatchEvent(new Event('change')); });
   assert.equal((await getDocument(page)).data.train_ratio, 0.8);
@@ -300,6 +304,19 @@ test('breast cancer (30 inputs, PCA 4): the boundary over two principal componen
   assert.equal(await page.getByTestId('pre-act-0').isDisabled(), true);
   assert.equal(await page.getByTestId('pre-standardize').isDisabled(), true);
   assert.equal(await page.locator('fieldset[data-lock-with=circuit]').evaluate((f) => f.classList.contains('locked')), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Points and Noise come back for generated data after a measured table', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.getByTestId('dataset-wine').click();
+  assert.equal(await page.getByTestId('data-points').isVisible(), false);
+  assert.match(await page.getByTestId('table-note').textContent(), /Wine.*178 measured rows/);
+  await page.getByTestId('dataset-moons').click();
+  assert.equal(await page.getByTestId('data-points').isVisible(), true);
+  assert.equal(await page.getByTestId('data-noise').isVisible(), true);
+  assert.equal(await page.getByTestId('table-note').isVisible(), false);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -86,6 +86,8 @@ export function createDataPanel(app) {
     label: 'Noise', min: 0, max: 0.5, step: 0.01, testid: 'data-noise', fmtv: (v) => formatNumber(v, { fixed: 2 }),
     commit: (v) => app.edit(msg, (d) => { d.data.noise = v; }),
   });
+  // A measured table has its own rows: the generator's size and jitter do not apply to it.
+  const tableNote = h('p', { class: 'hint small', 'data-testid': 'table-note', hidden: true });
   const ratio = slider({
     label: 'Train %', min: 0.1, max: 0.9, step: 0.05, testid: 'data-ratio', fmtv: (v) => formatPercent(v, 0).replace(' %', ''),
     commit: (v) => app.edit(msg, (d) => { d.data.train_ratio = v; }),
@@ -209,7 +211,7 @@ export function createDataPanel(app) {
 
   const dataFs = h('fieldset', { class: 'lockable', 'data-lock': 'data' },
     h('legend', { class: 'visually-hidden', text: 'Dataset' }),
-    thumbs, points.el, noise.el, ratio.el,
+    thumbs, points.el, noise.el, tableNote, ratio.el,
     h('div', { class: 'row gap' }, h('span', { class: 'lbl', text: 'Seed' }), seedOut, regen),
     h('div', { class: 'row gap' }, upload, file), labelRow, preFs);
 
@@ -255,6 +257,16 @@ export function createDataPanel(app) {
     drawThumbs(d.seed);
     points.set(d.points);
     noise.set(d.noise);
+    const kind = app.catalog.datasets.find((k) => k.name === d.kind);
+    const table = kind?.group === 'real';
+    points.el.hidden = table;
+    noise.el.hidden = table;
+    tableNote.hidden = !table;
+    if (table) {
+      let rows = '';
+      try { const m = app.engine.metrics(); rows = ` ${m.trainPoints + m.testPoints}`; } catch { /* engine busy or broken: no count */ }
+      tableNote.textContent = `${kind.label}: the table's${rows} measured rows, split by Train %. Points and Noise shape generated data only.`;
+    }
     ratio.set(d.train_ratio);
     seedOut.textContent = String(d.seed);
     renderCsv(d);
