@@ -81,7 +81,9 @@ export class WorkerLoop {
   send() {
     this.seq += 1;
     this.pending = null;
-    this.post(toWorker.play(this.seq, this.app.engine.snapshot(), this.app.ui.stepMs));
+    this.last = this.app.engine.snapshot();
+    this.lastSeq = this.seq;
+    this.post(toWorker.play(this.seq, this.last, this.app.ui.stepMs));
     this.raf = requestAnimationFrame(this.frame);
   }
 
@@ -127,6 +129,24 @@ export class WorkerLoop {
     }
   }
 
+  /**
+   * A step error stops the run in the engine (the weights of the last finite step kept, the
+   * reason in its metrics), which a snapshot does not carry: the page's engine trains on from
+   * the worker's last state before the failing slice (the steps do not depend on slicing), so
+   * it stops the same way.
+   */
+  replayError(m) {
+    const { engine } = this.app;
+    this.absorb(this.last, this.lastSeq);
+    try {
+      for (let i = 0; i < 10_000; i += 1) {
+        const r = engine.step(this.app.ui.stepMs);
+        if (r.error || r.finished) return;
+      }
+    } catch { /* the message below still says why */ }
+    this.absorb(m.snapshot, m.seq);
+  }
+
   receive(data) {
     const { app } = this;
     let m;
@@ -138,15 +158,23 @@ export class WorkerLoop {
         break;
       case 'update':
         if (!this.playingHere || m.seq !== this.seq) break;
-        if (m.result.finished || m.result.error) {
+        if (m.result.error) {
+          this.replayError(m);
+          this.stopHere();
+          app.invalidate('loss', 'debug');
+          app.messages.training.show(stopped(app.engine.metrics().error ?? m.result.error));
+          break;
+        }
+        if (m.result.finished) {
           this.absorb(m.snapshot, m.seq);
           this.stopHere();
           app.invalidate('loss', 'debug');
-          if (m.result.error) app.messages.training.show(stopped(m.result.error));
-          else app.messages.training.show(`Trained the ${m.result.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
+          app.messages.training.show(`Trained the ${m.result.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
           break;
         }
         this.pending = m;
+        this.last = m.snapshot;
+        this.lastSeq = m.seq;
         break;
       case 'paused':
         this.awaitingPause = false;
