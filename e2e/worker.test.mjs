@@ -123,3 +123,28 @@ test('5 epochs in the worker give exactly the weights of 5 epochs on the page\'s
     assert.deepEqual(results[0], results[1], 'worker and page thread train to identical weights');
   }
 });
+
+test('a panic in the worker is reported; a new worker trains on from the page\'s intact document', async () => {
+  const doc = reuploading(3, 2, 100000);
+  const { page, errors } = await openPage(env.context, link(doc));
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 3);
+  const [worker] = page.workers();
+  assert.ok(worker, 'a worker runs');
+  await worker.evaluate(() => globalThis.__qmlpOnPanic('internal error in the engine: simulated'));
+  await page.waitForFunction(() => /training worker hit an internal error and was restarted from your last good document/.test(document.querySelector('[data-testid=msg-global]').textContent));
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  const kept = await getDocument(page);
+  assert.deepEqual(kept.circuit.gates.map((g) => [g.gate, g.wires, g.col]), doc.circuit.gates.map((g) => [g.gate, g.wires, g.col]));
+  assert.equal(await page.evaluate(() => window.__qmlp.app.stats.workerRestarts), 1);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const e0 = await epochShown(page);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 2, e0);
+  assert.equal(await inWorker(page), true);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  await shot(page, 'worker-2-after-panic');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
