@@ -148,3 +148,33 @@ test('a panic in the worker is reported; a new worker trains on from the page\'s
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an edit while playing reaches the worker: the run goes on with it', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(3, 2, 100000)));
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 3);
+  await page.getByTestId('lr').fill('0.01');
+  await page.getByTestId('lr').press('Enter');
+  const e0 = await epochShown(page);
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 3, e0);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  await page.waitForTimeout(300);
+  // Had the worker trained on without the edit, its snapshots would have brought 0.05 back.
+  assert.equal((await getDocument(page)).training.optimizer.lr, 0.01);
+  assert.equal(await page.evaluate(() => window.__qmlp.app.engine.metrics().epoch), await epochShown(page));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('where a module worker cannot start, training runs on the page\'s thread', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(3, 2, 5)), {
+    init: () => { window.Worker = function Worker() { throw new DOMException('refused by the test', 'SecurityError'); }; },
+  });
+  assert.equal(await inWorker(page), false);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => /Trained the 5 epochs/.test(document.querySelector('[data-testid=msg-training]').textContent));
+  assert.equal(await epochShown(page), 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
