@@ -178,3 +178,29 @@ test('where a module worker cannot start, training runs on the page\'s thread', 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in a sandboxed iframe without allow-same-origin, training runs on the page\'s thread', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.evaluate((src) => {
+    document.body.innerHTML = '';
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.setAttribute('title', 'Sandboxed playground');
+    f.style.width = '1000px';
+    f.style.height = '700px';
+    f.src = src;
+    document.body.append(f);
+  }, `${env.url}?embed#json:${encodeURIComponent(JSON.stringify(reuploading(3, 2, 5)))}`);
+  const frame = page.frameLocator('iframe[title="Sandboxed playground"]');
+  await frame.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
+  const handle = page.frames().find((f) => f !== page.mainFrame());
+  // The worker is refused (an opaque origin may not start a script of the server's origin).
+  await handle.waitForFunction(() => window.__qmlp.app.loop.failedToStart === true);
+  assert.equal(await handle.evaluate(() => window.__qmlp.app.stats.worker), false);
+  await frame.getByRole('button', { name: /^Play/ }).click();
+  await frame.getByTestId('msg-training').filter({ hasText: /Trained the 5 epochs/ }).waitFor();
+  assert.equal(await frame.getByTestId('epoch').textContent(), '5');
+  await shot(page, 'worker-3-sandboxed');
+  assert.deepEqual(errors.filter((e) => !/Worker|worker/.test(e)), []);
+  await page.close();
+});
