@@ -92,6 +92,15 @@ test('an 8-qubit re-uploading circuit trains in the worker; the page stays respo
   await page.waitForTimeout(700);
   assert.equal(await epochShown(page), stopped, 'paused: no epochs after the final state');
   const trained = await getDocument(page);
+  // What one absorption costs the page's thread now (it grows with the run's history).
+  const cost = await page.evaluate(() => {
+    const { engine } = window.__qmlp.app;
+    const snap = engine.snapshot();
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i += 1) engine.pg.setDocument(snap);
+    return { chars: snap.length, ms: (performance.now() - t0) / 5, epoch: engine.metrics().epoch };
+  });
+  console.log(`absorbing one worker snapshot at epoch ${cost.epoch}: ${cost.chars} characters, ${cost.ms.toFixed(2)} ms on the page's thread`);
   assert.notDeepEqual(weights(trained), weights(doc), 'the worker\'s weights reached the page\'s document');
 
   // The same on the page's thread, for comparison.
