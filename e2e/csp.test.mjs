@@ -40,7 +40,9 @@ test('the page declares the strict CSP and trains and plots under it without a v
   const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
   assert.equal(policy, STRICT);
 
-  // Train with the live plots for a few epochs.
+  // Train with the live plots for a few epochs — in the module worker, which the policy
+  // allows (workers fall under script-src 'self'; the worker's wasm under 'wasm-unsafe-eval').
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
   await page.getByTestId('play').click();
   await page.waitForFunction(() => window.__qmlp.app.engine.metrics().epoch >= 2, null, { timeout: 90_000 });
   await page.getByTestId('chart-metric').selectOption('accuracy');

@@ -16,7 +16,7 @@ import { createTrainingControls } from './controls.js';
 import { createNoisePanel } from './noisepanel.js';
 import { createOutputPanel } from './plots.js';
 import { createDebugger } from './debugger.js';
-import { TrainLoop } from './loop.js';
+import { WorkerLoop } from './workerloop.js';
 import { watchPanics } from './panic.js';
 import { createRedraw } from './redraw.js';
 import { buildLayout } from './layout.js';
@@ -36,7 +36,7 @@ import { panicRecovery } from './recovery.js';
  *   (the full playground: also with nothing focused) or only from inside `root` (embeds, so
  *   several playgrounds on a page never act on one key press)
  */
-export function createPlayground(root, { wasm, json, compact = false, keys = 'document' }) {
+export function createPlayground(root, { wasm, json, compact = false, keys = 'document', worker }) {
   const catalog = wasm.catalog();
   const kinds = new Map(catalog.gates.map((k) => [k.name, k]));
   const messages = {
@@ -53,7 +53,14 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   };
 
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
-  const store = new DocumentStore({ apply: (j) => engine.setDocument(j), json: engine.document() });
+  const store = new DocumentStore({
+    apply: (j) => {
+      const out = engine.setDocument(j);
+      app.loop?.documentChanged(j); // training in a worker goes on with the new document
+      return out;
+    },
+    json: engine.document(),
+  });
 
   const app = {
     wasm,
@@ -222,7 +229,10 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   };
   /** The circuit's gates re-labelled and re-tinted after the debugger's gradients changed. */
   app.refreshGradients = () => panels.editor.refreshLabels();
-  app.loop = new TrainLoop(app, panels.controls);
+  // Training runs in a module worker where the browser allows it (else on this thread, the same
+  // results); `?trainer=main` in the address (or `worker: false`) keeps it on this thread.
+  const useWorker = worker ?? !/[?&#]trainer=main\b/.test(globalThis.location?.href ?? '');
+  app.loop = new WorkerLoop(app, panels.controls, { enabled: useWorker && typeof Worker === 'function' });
   app.canvases = { boundary: panels.output.boundary, loss: panels.output.loss };
 
   const redraw = createRedraw({
@@ -279,7 +289,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   });
   const unwatch = watchPanics(app);
   app.destroy = () => {
-    app.loop.pause();
+    app.loop.destroy();
     panels.debugger.cancel();
     unwatch();
     removeShortcuts();

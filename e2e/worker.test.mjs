@@ -1,0 +1,215 @@
+// Training in a module worker (www/trainworker.js, www/workerloop.js): an 8-qubit, 6-layer
+// re-uploading circuit (186 gates; the page runs at most 8 qubits, links included) trains in the
+// worker while the page's thread stays free — the longest main-thread task, frames and epochs
+// per second are printed, not asserted; Pause stops the epochs; and 5 epochs trained in the
+// worker give exactly the weights of 5 epochs on the page's thread (`?trainer=main`).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { launch, openPage, shot, getDocument } from './harness.mjs';
+import { initSync, defaultDocument } from '../pkg/qmlp.js';
+initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+/** `layers` re-uploading layers on `q` qubits: RX(x1) RY(x2) Rot(θ) on each wire, a CNOT chain. */
+function reuploading(q, layers, epochs) {
+  const d = JSON.parse(defaultDocument());
+  const gates = [];
+  let col = 0;
+  let k = 0;
+  for (let l = 0; l < layers; l += 1) {
+    for (let w = 0; w < q; w += 1) {
+      gates.push({ gate: 'RX', wires: [w], params: [{ kind: 'reupload', feature: 'x1', w: 1, b: 0 }], col });
+      gates.push({ gate: 'RY', wires: [w], params: [{ kind: 'reupload', feature: 'x2', w: 1, b: 0 }], col: col + 1 });
+      gates.push({ gate: 'Rot', wires: [w], params: [0, 1, 2].map(() => ({ kind: 'weight', value: (k++ * 0.37) % 1 })), col: col + 2 });
+    }
+    col += 3;
+    for (let w = 0; w + 1 < q; w += 1) gates.push({ gate: 'CNOT', wires: [w, w + 1], params: [], col: col++ });
+  }
+  d.title = `${q}-qubit re-uploading, ${layers} layers`;
+  d.circuit.qubits = q;
+  d.circuit.gates = gates;
+  d.training.epochs = epochs;
+  return d;
+}
+
+const link = (doc, query = '') => `${env.url}${query}#json:${encodeURIComponent(JSON.stringify(doc))}`;
+const epochShown = async (page) => Number(await page.getByTestId('epoch').textContent());
+const inWorker = (page) => page.evaluate(() => window.__qmlp.app.stats.worker);
+const weights = (doc) => doc.circuit.gates.flatMap((g) => (g.params ?? []).filter((p) => p.kind === 'weight').map((p) => p.value))
+  .concat(doc.head?.scale ?? [], doc.head?.bias ?? []);
+
+function installLongTaskObserver() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** Plays for `ms`, counting frames; returns the figures of that span. */
+async function figures(page, ms) {
+  const e0 = await epochShown(page);
+  await page.getByRole('button', { name: /^Play/ }).waitFor();
+  const r = await page.evaluate(async ({ ms }) => {
+    const t0 = performance.now();
+    let frames = 0;
+    let worstGap = 0;
+    let last = t0;
+    document.querySelector('[data-testid=play]').click();
+    await new Promise((done) => {
+      const f = (t) => {
+        frames += 1;
+        worstGap = Math.max(worstGap, t - last);
+        last = t;
+        if (t - t0 < ms) requestAnimationFrame(f); else done();
+      };
+      requestAnimationFrame(f);
+    });
+    const tasks = window.__longTasks.filter((x) => x.start >= t0);
+    return { fps: frames / ((performance.now() - t0) / 1000), worstGap, longest: Math.max(0, ...tasks.map((x) => x.duration)), count: tasks.length };
+  }, { ms });
+  const e1 = await epochShown(page);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  return { ...r, epochsPerSec: (e1 - e0) / (ms / 1000), epochs: e1 - e0 };
+}
+
+test('an 8-qubit re-uploading circuit trains in the worker; the page stays responsive and Pause stops it', async () => {
+  const doc = reuploading(8, 6, 100000);
+  const { page, errors } = await openPage(env.context, link(doc), { init: installLongTaskObserver });
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  assert.equal((await getDocument(page)).circuit.qubits, 8);
+
+  const w = await figures(page, 4000);
+  assert.ok(w.epochs > 0, 'epochs advance in the worker');
+  await shot(page, 'worker-1-trained');
+  // Paused at once; the worker's final state arrives after, and then nothing moves.
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  await page.waitForTimeout(300);
+  const stopped = await epochShown(page);
+  await page.waitForTimeout(700);
+  assert.equal(await epochShown(page), stopped, 'paused: no epochs after the final state');
+  const trained = await getDocument(page);
+  // What one absorption costs the page's thread now (it grows with the run's history).
+  const cost = await page.evaluate(() => {
+    const { engine } = window.__qmlp.app;
+    const snap = engine.snapshot();
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i += 1) engine.pg.setDocument(snap);
+    return { chars: snap.length, ms: (performance.now() - t0) / 5, epoch: engine.metrics().epoch };
+  });
+  console.log(`absorbing one worker snapshot at epoch ${cost.epoch}: ${cost.chars} characters, ${cost.ms.toFixed(2)} ms on the page's thread`);
+  assert.notDeepEqual(weights(trained), weights(doc), 'the worker\'s weights reached the page\'s document');
+
+  // The same on the page's thread, for comparison.
+  const { page: here } = await openPage(env.context, link(doc, '?trainer=main'), { init: installLongTaskObserver });
+  assert.equal(await inWorker(here), false);
+  const m = await figures(here, 4000);
+  console.log(`8 qubits, 186 gates — worker: longest main-thread task ${w.longest.toFixed(0)} ms (${w.count} over 50 ms), worst frame gap ${w.worstGap.toFixed(0)} ms, ${w.fps.toFixed(1)} fps, ${w.epochsPerSec.toFixed(2)} epochs/s`);
+  console.log(`8 qubits, 186 gates — main thread: longest task ${m.longest.toFixed(0)} ms (${m.count} over 50 ms), worst frame gap ${m.worstGap.toFixed(0)} ms, ${m.fps.toFixed(1)} fps, ${m.epochsPerSec.toFixed(2)} epochs/s`);
+  assert.deepEqual(errors, []);
+  await here.close();
+  await page.close();
+});
+
+test('5 epochs in the worker give exactly the weights of 5 epochs on the page\'s thread', async () => {
+  for (const doc of [reuploading(3, 2, 5), { ...JSON.parse(defaultDocument()), training: { ...JSON.parse(defaultDocument()).training, epochs: 5 } }]) {
+    const results = [];
+    for (const query of ['', '?trainer=main']) {
+      const { page, errors } = await openPage(env.context, link(doc, query));
+      if (!query) await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+      assert.equal(await inWorker(page), !query);
+      await page.getByRole('button', { name: /^Play/ }).click();
+      await page.waitForFunction(() => /Trained the 5 epochs/.test(document.querySelector('[data-testid=msg-training]').textContent));
+      assert.equal(await epochShown(page), 5);
+      results.push(weights(await getDocument(page)));
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
+    assert.notDeepEqual(results[0], weights(doc));
+    assert.deepEqual(results[0], results[1], 'worker and page thread train to identical weights');
+  }
+});
+
+test('a panic in the worker is reported; a new worker trains on from the page\'s intact document', async () => {
+  const doc = reuploading(3, 2, 100000);
+  const { page, errors } = await openPage(env.context, link(doc));
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 3);
+  const [worker] = page.workers();
+  assert.ok(worker, 'a worker runs');
+  await worker.evaluate(() => globalThis.__qmlpOnPanic('internal error in the engine: simulated'));
+  await page.waitForFunction(() => /training worker hit an internal error and was restarted from your last good document/.test(document.querySelector('[data-testid=msg-global]').textContent));
+  assert.equal(await page.getByTestId('play').getAttribute('aria-pressed'), 'false');
+  const kept = await getDocument(page);
+  assert.deepEqual(kept.circuit.gates.map((g) => [g.gate, g.wires, g.col]), doc.circuit.gates.map((g) => [g.gate, g.wires, g.col]));
+  assert.equal(await page.evaluate(() => window.__qmlp.app.stats.workerRestarts), 1);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const e0 = await epochShown(page);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 2, e0);
+  assert.equal(await inWorker(page), true);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  await shot(page, 'worker-2-after-panic');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an edit while playing reaches the worker: the run goes on with it', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(3, 2, 100000)));
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 3);
+  await page.getByTestId('lr').fill('0.01');
+  await page.getByTestId('lr').press('Enter');
+  const e0 = await epochShown(page);
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=epoch]').textContent) > e + 3, e0);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  await page.waitForTimeout(300);
+  // Had the worker trained on without the edit, its snapshots would have brought 0.05 back.
+  assert.equal((await getDocument(page)).training.optimizer.lr, 0.01);
+  assert.equal(await page.evaluate(() => window.__qmlp.app.engine.metrics().epoch), await epochShown(page));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('where a module worker cannot start, training runs on the page\'s thread', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(3, 2, 5)), {
+    init: () => { window.Worker = function Worker() { throw new DOMException('refused by the test', 'SecurityError'); }; },
+  });
+  assert.equal(await inWorker(page), false);
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => /Trained the 5 epochs/.test(document.querySelector('[data-testid=msg-training]').textContent));
+  assert.equal(await epochShown(page), 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('in a sandboxed iframe without allow-same-origin, training runs on the page\'s thread', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.evaluate((src) => {
+    document.body.innerHTML = '';
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.setAttribute('title', 'Sandboxed playground');
+    f.style.width = '1000px';
+    f.style.height = '700px';
+    f.src = src;
+    document.body.append(f);
+  }, `${env.url}?embed#json:${encodeURIComponent(JSON.stringify(reuploading(3, 2, 5)))}`);
+  const frame = page.frameLocator('iframe[title="Sandboxed playground"]');
+  await frame.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
+  const handle = page.frames().find((f) => f !== page.mainFrame());
+  // The worker is refused (an opaque origin may not start a script of the server's origin).
+  await handle.waitForFunction(() => window.__qmlp.app.loop.failedToStart === true);
+  assert.equal(await handle.evaluate(() => window.__qmlp.app.stats.worker), false);
+  await frame.getByRole('button', { name: /^Play/ }).click();
+  await frame.getByTestId('msg-training').filter({ hasText: /Trained the 5 epochs/ }).waitFor();
+  assert.equal(await frame.getByTestId('epoch').textContent(), '5');
+  await shot(page, 'worker-3-sandboxed');
+  assert.deepEqual(errors.filter((e) => !/Worker|worker/.test(e)), []);
+  await page.close();
+});

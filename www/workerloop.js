@@ -1,0 +1,257 @@
+// Training in a module worker (trainworker.js), with the same interface as TrainLoop: play,
+// pause, toggle, stepEpoch, reset. While playing, the worker trains its own Playground; each
+// animation frame the page absorbs the newest snapshot it posted (weights and run state) into
+// the page's Playground — the one that draws, inspects and edits — and redraws. Edits while
+// playing go to the page's engine (which validates them) and then to the worker. Pause shows
+// at once; the worker's final state is absorbed when it arrives. One epoch and new weights are
+// done by the page's engine (paused). When module workers are unavailable or fail to start
+// (file://, a sandboxed frame, a strict policy) or `?trainer=main` is in the address, training
+// runs on the page's thread (TrainLoop), with the same results.
+import { TrainLoop } from './loop.js';
+import { checkMessage, toWorker } from './messages.js';
+
+export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
+
+export class WorkerLoop {
+  constructor(app, controls, { enabled = true } = {}) {
+    this.app = app;
+    this.controls = controls;
+    this.main = new TrainLoop(app, controls); // the fallback, and one epoch / reset
+    this.worker = null;
+    this.ready = false;
+    this.failedToStart = false;
+    this.playingHere = false;
+    this.seq = 0;
+    this.pending = null;
+    this.raf = 0;
+    this.awaitingPause = false;
+    this.playAfterPause = false;
+    this.discardPaused = false;
+    this.window = [];
+    this.frame = this.frame.bind(this);
+    app.stats.worker = false;
+    if (enabled) this.start();
+  }
+
+  get playing() { return this.playingHere || this.main.playing; }
+
+  start() {
+    this.ready = false;
+    try {
+      this.worker = new Worker(WORKER_URL, { type: 'module' });
+    } catch {
+      this.giveUp();
+      return;
+    }
+    this.worker.onmessage = (ev) => this.receive(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      this.lost(ev.message || 'the training worker failed');
+    };
+    this.worker.onmessageerror = () => this.lost('a message from the training worker could not be read');
+  }
+
+  /** Module workers do not work here: train on the page's thread from now on. */
+  giveUp() {
+    try { this.worker?.terminate(); } catch { /* gone */ }
+    this.worker = null;
+    this.ready = false;
+    this.failedToStart = true;
+    this.app.stats.worker = false;
+  }
+
+  post(m) { this.worker.postMessage(checkMessage('toWorker', m)); }
+
+  toggle() {
+    if (this.playing) this.pause(); else this.play();
+  }
+
+  play() {
+    const { app } = this;
+    if (!this.ready) { this.main.play(); return; }
+    if (this.playing || app.engine.broken) return;
+    app.messages.training.clear();
+    this.playingHere = true;
+    this.window = [];
+    this.controls.renderPlaying(true);
+    if (this.awaitingPause) { this.playAfterPause = true; return; }
+    this.send();
+  }
+
+  send() {
+    this.seq += 1;
+    this.pending = null;
+    this.last = this.app.engine.snapshot();
+    this.lastSeq = this.seq;
+    this.post(toWorker.play(this.seq, this.last, this.app.ui.stepMs));
+    this.raf = requestAnimationFrame(this.frame);
+  }
+
+  pause() {
+    if (this.main.playing) { this.main.pause(); return; }
+    if (!this.playingHere) return;
+    this.stopHere();
+    this.playAfterPause = false;
+    this.awaitingPause = true;
+    this.post(toWorker.pause());
+  }
+
+  /** The page shows paused (the worker may still be finishing a slice). */
+  stopHere() {
+    this.playingHere = false;
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
+    this.pending = null;
+    this.controls.renderPlaying(false);
+    this.app.sync();
+    this.app.invalidate('boundary', 'metrics', 'state');
+  }
+
+  /** An accepted document (an edit, undo, a load): the worker trains on it too. */
+  documentChanged(json) {
+    if (!this.worker || !this.ready) return;
+    if (this.playingHere) {
+      this.seq += 1;
+      this.post(toWorker.document(this.seq, json));
+    }
+  }
+
+  /** Takes the worker's snapshot into the page's engine; an edit sent since is applied again. */
+  absorb(snapshot, seq) {
+    const { engine, store } = this.app;
+    if (!snapshot || engine.broken) return;
+    try {
+      engine.pg.setDocument(snapshot);
+      if (seq !== this.seq) engine.pg.setDocument(store.json);
+      engine.dirty = true;
+    } catch (e) {
+      this.app.messages.training.show(`Could not take the worker's training: ${e.message}`);
+    }
+  }
+
+  /**
+   * A step error stops the run in the engine (the weights of the last finite step kept, the
+   * reason in its metrics), which a snapshot does not carry: the page's engine trains on from
+   * the worker's last state before the failing slice (the steps do not depend on slicing), so
+   * it stops the same way.
+   */
+  replayError(m) {
+    const { engine } = this.app;
+    this.absorb(this.last, this.lastSeq);
+    try {
+      for (let i = 0; i < 10_000; i += 1) {
+        const r = engine.step(this.app.ui.stepMs);
+        if (r.error || r.finished) return;
+      }
+    } catch { /* the message below still says why */ }
+    this.absorb(m.snapshot, m.seq);
+  }
+
+  receive(data) {
+    const { app } = this;
+    let m;
+    try { m = checkMessage('toPage', data); } catch (e) { this.lost(e.message); return; }
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        app.stats.worker = true;
+        break;
+      case 'update':
+        if (!this.playingHere || m.seq !== this.seq) break;
+        if (m.result.error) {
+          this.replayError(m);
+          this.stopHere();
+          app.invalidate('loss', 'debug');
+          app.messages.training.show(stopped(app.engine.metrics().error ?? m.result.error));
+          break;
+        }
+        if (m.result.finished) {
+          this.absorb(m.snapshot, m.seq);
+          this.stopHere();
+          app.invalidate('loss', 'debug');
+          app.messages.training.show(`Trained the ${m.result.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
+          break;
+        }
+        this.pending = m;
+        this.last = m.snapshot;
+        this.lastSeq = m.seq;
+        break;
+      case 'paused':
+        this.awaitingPause = false;
+        if (this.discardPaused) this.discardPaused = false;
+        else this.absorb(m.snapshot, m.seq);
+        app.sync();
+        app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
+        if (this.playAfterPause) {
+          this.playAfterPause = false;
+          if (this.playingHere) this.send();
+        }
+        break;
+      case 'failed':
+        if (!this.ready) { this.giveUp(); break; }
+        if (this.playingHere) this.stopHere();
+        this.awaitingPause = false;
+        app.messages.training.show(`Training stopped: ${m.message}`);
+        break;
+      case 'panic':
+        this.lost(m.message);
+        break;
+    }
+  }
+
+  /** The worker broke: say so, and start a new one (the page's document is intact). */
+  lost(text) {
+    const { app } = this;
+    if (!this.ready) { this.giveUp(); return; }
+    if (this.playingHere) this.stopHere();
+    this.awaitingPause = false;
+    this.playAfterPause = false;
+    app.messages.global.show(`The training worker hit an internal error and was restarted from your last good document. (${text})`);
+    try { this.worker.terminate(); } catch { /* gone */ }
+    app.stats.workerRestarts = (app.stats.workerRestarts ?? 0) + 1;
+    this.start();
+  }
+
+  frame(t) {
+    this.raf = 0;
+    if (!this.playingHere) return;
+    const { app } = this;
+    const t0 = performance.now();
+    const m = this.pending;
+    if (m) {
+      this.pending = null;
+      this.absorb(m.snapshot, m.seq);
+      app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
+      this.main.measure.call(this, t, m.result.epoch);
+      app.flush({ start: t0, budgetMs: this.main.frameBudgetMs });
+      if (app.ui.selected != null) app.sync();
+    }
+    const dt = performance.now() - t0;
+    app.stats.frames += 1;
+    app.stats.longestFrameMs = Math.max(app.stats.longestFrameMs, dt);
+    this.raf = requestAnimationFrame(this.frame);
+  }
+
+  stepEpoch() {
+    if (this.playing) return;
+    if (this.awaitingPause) this.discardPaused = true;
+    this.main.stepEpoch();
+  }
+
+  reset() {
+    this.pause();
+    if (this.awaitingPause) this.discardPaused = true;
+    this.main.reset();
+  }
+
+  destroy() {
+    this.pause();
+    try { this.worker?.terminate(); } catch { /* gone */ }
+    this.worker = null;
+  }
+}
+
+/** The engine's reason for stopping, led by "Training stopped" once. */
+function stopped(error) {
+  return /^training stopped/i.test(error) ? error : `Training stopped: ${error}`;
+}
