@@ -30,8 +30,11 @@ after(async () => { await env?.close(); });
 
 const msgText = (page, id) => page.getByTestId(id).locator('.msg-text').allTextContents().then((t) => t.join(' '));
 
+/** Uploads a CSV and waits until the page has read it (the file is read asynchronously). */
 async function upload(page, name, text) {
+  const before = await page.evaluate(() => window.__qmlp.app.stats.csvReads ?? 0);
   await page.getByTestId('csv-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.waitForFunction((n) => (window.__qmlp.app.stats.csvReads ?? 0) > n, before);
 }
 
 test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %, confusion matrix shown', async () => {

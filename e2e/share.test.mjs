@@ -60,6 +60,7 @@ async function linkSettled(page) {
 /** Clicks a File menu item and returns the download's file name and bytes. */
 async function downloadFrom(page, testid) {
   await page.getByTestId('file-menu').click();
+  await page.getByTestId(testid).waitFor({ state: 'visible' });
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
   const file = await dl.path();
   return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };

@@ -123,7 +123,7 @@ test('5 epochs in the worker give exactly the weights of 5 epochs on the page\'s
       assert.equal(await inWorker(page), !query);
       await page.getByRole('button', { name: /^Play/ }).click();
       await page.waitForFunction(() => /Trained the 5 epochs/.test(document.querySelector('[data-testid=msg-training]').textContent));
-      assert.equal(await epochShown(page), 5);
+      await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent.trim() === '5');
       results.push(weights(await getDocument(page)));
       assert.deepEqual(errors, []);
       await page.close();

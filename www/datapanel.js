@@ -120,6 +120,7 @@ export function createDataPanel(app) {
     if (!f) return;
     if (f.size > CSV_LIMIT) {
       msg.show(`${f.name}: the file is ${formatNumber(f.size / 1e6, { fixed: 1 })} MB; the limit is ${CSV_LIMIT / 1e6} MB`);
+      app.stats.csvReads = (app.stats.csvReads ?? 0) + 1;
       return;
     }
     const text = await f.text();
@@ -134,6 +135,8 @@ export function createDataPanel(app) {
         csv = previous;
       }
     }
+    // Files are read asynchronously: a count of the ones handled lets a test wait for them.
+    app.stats.csvReads = (app.stats.csvReads ?? 0) + 1;
   });
 
   /** Reads a CSV (the label in column `label`, 0-based; undefined: the last) into the document. */

@@ -170,6 +170,8 @@ export class WorkerLoop {
           this.stopHere();
           app.invalidate('loss', 'debug');
           app.messages.training.show(`Trained the ${m.result.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
+          // The final epoch and plots appear with the message, as on the page's thread.
+          app.flush();
           break;
         }
         this.pending = m;
