@@ -276,8 +276,9 @@ pub struct Inspection {
     /// Labels of the basis states (≤ 6 qubits).
     pub labels: Option<Vec<String>>,
     /// The most probable basis states, most probable first (at most [`TOP_STATES`], ties in
-    /// index order), for circuits of any size: `(label, probability)`.
-    pub top: Vec<(String, f64)>,
+    /// index order; see [`top_states`]), for circuits of any size. The page lists them in
+    /// place of the full table above 6 qubits.
+    pub top: Vec<TopState>,
     /// Whether this is the mixed state of a noisy model (its density matrix; Bloch vectors
     /// may then lie inside the sphere).
     pub mixed: bool,
@@ -288,6 +289,37 @@ pub struct Inspection {
     /// A fidelity readout's label states as points of the wires' Bloch spheres, class by
     /// class (wire 0 first within a class); empty for other readouts.
     pub label_states: Vec<LabelMark>,
+}
+
+/// One of the most probable basis states of [`Inspection::top`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TopState {
+    /// The basis state's index in the engine's state vector (`label` is it in binary).
+    pub index: usize,
+    /// Its label, as in [`Inspection::labels`].
+    pub label: String,
+    /// Its probability.
+    pub p: f64,
+    /// Its amplitude `[re, im]` for a pure state; `None` for the mixed state of a noisy model
+    /// (a density matrix has no amplitudes).
+    pub amp: Option<[f64; 2]>,
+}
+
+/// The indices of the `k` largest of `probs`, largest first, ties in index order (the
+/// inspector's top-k list; a partial selection, so 2¹⁶ probabilities cost no full sort).
+pub fn top_states(probs: &[f64], k: usize) -> Vec<usize> {
+    let cmp = |a: &usize, b: &usize| probs[*b].total_cmp(&probs[*a]).then(a.cmp(b));
+    let mut order: Vec<usize> = (0..probs.len()).collect();
+    let k = k.min(order.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    if k < order.len() {
+        order.select_nth_unstable_by(k - 1, cmp);
+        order.truncate(k);
+    }
+    order.sort_by(cmp);
+    order
 }
 
 /// One class's label state on one wire: the Bloch vector of that wire's single-qubit factor.
@@ -379,6 +411,7 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
             bloch,
             purity,
             rho.probabilities(),
+            None,
             true,
             rho.purity(),
             rho_abs,
@@ -395,6 +428,7 @@ pub fn inspect(t: &mut Trainer, x: &[f64], col: Option<usize>) -> Inspection {
         bloch,
         purity,
         state.probabilities(),
+        Some(state.amplitudes()),
         false,
         1.0,
         None,
@@ -409,22 +443,21 @@ fn finish(
     bloch: Vec<[f64; 3]>,
     purity: Vec<f64>,
     probs: Vec<f64>,
+    amps: Option<&[crate::sim::C64]>,
     mixed: bool,
     state_purity: f64,
     rho_abs: Option<Vec<f64>>,
     label_states: Vec<LabelMark>,
 ) -> Inspection {
     let small = n <= 6;
-    let mut order: Vec<usize> = (0..probs.len()).collect();
-    let k = TOP_STATES.min(order.len());
-    if k < order.len() {
-        order.select_nth_unstable_by(k, |&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-        order.truncate(k);
-    }
-    order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]).then(a.cmp(&b)));
-    let top = order
+    let top = top_states(&probs, TOP_STATES)
         .into_iter()
-        .map(|i| (format!("{i:0n$b}"), probs[i]))
+        .map(|i| TopState {
+            index: i,
+            label: format!("{i:0n$b}"),
+            p: probs[i],
+            amp: amps.map(|a| [a[i].re, a[i].im]),
+        })
         .collect();
     Inspection {
         qubits: n,
@@ -598,6 +631,20 @@ mod tests {
     }
 
     #[test]
+    fn top_states_are_the_k_largest_largest_first_ties_in_index_order() {
+        let p = [0.1, 0.3, 0.05, 0.3, 0.2, 0.05];
+        assert_eq!(top_states(&p, 3), vec![1, 3, 4]);
+        assert_eq!(top_states(&p, 1), vec![1]);
+        assert_eq!(top_states(&p, 0), Vec::<usize>::new());
+        assert_eq!(top_states(&p, 10), vec![1, 3, 4, 0, 2, 5]);
+        // Against a full sort on a larger vector with many ties.
+        let q: Vec<f64> = (0..4096).map(|i| ((i * 7919) % 97) as f64).collect();
+        let mut all: Vec<usize> = (0..q.len()).collect();
+        all.sort_by(|&a, &b| q[b].total_cmp(&q[a]).then(a.cmp(&b)));
+        assert_eq!(top_states(&q, 16), all[..16].to_vec());
+    }
+
+    #[test]
     fn a_large_circuit_lists_its_most_probable_basis_states() {
         let mut d = preset("default").unwrap().into_inner();
         d.circuit.qubits = 8;
@@ -611,12 +658,28 @@ mod tests {
         let i = inspect(&mut t, &[0.0, 0.0], None);
         assert!(i.probs.is_none() && i.labels.is_none());
         let c = (0.5f64).cos().powi(2);
-        assert_eq!(i.top[0].0, "00000000");
-        assert!((i.top[0].1 - c).abs() < 1e-12);
-        assert_eq!(i.top[1].0, "00000001");
-        assert!((i.top[1].1 - (1.0 - c)).abs() < 1e-12);
+        assert_eq!(i.top[0].label, "00000000");
+        assert!((i.top[0].p - c).abs() < 1e-12);
+        assert_eq!((i.top[1].label.as_str(), i.top[1].index), ("00000001", 1));
+        assert!((i.top[1].p - (1.0 - c)).abs() < 1e-12);
+        // RY(1)|0⟩ = cos(½)|0⟩ + sin(½)|1⟩: the amplitudes, real here.
+        let a = i.top[1].amp.unwrap();
+        assert!((a[0] - (0.5f64).sin()).abs() < 1e-12 && a[1].abs() < 1e-12);
         assert_eq!(i.top.len(), TOP_STATES);
-        assert!(i.top.windows(2).all(|w| w[0].1 >= w[1].1));
+        assert!(i.top.windows(2).all(|w| w[0].p >= w[1].p));
+        // 16 qubits (the page's limit): still the top list, and the Bloch vector of every wire.
+        let mut d = preset("default").unwrap().into_inner();
+        d.circuit.qubits = 16;
+        d.circuit.gates = (0..16)
+            .map(|w| crate::doc::GateSpec::fixed(crate::sim::GateKind::RY, &[w], 0, &[0.3]))
+            .collect();
+        let mut t = Trainer::new(d.validated().unwrap()).unwrap();
+        let i = inspect(&mut t, &[0.0, 0.0], None);
+        assert_eq!((i.bloch.len(), i.top.len()), (16, TOP_STATES));
+        assert_eq!(i.top[0].label, "0".repeat(16));
+        let c = (0.15f64).cos().powi(2);
+        assert!((i.top[0].p - c.powi(16)).abs() < 1e-12);
+        assert!((i.top[1].p - c.powi(15) * (1.0 - c)).abs() < 1e-12);
     }
 
     #[test]
@@ -632,6 +695,8 @@ mod tests {
             .iter()
             .all(|b| (b[0] * b[0] + b[1] * b[1] + b[2] * b[2]).sqrt() < 0.999));
         assert!(i.purity.iter().all(|&p| (0.5 - 1e-12..0.9999).contains(&p)));
+        // A density matrix has probabilities but no amplitudes.
+        assert!(i.top.iter().all(|s| s.amp.is_none()) && i.top[0].p > 0.0);
         let rho = i.rho_abs.as_ref().unwrap();
         assert_eq!(rho.len(), 256);
         let trace: f64 = (0..16).map(|k| rho[k * 17]).sum();
@@ -661,7 +726,8 @@ mod tests {
         assert_eq!(i.p1, vec![0.0; 4]);
         assert_eq!(i.probs.as_ref().unwrap()[0], 1.0);
         assert_eq!(i.labels.as_ref().unwrap()[5], "0101");
-        assert_eq!(i.top[0], ("0000".to_string(), 1.0));
+        assert_eq!((i.top[0].label.as_str(), i.top[0].p), ("0000", 1.0));
+        assert_eq!(i.top[0].amp, Some([1.0, 0.0]));
         assert_eq!(i.top.len(), TOP_STATES);
         let mut t = Trainer::new(preset("default").unwrap()).unwrap();
         let first = inspect(&mut t, &[0.5, -0.5], Some(0));
