@@ -119,6 +119,6 @@ export class TrainLoop {
 }
 
 /** The engine's reason for stopping, led by "Training stopped" once. */
-function stopped(error) {
+export function stopped(error) {
   return /^training stopped/i.test(error) ? error : `Training stopped: ${error}`;
 }

@@ -7,7 +7,7 @@
 // done by the page's engine (paused). When module workers are unavailable or fail to start
 // (file://, a sandboxed frame, a strict policy) or `?trainer=main` is in the address, training
 // runs on the page's thread (TrainLoop), with the same results.
-import { TrainLoop } from './loop.js';
+import { TrainLoop, stopped } from './loop.js';
 import { checkMessage, toWorker } from './messages.js';
 
 export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
@@ -251,9 +251,4 @@ export class WorkerLoop {
     try { this.worker?.terminate(); } catch { /* gone */ }
     this.worker = null;
   }
-}
-
-/** The engine's reason for stopping, led by "Training stopped" once. */
-function stopped(error) {
-  return /^training stopped/i.test(error) ? error : `Training stopped: ${error}`;
 }
