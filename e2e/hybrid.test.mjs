@@ -323,3 +323,32 @@ test('Points and Noise come back for generated data after a measured table', asy
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the thumbnails of tables with more than two inputs picture their first two principal components', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  for (const [kind, dim] of [['iris', 4], ['wine', 13], ['breast_cancer', 30]]) {
+    const t = page.getByTestId(`dataset-${kind}`);
+    assert.match(await t.getAttribute('title'), new RegExp(`${dim} inputs, pictured on their first two principal components`));
+  }
+  assert.doesNotMatch(await page.getByTestId('dataset-moons').getAttribute('title'), /principal/);
+  // The Iris picture: its points are drawn, in the three species' colours, spread over the
+  // thumbnail (a projection onto two components fills the window the engine chose for it).
+  const drawn = await page.getByTestId('dataset-iris').locator('canvas').evaluate((c) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const colours = new Set();
+    let minX = c.width, maxX = 0, minY = c.height, maxY = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if (Math.max(r, g, b) - Math.min(r, g, b) < 60) continue; // background and grey
+      colours.add(`${r >> 5},${g >> 5},${b >> 5}`);
+      const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width);
+      minX = Math.min(minX, x); maxX = Math.max(maxX, x); minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    }
+    return { colours: colours.size, w: (maxX - minX) / c.width, h: (maxY - minY) / c.height };
+  });
+  assert.ok(drawn.colours >= 3 && drawn.w > 0.6 && drawn.h > 0.6, JSON.stringify(drawn));
+  await page.getByTestId('dataset-iris').screenshot({ path: 'artifacts/thumb-iris.png' });
+  await page.locator('.thumbs').screenshot({ path: 'artifacts/thumbs.png' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -475,10 +475,120 @@ fn finish(
     }
 }
 
+/// The points of a dataset's picker thumbnail and the window to draw them in. Two inputs are
+/// drawn as they are, in the dataset's fixed window (so a generator's picture does not move with
+/// its seed). With more inputs (Iris's four, Wine's 13, the sphere's three) the first two would
+/// hide most of the structure, so the points are projected onto the first two principal
+/// components of their standardised inputs (fitted on all the points shown) in a padded window
+/// around them. One input is drawn against 0.
+pub fn thumbnail_points(data: &crate::data::Dataset) -> (Vec<PlotPoint>, [f64; 4]) {
+    use crate::learn::preprocess::Preprocessor;
+    let all = || data.train.iter().chain(&data.test);
+    if data.dim == 2 {
+        let pts = all()
+            .map(|p| PlotPoint {
+                x: p.x[0],
+                y: p.x[1],
+                class: p.label,
+                test: false,
+            })
+            .collect();
+        return (pts, data.extent);
+    }
+    let pts: Vec<PlotPoint> = if data.dim > 2 {
+        let pca = Preprocessor::fit(all().map(|p| p.x.as_slice()), data.dim, true, Some(2));
+        let mut z = Vec::with_capacity(2);
+        all()
+            .map(|p| {
+                pca.apply(&p.x, &mut z);
+                PlotPoint {
+                    x: z[0],
+                    y: z[1],
+                    class: p.label,
+                    test: false,
+                }
+            })
+            .collect()
+    } else {
+        all()
+            .map(|p| PlotPoint {
+                x: p.x.first().copied().unwrap_or(0.0),
+                y: 0.0,
+                class: p.label,
+                test: false,
+            })
+            .collect()
+    };
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in &pts {
+        for (i, v) in [p.x, p.y].into_iter().enumerate() {
+            lo[i] = lo[i].min(v);
+            hi[i] = hi[i].max(v);
+        }
+    }
+    let mut extent = [-1.0, 1.0, -1.0, 1.0];
+    for i in 0..2 {
+        if lo[i].is_finite() && hi[i] > lo[i] {
+            let pad = 0.08 * (hi[i] - lo[i]);
+            extent[2 * i] = lo[i] - pad;
+            extent[2 * i + 1] = hi[i] + pad;
+        } else if lo[i].is_finite() {
+            extent[2 * i] = lo[i] - 1.0;
+            extent[2 * i + 1] = lo[i] + 1.0;
+        }
+    }
+    (pts, extent)
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::doc::preset;
+
+    #[test]
+    fn thumbnails_of_two_inputs_use_the_datasets_window() {
+        let d = crate::data::DatasetSpec {
+            kind: crate::data::DatasetKind::from_name("moons").unwrap(),
+            points: 60,
+            ..Default::default()
+        }
+        .generate()
+        .unwrap();
+        let (pts, extent) = thumbnail_points(&d);
+        assert_eq!(extent, d.extent);
+        assert_eq!(pts.len(), d.train.len() + d.test.len());
+        assert_eq!((pts[0].x, pts[0].y), (d.train[0].x[0], d.train[0].x[1]));
+    }
+
+    #[test]
+    fn thumbnails_of_many_inputs_show_two_principal_components() {
+        for kind in ["iris", "wine", "breast_cancer"] {
+            let d = crate::data::DatasetSpec {
+                kind: crate::data::DatasetKind::from_name(kind).unwrap(),
+                ..Default::default()
+            }
+            .generate()
+            .unwrap();
+            assert!(d.dim > 2);
+            let (pts, e) = thumbnail_points(&d);
+            assert_eq!(pts.len(), d.train.len() + d.test.len());
+            // Centred components: the means vanish, every point lies inside the window, and
+            // the first component carries more variance than the second (not just x1, x2).
+            let n = pts.len() as f64;
+            let (mx, my) = (
+                pts.iter().map(|p| p.x).sum::<f64>() / n,
+                pts.iter().map(|p| p.y).sum::<f64>() / n,
+            );
+            assert!(mx.abs() < 1e-9 && my.abs() < 1e-9, "{kind}: {mx} {my}");
+            let vx = pts.iter().map(|p| p.x * p.x).sum::<f64>() / n;
+            let vy = pts.iter().map(|p| p.y * p.y).sum::<f64>() / n;
+            assert!(vx >= vy && vy > 0.0, "{kind}: {vx} {vy}");
+            assert!(pts
+                .iter()
+                .all(|p| p.x > e[0] && p.x < e[1] && p.y > e[2] && p.y < e[3]));
+            assert!(pts.iter().any(|p| p.x != d.train[0].x[0]));
+        }
+    }
 
     #[test]
     fn the_inspector_lists_the_tetrahedrons_label_states_on_wire_0() {

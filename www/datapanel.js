@@ -35,15 +35,17 @@ export function createDataPanel(app) {
   const msg = app.messages.data;
   // The engine's list of datasets (every one a document can name, but "custom", which is the
   // user's own data and shows only when in use).
-  const DATASETS = app.catalog.datasets.filter((d) => d.name !== 'custom').map((d) => [d.name, d.label]);
+  const DATASETS = app.catalog.datasets.filter((d) => d.name !== 'custom').map((d) => [d.name, d.label, d.dim]);
   const CSV_LIMIT = app.limits.maxFileBytes;
   const thumbs = h('div', { class: 'thumbs', role: 'radiogroup', 'aria-label': 'Dataset' });
   const thumbEls = new Map();
-  for (const [kind, name] of DATASETS) {
+  for (const [kind, name, dim] of DATASETS) {
+    // The engine draws more than two inputs on their first two principal components.
+    const pictured = dim > 2 ? `${name} dataset (${dim} inputs, pictured on their first two principal components)` : `${name} dataset`;
     const canvas = h('canvas', { width: THUMB_PX, height: THUMB_PX, class: 'thumb-canvas', 'aria-hidden': 'true' });
     const btn = h('button', {
       type: 'button', class: 'thumb', role: 'radio', 'aria-checked': 'false', 'data-testid': `dataset-${kind}`,
-      'aria-label': `${name} dataset`, title: `${name} dataset`,
+      'aria-label': `${name} dataset`, title: pictured,
       onclick: () => chooseDataset(kind),
     }, canvas, h('span', { class: 'thumb-name', text: name }));
     thumbEls.set(kind, { btn, canvas });

@@ -23,7 +23,7 @@ use web_sys::{
 
 use super::{err, finite, from_js, to_js, Playground};
 use crate::data::{DatasetKind, DatasetSpec};
-use crate::plot::{self, BoundaryMap, BoundaryOptions, PlotPoint};
+use crate::plot::{self, BoundaryMap, BoundaryOptions};
 use crate::view::{self, Metric};
 
 pub(crate) fn canvas_area(
@@ -74,19 +74,9 @@ pub fn draw_dataset_thumbnail(
         ..DatasetSpec::default()
     };
     let data = spec.generate().map_err(err)?;
-    let points: Vec<PlotPoint> = data
-        .train
-        .iter()
-        .chain(&data.test)
-        .map(|p| PlotPoint {
-            x: p.x[0],
-            y: p.x[1],
-            class: p.label,
-            test: false,
-        })
-        .collect();
+    let (points, extent) = crate::view::thumbnail_points(&data);
     let area = canvas_area(canvas)?;
-    plot::draw_thumbnail(&area, data.extent, &points, data.n_classes).map_err(err)?;
+    plot::draw_thumbnail(&area, extent, &points, data.n_classes).map_err(err)?;
     area.present().map_err(err)
 }
 
