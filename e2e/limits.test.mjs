@@ -1,5 +1,5 @@
 // No link or lesson can freeze or blank the page. A link asking for 24 qubits (the engine's own
-// limit, three times the page's 8) is refused with a message before anything is allocated —
+// limit, one and a half times the page's 16) is refused with a message before anything is allocated —
 // the time it takes is measured and printed, and the wasm memory shows no 256 MiB statevector
 // was made. A `?src=` page or a `src=` element whose server accepts the connection and never
 // answers shows what it is loading meanwhile (never a blank page), and after the fetch timeout
@@ -41,7 +41,7 @@ test('a 24-qubit link is refused before anything is allocated (time printed), an
   await page.goto(`${env.url}#json:${encodeURIComponent(JSON.stringify(big))}`);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
   const text = await globalMsg(page);
-  assert.match(text, /^This link cannot be opened: circuit\.qubits: this playground has 24 qubits; the page runs at most 8 .*The default playground is open instead\.$/);
+  assert.match(text, /^This link cannot be opened: circuit\.qubits: this playground has 24 qubits; the page runs at most 16 .*The default playground is open instead\.$/);
   // From the start of the navigation to the refusal on screen (engine start-up included), and
   // the refusal itself.
   const t = await page.evaluate(() => {
@@ -53,7 +53,7 @@ test('a 24-qubit link is refused before anything is allocated (time printed), an
     return { ready: performance.now() - nav.startTime, refuse: performance.now() - t0, refused };
   });
   console.log(`24-qubit link: refused on screen ${t.ready.toFixed(0)} ms after navigation start (engine start-up included); the check itself ${t.refuse.toFixed(2)} ms`);
-  assert.match(t.refused, /the page runs at most 8/);
+  assert.match(t.refused, /the page runs at most 16/);
   // A 24-qubit statevector is 2^24 amplitudes x 16 bytes = 256 MiB: none was allocated.
   const bytes = await page.evaluate(() => window.__qmlp.memoryBytes());
   console.log(`wasm memory after the refusal: ${(bytes / 2 ** 20).toFixed(1)} MiB`);
@@ -154,4 +154,24 @@ test('a lesson server that never answers: the page and the element say what they
     await new Promise((r) => host.server.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the editor adds wires up to 16 and stops; a 17-qubit file is refused naming 16 and the 16-wire work is kept', async () => {
+  const ctx = await env.newContext();
+  const page = await ctx.newPage();
+  await page.goto(env.url);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+  const add = page.getByRole('button', { name: 'Add a qubit' });
+  for (let q = 4; q < 16; q += 1) await add.click();
+  const doc = await page.evaluate(() => window.__qmlp.getDocument());
+  assert.equal(doc.circuit.qubits, 16);
+  assert.equal(await add.isDisabled(), true, 'no 17th wire from the editor');
+  const big = JSON.parse(JSON.stringify(doc));
+  big.circuit.qubits = 17;
+  await page.getByTestId('import-json-file').setInputFiles({ name: 'seventeen.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(big)) });
+  const refusal = page.getByText(/this playground has 17 qubits; the page runs at most 16/).first();
+  await refusal.waitFor({ timeout: 10_000 });
+  assert.equal((await page.evaluate(() => window.__qmlp.getDocument())).circuit.qubits, 16, 'the 16-qubit work is kept');
+  await shot(page, 'limits-2-17-qubit-file');
+  await ctx.close();
 });

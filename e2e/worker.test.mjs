@@ -1,5 +1,5 @@
 // Training in a module worker (www/trainworker.js, www/workerloop.js): an 8-qubit, 6-layer
-// re-uploading circuit (186 gates; the page runs at most 8 qubits, links included) trains in the
+// re-uploading circuit (186 gates; 8 qubits; the page runs at most 16, links included) trains in the
 // worker while the page's thread stays free — the longest main-thread task, frames and epochs
 // per second are printed, not asserted; Pause stops the epochs; and 5 epochs trained in the
 // worker give exactly the weights of 5 epochs on the page's thread (`?trainer=main`).

@@ -352,7 +352,7 @@ fn noise_presets() -> Vec<NoisePresetInfo> {
 
 /// The qubits the page's editor offers (a document above it is refused by the page before
 /// anything is allocated; the engine and the CLI go to 24).
-pub const PAGE_QUBITS: usize = 8;
+pub const PAGE_QUBITS: usize = 16;
 
 /// The largest CSV or QASM file the page reads, in bytes.
 pub const MAX_FILE_BYTES: usize = 2_000_000;
