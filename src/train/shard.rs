@@ -32,8 +32,10 @@ pub const MAX_SHARDS: usize = 8;
 
 /// The estimated work (state-vector amplitudes touched: points × gates × 2^qubits, × 2^qubits
 /// again under noise) below which a shard is not worth sending to another worker: the message
-/// round trip (about a tenth of a millisecond) would cost more than it saves.
-pub const MIN_SHARD_WORK: f64 = 262_144.0;
+/// round trip and the wait for the slowest worker would cost more than they save. 2^20 is about
+/// 1.5 ms of work in the browser (measured: an 8-qubit, 3-layer shard of 8 points, 2^18, takes
+/// about 0.4 ms, and two workers trained it slower than one; 12 qubits, 2^22.5, pay).
+pub const MIN_SHARD_WORK: f64 = 1_048_576.0;
 
 /// The shards of a batch of `n` points, as ranges of positions in the batch (see the module
 /// doc). Always at least one (empty for an empty batch).
