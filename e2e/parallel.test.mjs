@@ -138,27 +138,6 @@ test('a helper that panics is replaced; training goes on with two workers and th
   await page.close();
 });
 
-test('where helpers cannot start, one worker trains alone and says so in app.stats', async () => {
-  const doc = reuploading(8, 3, 2);
-  // The training worker starts; its helpers' script is refused (as where a host or a policy
-  // blocks it).
-  await env.context.route('**/shardworker.js', (r) => r.abort());
-  const { page, errors } = await openPage(env.context, link(doc, '?workers=3'));
-  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
-  await page.waitForFunction(() => window.__qmlp.app.stats.helperStartFailures === 2);
-  await page.getByRole('button', { name: /^Play/ }).click();
-  await page.getByTestId('msg-training').filter({ hasText: /Trained the 2 epochs/ }).waitFor({ timeout: 120_000 });
-  const s = await stats(page);
-  assert.equal(s.workersWanted, 3);
-  assert.equal(s.workers, 1);
-  assert.equal(s.helpers, 0);
-  assert.equal(s.helperStartFailures, 2);
-  await env.context.unroute('**/shardworker.js');
-  // The refused script is the only error.
-  assert.deepEqual(errors.filter((e) => !/shardworker|ERR_FAILED/.test(e)), []);
-  await page.close();
-});
-
 test('figures: epochs per second with 1, 2 and hardwareConcurrency workers (printed)', async () => {
   const q = Math.min(12, catalog().limits.pageQubits);
   const doc = reuploading(q, 3, 100000);
