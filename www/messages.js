@@ -2,7 +2,10 @@
 // names, fields and constructors in one place, and a check that refuses an unknown or malformed
 // message with a sentence saying what is wrong. Both sides check what they receive.
 //
-// Page → worker:  play {seq, snapshot, sliceMs}  start (or go on) from this snapshot
+// Page → worker:  setup {workers, always}         share batches across `workers` workers (itself
+//                                                and workers − 1 helpers, started now) when that
+//                                                pays — or `always` when a batch splits at all
+//                 play {seq, snapshot, sliceMs}  start (or go on) from this snapshot
 //                 document {seq, json}           an edit while playing (the run goes on)
 //                 pause {}                       stop; the worker answers `paused`
 // Worker → page:  ready {}                       the engine is loaded
@@ -10,11 +13,27 @@
 //                 paused {seq, snapshot}         the final state after `pause`
 //                 failed {message}               an exception (a refused document, a bug)
 //                 panic {message}                the engine panicked; the worker is unusable
+//                 helpers {ready, failed}        its helpers running, and those that could not
+//                                                start, whenever that changes
 // `seq` numbers the documents the page sent, so the page knows whether an update already holds
 // its latest edit.
+//
+// Between the training worker and its helpers (shardworker.js), which compute shards of a batch
+// (src/train/shard.rs) on their own engine holding the same document:
+// Worker → helper: document {json}               the document the worker holds (a snapshot on
+//                                                play, an edit while playing), in its order
+//                  shards {job, params, shards}  compute these shards (Uint32Array point
+//                                                indices each) at weights params (Float64Array)
+// Helper → worker: ready {}                      the engine is loaded
+//                  results {job, losses, keys, grads}
+//                                                each shard's summed loss and key, and its
+//                                                gradients one after another (Float64Array)
+//                  failed {message}               a refused document or shard
+//                  panic {message}                the engine panicked; the helper is unusable
 
 const FIELDS = {
   toWorker: {
+    setup: { workers: 'count', always: 'boolean' },
     play: { seq: 'number', snapshot: 'string', sliceMs: 'number' },
     document: { seq: 'number', json: 'string' },
     pause: {},
@@ -25,11 +44,36 @@ const FIELDS = {
     paused: { seq: 'number', snapshot: 'string' },
     failed: { message: 'string' },
     panic: { message: 'string' },
+    helpers: { ready: 'number', failed: 'number' },
   },
+  toHelper: {
+    document: { json: 'string' },
+    shards: { job: 'number', params: 'f64s', shards: 'indexLists' },
+  },
+  fromHelper: {
+    ready: {},
+    results: { job: 'number', losses: 'numbers', keys: 'numbers', grads: 'f64s' },
+    failed: { message: 'string' },
+    panic: { message: 'string' },
+  },
+};
+
+// What each field type accepts, and how a refusal words it.
+const TYPES = {
+  number: [(v) => Number.isFinite(v), 'a finite number'],
+  count: [(v) => Number.isInteger(v) && v >= 1, 'a whole number of at least 1'],
+  string: [(v) => typeof v === 'string', 'a string'],
+  boolean: [(v) => typeof v === 'boolean', 'true or false'],
+  object: [(v) => v !== null && typeof v === 'object', 'an object'],
+  f64s: [(v) => v instanceof Float64Array, 'a Float64Array'],
+  // Losses may be NaN or infinite (a diverging run stops on them, as on one worker).
+  numbers: [(v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), 'an array of numbers'],
+  indexLists: [(v) => Array.isArray(v) && v.every((x) => x instanceof Uint32Array), 'an array of Uint32Arrays'],
 };
 
 /** Messages to the worker. */
 export const toWorker = {
+  setup: (workers, always) => ({ type: 'setup', workers, always }),
   play: (seq, snapshot, sliceMs) => ({ type: 'play', seq, snapshot, sliceMs }),
   document: (seq, json) => ({ type: 'document', seq, json }),
   pause: () => ({ type: 'pause' }),
@@ -42,10 +86,26 @@ export const toPage = {
   paused: (seq, snapshot) => ({ type: 'paused', seq, snapshot }),
   failed: (message) => ({ type: 'failed', message }),
   panic: (message) => ({ type: 'panic', message }),
+  helpers: (ready, failed) => ({ type: 'helpers', ready, failed }),
+};
+
+/** Messages to a helper. */
+export const toHelper = {
+  document: (json) => ({ type: 'document', json }),
+  shards: (job, params, shards) => ({ type: 'shards', job, params, shards }),
+};
+
+/** Messages from a helper. */
+export const fromHelper = {
+  ready: () => ({ type: 'ready' }),
+  results: (job, losses, keys, grads) => ({ type: 'results', job, losses, keys, grads }),
+  failed: (message) => ({ type: 'failed', message }),
+  panic: (message) => ({ type: 'panic', message }),
 };
 
 /**
- * Returns `msg` when it is a well-formed message in direction `dir` ('toWorker' or 'toPage');
+ * Returns `msg` when it is a well-formed message in direction `dir` ('toWorker', 'toPage',
+ * 'toHelper' or 'fromHelper');
  * throws an Error saying what is wrong otherwise.
  */
 export function checkMessage(dir, msg) {
@@ -59,9 +119,8 @@ export function checkMessage(dir, msg) {
     throw new Error(`unknown message type ${JSON.stringify(msg.type)} (expected one of ${Object.keys(kinds).join(', ')})`);
   }
   for (const [name, type] of Object.entries(fields)) {
-    const v = msg[name];
-    const ok = type === 'number' ? Number.isFinite(v) : type === 'object' ? v !== null && typeof v === 'object' : typeof v === type;
-    if (!ok) throw new Error(`message "${msg.type}": field ${name} must be ${type === 'number' ? 'a finite number' : type === 'object' ? 'an object' : 'a string'}`);
+    const [ok, words] = TYPES[type];
+    if (!ok(msg[name])) throw new Error(`message "${msg.type}": field ${name} must be ${words}`);
   }
   for (const name of Object.keys(msg)) {
     if (name !== 'type' && !Object.hasOwn(fields, name)) throw new Error(`message "${msg.type}": unexpected field ${name}`);

@@ -3,14 +3,39 @@
 // snapshot (weights and run state) for the page to absorb; between slices it yields (a
 // MessageChannel task), so `pause` and edits are handled within a frame. Exceptions and engine
 // panics are posted; the page then rebuilds the worker from its own, intact document.
+//
+// Shared batches: set up with `workers` > 1, it starts workers − 1 helpers at once (shardworker.js,
+// module workers with the same engine, loading while the page waits for Play) and sends them
+// every document it takes. When the engine says a
+// batch is worth sharing (`planBatch`: enough shards, enough work per shard; with `always`, any
+// batch of more than one shard), shard i is
+// computed by worker i mod k (0 = this one), the others' results are awaited — pause and edits
+// are handled meanwhile, and a batch overtaken by one is planned again — and the engine
+// finishes the batch with the shards in shard order: the same arithmetic as one worker, so the
+// same weights to the last bit (src/train/shard.rs). A helper that cannot start is dropped (the
+// run goes on with fewer); one that panics or answers for another document is replaced, its
+// shards computed here. What was used is reported in each update (`workers`, `helpers`,
+// `sharedBatches`, `helperRestarts`).
 import init, { Playground } from '../pkg/qmlp.js';
-import { checkMessage, toPage } from './messages.js';
+import { checkMessage, toPage, toHelper, fromHelper } from './messages.js';
+
+const HELPER_URL = new URL('./shardworker.js', import.meta.url);
+/** Helpers replaced after a panic, at most, before the run goes on without them. */
+const MAX_HELPER_RESTARTS = 3;
 
 let pg = null;
 let playing = false;
 let seq = 0;
 let sliceMs = 16;
 let dead = false;
+let wanted = 1;
+let always = false;
+let helpers = [];
+/** Bumped by every message that makes a batch in flight stale (play, document, pause). */
+let gen = 0;
+let running = false;
+let job = 0;
+const counts = { sharedBatches: 0, helperRestarts: 0, helperResyncs: 0, helperStartFailures: 0 };
 
 const post = (m) => self.postMessage(checkMessage('toPage', m));
 // The engine's panic hook (src/web/mod.rs) calls this; the instance is unusable afterwards.
@@ -20,21 +45,175 @@ globalThis.__qmlpOnPanic = (text) => {
   post(toPage.panic(String(text)));
 };
 
+class Helper {
+  constructor(json) {
+    this.ready = false;
+    this.dead = false;
+    this.waiting = new Map();
+    this.w = new Worker(HELPER_URL, { type: 'module' });
+    this.w.onmessage = (ev) => this.receive(ev.data);
+    this.w.onerror = (ev) => {
+      ev.preventDefault?.();
+      this.lost();
+    };
+    this.w.onmessageerror = () => this.lost();
+    if (json) this.send(toHelper.document(json));
+  }
+
+  send(m) {
+    if (!this.dead) this.w.postMessage(checkMessage('toHelper', m));
+  }
+
+  receive(data) {
+    let m;
+    try { m = checkMessage('fromHelper', data); } catch { this.lost(); return; }
+    if (m.type === 'ready') {
+      this.ready = true;
+      tell();
+    } else if (m.type === 'results') {
+      const done = this.waiting.get(m.job);
+      this.waiting.delete(m.job);
+      done?.(m);
+    } else {
+      this.lost();
+    }
+  }
+
+  /** Resolves with the helper's `results`, or null if it is lost first. */
+  request(id, params, shards) {
+    return new Promise((done) => {
+      this.waiting.set(id, done);
+      this.send(toHelper.shards(id, params, shards));
+    });
+  }
+
+  lost() {
+    if (this.dead) return;
+    this.dead = true;
+    try { this.w.terminate(); } catch { /* gone */ }
+    for (const done of this.waiting.values()) done(null);
+    this.waiting.clear();
+    helpers = helpers.filter((h) => h !== this);
+    if (!this.ready) {
+      // It never started (nested workers refused here, the script blocked): go on without it.
+      counts.helperStartFailures += 1;
+      tell();
+      return;
+    }
+    tell();
+    counts.helperRestarts += 1;
+    if (counts.helperRestarts <= MAX_HELPER_RESTARTS && pg) spawn(pg.snapshot());
+  }
+}
+
+function spawn(json) {
+  try {
+    helpers.push(new Helper(json));
+  } catch {
+    counts.helperStartFailures += 1;
+    tell();
+  }
+}
+
+/** Tells the page how many helpers run and how many could not start. */
+function tell() {
+  if (!dead) post(toPage.helpers(helpers.filter((h) => h.ready && !h.dead).length, counts.helperStartFailures));
+}
+
 const tick = new MessageChannel();
 tick.port1.onmessage = slice;
 
-function slice() {
-  if (!playing || dead) return;
+/**
+ * Shares one planned batch: shard i goes to worker i mod k. Resolves with every shard's
+ * {losses, keys, grads} in shard order and the number of workers whose results were used, or
+ * null when a message made the batch stale meanwhile.
+ */
+async function share(plan, live, g) {
+  const n = plan.shards.length;
+  const k = Math.min(live.length + 1, n);
+  const len = plan.params.length;
+  const id = ++job;
+  const asks = [];
+  for (let j = 1; j < k; j += 1) {
+    const mine = [];
+    for (let i = j; i < n; i += k) mine.push(i);
+    const h = live[j - 1];
+    asks.push(h.request(id, plan.params, mine.map((i) => plan.shards[i])).then((m) => ({ h, mine, m })));
+  }
+  const losses = new Array(n);
+  const keys = new Array(n);
+  const grads = new Array(n);
+  const here = (i) => {
+    const s = pg.computeShard(plan.params, plan.shards[i]);
+    losses[i] = s.loss;
+    keys[i] = s.key;
+    grads[i] = s.grad;
+  };
+  for (let i = 0; i < n; i += k) here(i);
+  const replies = await Promise.all(asks);
+  if (dead || g !== gen) return null;
+  let workers = 1;
+  for (const { h, mine, m } of replies) {
+    const fits = m && m.grads.length === len * mine.length && mine.every((i, t) => m.keys[t] === plan.keys[i]);
+    if (fits) {
+      workers += 1;
+      mine.forEach((i, t) => {
+        losses[i] = m.losses[t];
+        keys[i] = m.keys[t];
+        grads[i] = m.grads.subarray(t * len, (t + 1) * len);
+      });
+    } else {
+      mine.forEach(here);
+      if (m) {
+        // It answered for another document: give it this one again.
+        counts.helperResyncs += 1;
+        h.send(toHelper.document(pg.snapshot()));
+      }
+    }
+  }
+  const all = new Float64Array(n * len);
+  grads.forEach((v, i) => all.set(v, i * len));
+  return { losses, keys, grads: all, workers };
+}
+
+async function slice() {
+  if (!playing || dead || running) return;
+  running = true;
+  const g = gen;
+  const start = performance.now();
   try {
-    const r = pg.step(sliceMs);
-    const result = { epoch: r.epoch, finished: !!r.finished, epochs: r.epochs ?? null, error: r.error ?? null };
-    post(toPage.update(seq, pg.snapshot(), result));
-    if (r.finished || r.error) playing = false;
+    let r = null;
+    let workers = 1;
+    for (;;) {
+      const live = helpers.filter((h) => h.ready && !h.dead);
+      const plan = live.length ? pg.planBatch(always) : null;
+      if (!plan) {
+        r = pg.step(Math.max(0, sliceMs - (performance.now() - start)));
+        break;
+      }
+      const res = await share(plan, live, g);
+      // Paused, edited or replaced meanwhile: the batch is planned again from the new state.
+      if (!res) { r = null; break; }
+      r = pg.finishBatch(res.losses, res.grads, res.keys);
+      workers = Math.max(workers, res.workers);
+      counts.sharedBatches += 1;
+      if (r.error || r.finished || performance.now() - start >= sliceMs) break;
+    }
+    if (r && g === gen && !dead) {
+      const result = {
+        epoch: r.epoch, finished: !!r.finished, epochs: r.epochs ?? null, error: r.error ?? null,
+        workers, wanted, helpers: helpers.filter((h) => h.ready && !h.dead).length, ...counts,
+      };
+      post(toPage.update(seq, pg.snapshot(), result));
+      if (r.finished || r.error) playing = false;
+    }
   } catch (e) {
+    running = false;
     fail(e);
     return;
   }
-  if (playing) tick.port2.postMessage(0);
+  running = false;
+  if (playing && !dead) tick.port2.postMessage(0);
 }
 
 function fail(e) {
@@ -45,20 +224,32 @@ function fail(e) {
 function handle(m) {
   if (dead) return;
   switch (m.type) {
+    case 'setup':
+      wanted = m.workers;
+      always = m.always;
+      for (let i = helpers.length + 1; i < wanted; i += 1) spawn(pg ? pg.snapshot() : null);
+      break;
     case 'play':
+      gen += 1;
       seq = m.seq;
       sliceMs = m.sliceMs;
       if (pg) pg.setDocument(m.snapshot); else pg = new Playground(m.snapshot);
+      for (const h of helpers) h.send(toHelper.document(m.snapshot));
       if (!playing) {
         playing = true;
         tick.port2.postMessage(0);
       }
       break;
     case 'document':
+      gen += 1;
       seq = m.seq;
-      pg?.setDocument(m.json);
+      if (pg) {
+        pg.setDocument(m.json);
+        for (const h of helpers) h.send(toHelper.document(m.json));
+      }
       break;
     case 'pause':
+      gen += 1;
       playing = false;
       post(toPage.paused(seq, pg ? pg.snapshot() : ''));
       break;

@@ -7,8 +7,16 @@
 // done by the page's engine (paused). When module workers are unavailable or fail to start
 // (file://, a sandboxed frame, a strict policy) or `?trainer=main` is in the address, training
 // runs on the page's thread (TrainLoop), with the same results.
+//
+// The worker shares each batch worth sharing with helper workers (see trainworker.js):
+// `workers` (workers.js: `?workers=N`, else the logical cores, capped) are asked for; what was
+// used is in app.stats: `workers` (workers that computed the last slice's batches, 1 when
+// training alone), `workersWanted`, `helpers` (helpers running), `sharedBatches`,
+// `helperRestarts`, `helperStartFailures`, as the worker reports them (`helpers` messages and
+// each update). The weights are the same whatever the number.
 import { TrainLoop, stopped } from './loop.js';
 import { checkMessage, toWorker } from './messages.js';
+import { workerChoice } from './workers.js';
 
 export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
 
@@ -30,6 +38,9 @@ export class WorkerLoop {
     this.window = [];
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
+    this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
+    app.stats.workersWanted = this.share.workers;
+    app.stats.workers = 1;
     if (enabled) this.start();
   }
 
@@ -49,6 +60,7 @@ export class WorkerLoop {
       this.lost(ev.message || 'the training worker failed');
     };
     this.worker.onmessageerror = () => this.lost('a message from the training worker could not be read');
+    this.post(toWorker.setup(this.share.workers, this.share.always));
   }
 
   /** Module workers do not work here: train on the page's thread from now on. */
@@ -157,6 +169,7 @@ export class WorkerLoop {
         app.stats.worker = true;
         break;
       case 'update':
+        this.count(m.result);
         if (!this.playingHere || m.seq !== this.seq) break;
         if (m.result.error) {
           this.replayError(m);
@@ -198,6 +211,19 @@ export class WorkerLoop {
       case 'panic':
         this.lost(m.message);
         break;
+      case 'helpers':
+        app.stats.helpers = m.ready;
+        app.stats.helperStartFailures = m.failed;
+        break;
+    }
+  }
+
+  /** What the worker reports of the workers it used (see the top of this file). */
+  count(r) {
+    const { stats } = this.app;
+    if (Number.isInteger(r.workers)) stats.workers = r.workers;
+    for (const k of ['helpers', 'sharedBatches', 'helperRestarts', 'helperStartFailures', 'helperResyncs']) {
+      if (Number.isInteger(r[k])) stats[k] = r[k];
     }
   }
 

@@ -275,6 +275,11 @@ impl Model {
         &mut self.params[..self.n_trainable]
     }
 
+    /// The fixed numbers after the trainable ones (a fixed head's scales and biases).
+    pub fn fixed_params(&self) -> &[f64] {
+        &self.params[self.n_trainable..]
+    }
+
     /// Replaces the trainable numbers (extra entries are ignored, missing ones kept).
     pub fn set_params(&mut self, p: &[f64]) {
         let n = self.n_trainable.min(p.len());

@@ -12,40 +12,44 @@ use crate::doc::{Angle, DenseSpec, Document, GateSpec};
 /// Whether two documents describe the same model and data (weights, hyper-parameters, run
 /// state, title, description and locks aside).
 pub fn same_structure(a: &Document, b: &Document) -> bool {
-    fn strip(d: &Document) -> Document {
-        let mut d = d.clone();
-        for g in &mut d.circuit.gates {
-            for p in &mut g.params {
-                match p {
-                    Angle::Weight { value } => *value = 0.0,
-                    Angle::Reupload { w, b, .. } => {
-                        *w = 0.0;
-                        *b = 0.0;
-                    }
-                    _ => {}
+    structure(a) == structure(b)
+}
+
+/// The document with every trainable number, the words, the run and the hyper-parameters that
+/// leave the model unchanged cleared: two documents with equal structures build the same model
+/// (up to its weights).
+pub(crate) fn structure(d: &Document) -> Document {
+    let mut d = d.clone();
+    for g in &mut d.circuit.gates {
+        for p in &mut g.params {
+            match p {
+                Angle::Weight { value } => *value = 0.0,
+                Angle::Reupload { w, b, .. } => {
+                    *w = 0.0;
+                    *b = 0.0;
                 }
+                _ => {}
             }
         }
-        for l in d.pre_net.iter_mut().chain(d.post_net.iter_mut()) {
-            l.weights.clear();
-            l.bias.clear();
-        }
-        d.head.scale.iter_mut().for_each(|v| *v = 0.0);
-        d.head.bias.iter_mut().for_each(|v| *v = 0.0);
-        d.title.clear();
-        d.description.clear();
-        d.locked.clear();
-        // The debugger's results describe the run; storing one is no change to the model.
-        d.analyses.clear();
-        d.state = None;
-        d.training.optimizer = crate::learn::optim::OptimizerSpec::Sgd { lr: 1.0 };
-        d.training.batch_size = 1;
-        d.training.epochs = 1;
-        d.training.shots = None;
-        d.training.l2 = 0.0;
-        d
     }
-    strip(a) == strip(b)
+    for l in d.pre_net.iter_mut().chain(d.post_net.iter_mut()) {
+        l.weights.clear();
+        l.bias.clear();
+    }
+    d.head.scale.iter_mut().for_each(|v| *v = 0.0);
+    d.head.bias.iter_mut().for_each(|v| *v = 0.0);
+    d.title.clear();
+    d.description.clear();
+    d.locked.clear();
+    // The debugger's results describe the run; storing one is no change to the model.
+    d.analyses.clear();
+    d.state = None;
+    d.training.optimizer = crate::learn::optim::OptimizerSpec::Sgd { lr: 1.0 };
+    d.training.batch_size = 1;
+    d.training.epochs = 1;
+    d.training.shots = None;
+    d.training.l2 = 0.0;
+    d
 }
 
 /// The key two gates must share to be "the same gate" across an edit.

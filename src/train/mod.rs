@@ -36,6 +36,7 @@
 
 pub mod baseline;
 pub mod edit;
+pub mod shard;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
@@ -54,6 +55,7 @@ use crate::model::{BlockSizes, GridSpace, Model, ModelError, Prediction};
 use crate::rng::Rng;
 use baseline::MlpTrainer;
 pub use edit::same_structure;
+pub use shard::{BatchPlan, ShardResult};
 
 /// A trainer that cannot be built, with the reason (document errors keep their field path).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -164,9 +166,12 @@ pub struct Trainer {
     baseline: Option<MlpTrainer>,
     error: Option<String>,
     test_eval: TestEval,
-    /// The current batch's points and labels (reused buffers).
+    /// The current batch's points (a reused buffer), and a shard's gradient (another).
     batch_idx: Vec<usize>,
-    batch_y: Vec<usize>,
+    scratch: Vec<f64>,
+    /// A hash of the model's structure, fixed numbers and training data, for the shards' keys
+    /// (see [`shard`]); computed when first needed after a change.
+    fingerprint: Option<u64>,
     /// This epoch's sum of per-block gradient norms and the number of steps in it.
     epoch_norms: ([f64; 4], usize),
     /// The weights at the end of recent epochs (at most [`MAX_PATH`]), for the loss landscape's
@@ -201,7 +206,8 @@ impl Trainer {
             error: None,
             test_eval: TestEval::Every(1),
             batch_idx: Vec::new(),
-            batch_y: Vec::new(),
+            scratch: Vec::new(),
+            fingerprint: None,
             epoch_norms: ([0.0; 4], 0),
             path: vec![model.params().to_vec()],
             opt,
@@ -442,7 +448,8 @@ impl Trainer {
             error: None,
             test_eval: self.test_eval,
             batch_idx: Vec::new(),
-            batch_y: Vec::new(),
+            scratch: Vec::new(),
+            fingerprint: None,
             epoch_norms: ([0.0; 4], 0),
             // The weights' layout may have changed: the training path starts at the edit.
             path: vec![model.params().to_vec()],
@@ -516,6 +523,7 @@ impl Trainer {
         self.model.set_shots(doc.training.shots);
         self.doc = doc;
         self.error = None;
+        self.fingerprint = None;
         Ok(())
     }
 
@@ -652,18 +660,19 @@ impl Trainer {
             opt,
             doc,
             grad,
+            scratch,
             ..
         } = self;
-        let xs: Vec<&[f64]> = data.train.iter().map(|p| p.x.as_slice()).collect();
-        let ys: Vec<usize> = data.train.iter().map(|p| p.label).collect();
-        let count = xs.len().max(1) as f64;
+        // The whole training split in its own order, reduced shard by shard like a batch.
+        let all: Vec<usize> = (0..data.train.len()).collect();
+        let count = all.len().max(1) as f64;
         let l2 = doc.training.l2;
         let mut x = model.params().to_vec();
         let before = x.clone();
         let mut eval = |p: &[f64], g: &mut [f64]| -> f64 {
             model.set_params(p);
-            g.iter_mut().for_each(|v| *v = 0.0);
-            let mut loss = model.loss_and_grad_batch(&xs, &ys, g) / count;
+            let mut loss =
+                shard::sharded_loss_and_grad(model, &data.train, &all, g, scratch) / count;
             g.iter_mut().for_each(|v| *v /= count);
             if l2 > 0.0 {
                 let (l, lg) = loss::l2(p, l2);
@@ -712,34 +721,52 @@ impl Trainer {
         self.epoch_norms.1 += 1;
     }
 
+    /// Where in `order` the batch starting at the cursor ends (exclusive): `batch_size` points
+    /// on, or the epoch's end when fewer than a batch would remain.
+    fn batch_end(&self) -> usize {
+        let bs = self.doc.training.batch_size.max(1);
+        let n = self.order.len();
+        let end = (self.cursor + bs).min(n);
+        if n - end < bs {
+            // The remainder joins this, the epoch's last, batch.
+            n
+        } else {
+            end
+        }
+    }
+
+    /// Puts the next batch's points into `batch_idx`; returns where it ends in `order`.
+    fn fill_batch(&mut self) -> usize {
+        let end = self.batch_end();
+        self.batch_idx.clear();
+        self.batch_idx
+            .extend_from_slice(&self.order[self.cursor..end]);
+        end
+    }
+
     /// One optimizer step on the next batch; returns the samples used.
     fn batch(&mut self) -> usize {
         if self.opt.spec().full_batch() {
             return self.full_batch();
         }
-        let bs = self.doc.training.batch_size.max(1);
-        let n = self.order.len();
-        let mut end = (self.cursor + bs).min(n);
-        if n - end < bs {
-            // The remainder joins this, the epoch's last, batch.
-            end = n;
-        }
-        self.batch_idx.clear();
-        self.batch_idx
-            .extend_from_slice(&self.order[self.cursor..end]);
-        self.batch_y.clear();
-        self.batch_y
-            .extend(self.batch_idx.iter().map(|&i| self.data.train[i].label));
-        self.grad.iter_mut().for_each(|g| *g = 0.0);
-        let xs: Vec<&[f64]> = self
-            .batch_idx
-            .iter()
-            .map(|&i| self.data.train[i].x.as_slice())
-            .collect();
-        // Batched forward + adjoint pass (point by point where the circuit needs it).
-        let mut loss = self
-            .model
-            .loss_and_grad_batch(&xs, &self.batch_y, &mut self.grad);
+        let end = self.fill_batch();
+        let Trainer {
+            model,
+            data,
+            batch_idx,
+            grad,
+            scratch,
+            ..
+        } = self;
+        // Batched forward + adjoint pass (point by point where the circuit needs it), shard by
+        // shard: the same sums a shared batch adds up ([`Trainer::finish_batch`]).
+        let loss = shard::sharded_loss_and_grad(model, &data.train, batch_idx, grad, scratch);
+        self.apply_batch(loss, end)
+    }
+
+    /// The rest of a batch once `grad` holds its summed gradient and `loss` its summed loss:
+    /// the mean, the L2 term, the optimizer's step, and the checks that stop a diverging run.
+    fn apply_batch(&mut self, mut loss: f64, end: usize) -> usize {
         let count = self.batch_idx.len().max(1) as f64;
         self.grad.iter_mut().for_each(|g| *g /= count);
         loss /= count;

@@ -25,6 +25,7 @@ use crate::view::{self, BoundaryView, Metric};
 mod bench;
 mod debug;
 mod draw;
+mod parallel;
 pub use debug::{with_analysis, AnalysisRunner};
 pub use draw::draw_dataset_thumbnail;
 

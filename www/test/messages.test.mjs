@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkMessage, toPage, toWorker } from '../messages.js';
+import { checkMessage, fromHelper, toHelper, toPage, toWorker } from '../messages.js';
 
 test('every constructor builds a message its direction accepts', () => {
-  for (const m of [toWorker.play(1, '{}', 16), toWorker.document(2, '{}'), toWorker.pause()]) {
+  for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause()]) {
     assert.equal(checkMessage('toWorker', m), m);
   }
-  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y')]) {
+  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y'), toPage.helpers(1, 0)]) {
     assert.equal(checkMessage('toPage', m), m);
   }
 });
@@ -14,7 +14,7 @@ test('every constructor builds a message its direction accepts', () => {
 test('unknown and malformed messages are refused with a clear error', () => {
   assert.throws(() => checkMessage('toWorker', null), /must be an object with a type, not null/);
   assert.throws(() => checkMessage('toWorker', 'play'), /not string/);
-  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of play, document, pause\)/);
+  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of setup, play, document, pause\)/);
   assert.throws(() => checkMessage('toWorker', { type: 'toString' }), /unknown message type/);
   // A page message sent to the worker is refused there.
   assert.throws(() => checkMessage('toWorker', toPage.ready()), /unknown message type "ready"/);
@@ -23,4 +23,25 @@ test('unknown and malformed messages are refused with a clear error', () => {
   assert.throws(() => checkMessage('toPage', { type: 'update', seq: 1, snapshot: '{}', result: null }), /field result must be an object/);
   assert.throws(() => checkMessage('toWorker', { type: 'pause', extra: 1 }), /unexpected field extra/);
   assert.throws(() => checkMessage('sideways', toWorker.pause()), /unknown message direction/);
+});
+
+test('the helper messages are built and checked like the others', () => {
+  const shards = toHelper.shards(3, new Float64Array([0.5, 1]), [new Uint32Array([0, 1]), new Uint32Array([2])]);
+  for (const m of [toHelper.document('{}'), shards]) assert.equal(checkMessage('toHelper', m), m);
+  const results = fromHelper.results(3, [1.5, NaN], [12, 34], new Float64Array(4));
+  for (const m of [fromHelper.ready(), results, fromHelper.failed('x'), fromHelper.panic('y')]) {
+    assert.equal(checkMessage('fromHelper', m), m);
+  }
+  // Typed arrays where typed arrays travel (they are transferred, not copied).
+  assert.throws(() => checkMessage('toHelper', { ...shards, params: [0.5, 1] }), /field params must be a Float64Array/);
+  assert.throws(() => checkMessage('toHelper', { ...shards, shards: [[0, 1]] }), /field shards must be an array of Uint32Arrays/);
+  assert.throws(() => checkMessage('fromHelper', { ...results, losses: ['1'] }), /field losses must be an array of numbers/);
+  assert.throws(() => checkMessage('fromHelper', { ...results, grads: null }), /field grads must be a Float64Array/);
+  assert.throws(() => checkMessage('toHelper', toWorker.pause()), /unknown message type "pause" \(expected one of document, shards\)/);
+  assert.throws(() => checkMessage('fromHelper', toPage.update(1, '{}', {})), /unknown message type "update"/);
+  // The number of workers is a whole number of at least one.
+  for (const bad of [0, 1.5, NaN, '2']) {
+    assert.throws(() => checkMessage('toWorker', toWorker.setup(bad, false)), /field workers must be a whole number of at least 1/);
+  }
+  assert.throws(() => checkMessage('toWorker', toWorker.setup(2, 'yes')), /field always must be true or false/);
 });
