@@ -166,6 +166,19 @@ test('the editor adds wires up to 16 and stops; a 17-qubit file is refused namin
   const doc = await page.evaluate(() => window.__qmlp.getDocument());
   assert.equal(doc.circuit.qubits, 16);
   assert.equal(await add.isDisabled(), true, 'no 17th wire from the editor');
+  // The state inspector at 16 qubits: a Bloch sphere per wire, and instead of 65 536 bars the
+  // engine's most probable basis states, their probabilities summing to at most 1.
+  await page.getByTestId('bloch-15').waitFor();
+  const top = page.getByRole('table', { name: 'Most probable basis states' });
+  await top.waitFor();
+  const rows = await top.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.ok(rows.length >= 1, 'at least one state listed');
+  for (const [state, p] of rows) assert.match(state, /^\|[01]{16}⟩$/);
+  const ps = rows.map((r) => Number(r[1]));
+  assert.ok(ps.every((v, i) => v >= 0 && (i === 0 || v <= ps[i - 1])) && ps.reduce((a, b) => a + b, 0) <= 1 + 1e-3, JSON.stringify(rows));
+  assert.equal(await page.getByTestId('probs').isVisible(), false);
+  await page.getByTestId('bloch-row').screenshot({ path: 'artifacts/limits-16-bloch.png' });
+  await top.screenshot({ path: 'artifacts/limits-16-top.png' });
   const big = JSON.parse(JSON.stringify(doc));
   big.circuit.qubits = 17;
   await page.getByTestId('import-json-file').setInputFiles({ name: 'seventeen.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(big)) });

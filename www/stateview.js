@@ -166,9 +166,15 @@ export function createStateInspector(app) {
   const mixed = h('div', { class: 'si-mixed', 'data-testid': 'si-mixed', hidden: true },
     h('p', { class: 'small' }, h('span', { class: 'lbl', text: 'Mixed state (noise): purity Tr ρ² = ' }), purityOut),
     h('div', { class: 'rho-wrap' }, h('span', { class: 'lbl small', text: '|ρ| (density matrix magnitudes)' }), rhoGrid));
+  // Above 6 qubits the bars give way to the engine's list of the most probable basis states.
+  const topBody = h('tbody');
+  const topTable = h('table', { class: 'si-top small', 'data-testid': 'si-top', hidden: true },
+    h('caption', { text: 'Most probable basis states' }),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'state' }), h('th', { scope: 'col', text: 'probability' }), h('th', { scope: 'col', text: 'amplitude' }))),
+    topBody);
   const el = h('div', { class: 'state-inspector' },
     h('div', { class: 'si-head' }, where, h('label', { class: 'si-col-label' }, h('span', { class: 'lbl', text: 'after column' }), colSel), endBtn),
-    h('div', { class: 'si-body' }, blochRow, probs), labelList, mixed, msg);
+    h('div', { class: 'si-body' }, blochRow, probs), labelList, mixed, topTable, msg);
   let cells = [];
 
   let size = 76;
@@ -231,11 +237,18 @@ export function createStateInspector(app) {
     renderMixed(r);
     if (r.probs) {
       probs.hidden = false;
+      topTable.hidden = true;
       renderProbs(r.probs, r.labels);
       msg.textContent = '';
     } else {
       probs.hidden = true;
-      msg.textContent = `Basis-state probabilities are shown for up to 6 qubits (this circuit has ${r.qubits}).`;
+      const top = Array.isArray(r.top) ? r.top : [];
+      topTable.hidden = top.length === 0;
+      setChildren(topBody, top.map((t) => h('tr', {},
+        h('td', { class: 'mono', text: `|${t.label}⟩` }),
+        h('td', { text: fx(t.p, 4) }),
+        h('td', { class: 'mono', text: Array.isArray(t.amp) ? `${fx(t.amp[0], 3)} ${t.amp[1] < 0 ? '−' : '+'} ${fx(Math.abs(t.amp[1]), 3)}i` : '—' }))));
+      msg.textContent = `All ${2 ** r.qubits} basis-state probabilities are shown for up to 6 qubits; for these ${r.qubits} the ${top.length} most probable are listed.`;
     }
   }
 
