@@ -213,3 +213,25 @@ test('in a sandboxed iframe without allow-same-origin, training runs on the page
   assert.deepEqual(errors.filter((e) => !/Worker|worker/.test(e)), []);
   await page.close();
 });
+
+test('the "Re-uploading, 12 qubits" preset opens from the menu and trains in the worker (figures printed)', async () => {
+  const { page, errors } = await openPage(env.context, env.url, { init: installLongTaskObserver });
+  await page.getByLabel('Open a preset playground').selectOption('reupload-12q');
+  await page.waitForFunction(() => window.__qmlp.app.getDocument().circuit.qubits === 12);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const doc = await getDocument(page);
+  assert.equal(doc.title, 'Re-uploading, 12 qubits');
+  assert.equal(doc.circuit.gates.length, 12 * 3 * 3 + 3 * 12);
+  const f = await figures(page, 5000);
+  await page.waitForTimeout(300);
+  assert.ok(f.epochs > 0, 'epochs advance');
+  const h = await page.evaluate(() => window.__qmlp.app.engine.pg.history().train_loss);
+  assert.ok(h.length >= 2 && h[h.length - 1] < h[0], `the loss falls: ${h[0]} -> ${h[h.length - 1]}`);
+  // Twelve Bloch spheres and the list of the most probable states, not 4 096 bars.
+  await page.getByTestId('bloch-11').waitFor();
+  assert.ok(await page.getByRole('table', { name: 'Most probable basis states' }).locator('tbody tr').count() >= 1);
+  await shot(page, 'worker-12-qubits');
+  console.log(`12 qubits, 3 layers (144 gates), preset reupload-12q — worker: longest main-thread task ${f.longest.toFixed(0)} ms (${f.count} over 50 ms), worst frame gap ${f.worstGap.toFixed(0)} ms, ${f.fps.toFixed(1)} fps, ${f.epochsPerSec.toFixed(2)} epochs/s; train loss ${h[0].toFixed(4)} -> ${h[h.length - 1].toFixed(4)} over ${h.length} epochs`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -21,6 +21,10 @@ pub const PRESETS: &[(&str, &str)] = &[
         "reupload-1q",
         "PennyLane's data re-uploading classifier: 1 qubit, 3 layers, fidelity cost",
     ),
+    (
+        "reupload-12q",
+        "Re-uploading, 12 qubits: 3 layers on the circle, ⟨Z0⟩ (trained in the page's worker)",
+    ),
     ("xor-entangled", "2 qubits with an entangler on XOR"),
     ("gaussians3", "3 classes, one ⟨Z⟩ per class, cross-entropy"),
     (
@@ -400,6 +404,17 @@ fn preset_document(name: &str) -> Result<Document, DocError> {
             d.data = dataset(DatasetKind::Circle, 200, 1);
             d.data.test_points = Some(2000);
             d.training = training(OptimizerSpec::adam(0.6), LossKind::Fidelity, 32, 10);
+            Ok(d)
+        }
+        "reupload-12q" => {
+            let mut d = default_document();
+            d.title = "Re-uploading, 12 qubits".into();
+            d.description = "The default playground's model on 12 qubits: per layer and wire RX(w·x1 + b), RY(w·x2 + b) and a trainable Rot, then a CNOT ring; 3 layers (4 096 amplitudes per point). The page trains it in its worker.".into();
+            d.circuit = CircuitSpec {
+                qubits: 12,
+                gates: layers("reupload", 12, 3, 1),
+            };
+            d.training = training(OptimizerSpec::adam(0.05), LossKind::Mse, 16, 100);
             Ok(d)
         }
         "xor-entangled" => {

@@ -505,8 +505,7 @@ mod tests {
     fn small_models_are_not_worth_sharing_and_twelve_qubits_are() {
         let d = preset("reupload-1q").unwrap().into_inner();
         assert!(!trainer(&d).plan_batch().unwrap().worth_sharing());
-        let mut big = preset("xor-entangled").unwrap().into_inner();
-        big.circuit.qubits = 12;
+        let mut big = preset("reupload-12q").unwrap().into_inner();
         big.training.batch_size = 32;
         let t = &mut trainer(&big);
         let plan = t.plan_batch().unwrap();
