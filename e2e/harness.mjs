@@ -107,3 +107,26 @@ export async function drag(page, from, to, { steps = 10 } = {}) {
 export function getDocument(page) {
   return page.evaluate(() => window.__qmlp.getDocument());
 }
+
+/** `layers` re-uploading layers on `q` qubits: RX(x1) RY(x2) Rot(θ) on each wire, a CNOT chain,
+ * built on `defaultJson` (the engine's default document) and trained for `epochs`. */
+export function reuploadingDocument(defaultJson, q, layers, epochs) {
+  const d = JSON.parse(defaultJson);
+  const gates = [];
+  let col = 0;
+  let k = 0;
+  for (let l = 0; l < layers; l += 1) {
+    for (let w = 0; w < q; w += 1) {
+      gates.push({ gate: 'RX', wires: [w], params: [{ kind: 'reupload', feature: 'x1', w: 1, b: 0 }], col });
+      gates.push({ gate: 'RY', wires: [w], params: [{ kind: 'reupload', feature: 'x2', w: 1, b: 0 }], col: col + 1 });
+      gates.push({ gate: 'Rot', wires: [w], params: [0, 1, 2].map(() => ({ kind: 'weight', value: (k++ * 0.37) % 1 })), col: col + 2 });
+    }
+    col += 3;
+    for (let w = 0; w + 1 < q; w += 1) gates.push({ gate: 'CNOT', wires: [w, w + 1], params: [], col: col++ });
+  }
+  d.title = `${q}-qubit re-uploading, ${layers} layers`;
+  d.circuit.qubits = q;
+  d.circuit.gates = gates;
+  d.training.epochs = epochs;
+  return d;
+}

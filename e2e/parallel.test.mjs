@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, openPage, shot, getDocument } from './harness.mjs';
+import { launch, openPage, shot, getDocument, reuploadingDocument } from './harness.mjs';
 import { initSync, defaultDocument, catalog } from '../pkg/qmlp.js';
 initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
 
@@ -14,26 +14,10 @@ let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-/** `layers` re-uploading layers on `q` qubits: RX(x1) RY(x2) Rot(θ) on each wire, a CNOT chain. */
+/** The harness's re-uploading document, in batches of 32: four shards of 8 points (the last
+ * batch, 36 points, four of 9). */
 function reuploading(q, layers, epochs) {
-  const d = JSON.parse(defaultDocument());
-  const gates = [];
-  let col = 0;
-  let k = 0;
-  for (let l = 0; l < layers; l += 1) {
-    for (let w = 0; w < q; w += 1) {
-      gates.push({ gate: 'RX', wires: [w], params: [{ kind: 'reupload', feature: 'x1', w: 1, b: 0 }], col });
-      gates.push({ gate: 'RY', wires: [w], params: [{ kind: 'reupload', feature: 'x2', w: 1, b: 0 }], col: col + 1 });
-      gates.push({ gate: 'Rot', wires: [w], params: [0, 1, 2].map(() => ({ kind: 'weight', value: (k++ * 0.37) % 1 })), col: col + 2 });
-    }
-    col += 3;
-    for (let w = 0; w + 1 < q; w += 1) gates.push({ gate: 'CNOT', wires: [w, w + 1], params: [], col: col++ });
-  }
-  d.title = `${q}-qubit re-uploading, ${layers} layers`;
-  d.circuit.qubits = q;
-  d.circuit.gates = gates;
-  d.training.epochs = epochs;
-  // Batches of 32: four shards of 8 points (the last batch, 36 points, four of 9).
+  const d = reuploadingDocument(defaultDocument(), q, layers, epochs);
   d.training.batch_size = 32;
   return d;
 }
