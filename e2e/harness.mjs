@@ -130,3 +130,11 @@ export function reuploadingDocument(defaultJson, q, layers, epochs) {
   d.training.epochs = epochs;
   return d;
 }
+
+/** An `openPage` init: records the page's long tasks (PerformanceObserver) in window.__longTasks. */
+export function installLongTaskObserver() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, openPage, shot, getDocument, reuploadingDocument } from './harness.mjs';
+import { launch, openPage, shot, getDocument, reuploadingDocument, installLongTaskObserver } from './harness.mjs';
 import { initSync, defaultDocument } from '../pkg/qmlp.js';
 initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
 
@@ -22,12 +22,6 @@ const inWorker = (page) => page.evaluate(() => window.__qmlp.app.stats.worker);
 const weights = (doc) => doc.circuit.gates.flatMap((g) => (g.params ?? []).filter((p) => p.kind === 'weight').map((p) => p.value))
   .concat(doc.head?.scale ?? [], doc.head?.bias ?? []);
 
-function installLongTaskObserver() {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-}
 
 /** Plays for `ms`, counting frames; returns the figures of that span. */
 async function figures(page, ms) {
@@ -134,6 +128,45 @@ test('a panic in the worker is reported; a new worker trains on from the page\'s
   assert.equal(await inWorker(page), true);
   await page.getByRole('button', { name: /^Pause/ }).click();
   await shot(page, 'worker-2-after-panic');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the worker computes the decision grid: the page draws it while training, and after Pause the same pixels as its own', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const boundary = () => page.evaluate(() => window.__qmlp.app.canvases.boundary.toDataURL());
+  const before = await boundary();
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => window.__qmlp.app.stats.workerViews >= 3 && window.__qmlp.app.engine.metrics().epoch >= 3);
+  await page.waitForTimeout(100);
+  const whilePlaying = await boundary();
+  assert.notEqual(whilePlaying, before, 'the boundary follows the training');
+  const views = await page.evaluate(() => window.__qmlp.app.stats.workerViews);
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  // The final view of the weights the worker stopped at arrives and is installed.
+  await page.waitForFunction((v) => window.__qmlp.app.stats.workerViews > v, views);
+  await page.waitForTimeout(200);
+  const fromWorker = await boundary();
+  const confusionFromWorker = await page.evaluate(() => window.__qmlp.app.engine.confusion(true));
+  // The page's own grid of the same weights: absorbing its own snapshot makes the views stale.
+  await page.evaluate(() => {
+    const { app } = window.__qmlp;
+    app.engine.pg.setDocument(app.engine.snapshot());
+    app.invalidate('boundary', 'metrics');
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await boundary(), fromWorker, 'the worker\'s grid is the page\'s, pixel for pixel');
+  assert.deepEqual(await page.evaluate(() => window.__qmlp.app.engine.confusion(true)), confusionFromWorker);
+  assert.equal(await page.evaluate(() => window.__qmlp.app.stats.refusedViews ?? 0), 0);
+  // A view that does not fit this document is refused with a reason, and nothing changes.
+  const refusal = await page.evaluate(() => {
+    try {
+      window.__qmlp.app.engine.pg.installView({ gridN: 4, axes: [0, 1], preprocessed: false, values: new Float64Array(15), classes: null, confusionTest: true, confusion: new Uint32Array(4) });
+      return 'accepted';
+    } catch (e) { return e.message; }
+  });
+  assert.match(refusal, /the view does not fit: a 4 × 4 grid has 16 values, not 15/);
   assert.deepEqual(errors, []);
   await page.close();
 });

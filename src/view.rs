@@ -44,6 +44,70 @@ pub fn boundary_view(t: &mut Trainer, grid_n: usize) -> BoundaryView {
 pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, plane: Plane) -> BoundaryView {
     let plane = t.valid_plane(plane);
     let preds = t.grid_on(grid_n, plane);
+    let values = preds.iter().map(|p| p.confidence).collect();
+    let classes = (t.dataset().n_classes > 2).then(|| preds.iter().map(|p| p.class).collect());
+    assemble(t, grid_n, plane, values, classes)
+}
+
+/// The boundary view of `t` over `plane` with a grid computed elsewhere — by another engine
+/// holding the same document and weights, such as the page's training worker: the extent and
+/// the points are `t`'s, the `grid_n × grid_n` cells are `values` (and, for more than two
+/// classes, `classes`) as [`boundary_view_on`] computes them. Refuses a grid that does not fit
+/// `t`'s data or plane, saying why.
+pub fn boundary_view_from(
+    t: &Trainer,
+    grid_n: usize,
+    plane: Plane,
+    values: Vec<f64>,
+    classes: Option<Vec<usize>>,
+) -> Result<BoundaryView, String> {
+    if !(2..=512).contains(&grid_n) {
+        return Err(format!("a grid has 2 to 512 cells per side, not {grid_n}"));
+    }
+    if t.valid_plane(plane) != plane {
+        return Err("the grid is over a plane this data does not have".into());
+    }
+    let cells = grid_n * grid_n;
+    if values.len() != cells {
+        return Err(format!(
+            "a {grid_n} × {grid_n} grid has {cells} values, not {}",
+            values.len()
+        ));
+    }
+    // NaN is a diverged model's honest output (drawn as such); rounding may pass 1 by an ulp.
+    if let Some(i) = values
+        .iter()
+        .position(|v| !(v.is_nan() || (-1e-9..=1.0 + 1e-9).contains(v)))
+    {
+        return Err(format!("grid value {i} is {}, not in [0, 1]", values[i]));
+    }
+    let k = t.dataset().n_classes;
+    match (&classes, k > 2) {
+        (None, false) => {}
+        (Some(c), true) if c.len() == cells => {
+            if let Some(i) = c.iter().position(|&c| c >= k) {
+                return Err(format!("grid cell {i} predicts class {}, of {k}", c[i]));
+            }
+        }
+        (Some(c), true) => {
+            return Err(format!(
+                "the grid has {} classes for {cells} cells",
+                c.len()
+            ))
+        }
+        (None, true) => return Err(format!("a grid for {k} classes needs each cell's class")),
+        (Some(_), false) => return Err("a grid for two classes carries no cell classes".into()),
+    }
+    Ok(assemble(t, grid_n, plane, values, classes))
+}
+
+fn assemble(
+    t: &Trainer,
+    grid_n: usize,
+    plane: Plane,
+    values: Vec<f64>,
+    classes: Option<Vec<usize>>,
+) -> BoundaryView {
     let extent = t.plane_extent(plane);
     let data = t.dataset();
     let n_classes = data.n_classes;
@@ -65,8 +129,8 @@ pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, plane: Plane) -> Boundar
     BoundaryView {
         extent,
         grid_n,
-        values: preds.iter().map(|p| p.confidence).collect(),
-        classes: (n_classes > 2).then(|| preds.iter().map(|p| p.class).collect()),
+        values,
+        classes,
         n_classes,
         points,
     }
@@ -588,6 +652,60 @@ mod tests {
                 .all(|p| p.x > e[0] && p.x < e[1] && p.y > e[2] && p.y < e[3]));
             assert!(pts.iter().any(|p| p.x != d.train[0].x[0]));
         }
+    }
+
+    #[test]
+    fn a_grid_computed_elsewhere_gives_the_same_view() {
+        // Two classes (the default) and three (Iris, on a plane of principal components).
+        for (name, plane) in [
+            ("default", Plane::raw([0, 1])),
+            (
+                "iris-hybrid",
+                Plane {
+                    axes: [1, 0],
+                    preprocessed: false,
+                },
+            ),
+        ] {
+            let mut here = Trainer::new(preset(name).unwrap()).unwrap();
+            let mut there = Trainer::new(preset(name).unwrap()).unwrap();
+            there.run_epoch();
+            here.run_epoch();
+            let theirs = boundary_view_on(&mut there, 9, plane);
+            let ours = boundary_view_from(
+                &here,
+                9,
+                plane,
+                theirs.values.clone(),
+                theirs.classes.clone(),
+            )
+            .unwrap();
+            assert_eq!(ours, boundary_view_on(&mut here, 9, plane), "{name}");
+            assert_eq!(ours, theirs, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_grid_that_does_not_fit_is_refused() {
+        let t = Trainer::new(preset("default").unwrap()).unwrap();
+        let p = Plane::raw([0, 1]);
+        let err =
+            |n, v: Vec<f64>, c: Option<Vec<usize>>| boundary_view_from(&t, n, p, v, c).unwrap_err();
+        assert!(err(4, vec![0.5; 15], None).contains("16 values, not 15"));
+        assert!(err(1, vec![0.5], None).contains("2 to 512"));
+        assert!(err(2, vec![0.5, 0.5, 1.5, 0.5], None).contains("value 2 is 1.5"));
+        assert!(err(2, vec![0.5; 4], Some(vec![0; 4])).contains("two classes"));
+        let far = Plane::raw([0, 7]);
+        assert!(boundary_view_from(&t, 2, far, vec![0.5; 4], None)
+            .unwrap_err()
+            .contains("plane"));
+        // A diverged model's NaN is drawn, not refused.
+        assert!(boundary_view_from(&t, 2, p, vec![f64::NAN; 4], None).is_ok());
+        let iris = Trainer::new(preset("iris-hybrid").unwrap()).unwrap();
+        let e = boundary_view_from(&iris, 2, p, vec![0.5; 4], Some(vec![0, 1, 3, 0])).unwrap_err();
+        assert!(e.contains("class 3, of 3"), "{e}");
+        let e = boundary_view_from(&iris, 2, p, vec![0.5; 4], None).unwrap_err();
+        assert!(e.contains("needs each cell's class"), "{e}");
     }
 
     #[test]

@@ -8,9 +8,15 @@
 //                 play {seq, snapshot, sliceMs}  start (or go on) from this snapshot
 //                 document {seq, json}           an edit while playing (the run goes on)
 //                 pause {}                       stop; the worker answers `paused`
+//                 view {gridN, idleGridN, horizontal, vertical, preprocessed}
+//                                                the decision grid's size while playing and
+//                                                when stopped, and its plane (see `view`)
 // Worker → page:  ready {}                       the engine is loaded
 //                 update {seq, snapshot, result} after each slice of training
 //                 paused {seq, snapshot}         the final state after `pause`
+//                 view {seq, final, view}        the decision grid and confusion matrix of the
+//                                                weights of the update or `paused` just sent
+//                                                (Playground.viewData), `final` once stopped
 //                 failed {message}               an exception (a refused document, a bug)
 //                 panic {message}                the engine panicked; the worker is unusable
 //                 helpers {ready, failed}        its helpers running, and those that could not
@@ -37,11 +43,13 @@ const FIELDS = {
     play: { seq: 'number', snapshot: 'string', sliceMs: 'number' },
     document: { seq: 'number', json: 'string' },
     pause: {},
+    view: { gridN: 'count', idleGridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean' },
   },
   toPage: {
     ready: {},
     update: { seq: 'number', snapshot: 'string', result: 'object' },
     paused: { seq: 'number', snapshot: 'string' },
+    view: { seq: 'number', final: 'boolean', view: 'object' },
     failed: { message: 'string' },
     panic: { message: 'string' },
     helpers: { ready: 'number', failed: 'number' },
@@ -62,6 +70,7 @@ const FIELDS = {
 const TYPES = {
   number: [(v) => Number.isFinite(v), 'a finite number'],
   count: [(v) => Number.isInteger(v) && v >= 1, 'a whole number of at least 1'],
+  index: [(v) => Number.isInteger(v) && v >= 0, 'a whole number of at least 0'],
   string: [(v) => typeof v === 'string', 'a string'],
   boolean: [(v) => typeof v === 'boolean', 'true or false'],
   object: [(v) => v !== null && typeof v === 'object', 'an object'],
@@ -77,6 +86,7 @@ export const toWorker = {
   play: (seq, snapshot, sliceMs) => ({ type: 'play', seq, snapshot, sliceMs }),
   document: (seq, json) => ({ type: 'document', seq, json }),
   pause: () => ({ type: 'pause' }),
+  view: (gridN, idleGridN, horizontal, vertical, preprocessed) => ({ type: 'view', gridN, idleGridN, horizontal, vertical, preprocessed }),
 };
 
 /** Messages to the page. */
@@ -84,6 +94,7 @@ export const toPage = {
   ready: () => ({ type: 'ready' }),
   update: (seq, snapshot, result) => ({ type: 'update', seq, snapshot, result }),
   paused: (seq, snapshot) => ({ type: 'paused', seq, snapshot }),
+  view: (seq, final, view) => ({ type: 'view', seq, final, view }),
   failed: (message) => ({ type: 'failed', message }),
   panic: (message) => ({ type: 'panic', message }),
   helpers: (ready, failed) => ({ type: 'helpers', ready, failed }),

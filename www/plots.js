@@ -136,6 +136,7 @@ export function createOutputPanel(app) {
     try {
       app.engine.setPlane(a, b, pca);
     } catch (e) { msg.show(`Not applied: ${e.message}`); return; }
+    app.loop?.viewChanged?.();
     app.setPick(null);
     app.setHover(null);
     labels = planeLabels(lastMetrics);

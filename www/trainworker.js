@@ -35,9 +35,17 @@ let helpers = [];
 let gen = 0;
 let running = false;
 let job = 0;
+/** The page's decision grid: sizes and plane (a `view` message), what the last one cost. */
+let viewReq = null;
+let viewCost = 0;
+let perCell = 0;
+let lastViewEnd = -Infinity;
+/** Time a grid may take while playing, and once stopped; while playing, views take at most a quarter of the time. */
+const VIEW_MS = 40;
+const FINAL_VIEW_MS = 250;
 const counts = { sharedBatches: 0, helperRestarts: 0, helperResyncs: 0, helperStartFailures: 0 };
 
-const post = (m) => self.postMessage(checkMessage('toPage', m));
+const post = (m, transfer = []) => self.postMessage(checkMessage('toPage', m), transfer);
 // The engine's panic hook (src/web/mod.rs) calls this; the instance is unusable afterwards.
 globalThis.__qmlpOnPanic = (text) => {
   dead = true;
@@ -118,6 +126,31 @@ function spawn(json) {
 /** Tells the page how many helpers run and how many could not start. */
 function tell() {
   if (!dead) post(toPage.helpers(helpers.filter((h) => h.ready && !h.dead).length, counts.helperStartFailures));
+}
+
+/**
+ * Computes the decision grid and confusion matrix of the current weights for the page (so the
+ * page's thread only draws them): as many cells as fit in the time allowed, up to the size the
+ * page asked for — a 12-qubit model gets a coarser grid while training than a 4-qubit one.
+ */
+function sendView(final) {
+  if (!viewReq || !pg || dead) return;
+  const max = final ? viewReq.idleGridN : viewReq.gridN;
+  const budget = final ? FINAL_VIEW_MS : VIEW_MS;
+  const n = perCell ? Math.min(max, Math.max(8, Math.floor(Math.sqrt(budget / perCell)))) : Math.min(16, max);
+  const t0 = performance.now();
+  const view = pg.viewData(n);
+  lastViewEnd = performance.now();
+  viewCost = lastViewEnd - t0;
+  perCell = viewCost / (view.gridN * view.gridN);
+  const transfer = [view.values.buffer, view.confusion.buffer];
+  if (view.classes) transfer.push(view.classes.buffer);
+  post(toPage.view(seq, final, view), transfer);
+}
+
+function applyPlane() {
+  if (!viewReq || !pg) return;
+  try { pg.setPlane(viewReq.horizontal, viewReq.vertical, viewReq.preprocessed); } catch { /* the page's own check says why */ }
 }
 
 const tick = new MessageChannel();
@@ -206,6 +239,8 @@ async function slice() {
       };
       post(toPage.update(seq, pg.snapshot(), result));
       if (r.finished || r.error) playing = false;
+      if (r.finished) sendView(true);
+      else if (playing && performance.now() - lastViewEnd >= 3 * viewCost) sendView(false);
     }
   } catch (e) {
     running = false;
@@ -234,6 +269,7 @@ function handle(m) {
       seq = m.seq;
       sliceMs = m.sliceMs;
       if (pg) pg.setDocument(m.snapshot); else pg = new Playground(m.snapshot);
+      applyPlane();
       for (const h of helpers) h.send(toHelper.document(m.snapshot));
       if (!playing) {
         playing = true;
@@ -252,6 +288,11 @@ function handle(m) {
       gen += 1;
       playing = false;
       post(toPage.paused(seq, pg ? pg.snapshot() : ''));
+      sendView(true);
+      break;
+    case 'view':
+      viewReq = m;
+      applyPlane();
       break;
   }
 }

@@ -14,6 +14,12 @@
 // training alone), `workersWanted`, `helpers` (helpers running), `sharedBatches`,
 // `helperRestarts`, `helperStartFailures`, as the worker reports them (`helpers` messages and
 // each update). The weights are the same whatever the number.
+//
+// The worker also computes the decision grid and the confusion matrix (`view` messages, at most
+// a quarter of its time, as fine a grid as fits in 40 ms) and the page installs them
+// (Playground.installView) instead of computing them on its thread: while playing the page shows
+// the newest one (setStaleViews), and after a pause or the last epoch the worker's final view of
+// those very weights. app.stats.workerViews counts the views installed.
 import { TrainLoop, stopped } from './loop.js';
 import { checkMessage, toWorker } from './messages.js';
 import { workerChoice } from './workers.js';
@@ -36,11 +42,15 @@ export class WorkerLoop {
     this.playAfterPause = false;
     this.discardPaused = false;
     this.window = [];
+    this.pendingView = null;
+    this.awaitingFinal = false;
+    this.stopVersion = -1;
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
     this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
     app.stats.workersWanted = this.share.workers;
     app.stats.workers = 1;
+    app.stats.workerViews = 0;
     if (enabled) this.start();
   }
 
@@ -70,6 +80,22 @@ export class WorkerLoop {
     this.ready = false;
     this.failedToStart = true;
     this.app.stats.worker = false;
+    this.ownViews();
+  }
+
+  /** The page computes its views itself again (the worker's, if any, are not coming). */
+  ownViews() {
+    this.awaitingFinal = false;
+    this.pendingView = null;
+    try { this.app.engine.pg.setStaleViews(false); } catch { /* a broken engine draws nothing */ }
+  }
+
+  /** The grid sizes and plane the worker's views are for: sent on play and when they change. */
+  viewChanged() {
+    if (!this.worker || !this.ready) return;
+    const { app } = this;
+    const [a, b] = app.engine.plane();
+    this.post(toWorker.view(app.ui.gridNPlaying, app.ui.gridN, a, b, app.engine.planePreprocessed()));
   }
 
   post(m) { this.worker.postMessage(checkMessage('toWorker', m)); }
@@ -95,6 +121,10 @@ export class WorkerLoop {
     this.pending = null;
     this.last = this.app.engine.snapshot();
     this.lastSeq = this.seq;
+    this.awaitingFinal = false;
+    this.pendingView = null;
+    this.app.engine.pg.setStaleViews(true);
+    this.viewChanged();
     this.post(toWorker.play(this.seq, this.last, this.app.ui.stepMs));
     this.raf = requestAnimationFrame(this.frame);
   }
@@ -105,6 +135,7 @@ export class WorkerLoop {
     this.stopHere();
     this.playAfterPause = false;
     this.awaitingPause = true;
+    this.awaitingFinal = true;
     this.post(toWorker.pause());
   }
 
@@ -172,6 +203,7 @@ export class WorkerLoop {
         this.count(m.result);
         if (!this.playingHere || m.seq !== this.seq) break;
         if (m.result.error) {
+          this.ownViews();
           this.replayError(m);
           this.stopHere();
           app.invalidate('loss', 'debug');
@@ -180,6 +212,8 @@ export class WorkerLoop {
         }
         if (m.result.finished) {
           this.absorb(m.snapshot, m.seq);
+          this.awaitingFinal = true;
+          this.stopVersion = app.engine.pg.viewVersion();
           this.stopHere();
           app.invalidate('loss', 'debug');
           app.messages.training.show(`Trained the ${m.result.epochs} epochs set under Epochs; raise it to go on.`, 'info', { tag: 'finished', sticky: true });
@@ -195,6 +229,7 @@ export class WorkerLoop {
         this.awaitingPause = false;
         if (this.discardPaused) this.discardPaused = false;
         else this.absorb(m.snapshot, m.seq);
+        this.stopVersion = app.engine.pg.viewVersion();
         app.sync();
         app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
         if (this.playAfterPause) {
@@ -202,8 +237,13 @@ export class WorkerLoop {
           if (this.playingHere) this.send();
         }
         break;
+      case 'view':
+        if (m.final) this.finalView(m.view);
+        else if (this.playingHere && m.seq === this.seq) this.pendingView = m.view;
+        break;
       case 'failed':
         if (!this.ready) { this.giveUp(); break; }
+        this.ownViews();
         if (this.playingHere) this.stopHere();
         this.awaitingPause = false;
         app.messages.training.show(`Training stopped: ${m.message}`);
@@ -216,6 +256,25 @@ export class WorkerLoop {
         app.stats.helperStartFailures = m.failed;
         break;
     }
+  }
+
+  /** The view of the weights the worker stopped at: drawn if the page still holds them. */
+  finalView(view) {
+    if (!this.awaitingFinal || this.playingHere) return;
+    const { app } = this;
+    this.awaitingFinal = false;
+    try {
+      if (app.engine.pg.viewVersion() === this.stopVersion) {
+        app.engine.pg.installView(view);
+        app.stats.workerViews += 1;
+      }
+    } catch (e) {
+      // A view that does not fit is not drawn: the page computes its own.
+      app.stats.refusedViews = (app.stats.refusedViews ?? 0) + 1;
+      app.stats.lastRefusedView = e.message;
+    }
+    try { app.engine.pg.setStaleViews(false); } catch { /* broken: nothing is drawn */ }
+    app.invalidate('boundary', 'metrics');
   }
 
   /** What the worker reports of the workers it used (see the top of this file). */
@@ -232,6 +291,7 @@ export class WorkerLoop {
     const { app } = this;
     if (!this.ready) { this.giveUp(); return; }
     if (this.playingHere) this.stopHere();
+    this.ownViews();
     this.awaitingPause = false;
     this.playAfterPause = false;
     app.messages.global.show(`The training worker hit an internal error and was restarted from your last good document. (${text})`);
@@ -249,7 +309,18 @@ export class WorkerLoop {
     if (m) {
       this.pending = null;
       this.absorb(m.snapshot, m.seq);
-      app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
+      app.invalidate('loss', 'metrics', 'state', 'debug');
+      if (this.pendingView) {
+        try {
+          app.engine.pg.installView(this.pendingView);
+          app.stats.workerViews += 1;
+        } catch (e) {
+          app.stats.refusedViews = (app.stats.refusedViews ?? 0) + 1;
+          app.stats.lastRefusedView = e.message;
+        }
+        this.pendingView = null;
+        app.invalidate('boundary');
+      }
       this.main.measure.call(this, t, m.result.epoch);
       app.flush({ start: t0, budgetMs: this.main.frameBudgetMs });
       if (app.ui.selected != null) app.sync();

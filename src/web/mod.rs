@@ -26,6 +26,7 @@ mod bench;
 mod debug;
 mod draw;
 mod parallel;
+mod views;
 pub use debug::{with_analysis, AnalysisRunner};
 pub use draw::draw_dataset_thumbnail;
 
@@ -720,6 +721,10 @@ pub struct Playground {
     /// The plane the boundary plot shows: two raw inputs (the others at their training mean)
     /// or two preprocessed ones (principal components).
     plane: Plane,
+    /// The confusion matrix, the version it is for, and whether of the test split.
+    confusion_cache: Option<(u64, bool, Vec<usize>)>,
+    /// Show the last views even for older weights (see `setStaleViews`).
+    stale_views: bool,
 }
 
 pub(crate) fn now_ms() -> f64 {
@@ -752,6 +757,8 @@ impl Playground {
             boundary: None,
             version: 0,
             plane: Plane::raw([0, 1]),
+            confusion_cache: None,
+            stale_views: false,
         })
     }
 
@@ -840,7 +847,17 @@ impl Playground {
     /// training split: `{classes, counts: [row-major, row = true class, column = predicted],
     /// classNames, points}`.
     pub fn confusion(&mut self, test: bool) -> Res<JsValue> {
-        let counts = self.trainer.confusion(test);
+        let counts = match &self.confusion_cache {
+            Some((v, t, c))
+                if *t == test
+                    && (*v == self.version
+                        || (self.stale_views
+                            && c.len() == self.trainer.dataset().n_classes.pow(2))) =>
+            {
+                c.clone()
+            }
+            _ => self.trainer.confusion(test),
+        };
         let d = self.trainer.dataset();
         to_js(&Confusion {
             classes: d.n_classes,
@@ -967,7 +984,7 @@ impl Playground {
     fn boundary_view(&mut self, grid_n: usize) -> BoundaryView {
         let plane = self.trainer.valid_plane(self.plane);
         if let Some((v, n, p, view)) = &self.boundary {
-            if *v == self.version && *n == grid_n && *p == plane {
+            if *p == plane && ((*v == self.version && *n == grid_n) || self.stale_views) {
                 return view.clone();
             }
         }
