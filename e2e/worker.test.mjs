@@ -171,6 +171,34 @@ test('the worker computes the decision grid: the page draws it while training, a
   await page.close();
 });
 
+test('opening a preset starts a new run: no edit marks from the run before, playing or paused', async () => {
+  const { page, errors } = await openPage(env.context, env.url);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const history = () => page.evaluate(() => window.__qmlp.app.engine.history());
+  // While the worker trains the default playground.
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForFunction(() => window.__qmlp.app.engine.metrics().epoch >= 2);
+  await page.getByLabel('Open a preset playground').selectOption('reupload-1q');
+  await page.waitForFunction(() => window.__qmlp.app.getDocument().circuit.qubits === 1);
+  await page.waitForTimeout(500);
+  let h = await history();
+  assert.deepEqual(h.edits ?? [], [], 'no mark after loading while playing');
+  // Paused, after a trained epoch.
+  if (await page.evaluate(() => window.__qmlp.app.loop.playing)) await page.getByRole('button', { name: /^Pause/ }).click();
+  await page.getByRole('button', { name: 'Step: train one epoch' }).click();
+  await page.waitForFunction(() => window.__qmlp.app.engine.metrics().epoch >= 1);
+  await page.getByLabel('Open a preset playground').selectOption('xor-entangled');
+  await page.waitForFunction(() => window.__qmlp.app.getDocument().circuit.qubits === 2);
+  h = await history();
+  assert.deepEqual(h.edits ?? [], [], 'a loaded preset carries no edit mark');
+  assert.equal(h.train_loss.length, 1, 'only the new run\'s entry before training, none of the run before');
+  // An ordinary edit still marks the curve.
+  await page.evaluate(() => window.__qmlp.app.edit('circuit', (d) => { d.circuit.gates.pop(); }));
+  assert.equal((await history()).edits.length, 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('an edit while playing reaches the worker: the run goes on with it', async () => {
   const { page, errors } = await openPage(env.context, link(reuploading(3, 2, 100000)));
   await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);

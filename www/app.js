@@ -54,9 +54,9 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
 
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
   const store = new DocumentStore({
-    apply: (j) => {
-      const out = engine.setDocument(j);
-      app.loop?.documentChanged(j); // training in a worker goes on with the new document
+    apply: (j, { fresh = false } = {}) => {
+      const out = engine.setDocument(j, fresh);
+      app.loop?.documentChanged(j, fresh); // training in a worker goes on with the new document
       return out;
     },
     json: engine.document(),

@@ -15,10 +15,11 @@ export class Engine {
   /**
    * Gives the engine a new document (it validates it, once). Returns `{kept, note, json}`:
    * whether the run went on untouched, what a structural edit reset, and the document as the
-   * engine holds it (normalised). Throws (an Error with `path`) and changes nothing if refused.
+   * engine holds it (normalised). With `fresh` (a whole document opened) a document without a
+   * run state starts a new run rather than continuing the current one as an edit. Throws (an Error with `path`) and changes nothing if refused.
    */
-  setDocument(json) {
-    const out = this.pg.setDocument(json);
+  setDocument(json, fresh = false) {
+    const out = this.pg.setDocument(json, fresh);
     this.json = out.json;
     this.dirty = false;
     this.info = this.pg.info();

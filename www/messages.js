@@ -6,7 +6,8 @@
 //                                                and workers − 1 helpers, started now) when that
 //                                                pays — or `always` when a batch splits at all
 //                 play {seq, snapshot, sliceMs}  start (or go on) from this snapshot
-//                 document {seq, json}           an edit while playing (the run goes on)
+//                 document {seq, json, fresh}    an edit while playing (the run goes on), or
+//                                                with `fresh` a whole document opened (a new run)
 //                 pause {}                       stop; the worker answers `paused`
 //                 view {gridN, idleGridN, horizontal, vertical, preprocessed}
 //                                                the decision grid's size while playing and
@@ -41,7 +42,7 @@ const FIELDS = {
   toWorker: {
     setup: { workers: 'count', always: 'boolean' },
     play: { seq: 'number', snapshot: 'string', sliceMs: 'number' },
-    document: { seq: 'number', json: 'string' },
+    document: { seq: 'number', json: 'string', fresh: 'boolean' },
     pause: {},
     view: { gridN: 'count', idleGridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean' },
   },
@@ -84,7 +85,7 @@ const TYPES = {
 export const toWorker = {
   setup: (workers, always) => ({ type: 'setup', workers, always }),
   play: (seq, snapshot, sliceMs) => ({ type: 'play', seq, snapshot, sliceMs }),
-  document: (seq, json) => ({ type: 'document', seq, json }),
+  document: (seq, json, fresh = false) => ({ type: 'document', seq, json, fresh }),
   pause: () => ({ type: 'pause' }),
   view: (gridN, idleGridN, horizontal, vertical, preprocessed) => ({ type: 'view', gridN, idleGridN, horizontal, vertical, preprocessed }),
 };

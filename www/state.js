@@ -20,8 +20,9 @@ const HISTORY_LIMIT = 200;
 export class DocumentStore {
   /**
    * @param {object} o
-   * @param {(json: string) => {json: string, kept?: boolean, note?: string|null}} o.apply
-   *   gives the engine a document; returns the normalised document it holds, or throws Error
+   * @param {(json: string, opts?: {fresh?: boolean}) => {json: string, kept?: boolean, note?: string|null}} o.apply
+   *   gives the engine a document (`{fresh: true}` for a whole document opened by `load`: a new
+   *   run, not an edit of the current one); returns the normalised document it holds, or throws Error
    * @param {string} o.json the initial document, already accepted by the engine (normalised)
    */
   constructor({ apply, json }) {
@@ -64,7 +65,7 @@ export class DocumentStore {
 
   /** Replaces the whole document (preset, file, URL) as one undoable step. Throws if refused. */
   load(json) {
-    return this._commit(this.apply(json), 'load', null, true);
+    return this._commit(this.apply(json, { fresh: true }), 'load', null, true);
   }
 
   /** Copies the engine's current document (trained weights) in without a history entry. */

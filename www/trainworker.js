@@ -280,7 +280,7 @@ function handle(m) {
       gen += 1;
       seq = m.seq;
       if (pg) {
-        pg.setDocument(m.json);
+        pg.setDocument(m.json, m.fresh);
         for (const h of helpers) h.send(toHelper.document(m.json));
       }
       break;

@@ -45,6 +45,7 @@ export class WorkerLoop {
     this.pendingView = null;
     this.awaitingFinal = false;
     this.stopVersion = -1;
+    this.freshSeq = -1; // the last document sent (or due) that was opened whole
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
     this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
@@ -151,11 +152,17 @@ export class WorkerLoop {
   }
 
   /** An accepted document (an edit, undo, a load): the worker trains on it too. */
-  documentChanged(json) {
+  documentChanged(json, fresh = false) {
     if (!this.worker || !this.ready) return;
     if (this.playingHere) {
       this.seq += 1;
-      this.post(toWorker.document(this.seq, json));
+      if (fresh) this.freshSeq = this.seq;
+      this.post(toWorker.document(this.seq, json, fresh));
+    } else if (this.awaitingPause) {
+      // The worker's `paused` state predates this document: it is applied again on top of it
+      // (a whole document opened replaces that run).
+      this.seq += 1;
+      if (fresh) this.freshSeq = this.seq;
     }
   }
 
@@ -165,7 +172,7 @@ export class WorkerLoop {
     if (!snapshot || engine.broken) return;
     try {
       engine.pg.setDocument(snapshot);
-      if (seq !== this.seq) engine.pg.setDocument(store.json);
+      if (seq !== this.seq) engine.pg.setDocument(store.json, this.freshSeq > seq);
       engine.dirty = true;
     } catch (e) {
       this.app.messages.training.show(`Could not take the worker's training: ${e.message}`);

@@ -767,11 +767,22 @@ impl Playground {
     /// and says what starts fresh; a document with a run state replaces the run. Throws and
     /// keeps the old document on error. Returns `{kept, note, json}` with `json` the accepted
     /// document normalised (so the page validates each edit once, here).
+    ///
+    /// With `fresh` (a whole document opened: a preset, a file, a link) a document without a
+    /// run state starts a new run instead of going on with the current one as an edit.
     #[wasm_bindgen(js_name = setDocument)]
-    pub fn set_document(&mut self, json: &str) -> Res<JsValue> {
+    pub fn set_document(&mut self, json: &str, fresh: Option<bool>) -> Res<JsValue> {
         let d = parse_for_page(json)?;
         let normalized = d.clone().into_inner().without_state().to_json();
-        let out = self.trainer.update(d).map_err(Failure::from)?;
+        let out = if fresh == Some(true) {
+            self.trainer = Trainer::new(d).map_err(Failure::from)?;
+            crate::train::UpdateOutcome {
+                kept: false,
+                note: None,
+            }
+        } else {
+            self.trainer.update(d).map_err(Failure::from)?
+        };
         self.trainer.set_test_eval(TestEval::OnRequest);
         self.trainer.evaluate_test();
         self.version += 1;
