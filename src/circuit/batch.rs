@@ -698,6 +698,70 @@ impl Program {
     }
 }
 
+impl Program {
+    /// Point `p`'s expectation values of diagonal Pauli strings after the last
+    /// [`Program::forward_batch`], read in place (no copy of the state): `masks[j]` is string
+    /// `j`'s [`z_mask`](crate::sim::PauliString::z_mask), and `out[j] = Σ_i (−1)^{|i & masks[j]|}
+    /// |ψ_p[i]|²`, summed in basis order like [`State::expval_pauli`]. `out` is left empty when
+    /// `p` is outside the batch.
+    pub fn batch_z_expvals(&self, p: usize, masks: &[usize], out: &mut Vec<f64>) {
+        out.clear();
+        let Batch { b, st, perm, .. } = &self.batch;
+        let len = 1usize << self.n_qubits;
+        if p >= *b || perm.len() != len {
+            return;
+        }
+        let (g, l) = (p / LANES, p % LANES);
+        let Some(sg) = st.get(g * len..(g + 1) * len) else {
+            return;
+        };
+        out.resize(masks.len(), 0.0);
+        for (i, &r) in perm.iter().enumerate() {
+            let Some(cell) = sg.get(r as usize) else {
+                continue;
+            };
+            let (re, im) = (cell[0][l], cell[1][l]);
+            let prob = re * re + im * im;
+            for (o, &m) in out.iter_mut().zip(masks) {
+                *o += (1.0 - 2.0 * ((i & m).count_ones() & 1) as f64) * prob;
+            }
+        }
+    }
+
+    /// Sets point `p`'s adjoint state to `D|ψ_p⟩` for a diagonal observable `D` (`diag[i]` for
+    /// basis state `i`) straight from the batch's final state — what
+    /// [`Program::set_batch_adjoint`] of `D|ψ_p⟩` does, without building the state.
+    pub fn set_batch_adjoint_diagonal(&mut self, p: usize, diag: &[f64]) {
+        let Batch {
+            b,
+            ng,
+            st,
+            lst,
+            perm,
+            ..
+        } = &mut self.batch;
+        let len = 1usize << self.n_qubits;
+        if p >= *b || diag.len() != len || perm.len() != len {
+            return;
+        }
+        lst.resize(len * *ng, [[0.0; LANES]; 2]);
+        let (g, l) = (p / LANES, p % LANES);
+        let (Some(sg), Some(lg)) = (
+            st.get(g * len..(g + 1) * len),
+            lst.get_mut(g * len..(g + 1) * len),
+        ) else {
+            return;
+        };
+        for (&d, &r) in diag.iter().zip(perm.iter()) {
+            let r = r as usize;
+            if let (Some(src), Some(cell)) = (sg.get(r), lg.get_mut(r)) {
+                cell[0][l] = d * src[0][l];
+                cell[1][l] = d * src[1][l];
+            }
+        }
+    }
+}
+
 /// The batched backend of the backward walk, for lane group `g`.
 struct Batched<'a> {
     batch: &'a mut Batch,

@@ -154,12 +154,48 @@ impl Model {
         }
         let n_q = self.program.n_qubits();
         let mut total = 0.0;
+        if let Some(masks) = self.z_masks.take() {
+            // Z strings only: readouts and λ_p = (Σ_j w_j Z-string_j)|ψ_p⟩ straight from the
+            // batch's states (the observable is diagonal).
+            let (mut r, mut dl_dr, mut diag) = (
+                std::mem::take(&mut self.r),
+                std::mem::take(&mut self.dl_dr),
+                std::mem::take(&mut self.diag),
+            );
+            diag.resize(1 << n_q, 0.0);
+            for (p, &label) in labels.iter().enumerate() {
+                self.program.batch_z_expvals(p, &masks, &mut r);
+                self.output.forward(&self.params, &r);
+                total += self.output.loss(label);
+                self.output.backward(&self.params, &r, grad, &mut dl_dr);
+                for (i, d) in diag.iter_mut().enumerate() {
+                    *d = masks
+                        .iter()
+                        .zip(&dl_dr)
+                        .map(|(&m, w)| w * (1.0 - 2.0 * ((i & m).count_ones() & 1) as f64))
+                        .sum();
+                }
+                self.program.set_batch_adjoint_diagonal(p, &diag);
+            }
+            (self.r, self.dl_dr, self.diag) = (r, dl_dr, diag);
+            self.z_masks = Some(masks);
+        } else {
+            self.batch_adjoints_general(labels, grad, &mut total);
+        }
+        self.batch_backward_inputs(b, grad);
+        total
+    }
+
+    /// Every point's readouts, loss and adjoint state for any readout (through a copy of its
+    /// state), adding the output side's gradient into `grad` and the loss into `total`.
+    fn batch_adjoints_general(&mut self, labels: &[usize], grad: &mut [f64], total: &mut f64) {
+        let n_q = self.program.n_qubits();
         for (p, &label) in labels.iter().enumerate() {
             self.program.batch_state(p, &mut self.state);
             let mut r = std::mem::take(&mut self.r);
             self.readout.exact(&self.state, &mut r);
             self.output.forward(&self.params, &r);
-            total += self.output.loss(label);
+            *total += self.output.loss(label);
             let mut dl_dr = std::mem::take(&mut self.dl_dr);
             self.output.backward(&self.params, &r, grad, &mut dl_dr);
             self.readout.set_weights(&mut self.weighted, &dl_dr, n_q);
@@ -169,7 +205,10 @@ impl Model {
             self.r = r;
             self.dl_dr = dl_dr;
         }
-        // Through the bindings (and the pre-net), point by point.
+    }
+
+    /// The batch's adjoint pass, then through the bindings (and the pre-net), point by point.
+    fn batch_backward_inputs(&mut self, b: usize, grad: &mut [f64]) {
         let Model {
             program,
             inputs,
@@ -185,7 +224,6 @@ impl Model {
                 inputs.backward(params, tape, |k| agrad[k * b + p], grad, dfv);
             }
         }
-        total
     }
 
     /// The mean loss over points at weights `w` (the trainable prefix), without gradients:

@@ -180,6 +180,11 @@ pub struct Model {
     state: State,
     /// The document's noise and its engine (`None` for an ideal document).
     noise: Option<noise::Noise>,
+    /// With a readout of Z strings only (diagonal): each string's basis-bit mask, so a batch
+    /// reads them and sets the adjoint states in place; `None` otherwise.
+    z_masks: Option<Vec<usize>>,
+    /// Batch scratch: the diagonal of `Σ_j w_j R_j` for Z-string readouts.
+    diag: Vec<f64>,
 }
 
 impl Model {
@@ -208,6 +213,10 @@ impl Model {
         let n = doc.circuit.qubits;
         let n_trainable = output.head_offset + output.n_head_trainable();
         let n_angles = program.n_angles();
+        let z_masks = match &readout {
+            ReadoutKind::Expval(ps) => ps.iter().map(|p| p.z_mask(n)).collect(),
+            _ => None,
+        };
         let mut m = Model {
             weighted: readout.weighted(n),
             state: State::new(n)?,
@@ -232,6 +241,8 @@ impl Model {
             batch_angles: Vec::new(),
             batch_tapes: Vec::new(),
             noise: None,
+            z_masks,
+            diag: Vec::new(),
         };
         m.init_missing_dense(doc, doc.training.seed);
         let obs = m.readout_observables();

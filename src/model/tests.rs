@@ -774,3 +774,40 @@ fn shots_and_noise_together_estimate_the_noisy_value() {
     let l = shots.loss_and_grad(&x, 0, &mut g);
     assert!(l.is_finite() && g.iter().all(|v| v.is_finite()));
 }
+
+/// The `iris-hybrid` preset's epoch (the W4 benchmark: readouts of Z strings only, read in
+/// place from the batch) equals the point-by-point path's loss and gradient to 1e-12, at its
+/// initial weights and at shifted ones, and matches the figures the benchmark printed before
+/// the in-place path existed.
+#[test]
+fn iris_hybrid_epoch_batched_equals_point_by_point() {
+    let doc = preset("iris-hybrid").unwrap().into_inner();
+    let mut m = model(&doc);
+    assert!(m.z_masks.is_some(), "iris-hybrid reads Z strings only");
+    let data = doc.data.generate().unwrap();
+    let xs: Vec<&[f64]> = data.train.iter().map(|p| p.x.as_slice()).collect();
+    let ys: Vec<usize> = data.train.iter().map(|p| p.label).collect();
+    assert_eq!(xs.len(), 120);
+    for round in 0..3 {
+        let mut want = vec![0.0; m.n_params()];
+        let lw: f64 = xs
+            .iter()
+            .zip(&ys)
+            .map(|(x, &l)| m.loss_and_grad(x, l, &mut want))
+            .sum();
+        let mut got = vec![0.0; m.n_params()];
+        let lg = m.loss_and_grad_batch(&xs, &ys, &mut got);
+        assert!((lw - lg).abs() < 1e-12, "round {round}: {lw} vs {lg}");
+        for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+            assert!((a - b).abs() < 1e-12, "round {round} param {i}: {a} vs {b}");
+        }
+        if round == 0 {
+            let n = xs.len() as f64;
+            let gnorm = got.iter().map(|g| (g / n) * (g / n)).sum::<f64>().sqrt();
+            assert!((lg / n - 1.1168179663).abs() < 1e-10, "{}", lg / n);
+            assert!((gnorm - 0.2224668547).abs() < 1e-10, "{gnorm}");
+        }
+        let p: Vec<f64> = m.params().iter().map(|v| v * 0.9 + 0.05).collect();
+        m.set_params(&p);
+    }
+}

@@ -99,6 +99,13 @@ impl PauliString {
         Ok(())
     }
 
+    /// For a string of Z factors only (diagonal in the computational basis) on `n` qubits: the
+    /// mask of basis-index bits it reads, so that `⟨i|P|i⟩ = (−1)^{|i & mask|}`; `None` when it
+    /// holds an X or a Y or a wire beyond `n`.
+    pub fn z_mask(&self, n: usize) -> Option<usize> {
+        self.masks(n).filter(|m| m.x == 0).map(|m| m.z)
+    }
+
     fn masks(&self, n: usize) -> Option<Masks> {
         let mut m = Masks { x: 0, z: 0, n_y: 0 };
         for &(w, p) in &self.terms {
