@@ -80,13 +80,26 @@ fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
 }
 
 #[wasm_bindgen_test]
+fn a_document_opened_whole_starts_a_new_run() {
+    let mut pg = Playground::new(&web::default_document()).unwrap();
+    pg.step_epoch().unwrap();
+    pg.step_epoch().unwrap();
+    let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
+    d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1]]);
+    let out = pg.set_document(&d.to_string(), Some(true)).unwrap();
+    assert_eq!(get(&out, "kept").as_bool(), Some(false));
+    assert!(get(&out, "note").is_null());
+    assert_eq!(get(&pg.metrics().unwrap(), "epoch").as_f64(), Some(0.0));
+}
+
+#[wasm_bindgen_test]
 fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
     let mut pg = Playground::new(&web::default_document()).unwrap();
     pg.step_epoch().unwrap();
     pg.step_epoch().unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
     d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1]]);
-    let out = pg.set_document(&d.to_string()).unwrap();
+    let out = pg.set_document(&d.to_string(), None).unwrap();
     assert_eq!(get(&out, "kept").as_bool(), Some(false));
     assert!(get(&out, "note")
         .as_string()
