@@ -135,6 +135,8 @@ test('a panic in the worker is reported; a new worker trains on from the page\'s
 test('the worker computes the decision grid: the page draws it while training, and after Pause the same pixels as its own', async () => {
   const { page, errors } = await openPage(env.context, env.url);
   await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  // Enough epochs that the run is still going when Pause is pressed, however fast the machine.
+  await page.evaluate(() => window.__qmlp.app.edit('training', (d) => { d.training.epochs = 100000; }));
   const boundary = () => page.evaluate(() => window.__qmlp.app.canvases.boundary.toDataURL());
   const before = await boundary();
   await page.getByRole('button', { name: /^Play/ }).click();
