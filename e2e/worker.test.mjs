@@ -173,6 +173,53 @@ test('the worker computes the decision grid: the page draws it while training, a
   await page.close();
 });
 
+test('stopped, a slow model\'s grid after an edit or a Step comes from the worker: the page draws the same pixels as its own (figures printed)', async () => {
+  const { page, errors } = await openPage(env.context, env.url, { init: installLongTaskObserver });
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await page.getByLabel('Open a preset playground').selectOption('reupload-12q');
+  await page.waitForFunction(() => window.__qmlp.app.getDocument().circuit.qubits === 12);
+  // The page computes the opened document's grid itself once, and so learns what it costs.
+  await page.waitForFunction(() => window.__qmlp.app.loop.gridMs > 0);
+  const ownMs = await page.evaluate(() => window.__qmlp.app.loop.gridMs);
+  const boundary = () => page.evaluate(() => window.__qmlp.app.canvases.boundary.toDataURL());
+  const stats = () => page.evaluate(() => ({ ...window.__qmlp.app.stats }));
+  const s0 = await stats();
+  const before = await boundary();
+  // An edit (the last gate removed): the worker computes the view.
+  const t0 = await page.evaluate(() => performance.now());
+  await page.evaluate(() => window.__qmlp.app.edit('circuit', (d) => { d.circuit.gates.pop(); }));
+  await page.waitForFunction((v) => window.__qmlp.app.stats.workerViews > v, s0.workerViews);
+  await page.waitForTimeout(200);
+  const s1 = await stats();
+  assert.equal(s1.idleViews, s0.idleViews + 1, 'the edit asked the worker for its view');
+  assert.equal(s1.refusedViews ?? 0, 0);
+  const fromWorker = await boundary();
+  assert.notEqual(fromWorker, before, 'the boundary shows the edited model');
+  const longest = await page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), t0);
+  // The page's own grid of the same weights, at the size the worker chose.
+  const own = async () => page.evaluate(() => {
+    const { app } = window.__qmlp;
+    const keep = app.ui.gridN;
+    app.ui.gridN = app.stats.lastViewGridN;
+    app.loop.setStale(false);
+    app.engine.pg.setDocument(app.engine.snapshot());
+    app.flush();
+    const url = app.canvases.boundary.toDataURL();
+    app.ui.gridN = keep;
+    return url;
+  });
+  assert.equal(await own(), fromWorker, 'the worker\'s grid is the page\'s, pixel for pixel');
+  // Step (one epoch on the page's thread) asks for the view of the new weights too.
+  await page.getByRole('button', { name: 'Step: train one epoch' }).click();
+  await page.waitForFunction((v) => window.__qmlp.app.stats.idleViews > v && window.__qmlp.app.loop.stale === false, s1.idleViews);
+  await page.waitForTimeout(200);
+  const afterStep = await boundary();
+  assert.equal(await own(), afterStep, 'after Step too');
+  console.log(`12 qubits, stopped: the page's own ${await page.evaluate(() => window.__qmlp.app.ui.gridN)}² grid took ${ownMs.toFixed(0)} ms; with the worker's view (${s1.lastViewGridN}²) the longest main-thread task after the edit was ${longest.toFixed(0)} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('opening a preset starts a new run: no edit marks from the run before, playing or paused', async () => {
   const { page, errors } = await openPage(env.context, env.url);
   await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);

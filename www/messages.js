@@ -12,12 +12,18 @@
 //                 view {gridN, idleGridN, horizontal, vertical, preprocessed}
 //                                                the decision grid's size while playing and
 //                                                when stopped, and its plane (see `view`)
+//                 viewOf {seq, snapshot, msPerCell}
+//                                                stopped, the page's document or weights changed
+//                                                and its grid is slow (msPerCell, as measured):
+//                                                the final view of this snapshot (the page draws
+//                                                its last one meanwhile)
 // Worker → page:  ready {}                       the engine is loaded
 //                 update {seq, snapshot, result} after each slice of training
 //                 paused {seq, snapshot}         the final state after `pause`
-//                 view {seq, final, view}        the decision grid and confusion matrix of the
+//                 view {seq, final, view, ms}    the decision grid and confusion matrix of the
 //                                                weights of the update or `paused` just sent
 //                                                (Playground.viewData), `final` once stopped
+//                                                (and for `viewOf`); `ms` what it took
 //                 failed {message}               an exception (a refused document, a bug)
 //                 panic {message}                the engine panicked; the worker is unusable
 //                 helpers {ready, failed}        its helpers running, and those that could not
@@ -45,12 +51,13 @@ const FIELDS = {
     document: { seq: 'number', json: 'string', fresh: 'boolean' },
     pause: {},
     view: { gridN: 'count', idleGridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean' },
+    viewOf: { seq: 'number', snapshot: 'string', msPerCell: 'number' },
   },
   toPage: {
     ready: {},
     update: { seq: 'number', snapshot: 'string', result: 'object' },
     paused: { seq: 'number', snapshot: 'string' },
-    view: { seq: 'number', final: 'boolean', view: 'object' },
+    view: { seq: 'number', final: 'boolean', view: 'object', ms: 'number' },
     failed: { message: 'string' },
     panic: { message: 'string' },
     helpers: { ready: 'number', failed: 'number' },
@@ -88,6 +95,7 @@ export const toWorker = {
   document: (seq, json, fresh = false) => ({ type: 'document', seq, json, fresh }),
   pause: () => ({ type: 'pause' }),
   view: (gridN, idleGridN, horizontal, vertical, preprocessed) => ({ type: 'view', gridN, idleGridN, horizontal, vertical, preprocessed }),
+  viewOf: (seq, snapshot, msPerCell) => ({ type: 'viewOf', seq, snapshot, msPerCell }),
 };
 
 /** Messages to the page. */
@@ -95,7 +103,7 @@ export const toPage = {
   ready: () => ({ type: 'ready' }),
   update: (seq, snapshot, result) => ({ type: 'update', seq, snapshot, result }),
   paused: (seq, snapshot) => ({ type: 'paused', seq, snapshot }),
-  view: (seq, final, view) => ({ type: 'view', seq, final, view }),
+  view: (seq, final, view, ms) => ({ type: 'view', seq, final, view, ms }),
   failed: (message) => ({ type: 'failed', message }),
   panic: (message) => ({ type: 'panic', message }),
   helpers: (ready, failed) => ({ type: 'helpers', ready, failed }),

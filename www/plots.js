@@ -286,10 +286,14 @@ export function createOutputPanel(app) {
     const ratio = pixelRatio();
     const n = boundarySize();
     fitCanvas(boundary, n, n, ratio);
+    const playing = !!app.loop?.playing;
+    const t0 = performance.now();
     app.engine.drawBoundary(boundary, {
-      showTest: app.ui.showTest, gridN: app.loop?.playing ? app.ui.gridNPlaying : app.ui.gridN, highlight: hl, axes: true,
+      showTest: app.ui.showTest, gridN: playing ? app.ui.gridNPlaying : app.ui.gridN, highlight: hl, axes: true,
       pixelRatio: boundary.width / n, ...labels,
     });
+    // What a stopped page's grid costs here decides whether the worker computes the next one.
+    if (!playing) app.loop?.boundaryDrawn?.(performance.now() - t0);
   }
 
   function drawLoss() {

@@ -145,7 +145,7 @@ function sendView(final) {
   perCell = viewCost / (view.gridN * view.gridN);
   const transfer = [view.values.buffer, view.confusion.buffer];
   if (view.classes) transfer.push(view.classes.buffer);
-  post(toPage.view(seq, final, view), transfer);
+  post(toPage.view(seq, final, view, viewCost), transfer);
 }
 
 function applyPlane() {
@@ -293,6 +293,17 @@ function handle(m) {
     case 'view':
       viewReq = m;
       applyPlane();
+      break;
+    case 'viewOf':
+      // Stopped, the page changed its document or weights: this view spares its thread.
+      if (playing) break;
+      seq = m.seq;
+      if (pg) pg.setDocument(m.snapshot); else pg = new Playground(m.snapshot);
+      applyPlane();
+      // The page's measure of this document's grid sizes the view (the worker's own figure may
+      // be of another document).
+      perCell = m.msPerCell;
+      sendView(true);
       break;
   }
 }

@@ -19,12 +19,17 @@
 // a quarter of its time, as fine a grid as fits in 40 ms) and the page installs them
 // (Playground.installView) instead of computing them on its thread: while playing the page shows
 // the newest one (setStaleViews), and after a pause or the last epoch the worker's final view of
-// those very weights. app.stats.workerViews counts the views installed.
+// those very weights. app.stats.workerViews counts the views installed. Stopped, when the
+// page's own grid takes longer than a long task (IDLE_VIEW_MS, measured on its last draw or
+// scaled from the worker's last view), an edit, Step or new weights ask the worker for the view
+// too (`viewOf`; app.stats.idleViews counts them) and the page draws its last one meanwhile.
 import { TrainLoop, stopped } from './loop.js';
 import { checkMessage, toWorker } from './messages.js';
 import { workerChoice } from './workers.js';
 
 export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
+/** A grid the page would take longer than this to compute is asked of the worker when stopped. */
+const IDLE_VIEW_MS = 50;
 
 export class WorkerLoop {
   constructor(app, controls, { enabled = true } = {}) {
@@ -46,12 +51,16 @@ export class WorkerLoop {
     this.awaitingFinal = false;
     this.stopVersion = -1;
     this.freshSeq = -1; // the last document sent (or due) that was opened whole
+    this.idleSeq = -1; // the last `viewOf` sent (its view is the one awaited)
+    this.stale = false; // the page draws the last view installed, whatever the weights
+    this.gridMs = 0; // what the page's own grid at its idle size costs (an estimate)
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
     this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
     app.stats.workersWanted = this.share.workers;
     app.stats.workers = 1;
     app.stats.workerViews = 0;
+    app.stats.idleViews = 0;
     if (enabled) this.start();
   }
 
@@ -84,11 +93,44 @@ export class WorkerLoop {
     this.ownViews();
   }
 
+  setStale(on) {
+    this.stale = on;
+    try { this.app.engine.pg.setStaleViews(on); } catch { /* a broken engine draws nothing */ }
+  }
+
+  /** The page drew its boundary in `ms` (computing the grid unless its views are stale). */
+  boundaryDrawn(ms) {
+    if (!this.stale && ms > this.gridMs) this.gridMs = ms;
+  }
+
+  /**
+   * Stopped, the page's document or weights changed: if its grid is slow, the worker computes
+   * the view (the page draws its last one until it arrives). Returns whether it was asked.
+   */
+  idleView() {
+    const { app } = this;
+    if (!this.worker || !this.ready || this.playing || this.awaitingPause || app.engine.broken) return false;
+    if (this.gridMs <= IDLE_VIEW_MS) return false;
+    this.seq += 1;
+    this.idleSeq = this.seq;
+    this.viewChanged();
+    try {
+      this.post(toWorker.viewOf(this.seq, app.engine.snapshot(), this.gridMs / app.ui.gridN ** 2));
+    } catch {
+      return false;
+    }
+    this.awaitingFinal = true;
+    this.stopVersion = app.engine.pg.viewVersion();
+    this.setStale(true);
+    app.stats.idleViews += 1;
+    return true;
+  }
+
   /** The page computes its views itself again (the worker's, if any, are not coming). */
   ownViews() {
     this.awaitingFinal = false;
     this.pendingView = null;
-    try { this.app.engine.pg.setStaleViews(false); } catch { /* a broken engine draws nothing */ }
+    this.setStale(false);
   }
 
   /** The grid sizes and plane the worker's views are for: sent on play and when they change. */
@@ -119,12 +161,13 @@ export class WorkerLoop {
 
   send() {
     this.seq += 1;
+    this.idleSeq = -1;
     this.pending = null;
     this.last = this.app.engine.snapshot();
     this.lastSeq = this.seq;
     this.awaitingFinal = false;
     this.pendingView = null;
-    this.app.engine.pg.setStaleViews(true);
+    this.setStale(true);
     this.viewChanged();
     this.post(toWorker.play(this.seq, this.last, this.app.ui.stepMs));
     this.raf = requestAnimationFrame(this.frame);
@@ -163,6 +206,10 @@ export class WorkerLoop {
       // (a whole document opened replaces that run).
       this.seq += 1;
       if (fresh) this.freshSeq = this.seq;
+    } else {
+      // A whole document opened may cost anything: the page measures its grid again.
+      if (fresh) this.gridMs = 0;
+      this.idleView();
     }
   }
 
@@ -245,7 +292,8 @@ export class WorkerLoop {
         }
         break;
       case 'view':
-        if (m.final) this.finalView(m.view);
+        if (m.view.gridN > 0) this.gridMs = (m.ms / m.view.gridN ** 2) * app.ui.gridN ** 2;
+        if (m.final) this.finalView(m.view, m.seq);
         else if (this.playingHere && m.seq === this.seq) this.pendingView = m.view;
         break;
       case 'failed':
@@ -266,21 +314,22 @@ export class WorkerLoop {
   }
 
   /** The view of the weights the worker stopped at: drawn if the page still holds them. */
-  finalView(view) {
-    if (!this.awaitingFinal || this.playingHere) return;
+  finalView(view, seq) {
+    if (!this.awaitingFinal || this.playingHere || seq < this.idleSeq) return;
     const { app } = this;
     this.awaitingFinal = false;
     try {
       if (app.engine.pg.viewVersion() === this.stopVersion) {
         app.engine.pg.installView(view);
         app.stats.workerViews += 1;
+        app.stats.lastViewGridN = view.gridN;
       }
     } catch (e) {
       // A view that does not fit is not drawn: the page computes its own.
       app.stats.refusedViews = (app.stats.refusedViews ?? 0) + 1;
       app.stats.lastRefusedView = e.message;
     }
-    try { app.engine.pg.setStaleViews(false); } catch { /* broken: nothing is drawn */ }
+    this.setStale(false);
     app.invalidate('boundary', 'metrics');
   }
 
@@ -321,6 +370,7 @@ export class WorkerLoop {
         try {
           app.engine.pg.installView(this.pendingView);
           app.stats.workerViews += 1;
+          app.stats.lastViewGridN = this.pendingView.gridN;
         } catch (e) {
           app.stats.refusedViews = (app.stats.refusedViews ?? 0) + 1;
           app.stats.lastRefusedView = e.message;
@@ -342,12 +392,14 @@ export class WorkerLoop {
     if (this.playing) return;
     if (this.awaitingPause) this.discardPaused = true;
     this.main.stepEpoch();
+    this.idleView();
   }
 
   reset() {
     this.pause();
     if (this.awaitingPause) this.discardPaused = true;
     this.main.reset();
+    this.idleView();
   }
 
   destroy() {

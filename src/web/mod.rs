@@ -716,7 +716,8 @@ struct Confusion {
 pub struct Playground {
     pub(crate) trainer: Trainer,
     /// The boundary view, the version and plane it was computed at.
-    boundary: Option<(u64, usize, Plane, BoundaryView)>,
+    /// The last boundary view: (version, grid size, plane, installed from a worker, view).
+    boundary: Option<(u64, usize, Plane, bool, BoundaryView)>,
     version: u64,
     /// The plane the boundary plot shows: two raw inputs (the others at their training mean)
     /// or two preprocessed ones (principal components).
@@ -994,13 +995,17 @@ impl Playground {
     /// The boundary view, recomputed only when the model changed since the last one.
     fn boundary_view(&mut self, grid_n: usize) -> BoundaryView {
         let plane = self.trainer.valid_plane(self.plane);
-        if let Some((v, n, p, view)) = &self.boundary {
-            if *p == plane && ((*v == self.version && *n == grid_n) || self.stale_views) {
+        if let Some((v, n, p, installed, view)) = &self.boundary {
+            // A view installed for these weights is kept at its own size (the worker chose
+            // the finest grid that fits its time): recomputing it here is what it saves.
+            if *p == plane
+                && ((*v == self.version && (*n == grid_n || *installed)) || self.stale_views)
+            {
                 return view.clone();
             }
         }
         let view = view::boundary_view_on(&mut self.trainer, grid_n, plane);
-        self.boundary = Some((self.version, grid_n, plane, view.clone()));
+        self.boundary = Some((self.version, grid_n, plane, false, view.clone()));
         view
     }
 

@@ -107,7 +107,7 @@ impl Playground {
                 counts.len()
             )));
         }
-        self.boundary = Some((self.version, n, plane, view));
+        self.boundary = Some((self.version, n, plane, true, view));
         self.confusion_cache = Some((self.version, test, counts));
         Ok(())
     }

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { checkMessage, fromHelper, toHelper, toPage, toWorker } from '../messages.js';
 
 test('every constructor builds a message its direction accepts', () => {
-  for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause(), toWorker.view(32, 48, 0, 1, false)]) {
+  for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause(), toWorker.view(32, 48, 0, 1, false), toWorker.viewOf(3, '{}', 0.1)]) {
     assert.equal(checkMessage('toWorker', m), m);
   }
-  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y'), toPage.helpers(1, 0), toPage.view(1, true, { gridN: 16 })]) {
+  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y'), toPage.helpers(1, 0), toPage.view(1, true, { gridN: 16 }, 12.5)]) {
     assert.equal(checkMessage('toPage', m), m);
   }
 });
@@ -14,7 +14,7 @@ test('every constructor builds a message its direction accepts', () => {
 test('unknown and malformed messages are refused with a clear error', () => {
   assert.throws(() => checkMessage('toWorker', null), /must be an object with a type, not null/);
   assert.throws(() => checkMessage('toWorker', 'play'), /not string/);
-  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of setup, play, document, pause, view\)/);
+  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of setup, play, document, pause, view, viewOf\)/);
   assert.throws(() => checkMessage('toWorker', { type: 'toString' }), /unknown message type/);
   // A page message sent to the worker is refused there.
   assert.throws(() => checkMessage('toWorker', toPage.ready()), /unknown message type "ready"/);
@@ -25,7 +25,9 @@ test('unknown and malformed messages are refused with a clear error', () => {
   // The plane's inputs count from 0; the grid sizes from 1.
   assert.throws(() => checkMessage('toWorker', toWorker.view(32, 48, -1, 1, false)), /field horizontal must be a whole number of at least 0/);
   assert.throws(() => checkMessage('toWorker', toWorker.view(0, 48, 0, 1, false)), /field gridN must be a whole number of at least 1/);
-  assert.throws(() => checkMessage('toPage', toPage.view(1, 'yes', {})), /field final must be true or false/);
+  assert.throws(() => checkMessage('toPage', toPage.view(1, 'yes', {}, 1)), /field final must be true or false/);
+  assert.throws(() => checkMessage('toPage', toPage.view(1, true, {}, NaN)), /field ms must be a finite number/);
+  assert.throws(() => checkMessage('toWorker', toWorker.viewOf(1, null, 0.1)), /message "viewOf": field snapshot must be a string/);
   assert.throws(() => checkMessage('sideways', toWorker.pause()), /unknown message direction/);
 });
 
