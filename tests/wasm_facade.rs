@@ -153,6 +153,22 @@ fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
     let points = get(&c, "points").as_f64().unwrap() as usize;
     assert_eq!(get(&c, "classes").as_f64(), Some(2.0));
     assert_eq!((counts.len(), counts.iter().sum::<usize>()), (4, points));
+    // Kept for these weights, and computed again for new ones (the same as a fresh engine's).
+    let again: Vec<usize> =
+        serde_wasm_bindgen::from_value(get(&pg.confusion(true).unwrap(), "counts")).unwrap();
+    assert_eq!(again, counts);
+    let confusion_of = |pg: &mut Playground| -> Vec<usize> {
+        serde_wasm_bindgen::from_value(get(&pg.confusion(true).unwrap(), "counts")).unwrap()
+    };
+    for epoch in 0..3 {
+        pg.step_epoch().unwrap();
+        let mut fresh = Playground::new(&pg.snapshot()).unwrap();
+        assert_eq!(
+            confusion_of(&mut pg),
+            confusion_of(&mut fresh),
+            "after epoch {epoch}"
+        );
+    }
     // Without preprocessing there are no principal components to plot.
     let mut plain = Playground::new(&web::default_document()).unwrap();
     let e = plain.set_plane(0, 1, Some(true)).unwrap_err();

@@ -868,7 +868,13 @@ impl Playground {
             {
                 c.clone()
             }
-            _ => self.trainer.confusion(test),
+            _ => {
+                // Kept, so the metrics panel's redraws (a hover, a selection) do not evaluate
+                // the split again for the same weights.
+                let c = self.trainer.confusion(test);
+                self.confusion_cache = Some((self.version, test, c.clone()));
+                c
+            }
         };
         let d = self.trainer.dataset();
         to_js(&Confusion {
