@@ -117,7 +117,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("basic_entangler", "RX(θ) per wire, then a CNOT ring"),
     (
         "strongly_entangling",
-        "Rot(θ1, θ2, θ3) per wire, then a CNOT ring",
+        "Rot(θ1, θ2, θ3) per wire, then CNOTs q → q + r (r = 1 in layer 1, 2 in layer 2, … as PennyLane's StronglyEntanglingLayers)",
     ),
 ];
 
@@ -127,14 +127,15 @@ fn w(rng: &mut Rng) -> Angle {
     }
 }
 
-fn ring(qubits: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
+/// CNOTs from every wire `q` to `q + range` (mod `qubits`); one CNOT on 2 qubits.
+fn ring(qubits: usize, range: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
     if qubits < 2 {
         return;
     }
     let pairs: Vec<(usize, usize)> = if qubits == 2 {
         vec![(0, 1)]
     } else {
-        (0..qubits).map(|q| (q, (q + 1) % qubits)).collect()
+        (0..qubits).map(|q| (q, (q + range) % qubits)).collect()
     };
     for (a, b) in pairs {
         out.push(GateSpec {
@@ -149,12 +150,26 @@ fn ring(qubits: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
 }
 
 /// The gates of one template layer on `qubits` wires, starting at column `col`; initial weights
-/// drawn from `seed`.
+/// drawn from `seed`. The first layer of a stack: see [`template_layer`].
 pub fn template(
     name: &str,
     qubits: usize,
     col: usize,
     seed: u64,
+) -> Result<Vec<GateSpec>, DocError> {
+    template_layer(name, qubits, col, seed, 0)
+}
+
+/// The gates of layer `layer` (0-based) of a stack of template layers. Only
+/// `strongly_entangling` depends on it: its CNOTs reach `r = layer mod (qubits − 1) + 1` wires
+/// ahead, the ranges PennyLane's `StronglyEntanglingLayers` uses by default (1, 2, … on 4 wires:
+/// `(0,1) (1,2) (2,3) (3,0)` then `(0,2) (1,3) (2,0) (3,1)`).
+pub fn template_layer(
+    name: &str,
+    qubits: usize,
+    col: usize,
+    seed: u64,
+    layer: usize,
 ) -> Result<Vec<GateSpec>, DocError> {
     let mut rng = Rng::new(seed);
     let mut out = Vec::new();
@@ -184,7 +199,7 @@ pub fn template(
                 ));
             }
             c += 3;
-            ring(qubits, &mut c, &mut out);
+            ring(qubits, 1, &mut c, &mut out);
         }
         "rot_encoding" => {
             for q in 0..qubits {
@@ -225,7 +240,7 @@ pub fn template(
                 out.push(one(GateKind::RX, q, c, vec![w(&mut rng)]));
             }
             c += 1;
-            ring(qubits, &mut c, &mut out);
+            ring(qubits, 1, &mut c, &mut out);
         }
         "strongly_entangling" => {
             for q in 0..qubits {
@@ -237,7 +252,8 @@ pub fn template(
                 ));
             }
             c += 1;
-            ring(qubits, &mut c, &mut out);
+            let range = layer % qubits.saturating_sub(1).max(1) + 1;
+            ring(qubits, range, &mut c, &mut out);
         }
         other => {
             let names: Vec<&str> = TEMPLATES.iter().map(|t| t.0).collect();
@@ -269,7 +285,7 @@ fn layers_from(name: &str, qubits: usize, n: usize, seed: u64, col: usize) -> Ve
     for l in 0..n {
         let at = next_col(&gates).max(col);
         // Template names are constants here, so this cannot fail.
-        gates.extend(template(name, qubits, at, seed + l as u64).unwrap_or_default());
+        gates.extend(template_layer(name, qubits, at, seed + l as u64, l).unwrap_or_default());
     }
     gates
 }

@@ -616,3 +616,121 @@ fn the_density_limit_is_an_error_before_allocation() {
     doc.noise.engine = NoiseEngine::Trajectories;
     assert!(doc.validated().is_ok());
 }
+
+/// The hybrid issue's model, gate for gate: RX(h_q) on every wire (PennyLane's
+/// `AngleEmbedding`), then two `StronglyEntanglingLayers` with PennyLane's default ranges (CNOTs
+/// q → q + 1, then q → q + 2), ⟨Z⟩ on every wire, Dense(4→4, tanh) before and Dense(4→classes)
+/// after, softmax cross-entropy, Adam 0.02 (ε 1e-8) on batches of 10 for 60 epochs, a stratified
+/// 80/20 split of standardised (and for breast cancer PCA-4) features. The second layer once
+/// repeated the first's CNOTs, which is not the model the issue's PennyLane figures come from.
+#[test]
+fn hybrid_presets_are_the_issues_model() {
+    let cnots = [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (3, 0),
+        (0, 2),
+        (1, 3),
+        (2, 0),
+        (3, 1),
+    ];
+    for (name, classes, pca) in [
+        ("iris-hybrid", 3, None),
+        ("breast-cancer-hybrid", 2, Some(4)),
+    ] {
+        let d = preset(name).unwrap().into_inner();
+        let v = serde_json::to_value(&d.circuit).unwrap();
+        let gates = v["gates"].as_array().unwrap();
+        let names: Vec<&str> = gates.iter().map(|g| g["gate"].as_str().unwrap()).collect();
+        let mut want = vec!["RX"; 4];
+        for _ in 0..2 {
+            want.extend(["Rot"; 4]);
+            want.extend(["CNOT"; 4]);
+        }
+        assert_eq!(names, want, "{name}");
+        for (q, g) in gates[..4].iter().enumerate() {
+            assert_eq!(g["wires"], serde_json::json!([q]), "{name}");
+            assert_eq!(g["params"][0]["feature"], format!("h{}", q + 1), "{name}");
+        }
+        let got: Vec<(u64, u64)> = gates
+            .iter()
+            .filter(|g| g["gate"] == "CNOT")
+            .map(|g| {
+                (
+                    g["wires"][0].as_u64().unwrap(),
+                    g["wires"][1].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(u64, u64)> = cnots.iter().map(|&(a, b)| (a, b)).collect();
+        assert_eq!(
+            got, want,
+            "{name}: StronglyEntanglingLayers' ranges 1 then 2"
+        );
+        assert_eq!(
+            d.readout,
+            Readout::Expval {
+                observables: (0..4).map(|w| format!("Z{w}")).collect()
+            }
+        );
+        assert_eq!(d.pre_net.len(), 1);
+        assert_eq!(
+            (d.pre_net[0].units, d.pre_net[0].activation),
+            (4, Activation::Tanh)
+        );
+        assert_eq!(d.post_net.len(), 1);
+        assert_eq!(
+            (d.post_net[0].units, d.post_net[0].activation),
+            (classes, Activation::Linear)
+        );
+        assert!(!d.head.trainable && d.head.scale == vec![1.0; 4] && d.head.bias == vec![0.0; 4]);
+        assert!(d.preprocess.standardize);
+        assert_eq!(d.preprocess.pca, pca);
+        assert!(d.data.stratify && d.data.train_ratio == 0.8);
+        let t = &d.training;
+        assert_eq!(t.loss, LossKind::CrossEntropy);
+        assert_eq!((t.batch_size, t.epochs, t.l2), (10, 60, 0.0));
+        let o = serde_json::to_value(&t.optimizer).unwrap();
+        assert_eq!(
+            o,
+            serde_json::json!({"kind": "adam", "lr": 0.02, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8})
+        );
+    }
+}
+
+/// A stack of strongly entangling layers uses the ranges r = l mod (n − 1) + 1 of PennyLane's
+/// `StronglyEntanglingLayers`; the other templates do not depend on the layer.
+#[test]
+fn strongly_entangling_layers_step_their_cnot_range() {
+    for (layer, range) in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 1)] {
+        let gates = template_layer("strongly_entangling", 5, 0, 1, layer).unwrap();
+        let pairs: Vec<Vec<usize>> = gates
+            .iter()
+            .filter(|g| g.wires.len() == 2)
+            .map(|g| g.wires.clone())
+            .collect();
+        let want: Vec<Vec<usize>> = (0..5).map(|q| vec![q, (q + range) % 5]).collect();
+        assert_eq!(pairs, want, "layer {layer}");
+    }
+    assert_eq!(
+        template_layer("strongly_entangling", 4, 0, 1, 0).unwrap(),
+        template("strongly_entangling", 4, 0, 1).unwrap()
+    );
+    assert_eq!(
+        template_layer("basic_entangler", 4, 0, 1, 1).unwrap(),
+        template("basic_entangler", 4, 0, 1).unwrap()
+    );
+    for q in 1..=8 {
+        for layer in 0..4 {
+            let mut doc = Document::default();
+            doc.circuit.qubits = q;
+            doc.circuit.gates = template_layer("strongly_entangling", q, 0, 1, layer).unwrap();
+            doc.readout = Readout::Expval {
+                observables: vec!["Z0".into()],
+            };
+            doc.validate()
+                .unwrap_or_else(|e| panic!("layer {layer} on {q}: {e}"));
+        }
+    }
+}

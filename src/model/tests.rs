@@ -777,8 +777,9 @@ fn shots_and_noise_together_estimate_the_noisy_value() {
 
 /// The `iris-hybrid` preset's epoch (the W4 benchmark: readouts of Z strings only, read in
 /// place from the batch) equals the point-by-point path's loss and gradient to 1e-12, at its
-/// initial weights and at shifted ones, and matches the figures the benchmark printed before
-/// the in-place path existed.
+/// initial weights and at shifted ones, and matches the loss and gradient norm PennyLane +
+/// torch print for the exported model (`bench/w4_torch.py`, after the second entangling layer
+/// took StronglyEntanglingLayers' range 2).
 #[test]
 fn iris_hybrid_epoch_batched_equals_point_by_point() {
     let doc = preset("iris-hybrid").unwrap().into_inner();
@@ -804,8 +805,8 @@ fn iris_hybrid_epoch_batched_equals_point_by_point() {
         if round == 0 {
             let n = xs.len() as f64;
             let gnorm = got.iter().map(|g| (g / n) * (g / n)).sum::<f64>().sqrt();
-            assert!((lg / n - 1.1168179663).abs() < 1e-10, "{}", lg / n);
-            assert!((gnorm - 0.2224668547).abs() < 1e-10, "{gnorm}");
+            assert!((lg / n - 1.0841965018).abs() < 1e-10, "{}", lg / n);
+            assert!((gnorm - 0.2379999739).abs() < 1e-10, "{gnorm}");
         }
         let p: Vec<f64> = m.params().iter().map(|v| v * 0.9 + 0.05).collect();
         m.set_params(&p);
