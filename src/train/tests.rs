@@ -455,3 +455,71 @@ fn training_under_noise_keeps_both_the_noisy_and_the_ideal_curves() {
     t.update(off.validated().unwrap()).unwrap();
     assert!(t.history().ideal_train_loss.is_empty());
 }
+
+/// The hybrid presets' preprocessing is fitted on the training split alone (the test split
+/// must not leak into the mean, the scale or the principal components), and their 80/20 split
+/// keeps every class's share in both halves, for each of the accuracy benchmark's seeds.
+#[test]
+fn hybrid_preprocessing_is_fitted_on_the_stratified_training_split_only() {
+    for (name, pca) in [("iris-hybrid", None), ("breast-cancer-hybrid", Some(4))] {
+        for seed in 1..=5 {
+            let mut d = doc(name);
+            d.data.seed = seed;
+            d.training.seed = seed;
+            let t = trainer(d);
+            let data = t.dataset();
+            let p = t.model().preprocessor();
+            let n = data.train.len() as f64;
+            let mean = |pts: &[crate::data::Point], j: usize| {
+                pts.iter().map(|q| q.x[j]).sum::<f64>() / pts.len() as f64
+            };
+            let all: Vec<_> = data.train.iter().chain(&data.test).cloned().collect();
+            let mut leaks = false;
+            for j in 0..data.dim {
+                let m = mean(&data.train, j);
+                let var = data.train.iter().map(|q| (q.x[j] - m).powi(2)).sum::<f64>() / n;
+                assert!((p.mean()[j] - m).abs() < 1e-12, "{name} {seed}: mean {j}");
+                assert!(
+                    (p.std()[j] - var.sqrt()).abs() < 1e-12,
+                    "{name} {seed}: std {j}"
+                );
+                leaks |= (p.mean()[j] - mean(&all, j)).abs() > 1e-9;
+            }
+            assert!(
+                leaks,
+                "{name} {seed}: the whole data's mean would not be told apart"
+            );
+            assert_eq!(p.n_out(), pca.unwrap_or(data.dim), "{name}");
+            // The standardised, projected training inputs are centred and, with PCA, their
+            // components uncorrelated (they are the training split's own).
+            let mut z = Vec::new();
+            let zs: Vec<Vec<f64>> = data
+                .train
+                .iter()
+                .map(|q| {
+                    p.apply(&q.x, &mut z);
+                    z.clone()
+                })
+                .collect();
+            for a in 0..p.n_out() {
+                let ma = zs.iter().map(|v| v[a]).sum::<f64>() / n;
+                assert!(ma.abs() < 1e-9, "{name} {seed}: component {a} mean {ma}");
+                for b in (0..a).filter(|_| pca.is_some()) {
+                    let c = zs.iter().map(|v| v[a] * v[b]).sum::<f64>() / n;
+                    assert!(c.abs() < 1e-9, "{name} {seed}: components {a},{b} cov {c}");
+                }
+            }
+            for class in 0..data.n_classes {
+                let count =
+                    |pts: &[crate::data::Point]| pts.iter().filter(|q| q.label == class).count();
+                let (tr, te) = (count(&data.train), count(&data.test));
+                let share = (tr + te) as f64 * 0.2;
+                assert!(
+                    (te as f64 - share).abs() <= 1.0,
+                    "{name} {seed}: class {class} has {te} test points of {}",
+                    tr + te
+                );
+            }
+        }
+    }
+}
