@@ -739,14 +739,11 @@ impl Replay for PtmBackward<'_> {
         // A step without a channel is orthogonal: its transpose undoes it.
         let s = &self.steps[k];
         ptm::transpose_apply(b, self.n, s);
-        ptm::gradient(self.lambda, b, self.n, s, &mut self.grad);
-        ptm::transpose_apply(self.lambda, self.n, s);
+        ptm::backward(self.lambda, b, self.n, s, &mut self.grad);
     }
 
     fn back_barrier(&mut self, before: &Vec<f64>, k: usize) {
-        let s = &self.steps[k];
-        ptm::gradient(self.lambda, before, self.n, s, &mut self.grad);
-        ptm::transpose_apply(self.lambda, self.n, s);
+        ptm::backward(self.lambda, before, self.n, &self.steps[k], &mut self.grad);
     }
 }
 

@@ -69,6 +69,16 @@ fn transpose4(a: &M4) -> M4 {
     m
 }
 
+/// Row 0 and column 0 are e₀: the map keeps Tr ρ and sends I/2ⁿ to itself.
+fn is_unital(m: &M4) -> bool {
+    m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0)
+}
+
+/// Row 0 and column 0 are zero (the derivative of a unital, trace-preserving map).
+fn is_unital_derivative(m: &M4) -> bool {
+    m[0] == [0.0; 4] && (1..4).all(|i| m[i][0] == 0.0)
+}
+
 /// The Pauli matrices I, X, Y, Z.
 pub(crate) fn sigma(k: usize) -> Mat2 {
     let (z, o, i) = (C64::new(0.0, 0.0), C64::new(1.0, 0.0), C64::new(0.0, 1.0));
@@ -168,6 +178,59 @@ fn rotation(axis: usize, t: f64) -> (M4, M4) {
     d[i][j] = -c;
     d[j][j] = -s;
     (m, d)
+}
+
+/// The (i, j) rows a rotation about `axis` turns (i towards j), as in [`rotation`].
+fn rotation_rows(axis: usize) -> (usize, usize) {
+    match axis {
+        1 => (2, 3),
+        2 => (3, 1),
+        _ => (1, 2),
+    }
+}
+
+/// m ← R·m for the rotation turning row i towards row j by (cos, sin) = (c, s).
+#[inline]
+fn rotate_rows(m: &mut M4, i: usize, j: usize, c: f64, s: f64) {
+    let (a, b) = (m[i], m[j]);
+    for col in 0..4 {
+        m[i][col] = c * a[col] - s * b[col];
+        m[j][col] = s * a[col] + c * b[col];
+    }
+}
+
+/// (∂R/∂θ)·t for the same rotation: only rows i and j are non-zero.
+#[inline]
+fn rotation_derivative_times(t: &M4, i: usize, j: usize, c: f64, s: f64) -> M4 {
+    let mut m = [[0.0; 4]; 4];
+    for col in 0..4 {
+        m[i][col] = -s * t[i][col] - c * t[j][col];
+        m[j][col] = c * t[i][col] - s * t[j][col];
+    }
+    m
+}
+
+/// A one-wire gate made of rotations, in the order they act: (axis, angle, index of the gate
+/// parameter it is), as [`one_gate`] builds the same kinds; `None` for other kinds.
+#[allow(clippy::type_complexity)]
+fn rotations(kind: GateKind, p: [f64; 3]) -> Option<([(usize, f64, Option<usize>); 3], usize)> {
+    let z = (0, 0.0, None);
+    Some(match kind {
+        GateKind::RX => ([(1, p[0], Some(0)), z, z], 1),
+        GateKind::RY => ([(2, p[0], Some(0)), z, z], 1),
+        GateKind::RZ | GateKind::PhaseShift => ([(3, p[0], Some(0)), z, z], 1),
+        // Rot(a, b, c) = RZ(c)·RY(b)·RZ(a).
+        GateKind::Rot => (
+            [(3, p[0], Some(0)), (2, p[1], Some(1)), (3, p[2], Some(2))],
+            3,
+        ),
+        // U3(θ, φ, λ) = PhaseShift(φ)·RY(θ)·PhaseShift(λ).
+        GateKind::U3 => (
+            [(3, p[2], Some(2)), (2, p[0], Some(0)), (3, p[1], Some(1))],
+            3,
+        ),
+        _ => return None,
+    })
 }
 
 /// The 2×2 matrix of a one-wire, uncontrolled op (read off the statevector engine).
@@ -574,6 +637,10 @@ pub(crate) enum Step {
         d: Vec<(usize, M4)>,
         /// True if a channel is fused in (not invertible).
         barrier: bool,
+        /// True if the map and every ∂T/∂θ leave the I component alone and never feed it
+        /// (row 0 and column 0 of T are e₀, of every ∂T/∂θ zero): every gate and every channel
+        /// but amplitude damping. Its backward step is one fused 3×3 pass ([`backward`]).
+        unital: bool,
     },
     /// A two-wire map (a gate, then any channels fused in on its wires).
     Two {
@@ -618,8 +685,45 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                 let np = g.kind.n_params();
                 if n_wires == 1 {
                     let w = g.wires[0];
-                    let (m, dm, count) = one_gate(g.kind, g.params);
                     let here = last[w].filter(|&s| matches!(steps[s], Step::One { .. }));
+                    if let Some((rots, count)) = rotations(g.kind, g.params) {
+                        // Rotations fuse row by row: each touches two rows of T and of every
+                        // ∂T/∂θ (12 products per matrix instead of a 4×4 product).
+                        let k = match here {
+                            Some(k) => k,
+                            None => {
+                                steps.push(Step::One {
+                                    wire: w,
+                                    t: I4,
+                                    tt: I4,
+                                    d: Vec::with_capacity(8),
+                                    barrier: false,
+                                    unital: false,
+                                });
+                                last[w] = Some(steps.len() - 1);
+                                steps.len() - 1
+                            }
+                        };
+                        if let Step::One { t, d, .. } = &mut steps[k] {
+                            for &(axis, theta, idx) in &rots[..count] {
+                                let (i, j) = rotation_rows(axis);
+                                let (sn, cs) = theta.sin_cos();
+                                for (_, dk) in d.iter_mut() {
+                                    rotate_rows(dk, i, j, cs, sn);
+                                }
+                                if let Some(idx) = idx {
+                                    d.push((
+                                        offset + idx,
+                                        rotation_derivative_times(t, i, j, cs, sn),
+                                    ));
+                                }
+                                rotate_rows(t, i, j, cs, sn);
+                            }
+                        }
+                        offset += np;
+                        continue;
+                    }
+                    let (m, dm, count) = one_gate(g.kind, g.params);
                     match here.map(|s| &mut steps[s]) {
                         Some(Step::One { t, d, .. }) => {
                             for (_, dk) in d.iter_mut() {
@@ -641,6 +745,7 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                                     d
                                 },
                                 barrier: false,
+                                unital: false,
                             });
                             last[w] = Some(steps.len() - 1);
                         }
@@ -696,6 +801,7 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                             tt: I4,
                             d: Vec::new(),
                             barrier: true,
+                            unital: false,
                         });
                         last[w] = Some(steps.len() - 1);
                     }
@@ -706,7 +812,12 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
     posts.resize(steps.len(), [None, None]);
     for (s, post) in steps.iter_mut().zip(&posts) {
         match s {
-            Step::One { t, tt, .. } => *tt = transpose4(t),
+            Step::One {
+                t, tt, d, unital, ..
+            } => {
+                *tt = transpose4(t);
+                *unital = is_unital(t) && d.iter().all(|(_, m)| is_unital_derivative(m));
+            }
             Step::Two { t, tt, d, .. } => {
                 if post.iter().any(Option::is_some) {
                     *t = t.after(post);
@@ -935,19 +1046,32 @@ fn two_apply(r: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
                     }
                 }
             } else {
-                // out[k] = val[k]·in[src[k]]: read through the permuted offsets directly.
+                // lo ≥ 4: the groups of one block are `lo` neighbours, so entry k of those
+                // groups is a contiguous run; out[k] = val[k]·in[src[k]] moves whole runs,
+                // CHUNK groups at a time (every read before any write of the chunk).
+                const CHUNK: usize = 16;
+                let c = lo.min(CHUNK);
                 let mut poff = [0usize; 16];
-                for (p, &j) in poff.iter_mut().zip(src) {
-                    *p = off(j as usize);
+                let mut offs = [0usize; 16];
+                for (k, (p, o)) in poff.iter_mut().zip(offs.iter_mut()).enumerate() {
+                    *p = off(src[k] as usize);
+                    *o = off(k);
                 }
-                for_each_group16(r.len(), n, a, b, |base, offs| {
-                    let g = &r[base..];
-                    let mut v = [0.0; 16];
-                    for ((x, &p), w) in v.iter_mut().zip(&poff).zip(val) {
-                        *x = w * g[p];
+                let mut tmp = [[0.0f64; CHUNK]; 16];
+                for h in (0..r.len()).step_by(4 * hi) {
+                    for m in (h..h + hi).step_by(4 * lo) {
+                        for j in (m..m + lo).step_by(c) {
+                            for ((t, &p), w) in tmp.iter_mut().zip(&poff).zip(val) {
+                                for (x, y) in t[..c].iter_mut().zip(&r[j + p..j + p + c]) {
+                                    *x = w * y;
+                                }
+                            }
+                            for (t, &o) in tmp.iter().zip(&offs) {
+                                r[j + o..j + o + c].copy_from_slice(&t[..c]);
+                            }
+                        }
                     }
-                    scatter(r, base, offs, &v);
-                });
+                }
             }
         }
         Sparse16::Entries(_) => {
@@ -986,6 +1110,7 @@ fn transpose_impl(x: &mut [f64], n: usize, step: &Step) {
 }
 
 simd_dispatch!(
+    #[cfg(test)]
     /// Adds ⟨λ, ∂(step)/∂θ · r⟩ for every parameter of the step into `grad`; `r` is the state
     /// before the step, `lam` the observable after it.
     gradient => gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64])
@@ -1019,6 +1144,124 @@ fn gradient_impl(lam: &[f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64]
                 });
                 grad[*i] += g;
             }
+        }
+    }
+}
+
+/// The fused backward pass of a unital one-wire step: for every group, with λ_g the observable
+/// after the step and r_g the state before it, S += λ_g r_gᵀ on (X, Y, Z) (the I row and column
+/// of every ∂T/∂θ are zero) and λ_g ← Tᵀλ_g (`k` = the (X, Y, Z) block of Tᵀ; λ's I entry is
+/// left alone). Returns the 3×3 block of S. The accumulation runs in 4 lanes over the groups,
+/// summed at the end.
+#[inline(always)]
+fn back4_unital(
+    lam: &mut [f64],
+    r: &[f64],
+    n: usize,
+    wire: usize,
+    k: &[[f64; 3]; 3],
+) -> [[f64; 3]; 3] {
+    let s = pow4(n - 1 - wire);
+    let mut out = [[0.0; 3]; 3];
+    if s == 1 {
+        // The wire's digit is contiguous: a group is 4 neighbours.
+        for (l, x) in lam.chunks_exact_mut(4).zip(r.chunks_exact(4)) {
+            let lv = [l[1], l[2], l[3]];
+            let xv = [x[1], x[2], x[3]];
+            for (row, li) in out.iter_mut().zip(lv) {
+                for (o, xj) in row.iter_mut().zip(xv) {
+                    *o += li * xj;
+                }
+            }
+            for (o, krow) in l[1..].iter_mut().zip(k) {
+                *o = krow[0] * lv[0] + krow[1] * lv[1] + krow[2] * lv[2];
+            }
+        }
+        return out;
+    }
+    // s ≥ 4: four groups at a time, one lane each.
+    let mut acc = [[[0.0; 4]; 3]; 3];
+    for (lb, rb) in lam.chunks_exact_mut(4 * s).zip(r.chunks_exact(4 * s)) {
+        let (_, rest) = lb.split_at_mut(s);
+        let (l1, rest) = rest.split_at_mut(s);
+        let (l2, l3) = rest.split_at_mut(s);
+        let (r1, r2, r3) = (&rb[s..2 * s], &rb[2 * s..3 * s], &rb[3 * s..4 * s]);
+        for ((((a, b), c), (x, y)), z) in l1
+            .chunks_exact_mut(4)
+            .zip(l2.chunks_exact_mut(4))
+            .zip(l3.chunks_exact_mut(4))
+            .zip(r1.chunks_exact(4).zip(r2.chunks_exact(4)))
+            .zip(r3.chunks_exact(4))
+        {
+            let lv = [
+                [a[0], a[1], a[2], a[3]],
+                [b[0], b[1], b[2], b[3]],
+                [c[0], c[1], c[2], c[3]],
+            ];
+            let xv = [
+                [x[0], x[1], x[2], x[3]],
+                [y[0], y[1], y[2], y[3]],
+                [z[0], z[1], z[2], z[3]],
+            ];
+            for (arow, l) in acc.iter_mut().zip(&lv) {
+                for (cell, xj) in arow.iter_mut().zip(&xv) {
+                    for q in 0..4 {
+                        cell[q] += l[q] * xj[q];
+                    }
+                }
+            }
+            for (dst, krow) in [a, b, c].into_iter().zip(k) {
+                for q in 0..4 {
+                    dst[q] = krow[0] * lv[0][q] + krow[1] * lv[1][q] + krow[2] * lv[2][q];
+                }
+            }
+        }
+    }
+    for (orow, arow) in out.iter_mut().zip(&acc) {
+        for (o, cell) in orow.iter_mut().zip(arow) {
+            *o = (cell[0] + cell[1]) + (cell[2] + cell[3]);
+        }
+    }
+    out
+}
+
+simd_dispatch!(
+    /// One backward step: adds ⟨λ, ∂(step)/∂θ · r⟩ for every parameter of the step into `grad`
+    /// (`r` the state before the step, `lam` the observable after it), then λ ← stepᵀ·λ. The
+    /// same as [`gradient`] then [`transpose_apply`]; a unital one-wire step with parameters
+    /// does both in one pass over λ and r ([`back4_unital`]).
+    backward => backward_impl(lam: &mut [f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64])
+);
+
+#[inline(always)]
+fn backward_impl(lam: &mut [f64], r: &[f64], n: usize, step: &Step, grad: &mut [f64]) {
+    match step {
+        Step::One {
+            wire,
+            tt,
+            d,
+            unital: true,
+            ..
+        } if !d.is_empty() => {
+            let k = [
+                [tt[1][1], tt[1][2], tt[1][3]],
+                [tt[2][1], tt[2][2], tt[2][3]],
+                [tt[3][1], tt[3][2], tt[3][3]],
+            ];
+            let s = back4_unital(lam, r, n, *wire, &k);
+            for (i, dm) in d {
+                let mut g = 0.0;
+                for (drow, srow) in dm[1..].iter().zip(&s) {
+                    for (x, y) in drow[1..].iter().zip(srow) {
+                        g += x * y;
+                    }
+                }
+                grad[*i] += g;
+            }
+        }
+        _ => {
+            gradient_impl(lam, r, n, step, grad);
+            transpose_impl(lam, n, step);
         }
     }
 }
@@ -1271,6 +1514,123 @@ mod tests {
                     (expval(&obs, &r, n) - rho.expval(&obs)).abs() < 1e-12,
                     "case {case}"
                 );
+            }
+        }
+    }
+
+    /// The fused backward step equals the reference (gradient, then λ ← Tᵀλ) on random λ and
+    /// r for one-wire steps of gates and channels on every wire of 1 to 4 qubits (the
+    /// contiguous and the strided layout), unital or not, and for two-wire steps.
+    #[test]
+    fn the_fused_backward_step_matches_gradient_then_transpose() {
+        let mut rng = Rng::new(11);
+        let mut unital_seen = 0;
+        for case in 0..80 {
+            let n = 1 + case % 4;
+            let mut ops = Vec::new();
+            for _ in 0..6 {
+                let kinds: Vec<GateKind> = GateKind::all()
+                    .iter()
+                    .copied()
+                    .filter(|k| k.n_wires() <= 2.min(n))
+                    .collect();
+                let kind = kinds[rng.below(kinds.len() as u64) as usize];
+                let mut wires: Vec<usize> = (0..n).collect();
+                rng.shuffle(&mut wires);
+                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
+                ops.push(NoisyOp::Gate(
+                    Op::new(kind, &wires[..kind.n_wires()], &params).unwrap(),
+                ));
+                if rng.uniform() < 0.7 {
+                    // Mostly unital kinds; amplitude damping now and then.
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    ops.push(NoisyOp::Channel(
+                        Channel::new(ck, wires[0], rng.uniform()).unwrap(),
+                    ));
+                }
+            }
+            let c = NoisyCircuit::new(n, ops, None).unwrap();
+            let steps = compile(n, &c.ops).unwrap();
+            for s in &steps {
+                if matches!(s, Step::One { unital: true, d, .. } if !d.is_empty()) {
+                    unital_seen += 1;
+                }
+                let lam: Vec<f64> = (0..pow4(n)).map(|_| rng.normal()).collect();
+                let r: Vec<f64> = (0..pow4(n)).map(|_| rng.normal()).collect();
+                let mut g_ref = vec![0.0; c.n_params()];
+                let mut l_ref = lam.clone();
+                gradient(&l_ref, &r, n, s, &mut g_ref);
+                transpose_apply(&mut l_ref, n, s);
+                let mut g = vec![0.0; c.n_params()];
+                let mut l = lam.clone();
+                backward(&mut l, &r, n, s, &mut g);
+                for (a, b) in g.iter().zip(&g_ref).chain(l.iter().zip(&l_ref)) {
+                    assert!((a - b).abs() < 1e-12, "case {case}: {a} vs {b} in {s:?}");
+                }
+            }
+        }
+        assert!(
+            unital_seen > 50,
+            "{unital_seen} unital steps with parameters"
+        );
+    }
+
+    /// Rotations fused row by row give the T and ∂T/∂θ of the plain 4×4 products of
+    /// [`one_gate`] and [`channel_ptm`], for runs of one-wire gates and channels.
+    #[test]
+    fn fused_rotations_match_the_matrix_products() {
+        let mut rng = Rng::new(5);
+        let kinds = [
+            GateKind::RX,
+            GateKind::RY,
+            GateKind::RZ,
+            GateKind::PhaseShift,
+            GateKind::Rot,
+            GateKind::U3,
+            GateKind::H,
+            GateKind::S,
+        ];
+        for case in 0..40 {
+            let mut ops = Vec::new();
+            // Reference: T and the list of (index, ∂T/∂θ) by 4×4 products.
+            let mut t = I4;
+            let mut d: Vec<(usize, M4)> = Vec::new();
+            let mut offset = 0;
+            for _ in 0..1 + case % 6 {
+                let kind = kinds[rng.below(kinds.len() as u64) as usize];
+                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
+                let op = Op::new(kind, &[0], &params).unwrap();
+                let (m, dm, count) = one_gate(kind, op.params);
+                for (_, dk) in d.iter_mut() {
+                    *dk = mul4(&m, dk);
+                }
+                d.extend((0..count).map(|i| (offset + i, mul4(&dm[i], &t))));
+                t = mul4(&m, &t);
+                offset += count;
+                ops.push(NoisyOp::Gate(op));
+                if rng.uniform() < 0.5 {
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    let ch = Channel::new(ck, 0, rng.uniform()).unwrap();
+                    let c = channel_ptm(ck, ch.strength);
+                    t = mul4(&c, &t);
+                    d.iter_mut().for_each(|(_, dk)| *dk = mul4(&c, dk));
+                    ops.push(NoisyOp::Channel(ch));
+                }
+            }
+            let steps = compile(1, &ops).unwrap();
+            assert_eq!(steps.len(), 1, "case {case}: one fused step");
+            let Step::One { t: ct, d: cd, .. } = &steps[0] else {
+                panic!("case {case}: a one-wire step");
+            };
+            let close =
+                |a: &M4, b: &M4| (0..4).all(|i| (0..4).all(|j| (a[i][j] - b[i][j]).abs() < 1e-13));
+            assert!(close(ct, &t), "case {case}: T {ct:?} vs {t:?}");
+            let mut cd = cd.clone();
+            cd.sort_by_key(|x| x.0);
+            assert_eq!(cd.len(), d.len(), "case {case}");
+            for ((i, a), (j, b)) in cd.iter().zip(&d) {
+                assert_eq!(i, j);
+                assert!(close(a, b), "case {case}: ∂T/∂θ{i}");
             }
         }
     }
