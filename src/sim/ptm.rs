@@ -767,7 +767,8 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                     steps.push(Step::Two {
                         a,
                         b,
-                        tt: t.transpose(),
+                        // Set below, once any channels are fused in.
+                        tt: Sparse16::Entries(Vec::new()),
                         t,
                         d,
                         barrier: false,
@@ -821,11 +822,11 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
             Step::Two { t, tt, d, .. } => {
                 if post.iter().any(Option::is_some) {
                     *t = t.after(post);
-                    *tt = t.transpose();
                     for (_, dk) in d.iter_mut() {
                         *dk = dk.after(post);
                     }
                 }
+                *tt = t.transpose();
             }
         }
     }
