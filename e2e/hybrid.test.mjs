@@ -89,6 +89,10 @@ test('Iris in the page: pre-net, circuit on h1…h4, post-net, trained past 90 %
   assert.equal(await page.getByTestId('loss').inputValue(), 'cross_entropy', 'the Training panel shows the same loss');
   await page.getByTestId('head-trainable').uncheck();
   let doc = await getDocument(page);
+  // The second layer inserted after the first continues the stack: its CNOTs reach two wires
+  // ahead, as PennyLane's StronglyEntanglingLayers (and the iris-hybrid preset) do.
+  const cnots = doc.circuit.gates.filter((g) => g.gate === 'CNOT').sort((a, b) => a.col - b.col).map((g) => g.wires.join('→'));
+  assert.deepEqual(cnots, ['0→1', '1→2', '2→3', '3→0', '0→2', '1→3', '2→0', '3→1']);
   assert.equal(doc.pre_net.length, 1);
   assert.deepEqual([doc.post_net.length, doc.post_net[0].units], [1, 3]);
   assert.equal(doc.circuit.qubits, 4);

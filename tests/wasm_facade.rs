@@ -177,3 +177,34 @@ fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
         .unwrap()
         .contains("not preprocessed"));
 }
+
+#[wasm_bindgen_test]
+fn template_after_continues_a_strongly_entangling_stack_and_names_bad_input() {
+    let mut doc: serde_json::Value = serde_json::from_str(&web::default_document()).unwrap();
+    doc["circuit"]["gates"] = serde_json::json!([]);
+    let mut ranges = Vec::new();
+    for k in 0..3 {
+        let added = web::template_after("strongly_entangling", &doc.to_string(), k as f64)
+            .unwrap_or_else(|_| panic!("layer {k}"));
+        let added: Vec<serde_json::Value> = serde_json::from_str(&added).unwrap();
+        let first = added.iter().find(|g| g["gate"] == "CNOT").unwrap();
+        let (a, b) = (
+            first["wires"][0].as_u64().unwrap(),
+            first["wires"][1].as_u64().unwrap(),
+        );
+        ranges.push((b + 4 - a) % 4);
+        doc["circuit"]["gates"]
+            .as_array_mut()
+            .unwrap()
+            .extend(added);
+    }
+    assert_eq!(ranges, [1, 2, 3], "the default playground has 4 qubits");
+    let e = web::template_after("nope", &doc.to_string(), 1.0).expect_err("unknown template");
+    let text = get(&e, "message").as_string().unwrap();
+    assert!(text.contains("unknown template 'nope'"), "{text}");
+    let e = web::template_after("strongly_entangling", "{", 1.0).expect_err("bad JSON");
+    assert!(get(&e, "message").as_string().is_some());
+    let e = web::template_after("strongly_entangling", &doc.to_string(), f64::NAN)
+        .expect_err("NaN seed");
+    assert!(get(&e, "message").as_string().unwrap().contains("seed"));
+}

@@ -25,7 +25,7 @@ import { clip, forPage, loadEngine, loadLesson, withLocks } from './startup.js';
 /** The engine module, once loaded. */
 let wasm = null;
 
-const REQUIRED = ['catalog', 'defaultDocument', 'validateDocument', 'fitReadout', 'templates', 'template',
+const REQUIRED = ['catalog', 'defaultDocument', 'validateDocument', 'fitReadout', 'templates', 'templateAfter',
   'presets', 'preset', 'Playground', 'encodeHash', 'decodeHash', 'maxHashChars', 'importQasm', 'parseCsv'];
 
 function showError(text) {

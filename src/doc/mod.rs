@@ -48,7 +48,9 @@ pub use noise::{
     NOISE_PRESETS,
 };
 pub use paper::{paper_document, paper_document_from, paper_label_states};
-pub use presets::{next_col, preset, template, template_layer, PRESETS, TEMPLATES};
+pub use presets::{
+    next_col, next_template_layer, preset, template, template_layer, PRESETS, TEMPLATES,
+};
 pub use state::{
     rng_state, rng_words, BaselineRun, EditMark, GradientRecord, HexU64, History, RngState,
     RunState, MAX_HISTORY,

@@ -3,8 +3,8 @@
 
 use super::NoiseSpec;
 use super::{
-    dataset, Angle, BaselineSpec, CircuitSpec, DocError, Document, Feature, FeatureMap, GateSpec,
-    Head, Readout, TrainingSpec, ValidDocument, DOC_VERSION,
+    dataset, Angle, BaselineSpec, CircuitSpec, DocError, Document, Feature, FeatureMap, GateName,
+    GateSpec, Head, Readout, TrainingSpec, ValidDocument, DOC_VERSION,
 };
 use crate::data::paper::PaperProblem;
 use crate::data::DatasetKind;
@@ -268,6 +268,47 @@ pub fn template_layer(
         }
     }
     Ok(out)
+}
+
+/// The layer index [`template_layer`] should be given when a `name` layer is appended to
+/// `gates` on `qubits` wires, so that layers inserted one after another form one stack, as
+/// PennyLane's `StronglyEntanglingLayers(n_layers = k)` does. Only `strongly_entangling`
+/// depends on it: if the circuit (in execution order: by column, then list order) ends with such
+/// a layer — a Rot on every wire, then CNOTs q → q + r from every wire — the next layer is the
+/// one after range r; otherwise it is the first (range 1).
+pub fn next_template_layer(name: &str, qubits: usize, gates: &[GateSpec]) -> usize {
+    if name != "strongly_entangling" || qubits < 3 || gates.len() < 2 * qubits {
+        return 0;
+    }
+    let mut order: Vec<&GateSpec> = gates.iter().collect();
+    order.sort_by_key(|g| g.col); // stable: list order within a column
+    let tail = &order[order.len() - 2 * qubits..];
+    let (rots, cnots) = tail.split_at(qubits);
+    let is = |g: &GateSpec, k: GateKind| g.gate == GateName::Gate(k) && g.controls.is_empty();
+    let mut rot_wires: Vec<usize> = rots
+        .iter()
+        .filter(|g| is(g, GateKind::Rot) && g.wires.len() == 1)
+        .map(|g| g.wires[0])
+        .collect();
+    rot_wires.sort_unstable();
+    if rot_wires != (0..qubits).collect::<Vec<_>>() {
+        return 0;
+    }
+    let Some(first) = cnots.first().filter(|g| g.wires.len() == 2) else {
+        return 0;
+    };
+    let range = (first.wires[1] + qubits - first.wires[0]) % qubits;
+    let ring: Vec<(usize, usize)> = (0..qubits).map(|q| (q, (q + range) % qubits)).collect();
+    let seen: Vec<(usize, usize)> = cnots
+        .iter()
+        .filter(|g| is(g, GateKind::CNOT) && g.wires.len() == 2)
+        .map(|g| (g.wires[0], g.wires[1]))
+        .collect();
+    if range == 0 || seen != ring {
+        return 0;
+    }
+    // Range r is layer r − 1 of the stack; the next one wraps after qubits − 1.
+    range % (qubits - 1)
 }
 
 /// The first free column after every gate of `gates`.

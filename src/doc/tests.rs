@@ -734,3 +734,53 @@ fn strongly_entangling_layers_step_their_cnot_range() {
         }
     }
 }
+
+/// Strongly entangling layers inserted one after another form one PennyLane stack: each takes
+/// the CNOT range after the last layer's (1, 2, 3, then 1 again on 4 wires), and so equal the
+/// preset's stack; any other ending starts a new stack.
+#[test]
+fn appended_strongly_entangling_layers_continue_the_stack() {
+    let mut gates: Vec<GateSpec> = Vec::new();
+    let mut layers = Vec::new();
+    for k in 0..5 {
+        let layer = next_template_layer("strongly_entangling", 4, &gates);
+        layers.push(layer);
+        let at = next_col(&gates);
+        gates.extend(template_layer("strongly_entangling", 4, at, 7 + k, layer).unwrap());
+    }
+    assert_eq!(layers, [0, 1, 2, 0, 1]);
+    let ranges: Vec<usize> = gates
+        .iter()
+        .filter(|g| g.gate.name() == "CNOT")
+        .map(|g| (g.wires[1] + 4 - g.wires[0]) % 4)
+        .collect();
+    assert_eq!(
+        ranges.chunks(4).map(|c| c[0]).collect::<Vec<_>>(),
+        [1, 2, 3, 1, 2]
+    );
+    assert!(ranges.chunks(4).all(|c| c.iter().all(|&r| r == c[0])));
+
+    // The list order of a column does not matter, only the execution order.
+    let mut shuffled = gates.clone();
+    shuffled.reverse();
+    assert_eq!(next_template_layer("strongly_entangling", 4, &shuffled), 2);
+
+    // Anything else last starts again at range 1: a gate after the ring, another template, a
+    // ring missing a CNOT, and 2 qubits (one CNOT per layer, its range is always 1).
+    let mut extra = gates.clone();
+    extra.push(GateSpec {
+        gate: GateKind::H.into(),
+        wires: vec![0],
+        controls: vec![],
+        params: vec![],
+        col: next_col(&gates),
+    });
+    assert_eq!(next_template_layer("strongly_entangling", 4, &extra), 0);
+    assert_eq!(next_template_layer("basic_entangler", 4, &gates), 0);
+    let mut short = gates.clone();
+    short.pop();
+    assert_eq!(next_template_layer("strongly_entangling", 4, &short), 0);
+    let two = template_layer("strongly_entangling", 2, 0, 1, 0).unwrap();
+    assert_eq!(next_template_layer("strongly_entangling", 2, &two), 0);
+    assert_eq!(next_template_layer("strongly_entangling", 4, &[]), 0);
+}

@@ -559,6 +559,26 @@ pub fn template(name: &str, qubits: usize, col: usize, seed: f64) -> Res<String>
     serde_json::to_string(&gates).map_err(|e| fail(e.to_string()))
 }
 
+/// The gates of one template layer appended to the circuit of a document (JSON): it starts at
+/// the circuit's first free column, and a `strongly_entangling` layer after another one takes
+/// the next CNOT range (see [`doc::next_template_layer`]), so layers inserted one by one form
+/// PennyLane's `StronglyEntanglingLayers`.
+#[wasm_bindgen(js_name = templateAfter)]
+pub fn template_after(name: &str, json: &str, seed: f64) -> Res<String> {
+    let d = parse(json)?;
+    let c = &d.circuit;
+    let layer = doc::next_template_layer(name, c.qubits, &c.gates);
+    let gates = doc::template_layer(
+        name,
+        c.qubits,
+        doc::next_col(&c.gates),
+        finite("seed", seed)? as u64,
+        layer,
+    )
+    .map_err(Failure::from)?;
+    serde_json::to_string(&gates).map_err(|e| fail(e.to_string()))
+}
+
 /// The feature names of a 2-D document without a pre-net, in the editor's order (documents
 /// with more inputs: [`document_info`]).
 #[wasm_bindgen]

@@ -79,7 +79,9 @@ export function createCircuitEditor(app) {
     let gatesJson;
     try {
       const seed = (doc.training.seed * 7919 + doc.circuit.gates.length + 1) % 2 ** 31;
-      gatesJson = app.wasm.template(name, doc.circuit.qubits, nextCol(doc.circuit.gates), seed);
+      // After a strongly entangling layer the next one takes the next CNOT range, so layers
+      // inserted one by one are PennyLane's StronglyEntanglingLayers.
+      gatesJson = app.wasm.templateAfter(name, JSON.stringify(doc), seed);
     } catch (e) {
       msg.show(e.message);
       return;
