@@ -700,30 +700,41 @@ impl Program {
 
 impl Program {
     /// Point `p`'s expectation values of diagonal Pauli strings after the last
-    /// [`Program::forward_batch`], read in place (no copy of the state): `masks[j]` is string
+    /// [`Program::forward_batch`], read in place (no copy of the state): `z.masks[j]` is string
     /// `j`'s [`z_mask`](crate::sim::PauliString::z_mask), and `out[j] = Σ_i (−1)^{|i & masks[j]|}
-    /// |ψ_p[i]|²`, summed in basis order like [`State::expval_pauli`]. `out` is left empty when
-    /// `p` is outside the batch.
-    pub fn batch_z_expvals(&self, p: usize, masks: &[usize], out: &mut Vec<f64>) {
+    /// |ψ_p[i]|²`, summed in basis order like [`State::expval_pauli`] (the signs from `z`'s
+    /// table when it has one). `out` is left empty when `p` is outside the batch or `z` is for
+    /// another qubit count.
+    pub fn batch_z_expvals(&self, p: usize, z: &ZStrings, out: &mut Vec<f64>) {
         out.clear();
         let Batch { b, st, perm, .. } = &self.batch;
         let len = 1usize << self.n_qubits;
-        if p >= *b || perm.len() != len {
+        if p >= *b || perm.len() != len || z.n != self.n_qubits {
             return;
         }
         let (g, l) = (p / LANES, p % LANES);
         let Some(sg) = st.get(g * len..(g + 1) * len) else {
             return;
         };
-        out.resize(masks.len(), 0.0);
+        let m = z.masks.len();
+        out.resize(m, 0.0);
         for (i, &r) in perm.iter().enumerate() {
             let Some(cell) = sg.get(r as usize) else {
                 continue;
             };
             let (re, im) = (cell[0][l], cell[1][l]);
             let prob = re * re + im * im;
-            for (o, &m) in out.iter_mut().zip(masks) {
-                *o += (1.0 - 2.0 * ((i & m).count_ones() & 1) as f64) * prob;
+            match z.signs.get(i * m..(i + 1) * m) {
+                Some(row) => {
+                    for (o, &sign) in out.iter_mut().zip(row) {
+                        *o += sign * prob;
+                    }
+                }
+                None => {
+                    for (o, &mk) in out.iter_mut().zip(&z.masks) {
+                        *o += parity_sign(i, mk) * prob;
+                    }
+                }
             }
         }
     }
@@ -955,6 +966,60 @@ mod tests {
                         want[a]
                     );
                 }
+            }
+        }
+    }
+}
+
+/// `(−1)^{|i & mask|}`: a diagonal Pauli string's eigenvalue on basis state `i`.
+#[inline(always)]
+fn parity_sign(i: usize, mask: usize) -> f64 {
+    1.0 - 2.0 * ((i & mask).count_ones() & 1) as f64
+}
+
+/// A readout of diagonal Pauli strings (Z on some wires) on `n` qubits: each string's basis-bit
+/// mask, and up to [`ZStrings::TABLE_QUBITS`] qubits a table of every string's eigenvalue on
+/// every basis state (row-major by basis state), so a batch reads the strings and builds each
+/// point's adjoint diagonal with multiply-adds instead of counting parities per point.
+#[derive(Clone, Debug)]
+pub struct ZStrings {
+    n: usize,
+    masks: Vec<usize>,
+    signs: Vec<f64>,
+}
+
+impl ZStrings {
+    /// The largest qubit count with a sign table (2ⁿ × strings numbers).
+    pub const TABLE_QUBITS: usize = 12;
+
+    /// The strings of `masks` on `n` qubits.
+    pub fn new(masks: Vec<usize>, n: usize) -> ZStrings {
+        let signs = if n <= Self::TABLE_QUBITS {
+            (0..1usize << n)
+                .flat_map(|i| masks.iter().map(move |&m| parity_sign(i, m)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ZStrings { n, masks, signs }
+    }
+
+    /// `diag[i] = Σ_j w[j] (−1)^{|i & masks[j]|}` for every basis state `i` (`diag` has 2ⁿ
+    /// entries): the diagonal of `Σ_j w_j Z-string_j`.
+    pub fn diagonal(&self, w: &[f64], diag: &mut [f64]) {
+        let m = self.masks.len();
+        if m > 0 && self.signs.len() == diag.len() * m {
+            for (d, row) in diag.iter_mut().zip(self.signs.chunks_exact(m)) {
+                *d = row.iter().zip(w).map(|(&s, w)| w * s).sum();
+            }
+        } else {
+            for (i, d) in diag.iter_mut().enumerate() {
+                *d = self
+                    .masks
+                    .iter()
+                    .zip(w)
+                    .map(|(&mk, w)| w * parity_sign(i, mk))
+                    .sum();
             }
         }
     }

@@ -38,6 +38,7 @@ use crate::sim::kernels::M2;
 use crate::sim::{ChannelKind, GateKind, Observable, Op, SimError, State};
 
 mod batch;
+pub use batch::ZStrings;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 

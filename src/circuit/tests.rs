@@ -152,3 +152,24 @@ fn compile_refuses_bad_wires_with_the_gate_named() {
     let e = Program::compile(&spec).unwrap_err();
     assert!(e.0.contains("gate 0 (CNOT)"), "{e}");
 }
+
+/// The sign table and the parity count agree (the table is built up to 12 qubits, beyond it the
+/// parities are counted): the diagonal of Σ_j w_j Z-string_j on every basis state.
+#[test]
+fn z_strings_diagonal_with_and_without_the_table() {
+    for n in [1, 3, 12, 13] {
+        let masks: Vec<usize> = vec![1, 0b101 & ((1 << n) - 1), (1 << n) - 1, 1 << (n - 1)];
+        let w = [0.5, -1.25, 2.0, 0.75];
+        let z = super::ZStrings::new(masks.clone(), n);
+        let mut diag = vec![0.0; 1 << n];
+        z.diagonal(&w, &mut diag);
+        for (i, d) in diag.iter().enumerate() {
+            let want: f64 = masks
+                .iter()
+                .zip(&w)
+                .map(|(&m, w)| if (i & m).count_ones() % 2 == 1 { -w } else { *w })
+                .sum();
+            assert_eq!(*d, want, "n={n} i={i}");
+        }
+    }
+}

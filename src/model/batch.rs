@@ -168,13 +168,7 @@ impl Model {
                 self.output.forward(&self.params, &r);
                 total += self.output.loss(label);
                 self.output.backward(&self.params, &r, grad, &mut dl_dr);
-                for (i, d) in diag.iter_mut().enumerate() {
-                    *d = masks
-                        .iter()
-                        .zip(&dl_dr)
-                        .map(|(&m, w)| w * (1.0 - 2.0 * ((i & m).count_ones() & 1) as f64))
-                        .sum();
-                }
+                masks.diagonal(&dl_dr, &mut diag);
                 self.program.set_batch_adjoint_diagonal(p, &diag);
             }
             (self.r, self.dl_dr, self.diag) = (r, dl_dr, diag);

@@ -180,9 +180,9 @@ pub struct Model {
     state: State,
     /// The document's noise and its engine (`None` for an ideal document).
     noise: Option<noise::Noise>,
-    /// With a readout of Z strings only (diagonal): each string's basis-bit mask, so a batch
-    /// reads them and sets the adjoint states in place; `None` otherwise.
-    z_masks: Option<Vec<usize>>,
+    /// With a readout of Z strings only (diagonal): each string's basis-bit mask (and sign
+    /// table), so a batch reads them and sets the adjoint states in place; `None` otherwise.
+    z_masks: Option<crate::circuit::ZStrings>,
     /// Batch scratch: the diagonal of `Σ_j w_j R_j` for Z-string readouts.
     diag: Vec<f64>,
 }
@@ -214,7 +214,11 @@ impl Model {
         let n_trainable = output.head_offset + output.n_head_trainable();
         let n_angles = program.n_angles();
         let z_masks = match &readout {
-            ReadoutKind::Expval(ps) => ps.iter().map(|p| p.z_mask(n)).collect(),
+            ReadoutKind::Expval(ps) => ps
+                .iter()
+                .map(|p| p.z_mask(n))
+                .collect::<Option<Vec<usize>>>()
+                .map(|masks| crate::circuit::ZStrings::new(masks, n)),
             _ => None,
         };
         let mut m = Model {
