@@ -167,7 +167,13 @@ fn z_strings_diagonal_with_and_without_the_table() {
             let want: f64 = masks
                 .iter()
                 .zip(&w)
-                .map(|(&m, w)| if (i & m).count_ones() % 2 == 1 { -w } else { *w })
+                .map(|(&m, w)| {
+                    if (i & m).count_ones() % 2 == 1 {
+                        -w
+                    } else {
+                        *w
+                    }
+                })
                 .sum();
             assert_eq!(*d, want, "n={n} i={i}");
         }
