@@ -723,6 +723,10 @@ impl Replay for PtmBackward<'_> {
         ptm::forward(b, self.n, &self.steps[k]);
     }
 
+    fn step_into(&mut self, src: &Vec<f64>, dst: &mut Vec<f64>, k: usize) {
+        ptm::forward_into(src, dst, self.n, &self.steps[k]);
+    }
+
     fn start_back(&mut self, end: &Vec<f64>) {
         self.value = self
             .weighted

@@ -667,6 +667,23 @@ impl Step {
     }
 }
 
+/// Applies the pending depolarizing factor `f` of a one-wire step (rows X, Y, Z of T and of
+/// every ∂T/∂θ times f) and resets it to 1. A depolarizing channel's transfer matrix is
+/// diag(1, f, f, f): it commutes with every gate's (the I row and column are e₀, the rest a
+/// rotation) and every gate derivative's (zero I row and column), so the channels of a step can
+/// wait and be applied once. Any other channel applies them first.
+fn flush_scale(f: &mut f64, t: &mut M4, d: &mut [(usize, M4)]) {
+    if *f == 1.0 {
+        return;
+    }
+    for m in std::iter::once(t).chain(d.iter_mut().map(|(_, m)| m)) {
+        for row in &mut m[1..] {
+            row.iter_mut().for_each(|v| *v *= *f);
+        }
+    }
+    *f = 1.0;
+}
+
 /// Fuses `ops` into steps; `None` if a gate acts on more than two wires (controls included).
 pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
     let mut steps: Vec<Step> = Vec::with_capacity(ops.len());
@@ -674,6 +691,9 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
     let mut last: Vec<Option<usize>> = vec![None; n];
     // Channels fused into two-wire steps, per step: maps after the gate on wire a and b.
     let mut posts: Vec<[Option<M4>; 2]> = Vec::with_capacity(ops.len());
+    // Depolarizing channels fused into one-wire steps, per step: the product of their factors,
+    // not yet applied (see `flush_scale`).
+    let mut scale: Vec<f64> = Vec::with_capacity(ops.len());
     let mut offset = 0;
     for op in ops {
         match op {
@@ -782,8 +802,16 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
                 let c = channel_ptm(ch.kind, ch.strength);
                 let w = ch.wire;
                 posts.resize(steps.len(), [None, None]);
+                scale.resize(steps.len(), 1.0);
                 match last[w].map(|s| (s, &mut steps[s])) {
-                    Some((_, Step::One { t, d, barrier, .. })) => {
+                    Some((k, Step::One { barrier, .. }))
+                        if ch.kind == ChannelKind::DepolarizingChannel =>
+                    {
+                        scale[k] *= c[1][1];
+                        *barrier = true;
+                    }
+                    Some((k, Step::One { t, d, barrier, .. })) => {
+                        flush_scale(&mut scale[k], t, d);
                         *t = mul4_channel(&c, t);
                         for (_, dk) in d.iter_mut() {
                             *dk = mul4_channel(&c, dk);
@@ -811,11 +839,13 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
         }
     }
     posts.resize(steps.len(), [None, None]);
-    for (s, post) in steps.iter_mut().zip(&posts) {
+    scale.resize(steps.len(), 1.0);
+    for ((s, post), f) in steps.iter_mut().zip(&posts).zip(scale.iter_mut()) {
         match s {
             Step::One {
                 t, tt, d, unital, ..
             } => {
+                flush_scale(f, t, d);
                 *tt = transpose4(t);
                 *unital = is_unital(t) && d.iter().all(|(_, m)| is_unital_derivative(m));
             }
@@ -1094,6 +1124,147 @@ fn forward_impl(r: &mut [f64], n: usize, step: &Step) {
     match step {
         Step::One { wire, t, .. } => apply4(r, n, *wire, t),
         Step::Two { a, b, t, .. } => two_apply(r, n, *a, *b, t),
+    }
+}
+
+/// dst ← m·src on the digit of `wire` (every entry of `dst` written; the same arithmetic as
+/// [`apply4`], so the same bits).
+#[inline(always)]
+fn apply4_into(src: &[f64], dst: &mut [f64], n: usize, wire: usize, m: &M4) {
+    let s = pow4(n - 1 - wire);
+    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
+    if unital {
+        let k = [
+            [m[1][1], m[1][2], m[1][3]],
+            [m[2][1], m[2][2], m[2][3]],
+            [m[3][1], m[3][2], m[3][3]],
+        ];
+        if s == 1 {
+            for (o, v) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+                o[0] = v[0];
+                for (oi, row) in o[1..].iter_mut().zip(&k) {
+                    *oi = row[0] * v[1] + row[1] * v[2] + row[2] * v[3];
+                }
+            }
+            return;
+        }
+        for (ob, ib) in dst.chunks_exact_mut(4 * s).zip(src.chunks_exact(4 * s)) {
+            let (o0, rest) = ob.split_at_mut(s);
+            let (o1, rest) = rest.split_at_mut(s);
+            let (o2, o3) = rest.split_at_mut(s);
+            o0.copy_from_slice(&ib[..s]);
+            let (x1, x2, x3) = (&ib[s..2 * s], &ib[2 * s..3 * s], &ib[3 * s..4 * s]);
+            for (((b, c), d), ((v0, v1), v2)) in o1
+                .iter_mut()
+                .zip(o2.iter_mut())
+                .zip(o3.iter_mut())
+                .zip(x1.iter().zip(x2).zip(x3))
+            {
+                let v = [*v0, *v1, *v2];
+                *b = k[0][0] * v[0] + k[0][1] * v[1] + k[0][2] * v[2];
+                *c = k[1][0] * v[0] + k[1][1] * v[1] + k[1][2] * v[2];
+                *d = k[2][0] * v[0] + k[2][1] * v[1] + k[2][2] * v[2];
+            }
+        }
+        return;
+    }
+    if s == 1 {
+        for (o, x) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            for (oi, row) in o.iter_mut().zip(m) {
+                *oi = row[0] * x[0] + row[1] * x[1] + row[2] * x[2] + row[3] * x[3];
+            }
+        }
+        return;
+    }
+    for (ob, ib) in dst.chunks_exact_mut(4 * s).zip(src.chunks_exact(4 * s)) {
+        let (o0, rest) = ob.split_at_mut(s);
+        let (o1, rest) = rest.split_at_mut(s);
+        let (o2, o3) = rest.split_at_mut(s);
+        let (x0, x1, x2, x3) = (
+            &ib[..s],
+            &ib[s..2 * s],
+            &ib[2 * s..3 * s],
+            &ib[3 * s..4 * s],
+        );
+        for (k, (((a, b), c), d)) in o0
+            .iter_mut()
+            .zip(o1.iter_mut())
+            .zip(o2.iter_mut())
+            .zip(o3.iter_mut())
+            .enumerate()
+        {
+            let v = [x0[k], x1[k], x2[k], x3[k]];
+            *a = m[0][0] * v[0] + m[0][1] * v[1] + m[0][2] * v[2] + m[0][3] * v[3];
+            *b = m[1][0] * v[0] + m[1][1] * v[1] + m[1][2] * v[2] + m[1][3] * v[3];
+            *c = m[2][0] * v[0] + m[2][1] * v[1] + m[2][2] * v[2] + m[2][3] * v[3];
+            *d = m[3][0] * v[0] + m[3][1] * v[1] + m[3][2] * v[2] + m[3][3] * v[3];
+        }
+    }
+}
+
+/// dst ← m·src for a two-wire map on (a, b) (every entry of `dst` written; the same products
+/// as [`two_apply`]).
+#[inline(always)]
+fn two_apply_into(src: &[f64], dst: &mut [f64], n: usize, a: usize, b: usize, m: &Sparse16) {
+    match m {
+        Sparse16::Perm(perm, val) => {
+            let (sa, sb) = (pow4(n - 1 - a), pow4(n - 1 - b));
+            let (hi, lo) = if sa > sb { (sa, sb) } else { (sb, sa) };
+            let off = |k: usize| (k / 4) * sa + (k % 4) * sb;
+            // Entry k of every group is a run of `lo` neighbours (one entry when lo = 1):
+            // out[k] = val[k]·in[perm[k]] moves whole runs.
+            let mut poff = [0usize; 16];
+            let mut offs = [0usize; 16];
+            for (k, (p, o)) in poff.iter_mut().zip(offs.iter_mut()).enumerate() {
+                *p = off(perm[k] as usize);
+                *o = off(k);
+            }
+            if lo == 1 {
+                for h in (0..src.len()).step_by(4 * hi) {
+                    for base in (h..h + hi).step_by(4) {
+                        let (x, y) = (&src[base..], &mut dst[base..]);
+                        for ((&p, &o), w) in poff.iter().zip(&offs).zip(val) {
+                            y[o] = w * x[p];
+                        }
+                    }
+                }
+                return;
+            }
+            for h in (0..src.len()).step_by(4 * hi) {
+                for j in (h..h + hi).step_by(4 * lo) {
+                    for ((&p, &o), w) in poff.iter().zip(&offs).zip(val) {
+                        for (x, y) in dst[j + o..j + o + lo]
+                            .iter_mut()
+                            .zip(&src[j + p..j + p + lo])
+                        {
+                            *x = w * y;
+                        }
+                    }
+                }
+            }
+        }
+        Sparse16::Entries(_) => {
+            for_each_group16(src.len(), n, a, b, |base, off| {
+                let v = m.apply(&gather(src, base, off));
+                scatter(dst, base, off, &v);
+            });
+        }
+    }
+}
+
+simd_dispatch!(
+    /// dst ← step·src (`dst` resized to `src`'s length and fully written): the forward step
+    /// out of place, so that the state before it can stay where it is (the backward pass's
+    /// snapshot) without a copy.
+    forward_into => forward_into_impl(src: &[f64], dst: &mut Vec<f64>, n: usize, step: &Step)
+);
+
+#[inline(always)]
+fn forward_into_impl(src: &[f64], dst: &mut Vec<f64>, n: usize, step: &Step) {
+    dst.resize(src.len(), 0.0);
+    match step {
+        Step::One { wire, t, .. } => apply4_into(src, dst, n, *wire, t),
+        Step::Two { a, b, t, .. } => two_apply_into(src, dst, n, *a, *b, t),
     }
 }
 
@@ -1573,6 +1744,64 @@ mod tests {
         assert!(
             unital_seen > 50,
             "{unital_seen} unital steps with parameters"
+        );
+    }
+
+    /// The out-of-place forward step writes exactly the bits of the in-place one, whatever
+    /// the destination held before (size included), for one-wire steps on every wire of 1 to
+    /// 4 qubits (contiguous and strided, unital or not) and two-wire steps (permutations with
+    /// the low wire contiguous or strided, general sparse maps).
+    #[test]
+    fn the_out_of_place_forward_step_matches_the_in_place_one() {
+        let mut rng = Rng::new(17);
+        let (mut ones, mut perms, mut entries) = (0, 0, 0);
+        for case in 0..120 {
+            let n = 1 + case % 4;
+            let mut ops = Vec::new();
+            for _ in 0..6 {
+                let kinds: Vec<GateKind> = GateKind::all()
+                    .iter()
+                    .copied()
+                    .filter(|k| k.n_wires() <= 2.min(n))
+                    .collect();
+                let kind = kinds[rng.below(kinds.len() as u64) as usize];
+                let mut wires: Vec<usize> = (0..n).collect();
+                rng.shuffle(&mut wires);
+                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
+                ops.push(NoisyOp::Gate(
+                    Op::new(kind, &wires[..kind.n_wires()], &params).unwrap(),
+                ));
+                if rng.uniform() < 0.6 {
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    let w = wires[rng.below(kind.n_wires() as u64) as usize];
+                    ops.push(NoisyOp::Channel(
+                        Channel::new(ck, w, rng.uniform()).unwrap(),
+                    ));
+                }
+            }
+            let c = NoisyCircuit::new(n, ops, None).unwrap();
+            for s in &compile(n, &c.ops).unwrap() {
+                match s {
+                    Step::One { .. } => ones += 1,
+                    Step::Two {
+                        t: Sparse16::Perm(..),
+                        ..
+                    } => perms += 1,
+                    Step::Two { .. } => entries += 1,
+                }
+                let src: Vec<f64> = (0..pow4(n)).map(|_| rng.normal()).collect();
+                let mut want = src.clone();
+                forward(&mut want, n, s);
+                // A stale destination of another length, filled with garbage.
+                let mut got = vec![f64::NAN; 1 + case % 7];
+                forward_into(&src, &mut got, n, s);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "case {case}: {s:?}");
+            }
+        }
+        assert!(
+            ones > 100 && perms > 20 && entries > 20,
+            "{ones} {perms} {entries}"
         );
     }
 

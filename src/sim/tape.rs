@@ -26,6 +26,13 @@ pub(crate) trait Replay {
     fn copy(&self, dst: &mut Self::Buf, src: &Self::Buf);
     /// Applies step `k` to `b` (the same result every time it is called for the same input).
     fn step(&mut self, b: &mut Self::Buf, k: usize);
+    /// Sets `dst` to step `k` applied to `src`, whatever `dst` held (its size included): the
+    /// same result as copying `src` into `dst`, then [`step`](Replay::step). An engine with an
+    /// out-of-place kernel overrides it to save the copy.
+    fn step_into(&mut self, src: &Self::Buf, dst: &mut Self::Buf, k: usize) {
+        self.copy(dst, src);
+        self.step(dst, k);
+    }
     /// Called once with the final state, before the backward walk.
     fn start_back(&mut self, end: &Self::Buf);
     /// Backward through a non-barrier step `k`: `b` holds the state after it and must be left
@@ -84,10 +91,14 @@ impl<B> Tape<B> {
         let mut j = 0;
         for k in 0..n {
             if j < c && barriers[j] == k {
-                if let Some(s) = slot_of[j] {
-                    r.copy(&mut self.pool[s], phi);
-                }
                 j += 1;
+                if let Some(s) = slot_of[j - 1] {
+                    // The state before the barrier moves into its slot (a swap, no copy) and
+                    // the step writes the state after it into the buffer it got back.
+                    std::mem::swap(&mut self.pool[s], phi);
+                    r.step_into(&self.pool[s], phi, k);
+                    continue;
+                }
             }
             r.step(phi, k);
         }
