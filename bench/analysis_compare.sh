@@ -40,6 +40,9 @@ BENCH_JSON="$TMP/native.json" cargo bench -q --bench analysis -- barren >&2
 BENCH_JSON="$TMP/landscape.json" cargo bench -q --bench analysis -- landscape >&2
 
 if [ "${SKIP_WASM:-}" != 1 ]; then
+  # Chromium, ChromeDriver and the npm packages the browser half needs, if missing (Debian's
+  # packages and package-lock.json only; a no-op once installed).
+  bash scripts/setup.sh >&2
   echo "wasm: bench/analysis_browser.mjs in headless Chromium" >&2
   if [ "${SKIP_WASM_BUILD:-}" != 1 ]; then
     bash scripts/build-wasm.sh --bench >&2

@@ -36,6 +36,9 @@ fi
 echo "native: cargo bench --bench model" >&2
 BENCH_JSON="$TMP/native.json" cargo bench -q --bench model >&2
 
+# Chromium, ChromeDriver and the npm packages the browser half needs, if missing (Debian's
+# packages and package-lock.json only; a no-op once installed).
+bash scripts/setup.sh >&2
 echo "wasm: bench/model.html in headless Chromium" >&2
 if [ "$WASM_ROOT" = "$ROOT" ] && [ "${SKIP_WASM_BUILD:-}" != 1 ]; then
   bash scripts/build-wasm.sh --bench >&2

@@ -21,6 +21,9 @@ echo "native: cargo bench --bench model w4" >&2
 cargo bench -q --bench model w4 | tee "$TMP/native.txt" >&2
 cargo build -q --release --bin qmlp
 "$CARGO_TARGET_DIR/release/qmlp" export preset:iris-hybrid --to pennylane-torch > "$TMP/w4.py"
+# Chromium, ChromeDriver and the npm packages the browser half needs, if missing (Debian's
+# packages and package-lock.json only; a no-op once installed).
+bash scripts/setup.sh >&2
 if [ "${SKIP_WASM_BUILD:-}" != 1 ]; then bash scripts/build-wasm.sh --bench >&2; fi
 echo "wasm: bench/model.html in headless Chromium" >&2
 node bench/model_browser.mjs --json > "$TMP/wasm.json"
