@@ -30,6 +30,7 @@
 //! ```
 
 pub(crate) mod adjoint;
+mod aligned;
 mod channel;
 mod density;
 mod fuse;

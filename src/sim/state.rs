@@ -1,5 +1,6 @@
 //! The dense statevector and gate application.
 
+use super::aligned::Amps;
 use super::gate::{GateKind, Op};
 use super::kernels::{self, Action};
 use super::{check_qubits, SimError, C64};
@@ -8,7 +9,7 @@ use super::{check_qubits, SimError, C64};
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     n: usize,
-    amps: Vec<C64>,
+    amps: Amps,
 }
 
 /// The control mask of `op.controls` on an `n`-qubit state.
@@ -23,14 +24,12 @@ impl State {
     pub fn new(n_qubits: usize) -> Result<State, SimError> {
         check_qubits(n_qubits)?;
         let len = 1usize << n_qubits;
-        let mut amps = Vec::new();
-        amps.try_reserve_exact(len).map_err(|_| {
+        let mut amps = Amps::zeros(len).map_err(|_| {
             SimError::new(format!(
                 "could not allocate {} for a {n_qubits}-qubit state; use fewer qubits",
                 super::human_bytes(super::state_bytes(n_qubits))
             ))
         })?;
-        amps.resize(len, C64::new(0.0, 0.0));
         amps[0] = C64::new(1.0, 0.0);
         Ok(State { n: n_qubits, amps })
     }
@@ -54,7 +53,10 @@ impl State {
                 amps[i]
             )));
         }
-        Ok(State { n, amps })
+        Ok(State {
+            n,
+            amps: Amps::from_slice(&amps),
+        })
     }
 
     /// Number of qubits.
@@ -176,7 +178,7 @@ impl State {
     pub fn inner(&self, other: &State) -> C64 {
         self.amps
             .iter()
-            .zip(&other.amps)
+            .zip(other.amps.iter())
             .fold(C64::new(0.0, 0.0), |acc, (a, b)| acc + a.conj() * b)
     }
 
