@@ -1748,7 +1748,7 @@ mod tests {
     }
 
     /// The out-of-place forward step writes exactly the bits of the in-place one, whatever
-    /// the destination held before (size included), for one-wire steps on every wire of 1 to
+    /// the destination held before (its size included), for one-wire steps on every wire of 1 to
     /// 4 qubits (contiguous and strided, unital or not) and two-wire steps (permutations with
     /// the low wire contiguous or strided, general sparse maps).
     #[test]
