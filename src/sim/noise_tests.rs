@@ -467,7 +467,11 @@ fn a_reused_density_engine_matches_a_fresh_one_across_qubit_counts() {
         let obs = observables(n, &mut rng, false);
         let a = reused.gradient(&c, &obs).unwrap();
         let b = DensityEngine::new().gradient(&c, &obs).unwrap();
-        assert_eq!(a.value.mean.to_bits(), b.value.mean.to_bits(), "circuit {k}");
+        assert_eq!(
+            a.value.mean.to_bits(),
+            b.value.mean.to_bits(),
+            "circuit {k}"
+        );
         for (x, y) in a.grad.iter().zip(&b.grad) {
             assert_eq!(x.mean.to_bits(), y.mean.to_bits(), "circuit {k}");
         }
