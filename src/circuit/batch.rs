@@ -875,7 +875,8 @@ mod tests {
     fn lane_groups_fill_aligned_cache_lines() {
         assert_eq!(std::mem::size_of::<super::Amp4>(), 64);
         assert_eq!(std::mem::align_of::<super::Amp4>(), 64);
-        let v = vec![super::Amp4::default(); 3];
+        // On the heap, as the batch's buffers are.
+        let v: Vec<super::Amp4> = std::iter::repeat_n(super::Amp4::default(), 3).collect();
         assert_eq!(v.as_ptr() as usize % 64, 0);
     }
 
