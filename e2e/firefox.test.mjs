@@ -45,6 +45,9 @@ test('Firefox: the page opens, trains a few epochs and draws, without a console 
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
+  // The page's frames absorb the worker's updates; a tab left behind another (the one the
+  // browser opened with) may get no animation frames, and Play would seem to stand still.
+  await page.bringToFront();
   await page.waitForSelector('html[data-ready="true"]', { timeout: 60_000 });
   const version = await page.$eval('#engine-version', (e) => e.textContent);
   assert.match(version, /^v\d+\.\d+\.\d+/);
@@ -55,7 +58,19 @@ test('Firefox: the page opens, trains a few epochs and draws, without a console 
     await page.waitForFunction((n) => document.querySelector('[data-testid=epoch]').textContent === String(n), {}, e);
   }
   await page.click('[data-testid=play]');
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 6, { timeout: 60_000 });
+  try {
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]').textContent) >= 6, { timeout: 60_000 });
+  } catch (e) {
+    // Say what the page was doing, so a failure here can be told apart (no frames, no worker,
+    // no progress in the worker).
+    const state = await page.evaluate(() => ({
+      visibility: document.visibilityState,
+      epoch: document.querySelector('[data-testid=epoch]')?.textContent,
+      stats: window.__qmlp?.app?.stats,
+      engineEpoch: window.__qmlp?.app?.engine?.metrics?.().epoch,
+    })).catch((err) => ({ unreadable: String(err) }));
+    throw new Error(`${e.message}; page state: ${JSON.stringify(state)}; console errors: ${JSON.stringify(errors)}`);
+  }
   await page.click('[data-testid=play]');
   const m = await page.evaluate(() => window.__qmlp.app.engine.metrics());
   assert.ok(m.epoch >= 6 && Number.isFinite(m.trainLoss), JSON.stringify(m));
