@@ -1690,6 +1690,44 @@ mod tests {
         }
     }
 
+    /// Six random gates of at most two wires on `n` qubits, each followed with probability
+    /// `p_channel` by a random channel on the gate's first wire, or with `any_wire` on one of
+    /// its wires drawn at random.
+    fn random_small_circuit(
+        n: usize,
+        p_channel: f64,
+        any_wire: bool,
+        rng: &mut Rng,
+    ) -> NoisyCircuit {
+        let kinds: Vec<GateKind> = GateKind::all()
+            .iter()
+            .copied()
+            .filter(|k| k.n_wires() <= 2.min(n))
+            .collect();
+        let mut ops = Vec::new();
+        for _ in 0..6 {
+            let kind = kinds[rng.below(kinds.len() as u64) as usize];
+            let mut wires: Vec<usize> = (0..n).collect();
+            rng.shuffle(&mut wires);
+            let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
+            ops.push(NoisyOp::Gate(
+                Op::new(kind, &wires[..kind.n_wires()], &params).unwrap(),
+            ));
+            if rng.uniform() < p_channel {
+                let ck = ChannelKind::all()[rng.below(5) as usize];
+                let w = if any_wire {
+                    wires[rng.below(kind.n_wires() as u64) as usize]
+                } else {
+                    wires[0]
+                };
+                ops.push(NoisyOp::Channel(
+                    Channel::new(ck, w, rng.uniform()).unwrap(),
+                ));
+            }
+        }
+        NoisyCircuit::new(n, ops, None).unwrap()
+    }
+
     /// The fused backward step equals the reference (gradient, then λ ← Tᵀλ) on random λ and
     /// r for one-wire steps of gates and channels on every wire of 1 to 4 qubits (the
     /// contiguous and the strided layout), unital or not, and for two-wire steps.
@@ -1699,29 +1737,8 @@ mod tests {
         let mut unital_seen = 0;
         for case in 0..80 {
             let n = 1 + case % 4;
-            let mut ops = Vec::new();
-            for _ in 0..6 {
-                let kinds: Vec<GateKind> = GateKind::all()
-                    .iter()
-                    .copied()
-                    .filter(|k| k.n_wires() <= 2.min(n))
-                    .collect();
-                let kind = kinds[rng.below(kinds.len() as u64) as usize];
-                let mut wires: Vec<usize> = (0..n).collect();
-                rng.shuffle(&mut wires);
-                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
-                ops.push(NoisyOp::Gate(
-                    Op::new(kind, &wires[..kind.n_wires()], &params).unwrap(),
-                ));
-                if rng.uniform() < 0.7 {
-                    // Mostly unital kinds; amplitude damping now and then.
-                    let ck = ChannelKind::all()[rng.below(5) as usize];
-                    ops.push(NoisyOp::Channel(
-                        Channel::new(ck, wires[0], rng.uniform()).unwrap(),
-                    ));
-                }
-            }
-            let c = NoisyCircuit::new(n, ops, None).unwrap();
+            // Mostly unital channels; amplitude damping now and then.
+            let c = random_small_circuit(n, 0.7, false, &mut rng);
             let steps = compile(n, &c.ops).unwrap();
             for s in &steps {
                 if matches!(s, Step::One { unital: true, d, .. } if !d.is_empty()) {
@@ -1757,29 +1774,7 @@ mod tests {
         let (mut ones, mut perms, mut entries) = (0, 0, 0);
         for case in 0..120 {
             let n = 1 + case % 4;
-            let mut ops = Vec::new();
-            for _ in 0..6 {
-                let kinds: Vec<GateKind> = GateKind::all()
-                    .iter()
-                    .copied()
-                    .filter(|k| k.n_wires() <= 2.min(n))
-                    .collect();
-                let kind = kinds[rng.below(kinds.len() as u64) as usize];
-                let mut wires: Vec<usize> = (0..n).collect();
-                rng.shuffle(&mut wires);
-                let params: Vec<f64> = (0..kind.n_params()).map(|_| rng.range(-PI, PI)).collect();
-                ops.push(NoisyOp::Gate(
-                    Op::new(kind, &wires[..kind.n_wires()], &params).unwrap(),
-                ));
-                if rng.uniform() < 0.6 {
-                    let ck = ChannelKind::all()[rng.below(5) as usize];
-                    let w = wires[rng.below(kind.n_wires() as u64) as usize];
-                    ops.push(NoisyOp::Channel(
-                        Channel::new(ck, w, rng.uniform()).unwrap(),
-                    ));
-                }
-            }
-            let c = NoisyCircuit::new(n, ops, None).unwrap();
+            let c = random_small_circuit(n, 0.6, true, &mut rng);
             for s in &compile(n, &c.ops).unwrap() {
                 match s {
                     Step::One { .. } => ones += 1,
