@@ -880,19 +880,26 @@ pub(crate) fn init(r: &mut [f64], n: usize) {
     }
 }
 
+/// The (X, Y, Z) block of a unital, trace-preserving map (every gate, every channel but
+/// amplitude damping: row and column I are e₀), which then acts as a 3×3 map leaving the I
+/// component alone; `None` for any other map.
+#[inline(always)]
+fn unital_block(m: &M4) -> Option<[[f64; 3]; 3]> {
+    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
+    unital.then(|| {
+        [
+            [m[1][1], m[1][2], m[1][3]],
+            [m[2][1], m[2][2], m[2][3]],
+            [m[3][1], m[3][2], m[3][3]],
+        ]
+    })
+}
+
 /// v ← m·v on the digit of `wire`, for every group.
 #[inline(always)]
 fn apply4(r: &mut [f64], n: usize, wire: usize, m: &M4) {
     let s = pow4(n - 1 - wire);
-    // A unital, trace-preserving map (every gate, every channel but amplitude damping) leaves
-    // the I component alone: a 3×3 map on (X, Y, Z).
-    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
-    if unital {
-        let k = [
-            [m[1][1], m[1][2], m[1][3]],
-            [m[2][1], m[2][2], m[2][3]],
-            [m[3][1], m[3][2], m[3][3]],
-        ];
+    if let Some(k) = unital_block(m) {
         if s == 1 {
             for v in r.chunks_exact_mut(4) {
                 let x = [v[1], v[2], v[3]];
@@ -1132,13 +1139,7 @@ fn forward_impl(r: &mut [f64], n: usize, step: &Step) {
 #[inline(always)]
 fn apply4_into(src: &[f64], dst: &mut [f64], n: usize, wire: usize, m: &M4) {
     let s = pow4(n - 1 - wire);
-    let unital = m[0] == [1.0, 0.0, 0.0, 0.0] && (1..4).all(|i| m[i][0] == 0.0);
-    if unital {
-        let k = [
-            [m[1][1], m[1][2], m[1][3]],
-            [m[2][1], m[2][2], m[2][3]],
-            [m[3][1], m[3][2], m[3][3]],
-        ];
+    if let Some(k) = unital_block(m) {
         if s == 1 {
             for (o, v) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
                 o[0] = v[0];
