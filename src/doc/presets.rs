@@ -129,10 +129,23 @@ fn w(rng: &mut Rng) -> Angle {
 
 /// CNOTs from every wire `q` to `q + range` (mod `qubits`); one CNOT on 2 qubits.
 fn ring(qubits: usize, range: usize, col: &mut usize, out: &mut Vec<GateSpec>) {
+    ring_of(qubits, range, true, col, out);
+}
+
+/// The CNOTs q → q + range of every wire q. On two wires `one_on_two` keeps the single CNOT
+/// (0, 1) of PennyLane's `BasicEntanglerLayers`; without it both CNOTs (0, 1) and (1, 0) come,
+/// as in `StronglyEntanglingLayers`.
+fn ring_of(
+    qubits: usize,
+    range: usize,
+    one_on_two: bool,
+    col: &mut usize,
+    out: &mut Vec<GateSpec>,
+) {
     if qubits < 2 {
         return;
     }
-    let pairs: Vec<(usize, usize)> = if qubits == 2 {
+    let pairs: Vec<(usize, usize)> = if qubits == 2 && one_on_two {
         vec![(0, 1)]
     } else {
         (0..qubits).map(|q| (q, (q + range) % qubits)).collect()
@@ -253,7 +266,7 @@ pub fn template_layer(
             }
             c += 1;
             let range = layer % qubits.saturating_sub(1).max(1) + 1;
-            ring(qubits, range, &mut c, &mut out);
+            ring_of(qubits, range, false, &mut c, &mut out);
         }
         other => {
             let names: Vec<&str> = TEMPLATES.iter().map(|t| t.0).collect();

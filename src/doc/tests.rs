@@ -784,3 +784,52 @@ fn appended_strongly_entangling_layers_continue_the_stack() {
     assert_eq!(next_template_layer("strongly_entangling", 2, &two), 0);
     assert_eq!(next_template_layer("strongly_entangling", 4, &[]), 0);
 }
+
+/// Template layers stacked one after another, as "Insert layer" does, are PennyLane's own
+/// `StronglyEntanglingLayers` and `BasicEntanglerLayers` gate for gate on 1–6 wires: the same
+/// kinds on the same wires in the same order (`tests/golden/templates.json`, PennyLane's
+/// decompositions; on two wires a strongly entangling layer has CNOT(0, 1) and CNOT(1, 0), a
+/// basic entangler one CNOT).
+#[test]
+fn stacked_templates_are_pennylanes_decompositions() {
+    let golden: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/templates.json"
+    )))
+    .unwrap();
+    let layers = golden["layers"].as_u64().unwrap();
+    let cases = golden["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 12);
+    for case in cases {
+        let name = case["template"].as_str().unwrap();
+        let q = case["qubits"].as_u64().unwrap() as usize;
+        let mut gates: Vec<GateSpec> = Vec::new();
+        for k in 0..layers {
+            let layer = next_template_layer(name, q, &gates);
+            let at = next_col(&gates);
+            gates.extend(template_layer(name, q, at, 3 + k, layer).unwrap());
+        }
+        gates.sort_by_key(|g| g.col);
+        let ours: Vec<(String, Vec<usize>)> = gates
+            .iter()
+            .map(|g| {
+                let mut wires = g.controls.clone();
+                wires.extend(&g.wires);
+                (g.gate.name().to_string(), wires)
+            })
+            .collect();
+        let want: Vec<(String, Vec<usize>)> = case["ops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|op| {
+                let wires = op[1].as_array().unwrap();
+                (
+                    op[0].as_str().unwrap().to_string(),
+                    wires.iter().map(|w| w.as_u64().unwrap() as usize).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(ours, want, "{name} on {q} wires, {layers} layers");
+    }
+}
