@@ -671,14 +671,14 @@ impl DensityEngine {
 fn pauli_buffer(v: &mut Vec<f64>, n: usize) -> Result<(), SimError> {
     let len = 1usize << (2 * n);
     if v.len() != len {
-        v.clear();
-        v.try_reserve_exact(len).map_err(|_| {
+        // Freed first, so the old and the new buffer never need memory at once.
+        *v = Vec::new();
+        *v = super::aligned::zeros_f64(len).map_err(|_| {
             SimError::new(format!(
                 "could not allocate {} bytes for a {n}-qubit density matrix; use fewer qubits",
                 8 * len
             ))
         })?;
-        v.resize(len, 0.0);
     }
     Ok(())
 }
