@@ -146,17 +146,27 @@ impl NoisyCircuit {
 
     /// Checks every op (numbered from 1 in the message) and the readout error.
     pub fn validate(&self) -> Result<(), SimError> {
+        self.validate_qubits()?;
+        for (k, op) in self.ops.iter().enumerate() {
+            validate_op(op, k, self.n_qubits)?;
+        }
+        self.validate_readout()
+    }
+
+    /// The first check of [`validate`](NoisyCircuit::validate): at least one qubit.
+    pub(super) fn validate_qubits(&self) -> Result<(), SimError> {
         if self.n_qubits == 0 {
             return Err(SimError::new("a circuit needs at least 1 qubit; got 0"));
         }
-        for (k, op) in self.ops.iter().enumerate() {
-            op.validate(self.n_qubits)
-                .map_err(|e| SimError::new(format!("operation {}: {e}", k + 1)))?;
-        }
-        if let Some(r) = &self.readout {
-            r.validate(self.n_qubits)?;
-        }
         Ok(())
+    }
+
+    /// The last check of [`validate`](NoisyCircuit::validate): the readout error.
+    pub(super) fn validate_readout(&self) -> Result<(), SimError> {
+        match &self.readout {
+            Some(r) => r.validate(self.n_qubits),
+            None => Ok(()),
+        }
     }
 
     /// Number of gate parameters, the length of a gradient.
@@ -222,6 +232,13 @@ impl NoisyCircuit {
             _ => Ok(probs),
         }
     }
+}
+
+/// Checks op `k` (from 0) against a circuit of `n_qubits`, with the message of
+/// [`NoisyCircuit::validate`] ("operation k+1: …").
+pub(super) fn validate_op(op: &NoisyOp, k: usize, n_qubits: usize) -> Result<(), SimError> {
+    op.validate(n_qubits)
+        .map_err(|e| SimError::new(format!("operation {}: {e}", k + 1)))
 }
 
 /// A value with its standard error (0 for an exact engine).
@@ -611,12 +628,22 @@ impl DensityEngine {
         Ok(rho)
     }
 
-    /// The fused Pauli-basis program of a validated `circuit`, if that representation is used.
-    fn program(&self, circuit: &NoisyCircuit) -> Option<Vec<ptm::Step>> {
-        match self.repr {
-            DensityRepr::Auto => ptm::compile(circuit.n_qubits, &circuit.ops),
+    /// Validates `circuit` (the checks and the first error of [`NoisyCircuit::validate`]) and
+    /// returns its fused Pauli-basis program if that representation is used. The ops are
+    /// validated as they are compiled, so the circuit is read once, not swept a second time.
+    fn program(&self, circuit: &NoisyCircuit) -> Result<Option<Vec<ptm::Step>>, SimError> {
+        circuit.validate_qubits()?;
+        let steps = match self.repr {
+            DensityRepr::Auto => ptm::compile(circuit.n_qubits, &circuit.ops)?,
             DensityRepr::Complex => None,
+        };
+        match steps {
+            Some(_) => circuit.validate_readout()?,
+            // Compiling stopped at a gate on three or more wires, or did not run: the ops after
+            // it are unchecked.
+            None => circuit.validate()?,
         }
+        Ok(steps)
     }
 
     /// Runs `steps` from |0…0⟩ into the engine's Pauli vector.
@@ -787,8 +814,7 @@ impl NoisyEngine for DensityEngine {
             .iter()
             .map(|o| circuit.fold(o))
             .collect::<Result<_, _>>()?;
-        circuit.validate()?;
-        if let Some(steps) = self.program(circuit) {
+        if let Some(steps) = self.program(circuit)? {
             let n = circuit.n_qubits;
             let r = self.run_ptm(n, &steps)?;
             return Ok(folded
@@ -804,8 +830,7 @@ impl NoisyEngine for DensityEngine {
     }
 
     fn probabilities(&mut self, circuit: &NoisyCircuit) -> Result<Vec<Estimate>, SimError> {
-        circuit.validate()?;
-        let p = match self.program(circuit) {
+        let p = match self.program(circuit)? {
             Some(steps) => {
                 ptm::probabilities(self.run_ptm(circuit.n_qubits, &steps)?, circuit.n_qubits)
             }
@@ -823,9 +848,9 @@ impl NoisyEngine for DensityEngine {
         circuit: &NoisyCircuit,
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
-        circuit.validate()?;
+        let steps = self.program(circuit)?;
         let weighted = circuit.fold_weighted(weighted)?;
-        if let Some(steps) = self.program(circuit) {
+        if let Some(steps) = steps {
             return self.gradient_ptm(circuit, &steps, &weighted);
         }
         let n = circuit.n_qubits;

@@ -19,8 +19,8 @@
 //! compiled here: [`compile`] returns `None` and the engine uses the complex representation.
 
 use super::channel::{ChannelKind, Mat2};
-use super::noisy::NoisyOp;
-use super::{GateKind, Observable, Op, Pauli, PauliString, State, C64};
+use super::noisy::{validate_op, NoisyOp};
+use super::{GateKind, Observable, Op, Pauli, PauliString, SimError, State, C64};
 use std::sync::OnceLock;
 
 /// A real 4×4 matrix, row-major.
@@ -684,8 +684,12 @@ fn flush_scale(f: &mut f64, t: &mut M4, d: &mut [(usize, M4)]) {
     *f = 1.0;
 }
 
-/// Fuses `ops` into steps; `None` if a gate acts on more than two wires (controls included).
-pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
+/// Fuses `ops` into steps; `Ok(None)` if a gate acts on more than two wires (controls
+/// included). Each op is validated against `n` qubits (`n` ≥ 1) just before it is used, with
+/// the message of [`NoisyCircuit::validate`](super::NoisyCircuit::validate), so that the
+/// circuit is read once: the first invalid op before any gate on three or more wires is
+/// refused; at such a gate compiling stops, and the caller validates the whole circuit.
+pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Result<Option<Vec<Step>>, SimError> {
     let mut steps: Vec<Step> = Vec::with_capacity(ops.len());
     // The last step that touched each wire.
     let mut last: Vec<Option<usize>> = vec![None; n];
@@ -695,12 +699,13 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
     // not yet applied (see `flush_scale`).
     let mut scale: Vec<f64> = Vec::with_capacity(ops.len());
     let mut offset = 0;
-    for op in ops {
+    for (k, op) in ops.iter().enumerate() {
+        validate_op(op, k, n)?;
         match op {
             NoisyOp::Gate(g) => {
                 let n_wires = g.wires.len() + g.controls.len();
                 if n_wires > 2 {
-                    return None;
+                    return Ok(None);
                 }
                 let np = g.kind.n_params();
                 if n_wires == 1 {
@@ -860,7 +865,7 @@ pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
             }
         }
     }
-    Some(steps)
+    Ok(Some(steps))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1562,6 +1567,11 @@ mod tests {
     use crate::sim::{Channel, DensityMatrix, NoisyCircuit};
     use std::f64::consts::PI;
 
+    /// The program of valid `ops`.
+    fn compiled(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
+        compile(n, ops).expect("valid ops")
+    }
+
     /// r_P = Tr(Pρ) of a complex density matrix, straight from the definition.
     fn pauli_vector(rho: &DensityMatrix) -> Vec<f64> {
         let n = rho.n_qubits();
@@ -1662,7 +1672,7 @@ mod tests {
                 }
             }
             let c = NoisyCircuit::new(n, ops, None).unwrap();
-            let steps = compile(n, &c.ops).unwrap();
+            let steps = compiled(n, &c.ops).unwrap();
             let mut r = vec![0.0; pow4(n)];
             init(&mut r, n);
             for s in &steps {
@@ -1740,7 +1750,7 @@ mod tests {
             let n = 1 + case % 4;
             // Mostly unital channels; amplitude damping now and then.
             let c = random_small_circuit(n, 0.7, false, &mut rng);
-            let steps = compile(n, &c.ops).unwrap();
+            let steps = compiled(n, &c.ops).unwrap();
             for s in &steps {
                 if matches!(s, Step::One { unital: true, d, .. } if !d.is_empty()) {
                     unital_seen += 1;
@@ -1776,7 +1786,7 @@ mod tests {
         for case in 0..120 {
             let n = 1 + case % 4;
             let c = random_small_circuit(n, 0.6, true, &mut rng);
-            for s in &compile(n, &c.ops).unwrap() {
+            for s in &compiled(n, &c.ops).unwrap() {
                 match s {
                     Step::One { .. } => ones += 1,
                     Step::Two {
@@ -1843,7 +1853,7 @@ mod tests {
                     ops.push(NoisyOp::Channel(ch));
                 }
             }
-            let steps = compile(1, &ops).unwrap();
+            let steps = compiled(1, &ops).unwrap();
             assert_eq!(steps.len(), 1, "case {case}: one fused step");
             let Step::One { t: ct, d: cd, .. } = &steps[0] else {
                 panic!("case {case}: a one-wire step");
@@ -1864,11 +1874,11 @@ mod tests {
     #[test]
     fn gates_on_three_wires_are_not_compiled() {
         let t = Op::new(GateKind::Toffoli, &[0, 1, 2], &[]).unwrap();
-        assert!(compile(3, &[NoisyOp::Gate(t)]).is_none());
+        assert!(compiled(3, &[NoisyOp::Gate(t)]).is_none());
         let cc = Op::new(GateKind::RX, &[0], &[0.3])
             .unwrap()
             .controlled(&[1, 2])
             .unwrap();
-        assert!(compile(3, &[NoisyOp::Gate(cc)]).is_none());
+        assert!(compiled(3, &[NoisyOp::Gate(cc)]).is_none());
     }
 }
