@@ -584,6 +584,9 @@ pub struct DensityEngine {
     r: Vec<f64>,
     lam: Vec<f64>,
     ptape: Tape<Vec<f64>>,
+    // The fused program of the last circuit, its buffers reused by the next (boxed: the
+    // engine is a variant of `Engine`, whose variants stay of like size).
+    prog: Box<ptm::Program>,
 }
 
 impl Default for DensityEngine {
@@ -605,6 +608,7 @@ impl DensityEngine {
             r: Vec::new(),
             lam: Vec::new(),
             ptape: Tape::new(),
+            prog: Box::default(),
         }
     }
 
@@ -629,29 +633,31 @@ impl DensityEngine {
     }
 
     /// Validates `circuit` (the checks and the first error of [`NoisyCircuit::validate`]) and
-    /// returns its fused Pauli-basis program if that representation is used. The ops are
-    /// validated as they are compiled, so the circuit is read once, not swept a second time.
-    fn program(&self, circuit: &NoisyCircuit) -> Result<Option<Vec<ptm::Step>>, SimError> {
+    /// compiles it into the engine's fused Pauli-basis program if that representation is used
+    /// (true). The ops are validated as they are compiled, so the circuit is read once, not
+    /// swept a second time.
+    fn program(&mut self, circuit: &NoisyCircuit) -> Result<bool, SimError> {
         circuit.validate_qubits()?;
-        let steps = match self.repr {
-            DensityRepr::Auto => ptm::compile(circuit.n_qubits, &circuit.ops)?,
-            DensityRepr::Complex => None,
+        let fused = match self.repr {
+            DensityRepr::Auto => self.prog.compile(circuit.n_qubits, &circuit.ops)?,
+            DensityRepr::Complex => false,
         };
-        match steps {
-            Some(_) => circuit.validate_readout()?,
+        if fused {
+            circuit.validate_readout()?;
+        } else {
             // Compiling stopped at a gate on three or more wires, or did not run: the ops after
             // it are unchecked.
-            None => circuit.validate()?,
+            circuit.validate()?;
         }
-        Ok(steps)
+        Ok(fused)
     }
 
-    /// Runs `steps` from |0…0⟩ into the engine's Pauli vector.
-    fn run_ptm(&mut self, n: usize, steps: &[ptm::Step]) -> Result<&[f64], SimError> {
+    /// Runs the compiled program from |0…0⟩ into the engine's Pauli vector.
+    fn run_ptm(&mut self, n: usize) -> Result<&[f64], SimError> {
         check_density_qubits(n)?;
         pauli_buffer(&mut self.r, n)?;
         ptm::init(&mut self.r, n);
-        for s in steps {
+        for s in self.prog.steps() {
             ptm::forward(&mut self.r, n, s);
         }
         Ok(&self.r)
@@ -669,7 +675,6 @@ impl DensityEngine {
     fn gradient_ptm(
         &mut self,
         circuit: &NoisyCircuit,
-        steps: &[ptm::Step],
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
         let n = circuit.n_qubits;
@@ -679,7 +684,7 @@ impl DensityEngine {
         let slots = self.tape_bytes / (density_bytes(n) as usize / 2).max(1);
         let mut r = PtmBackward {
             n,
-            steps,
+            steps: self.prog.steps(),
             weighted,
             lambda: &mut self.lam,
             grad: vec![0.0; circuit.n_params()],
@@ -814,9 +819,9 @@ impl NoisyEngine for DensityEngine {
             .iter()
             .map(|o| circuit.fold(o))
             .collect::<Result<_, _>>()?;
-        if let Some(steps) = self.program(circuit)? {
+        if self.program(circuit)? {
             let n = circuit.n_qubits;
-            let r = self.run_ptm(n, &steps)?;
+            let r = self.run_ptm(n)?;
             return Ok(folded
                 .iter()
                 .map(|o| Estimate::exact(ptm::expval(o, r, n)))
@@ -830,11 +835,10 @@ impl NoisyEngine for DensityEngine {
     }
 
     fn probabilities(&mut self, circuit: &NoisyCircuit) -> Result<Vec<Estimate>, SimError> {
-        let p = match self.program(circuit)? {
-            Some(steps) => {
-                ptm::probabilities(self.run_ptm(circuit.n_qubits, &steps)?, circuit.n_qubits)
-            }
-            None => self.run(circuit)?.probabilities(),
+        let p = if self.program(circuit)? {
+            ptm::probabilities(self.run_ptm(circuit.n_qubits)?, circuit.n_qubits)
+        } else {
+            self.run(circuit)?.probabilities()
         };
         Ok(circuit
             .read_out(p)?
@@ -848,10 +852,10 @@ impl NoisyEngine for DensityEngine {
         circuit: &NoisyCircuit,
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
-        let steps = self.program(circuit)?;
+        let fused = self.program(circuit)?;
         let weighted = circuit.fold_weighted(weighted)?;
-        if let Some(steps) = steps {
-            return self.gradient_ptm(circuit, &steps, &weighted);
+        if fused {
+            return self.gradient_ptm(circuit, &weighted);
         }
         let n = circuit.n_qubits;
         let slots = self.tape_bytes / (density_bytes(n) as usize).max(1);
