@@ -381,6 +381,44 @@ impl Sparse16 {
         Sparse16::from_dense(&m)
     }
 
+    /// `out` ← selfᵀ, in place when both are permutations (the CNOT steps of a reused
+    /// program): no 150-byte value built and moved.
+    fn transpose_into(&self, out: &mut Sparse16) {
+        let Sparse16::Perm(src, val) = self else {
+            *out = self.transpose();
+            return;
+        };
+        if !matches!(out, Sparse16::Perm(..)) {
+            *out = Sparse16::Perm([0; 16], [0.0; 16]);
+        }
+        if let Sparse16::Perm(s2, v2) = out {
+            // As `transpose`; `& 15`: src holds column indices below 16, no bounds check.
+            for k in 0..16 {
+                let row = (src[k] & 15) as usize;
+                s2[row] = k as u8;
+                v2[row] = val[k];
+            }
+        }
+    }
+
+    /// self ← (Pa ⊗ Pb)·self ([`after`](Sparse16::after)), in place for a permutation and
+    /// diagonal maps (Pauli channels after CNOT, CZ, SWAP).
+    fn apply_after(&mut self, post: &[Option<M4>; 2]) {
+        if post.iter().all(Option::is_none) {
+            return;
+        }
+        let (pa, pb) = (post[0].unwrap_or(I4), post[1].unwrap_or(I4));
+        let diagonal = |m: &M4| (0..4).all(|i| (0..4).all(|j| i == j || m[i][j] == 0.0));
+        if let (Sparse16::Perm(_, val), true, true) = (&mut *self, diagonal(&pa), diagonal(&pb)) {
+            // The products of `after`, in its order.
+            for (k, v) in val.iter_mut().enumerate() {
+                *v *= pa[k / 4][k / 4] * pb[k % 4][k % 4];
+            }
+            return;
+        }
+        *self = self.after(post);
+    }
+
     /// (Pa ⊗ Pb)·self for one-wire maps on the high (a) and low (b) digit.
     fn after(&self, post: &[Option<M4>; 2]) -> Sparse16 {
         if post.iter().all(Option::is_none) {
@@ -939,12 +977,12 @@ impl Program {
                 }
                 Step::Two { t, tt, d, .. } => {
                     if post.iter().any(Option::is_some) {
-                        *t = t.after(post);
+                        t.apply_after(post);
                         for (_, dk) in d.iter_mut() {
-                            *dk = dk.after(post);
+                            dk.apply_after(post);
                         }
                     }
-                    *tt = t.transpose();
+                    t.transpose_into(tt);
                 }
             }
         }
@@ -2010,6 +2048,48 @@ mod tests {
                 "case {case}"
             );
         }
+    }
+
+    /// The in-place `apply_after` and `transpose_into` give `after` and `transpose` bit for
+    /// bit: permutations and sparse maps, diagonal and other channel maps on either wire, into a
+    /// destination of either kind.
+    #[test]
+    fn in_place_after_and_transpose_match_the_out_of_place_ones() {
+        let mut rng = Rng::new(41);
+        let bits = |m: &Sparse16| format!("{m:?}");
+        let mut maps = Vec::new();
+        for kind in [GateKind::CNOT, GateKind::CZ, GateKind::SWAP, GateKind::CY] {
+            let mut m = Sparse16::Entries(Vec::new());
+            fixed_two_into(kind, &mut m);
+            maps.push(m);
+        }
+        let crx = Op::new(GateKind::CRX, &[0, 1], &[0.7]).unwrap();
+        maps.push(Sparse16::from_dense(&two_gate_with_params(&crx).0));
+        let (mut perms, mut others) = (0, 0);
+        for case in 0..200 {
+            let m = &maps[case % maps.len()];
+            let mut post = [None, None];
+            for slot in post.iter_mut() {
+                if rng.uniform() < 0.7 {
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    *slot = Some(channel_ptm(ck, rng.uniform()));
+                }
+            }
+            let mut got = m.clone();
+            got.apply_after(&post);
+            let want = m.after(&post);
+            assert_eq!(bits(&got), bits(&want), "case {case}");
+            match want {
+                Sparse16::Perm(..) => perms += 1,
+                Sparse16::Entries(_) => others += 1,
+            }
+            for stale in [maps[0].clone(), maps[4].clone()] {
+                let mut tt = stale;
+                want.transpose_into(&mut tt);
+                assert_eq!(bits(&tt), bits(&want.transpose()), "case {case}");
+            }
+        }
+        assert!(perms > 50 && others > 50, "{perms} {others}");
     }
 
     #[test]
