@@ -477,3 +477,111 @@ fn a_reused_density_engine_matches_a_fresh_one_across_qubit_counts() {
         }
     }
 }
+
+/// Makes `op` invalid on `n` qubits in one of the ways `validate` names: a wire out of range, a
+/// repeated wire, a wire too many, controls on a multi-wire kind, a non-finite angle, a channel
+/// strength outside [0, 1].
+fn corrupt(op: &mut NoisyOp, n: usize, rng: &mut Rng) {
+    match op {
+        NoisyOp::Gate(g) => match rng.below(5) {
+            0 => g.wires[0] = n + rng.below(3) as usize,
+            1 if g.wires.len() > 1 => g.wires[1] = g.wires[0],
+            2 => g.wires.push(g.wires[0]),
+            3 if !g.kind.is_single_qubit() => g.controls.push(n - 1),
+            4 if g.kind.n_params() > 0 => g.params[0] = f64::NAN,
+            _ => g.wires[0] = n,
+        },
+        NoisyOp::Channel(ch) => match rng.below(3) {
+            0 => ch.strength = 1.5,
+            1 => ch.strength = -0.25,
+            _ => ch.wire = n + rng.below(2) as usize,
+        },
+    }
+}
+
+/// The density engine validates a circuit's ops while compiling them; every entry point still
+/// refuses an invalid circuit with the error of checking it first: `NoisyCircuit::validate`'s
+/// (the first invalid op by number, before or after a gate on three wires that sends the
+/// circuit to the complex path; no qubits; the readout error after the ops), then the
+/// observables' — for `expvals` the observables' first, as before. Both representations, a
+/// reused engine and a fresh one.
+#[test]
+fn invalid_circuits_are_refused_with_the_first_error_of_validate() {
+    let mut rng = Rng::new(31);
+    let z0 = Observable::Pauli(PauliString::single(0, Pauli::Z));
+    let bad_obs = Observable::Pauli("Z7".parse().unwrap());
+    let toffoli = |w: [usize; 3]| NoisyOp::Gate(Op::new(GateKind::Toffoli, &w, &[]).unwrap());
+    let (mut before_wide, mut after_wide, mut fused) = (0, 0, 0);
+    let mut reused = [
+        DensityEngine::new(),
+        DensityEngine::new().with_repr(DensityRepr::Complex),
+    ];
+    for case in 0..300 {
+        let n = 1 + case % 4;
+        let mut c = random_circuit(n, 6, 0.7, &mut rng);
+        if n >= 3 && case % 3 == 0 {
+            // A gate on three wires somewhere, so that compiling stops there.
+            let at = rng.below(c.ops.len() as u64 + 1) as usize;
+            c.ops.insert(at, toffoli([2, 0, 1]));
+        }
+        let bad: Vec<usize> = (0..rng.below(3))
+            .map(|_| rng.below(c.ops.len() as u64) as usize)
+            .collect();
+        for &k in &bad {
+            corrupt(&mut c.ops[k], n, &mut rng);
+        }
+        if rng.uniform() < 0.15 {
+            c.readout = Some(ReadoutError::uniform(n + 1, 0.02, 0.03).unwrap());
+        } else if rng.uniform() < 0.2 {
+            c.readout = Some(ReadoutError::uniform(n, 0.02, 0.03).unwrap());
+        }
+        if case % 37 == 5 {
+            c.n_qubits = 0;
+        }
+        let obs = if rng.uniform() < 0.2 {
+            vec![z0.clone(), bad_obs.clone()]
+        } else {
+            vec![z0.clone()]
+        };
+        let circuit_err = c.validate().err().map(|e| e.to_string());
+        let obs_err = obs
+            .iter()
+            .map(|o| c.fold(o))
+            .collect::<Result<Vec<_>, _>>()
+            .err()
+            .map(|e| e.to_string());
+        let wide = c
+            .ops
+            .iter()
+            .position(|o| matches!(o, NoisyOp::Gate(g) if g.wires.len() + g.controls.len() > 2));
+        if let (Some(e), Some(&first)) = (&circuit_err, bad.iter().min()) {
+            if e.starts_with(&format!("operation {}:", first + 1)) {
+                match wide {
+                    Some(w) if first < w => before_wide += 1,
+                    Some(_) => after_wide += 1,
+                    None => fused += 1,
+                }
+            }
+        }
+        let weighted: Vec<(f64, Observable)> = obs.iter().map(|o| (1.0, o.clone())).collect();
+        let err = |r: Result<(), SimError>| r.err().map(|e| e.to_string());
+        for (engine, repr) in reused
+            .iter_mut()
+            .zip([DensityRepr::Auto, DensityRepr::Complex])
+        {
+            let mut fresh = DensityEngine::new().with_repr(repr);
+            for e in [&mut *engine, &mut fresh] {
+                let got = err(e.gradient(&c, &weighted).map(|_| ()));
+                assert_eq!(got, circuit_err.clone().or(obs_err.clone()), "case {case}");
+                let got = err(e.probabilities(&c).map(|_| ()));
+                assert_eq!(got, circuit_err, "case {case}");
+                let got = err(e.expvals(&c, &obs).map(|_| ()));
+                assert_eq!(got, obs_err.clone().or(circuit_err.clone()), "case {case}");
+            }
+        }
+    }
+    assert!(
+        before_wide > 10 && after_wide > 10 && fused > 50,
+        "{before_wide} {after_wide} {fused}"
+    );
+}

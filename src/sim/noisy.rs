@@ -146,17 +146,27 @@ impl NoisyCircuit {
 
     /// Checks every op (numbered from 1 in the message) and the readout error.
     pub fn validate(&self) -> Result<(), SimError> {
+        self.validate_qubits()?;
+        for (k, op) in self.ops.iter().enumerate() {
+            validate_op(op, k, self.n_qubits)?;
+        }
+        self.validate_readout()
+    }
+
+    /// The first check of [`validate`](NoisyCircuit::validate): at least one qubit.
+    pub(super) fn validate_qubits(&self) -> Result<(), SimError> {
         if self.n_qubits == 0 {
             return Err(SimError::new("a circuit needs at least 1 qubit; got 0"));
         }
-        for (k, op) in self.ops.iter().enumerate() {
-            op.validate(self.n_qubits)
-                .map_err(|e| SimError::new(format!("operation {}: {e}", k + 1)))?;
-        }
-        if let Some(r) = &self.readout {
-            r.validate(self.n_qubits)?;
-        }
         Ok(())
+    }
+
+    /// The last check of [`validate`](NoisyCircuit::validate): the readout error.
+    pub(super) fn validate_readout(&self) -> Result<(), SimError> {
+        match &self.readout {
+            Some(r) => r.validate(self.n_qubits),
+            None => Ok(()),
+        }
     }
 
     /// Number of gate parameters, the length of a gradient.
@@ -222,6 +232,13 @@ impl NoisyCircuit {
             _ => Ok(probs),
         }
     }
+}
+
+/// Checks op `k` (from 0) against a circuit of `n_qubits`, with the message of
+/// [`NoisyCircuit::validate`] ("operation k+1: …").
+pub(super) fn validate_op(op: &NoisyOp, k: usize, n_qubits: usize) -> Result<(), SimError> {
+    op.validate(n_qubits)
+        .map_err(|e| SimError::new(format!("operation {}: {e}", k + 1)))
 }
 
 /// A value with its standard error (0 for an exact engine).
@@ -567,6 +584,9 @@ pub struct DensityEngine {
     r: Vec<f64>,
     lam: Vec<f64>,
     ptape: Tape<Vec<f64>>,
+    // The fused program of the last circuit, its buffers reused by the next (boxed: the
+    // engine is a variant of `Engine`, whose variants stay of like size).
+    prog: Box<ptm::Program>,
 }
 
 impl Default for DensityEngine {
@@ -588,6 +608,7 @@ impl DensityEngine {
             r: Vec::new(),
             lam: Vec::new(),
             ptape: Tape::new(),
+            prog: Box::default(),
         }
     }
 
@@ -611,20 +632,32 @@ impl DensityEngine {
         Ok(rho)
     }
 
-    /// The fused Pauli-basis program of a validated `circuit`, if that representation is used.
-    fn program(&self, circuit: &NoisyCircuit) -> Option<Vec<ptm::Step>> {
-        match self.repr {
-            DensityRepr::Auto => ptm::compile(circuit.n_qubits, &circuit.ops),
-            DensityRepr::Complex => None,
+    /// Validates `circuit` (the checks and the first error of [`NoisyCircuit::validate`]) and
+    /// compiles it into the engine's fused Pauli-basis program if that representation is used
+    /// (true). The ops are validated as they are compiled, so the circuit is read once, not
+    /// swept a second time.
+    fn program(&mut self, circuit: &NoisyCircuit) -> Result<bool, SimError> {
+        circuit.validate_qubits()?;
+        let fused = match self.repr {
+            DensityRepr::Auto => self.prog.compile(circuit.n_qubits, &circuit.ops)?,
+            DensityRepr::Complex => false,
+        };
+        if fused {
+            circuit.validate_readout()?;
+        } else {
+            // Compiling stopped at a gate on three or more wires, or did not run: the ops after
+            // it are unchecked.
+            circuit.validate()?;
         }
+        Ok(fused)
     }
 
-    /// Runs `steps` from |0…0⟩ into the engine's Pauli vector.
-    fn run_ptm(&mut self, n: usize, steps: &[ptm::Step]) -> Result<&[f64], SimError> {
+    /// Runs the compiled program from |0…0⟩ into the engine's Pauli vector.
+    fn run_ptm(&mut self, n: usize) -> Result<&[f64], SimError> {
         check_density_qubits(n)?;
         pauli_buffer(&mut self.r, n)?;
         ptm::init(&mut self.r, n);
-        for s in steps {
+        for s in self.prog.steps() {
             ptm::forward(&mut self.r, n, s);
         }
         Ok(&self.r)
@@ -642,7 +675,6 @@ impl DensityEngine {
     fn gradient_ptm(
         &mut self,
         circuit: &NoisyCircuit,
-        steps: &[ptm::Step],
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
         let n = circuit.n_qubits;
@@ -652,7 +684,7 @@ impl DensityEngine {
         let slots = self.tape_bytes / (density_bytes(n) as usize / 2).max(1);
         let mut r = PtmBackward {
             n,
-            steps,
+            steps: self.prog.steps(),
             weighted,
             lambda: &mut self.lam,
             grad: vec![0.0; circuit.n_params()],
@@ -787,10 +819,9 @@ impl NoisyEngine for DensityEngine {
             .iter()
             .map(|o| circuit.fold(o))
             .collect::<Result<_, _>>()?;
-        circuit.validate()?;
-        if let Some(steps) = self.program(circuit) {
+        if self.program(circuit)? {
             let n = circuit.n_qubits;
-            let r = self.run_ptm(n, &steps)?;
+            let r = self.run_ptm(n)?;
             return Ok(folded
                 .iter()
                 .map(|o| Estimate::exact(ptm::expval(o, r, n)))
@@ -804,12 +835,10 @@ impl NoisyEngine for DensityEngine {
     }
 
     fn probabilities(&mut self, circuit: &NoisyCircuit) -> Result<Vec<Estimate>, SimError> {
-        circuit.validate()?;
-        let p = match self.program(circuit) {
-            Some(steps) => {
-                ptm::probabilities(self.run_ptm(circuit.n_qubits, &steps)?, circuit.n_qubits)
-            }
-            None => self.run(circuit)?.probabilities(),
+        let p = if self.program(circuit)? {
+            ptm::probabilities(self.run_ptm(circuit.n_qubits)?, circuit.n_qubits)
+        } else {
+            self.run(circuit)?.probabilities()
         };
         Ok(circuit
             .read_out(p)?
@@ -823,10 +852,10 @@ impl NoisyEngine for DensityEngine {
         circuit: &NoisyCircuit,
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
-        circuit.validate()?;
+        let fused = self.program(circuit)?;
         let weighted = circuit.fold_weighted(weighted)?;
-        if let Some(steps) = self.program(circuit) {
-            return self.gradient_ptm(circuit, &steps, &weighted);
+        if fused {
+            return self.gradient_ptm(circuit, &weighted);
         }
         let n = circuit.n_qubits;
         let slots = self.tape_bytes / (density_bytes(n) as usize).max(1);

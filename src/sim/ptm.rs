@@ -19,8 +19,8 @@
 //! compiled here: [`compile`] returns `None` and the engine uses the complex representation.
 
 use super::channel::{ChannelKind, Mat2};
-use super::noisy::NoisyOp;
-use super::{GateKind, Observable, Op, Pauli, PauliString, State, C64};
+use super::noisy::{validate_op, NoisyOp};
+use super::{GateKind, Observable, Op, Pauli, PauliString, SimError, State, C64};
 use std::sync::OnceLock;
 
 /// A real 4×4 matrix, row-major.
@@ -199,15 +199,13 @@ fn rotate_rows(m: &mut M4, i: usize, j: usize, c: f64, s: f64) {
     }
 }
 
-/// (∂R/∂θ)·t for the same rotation: only rows i and j are non-zero.
+/// m ← (∂R/∂θ)·t for the same rotation (`m` zero: only rows i and j are non-zero).
 #[inline]
-fn rotation_derivative_times(t: &M4, i: usize, j: usize, c: f64, s: f64) -> M4 {
-    let mut m = [[0.0; 4]; 4];
+fn rotation_derivative_into(t: &M4, m: &mut M4, i: usize, j: usize, c: f64, s: f64) {
     for col in 0..4 {
         m[i][col] = -s * t[i][col] - c * t[j][col];
         m[j][col] = c * t[i][col] - s * t[j][col];
     }
-    m
 }
 
 /// A one-wire gate made of rotations, in the order they act: (axis, angle, index of the gate
@@ -383,6 +381,44 @@ impl Sparse16 {
         Sparse16::from_dense(&m)
     }
 
+    /// `out` ← selfᵀ, in place when both are permutations (the CNOT steps of a reused
+    /// program): no 150-byte value built and moved.
+    fn transpose_into(&self, out: &mut Sparse16) {
+        let Sparse16::Perm(src, val) = self else {
+            *out = self.transpose();
+            return;
+        };
+        if !matches!(out, Sparse16::Perm(..)) {
+            *out = Sparse16::Perm([0; 16], [0.0; 16]);
+        }
+        if let Sparse16::Perm(s2, v2) = out {
+            // As `transpose`; `& 15`: src holds column indices below 16, no bounds check.
+            for k in 0..16 {
+                let row = (src[k] & 15) as usize;
+                s2[row] = k as u8;
+                v2[row] = val[k];
+            }
+        }
+    }
+
+    /// self ← (Pa ⊗ Pb)·self ([`after`](Sparse16::after)), in place for a permutation and
+    /// diagonal maps (Pauli channels after CNOT, CZ, SWAP).
+    fn apply_after(&mut self, post: &[Option<M4>; 2]) {
+        if post.iter().all(Option::is_none) {
+            return;
+        }
+        let (pa, pb) = (post[0].unwrap_or(I4), post[1].unwrap_or(I4));
+        let diagonal = |m: &M4| (0..4).all(|i| (0..4).all(|j| i == j || m[i][j] == 0.0));
+        if let (Sparse16::Perm(_, val), true, true) = (&mut *self, diagonal(&pa), diagonal(&pb)) {
+            // The products of `after`, in its order.
+            for (k, v) in val.iter_mut().enumerate() {
+                *v *= pa[k / 4][k / 4] * pb[k % 4][k % 4];
+            }
+            return;
+        }
+        *self = self.after(post);
+    }
+
     /// (Pa ⊗ Pb)·self for one-wire maps on the high (a) and low (b) digit.
     fn after(&self, post: &[Option<M4>; 2]) -> Sparse16 {
         if post.iter().all(Option::is_none) {
@@ -538,8 +574,8 @@ fn mul16(a: &M16, b: &M16) -> M16 {
 }
 
 /// Transfer matrices of the parameter-free two-wire ops (CNOT, CZ, CY, SWAP and the fixed
-/// one-wire kinds with one control), computed once.
-fn fixed_two(kind: GateKind) -> Sparse16 {
+/// one-wire kinds with one control), computed once, into `out`.
+fn fixed_two_into(kind: GateKind, out: &mut Sparse16) {
     static TABLE: OnceLock<Vec<(GateKind, Sparse16)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         GateKind::all()
@@ -566,10 +602,10 @@ fn fixed_two(kind: GateKind) -> Sparse16 {
             })
             .collect()
     });
-    table
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or_else(|| Sparse16::Entries(Vec::new()), |(_, m)| m.clone())
+    match table.iter().find(|(k, _)| *k == kind) {
+        Some((_, m)) => out.clone_from(m),
+        None => *out = Sparse16::Entries(Vec::new()),
+    }
 }
 
 /// A two-wire gate with parameters: T and ∂T/∂θ per parameter (dense), via its primitives.
@@ -684,183 +720,282 @@ fn flush_scale(f: &mut f64, t: &mut M4, d: &mut [(usize, M4)]) {
     *f = 1.0;
 }
 
-/// Fuses `ops` into steps; `None` if a gate acts on more than two wires (controls included).
-pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
-    let mut steps: Vec<Step> = Vec::with_capacity(ops.len());
-    // The last step that touched each wire.
-    let mut last: Vec<Option<usize>> = vec![None; n];
-    // Channels fused into two-wire steps, per step: maps after the gate on wire a and b.
-    let mut posts: Vec<[Option<M4>; 2]> = Vec::with_capacity(ops.len());
-    // Depolarizing channels fused into one-wire steps, per step: the product of their factors,
-    // not yet applied (see `flush_scale`).
-    let mut scale: Vec<f64> = Vec::with_capacity(ops.len());
-    let mut offset = 0;
-    for op in ops {
-        match op {
-            NoisyOp::Gate(g) => {
-                let n_wires = g.wires.len() + g.controls.len();
-                if n_wires > 2 {
-                    return None;
-                }
-                let np = g.kind.n_params();
-                if n_wires == 1 {
-                    let w = g.wires[0];
-                    let here = last[w].filter(|&s| matches!(steps[s], Step::One { .. }));
-                    if let Some((rots, count)) = rotations(g.kind, g.params) {
-                        // Rotations fuse row by row: each touches two rows of T and of every
-                        // ∂T/∂θ (12 products per matrix instead of a 4×4 product).
-                        let k = match here {
-                            Some(k) => k,
-                            None => {
-                                steps.push(Step::One {
-                                    wire: w,
-                                    t: I4,
-                                    tt: I4,
-                                    d: Vec::with_capacity(8),
-                                    barrier: false,
-                                    unital: false,
-                                });
-                                last[w] = Some(steps.len() - 1);
-                                steps.len() - 1
+/// A compiled program: the fused steps of a circuit, compiled by [`Program::compile`] into the
+/// buffers of the previous one. Steps past the program's length are spare, kept so that the
+/// next circuit reuses their ∂T/∂θ lists (an engine compiles one circuit per call, mostly of
+/// the same shape): no allocation per call once the shapes repeat.
+#[derive(Default)]
+pub(crate) struct Program {
+    steps: Vec<Step>,
+    len: usize,
+    // Scratch, per wire: the last step that touched it.
+    last: Vec<Option<usize>>,
+    // Scratch, per step: channels fused into a two-wire step (maps after the gate on wire a
+    // and b).
+    posts: Vec<[Option<M4>; 2]>,
+    // Scratch, per step: depolarizing channels fused into a one-wire step, the product of their
+    // factors, not yet applied (see `flush_scale`).
+    scale: Vec<f64>,
+}
+
+/// Step `*len` of `steps` made a one-wire step on `wire` with transfer matrix `t` and no
+/// ∂T/∂θ (a spare one-wire step's list is emptied and reused), `*len` advanced; its index.
+fn next_one(steps: &mut Vec<Step>, len: &mut usize, wire: usize, t: &M4, barrier: bool) -> usize {
+    let k = *len;
+    *len += 1;
+    if let Some(Step::One {
+        wire: w,
+        t: tk,
+        d,
+        barrier: b,
+        unital,
+        ..
+    }) = steps.get_mut(k)
+    {
+        *w = wire;
+        *tk = *t;
+        d.clear();
+        *b = barrier;
+        *unital = false;
+        return k;
+    }
+    let s = Step::One {
+        wire,
+        t: *t,
+        tt: I4,
+        d: Vec::with_capacity(8),
+        barrier,
+        unital: false,
+    };
+    if k < steps.len() {
+        steps[k] = s;
+    } else {
+        steps.push(s);
+    }
+    k
+}
+
+/// Step `*len` of `steps` made a two-wire step on (a, b) (its maps set by the caller; a spare
+/// two-wire step's ∂T/∂θ list is emptied and reused), `*len` advanced; its index.
+fn next_two(steps: &mut Vec<Step>, len: &mut usize, a: usize, b: usize) -> usize {
+    let k = *len;
+    *len += 1;
+    if let Some(Step::Two {
+        a: ak,
+        b: bk,
+        d,
+        barrier,
+        ..
+    }) = steps.get_mut(k)
+    {
+        *ak = a;
+        *bk = b;
+        d.clear();
+        *barrier = false;
+        return k;
+    }
+    let s = Step::Two {
+        a,
+        b,
+        t: Sparse16::Entries(Vec::new()),
+        tt: Sparse16::Entries(Vec::new()),
+        d: Vec::new(),
+        barrier: false,
+    };
+    if k < steps.len() {
+        steps[k] = s;
+    } else {
+        steps.push(s);
+    }
+    k
+}
+
+impl Program {
+    /// The steps of the last circuit compiled (none if it was refused or not compiled).
+    pub(crate) fn steps(&self) -> &[Step] {
+        &self.steps[..self.len]
+    }
+
+    /// Fuses `ops` into steps; `Ok(false)` if a gate acts on more than two wires (controls
+    /// included). Each op is validated against `n` qubits (`n` ≥ 1) just before it is used,
+    /// with the message of [`NoisyCircuit::validate`](super::NoisyCircuit::validate), so that
+    /// the circuit is read once: the first invalid op before any gate on three or more wires
+    /// is refused; at such a gate compiling stops, and the caller validates the whole circuit.
+    pub(crate) fn compile(&mut self, n: usize, ops: &[NoisyOp]) -> Result<bool, SimError> {
+        let done = self.fuse(n, ops);
+        if !matches!(done, Ok(true)) {
+            self.len = 0;
+        }
+        done
+    }
+
+    fn fuse(&mut self, n: usize, ops: &[NoisyOp]) -> Result<bool, SimError> {
+        let Program {
+            steps,
+            len,
+            last,
+            posts,
+            scale,
+        } = self;
+        *len = 0;
+        last.clear();
+        last.resize(n, None);
+        posts.clear();
+        scale.clear();
+        let mut offset = 0;
+        for (k, op) in ops.iter().enumerate() {
+            validate_op(op, k, n)?;
+            match op {
+                NoisyOp::Gate(g) => {
+                    let n_wires = g.wires.len() + g.controls.len();
+                    if n_wires > 2 {
+                        return Ok(false);
+                    }
+                    let np = g.kind.n_params();
+                    if n_wires == 1 {
+                        let w = g.wires[0];
+                        let here = last[w].filter(|&s| matches!(steps[s], Step::One { .. }));
+                        if let Some((rots, count)) = rotations(g.kind, g.params) {
+                            // Rotations fuse row by row: each touches two rows of T and of every
+                            // ∂T/∂θ (12 products per matrix instead of a 4×4 product).
+                            let k = match here {
+                                Some(k) => k,
+                                None => {
+                                    let k = next_one(steps, len, w, &I4, false);
+                                    posts.push([None, None]);
+                                    scale.push(1.0);
+                                    last[w] = Some(k);
+                                    k
+                                }
+                            };
+                            if let Step::One { t, d, .. } = &mut steps[k] {
+                                for &(axis, theta, idx) in &rots[..count] {
+                                    let (i, j) = rotation_rows(axis);
+                                    let (sn, cs) = theta.sin_cos();
+                                    for (_, dk) in d.iter_mut() {
+                                        rotate_rows(dk, i, j, cs, sn);
+                                    }
+                                    if let Some(idx) = idx {
+                                        // Written in place, not built and moved.
+                                        d.push((offset + idx, [[0.0; 4]; 4]));
+                                        if let Some((_, m)) = d.last_mut() {
+                                            rotation_derivative_into(t, m, i, j, cs, sn);
+                                        }
+                                    }
+                                    rotate_rows(t, i, j, cs, sn);
+                                }
                             }
-                        };
-                        if let Step::One { t, d, .. } = &mut steps[k] {
-                            for &(axis, theta, idx) in &rots[..count] {
-                                let (i, j) = rotation_rows(axis);
-                                let (sn, cs) = theta.sin_cos();
+                            offset += np;
+                            continue;
+                        }
+                        let (m, dm, count) = one_gate(g.kind, g.params);
+                        match here.map(|s| &mut steps[s]) {
+                            Some(Step::One { t, d, .. }) => {
                                 for (_, dk) in d.iter_mut() {
-                                    rotate_rows(dk, i, j, cs, sn);
+                                    *dk = mul4(&m, dk);
                                 }
-                                if let Some(idx) = idx {
-                                    d.push((
-                                        offset + idx,
-                                        rotation_derivative_times(t, i, j, cs, sn),
-                                    ));
+                                for (i, dmi) in dm[..count].iter().enumerate() {
+                                    d.push((offset + i, mul4(dmi, t)));
                                 }
-                                rotate_rows(t, i, j, cs, sn);
+                                *t = mul4(&m, t);
                             }
-                        }
-                        offset += np;
-                        continue;
-                    }
-                    let (m, dm, count) = one_gate(g.kind, g.params);
-                    match here.map(|s| &mut steps[s]) {
-                        Some(Step::One { t, d, .. }) => {
-                            for (_, dk) in d.iter_mut() {
-                                *dk = mul4(&m, dk);
-                            }
-                            for (i, dmi) in dm[..count].iter().enumerate() {
-                                d.push((offset + i, mul4(dmi, t)));
-                            }
-                            *t = mul4(&m, t);
-                        }
-                        _ => {
-                            steps.push(Step::One {
-                                wire: w,
-                                t: m,
-                                tt: I4,
-                                d: {
-                                    let mut d = Vec::with_capacity(8);
+                            _ => {
+                                let k = next_one(steps, len, w, &m, false);
+                                posts.push([None, None]);
+                                scale.push(1.0);
+                                if let Step::One { d, .. } = &mut steps[k] {
                                     d.extend((0..count).map(|i| (offset + i, dm[i])));
-                                    d
-                                },
-                                barrier: false,
-                                unital: false,
-                            });
-                            last[w] = Some(steps.len() - 1);
+                                }
+                                last[w] = Some(k);
+                            }
                         }
-                    }
-                } else {
-                    let (a, b) = local_wires(g);
-                    let (t, d) = if np == 0 {
-                        (fixed_two(g.kind), Vec::new())
                     } else {
-                        let (t, d) = two_gate_with_params(g);
-                        (
-                            Sparse16::from_dense(&t),
-                            d.iter()
-                                .enumerate()
-                                .map(|(i, m)| (offset + i, Sparse16::from_dense(m)))
-                                .collect(),
-                        )
-                    };
-                    steps.push(Step::Two {
-                        a,
-                        b,
-                        // Set below, once any channels are fused in.
-                        tt: Sparse16::Entries(Vec::new()),
-                        t,
-                        d,
-                        barrier: false,
-                    });
-                    last[a] = Some(steps.len() - 1);
-                    last[b] = Some(steps.len() - 1);
-                }
-                offset += np;
-            }
-            NoisyOp::Channel(ch) => {
-                let c = channel_ptm(ch.kind, ch.strength);
-                let w = ch.wire;
-                posts.resize(steps.len(), [None, None]);
-                scale.resize(steps.len(), 1.0);
-                match last[w].map(|s| (s, &mut steps[s])) {
-                    Some((k, Step::One { barrier, .. }))
-                        if ch.kind == ChannelKind::DepolarizingChannel =>
-                    {
-                        scale[k] *= c[1][1];
-                        *barrier = true;
-                    }
-                    Some((k, Step::One { t, d, barrier, .. })) => {
-                        flush_scale(&mut scale[k], t, d);
-                        *t = mul4_channel(&c, t);
-                        for (_, dk) in d.iter_mut() {
-                            *dk = mul4_channel(&c, dk);
+                        let (a, b) = local_wires(g);
+                        let k = next_two(steps, len, a, b);
+                        posts.push([None, None]);
+                        scale.push(1.0);
+                        if let Step::Two { t, d, .. } = &mut steps[k] {
+                            if np == 0 {
+                                fixed_two_into(g.kind, t);
+                            } else {
+                                let (tm, dm) = two_gate_with_params(g);
+                                *t = Sparse16::from_dense(&tm);
+                                d.extend(
+                                    dm.iter()
+                                        .enumerate()
+                                        .map(|(i, m)| (offset + i, Sparse16::from_dense(m))),
+                                );
+                            }
+                            // The transpose is set at the end, once any channels are fused in.
                         }
-                        *barrier = true;
+                        last[a] = Some(k);
+                        last[b] = Some(k);
                     }
-                    Some((k, Step::Two { a, barrier, .. })) => {
-                        let slot = &mut posts[k][usize::from(*a != w)];
-                        *slot = Some(mul4_channel(&c, slot.as_ref().unwrap_or(&I4)));
-                        *barrier = true;
-                    }
-                    None => {
-                        steps.push(Step::One {
-                            wire: w,
-                            t: c,
-                            tt: I4,
-                            d: Vec::new(),
-                            barrier: true,
-                            unital: false,
-                        });
-                        last[w] = Some(steps.len() - 1);
+                    offset += np;
+                }
+                NoisyOp::Channel(ch) => {
+                    let c = channel_ptm(ch.kind, ch.strength);
+                    let w = ch.wire;
+                    match last[w].map(|s| (s, &mut steps[s])) {
+                        Some((k, Step::One { barrier, .. }))
+                            if ch.kind == ChannelKind::DepolarizingChannel =>
+                        {
+                            scale[k] *= c[1][1];
+                            *barrier = true;
+                        }
+                        Some((k, Step::One { t, d, barrier, .. })) => {
+                            flush_scale(&mut scale[k], t, d);
+                            *t = mul4_channel(&c, t);
+                            for (_, dk) in d.iter_mut() {
+                                *dk = mul4_channel(&c, dk);
+                            }
+                            *barrier = true;
+                        }
+                        Some((k, Step::Two { a, barrier, .. })) => {
+                            let slot = &mut posts[k][usize::from(*a != w)];
+                            *slot = Some(mul4_channel(&c, slot.as_ref().unwrap_or(&I4)));
+                            *barrier = true;
+                        }
+                        None => {
+                            let k = next_one(steps, len, w, &c, true);
+                            posts.push([None, None]);
+                            scale.push(1.0);
+                            last[w] = Some(k);
+                        }
                     }
                 }
             }
         }
-    }
-    posts.resize(steps.len(), [None, None]);
-    scale.resize(steps.len(), 1.0);
-    for ((s, post), f) in steps.iter_mut().zip(&posts).zip(scale.iter_mut()) {
-        match s {
-            Step::One {
-                t, tt, d, unital, ..
-            } => {
-                flush_scale(f, t, d);
-                *tt = transpose4(t);
-                *unital = is_unital(t) && d.iter().all(|(_, m)| is_unital_derivative(m));
-            }
-            Step::Two { t, tt, d, .. } => {
-                if post.iter().any(Option::is_some) {
-                    *t = t.after(post);
-                    for (_, dk) in d.iter_mut() {
-                        *dk = dk.after(post);
-                    }
+        for ((s, post), f) in steps[..*len].iter_mut().zip(&*posts).zip(scale.iter_mut()) {
+            match s {
+                Step::One {
+                    t, tt, d, unital, ..
+                } => {
+                    flush_scale(f, t, d);
+                    *tt = transpose4(t);
+                    *unital = is_unital(t) && d.iter().all(|(_, m)| is_unital_derivative(m));
                 }
-                *tt = t.transpose();
+                Step::Two { t, tt, d, .. } => {
+                    if post.iter().any(Option::is_some) {
+                        t.apply_after(post);
+                        for (_, dk) in d.iter_mut() {
+                            dk.apply_after(post);
+                        }
+                    }
+                    t.transpose_into(tt);
+                }
             }
         }
+        Ok(true)
     }
-    Some(steps)
+}
+
+/// Fuses `ops` into steps with a fresh [`Program`]; `Ok(None)` if a gate acts on more than two
+/// wires.
+#[cfg(test)]
+pub(crate) fn compile(n: usize, ops: &[NoisyOp]) -> Result<Option<Vec<Step>>, SimError> {
+    let mut p = Program::default();
+    Ok(p.compile(n, ops)?.then(|| p.steps().to_vec()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1562,6 +1697,11 @@ mod tests {
     use crate::sim::{Channel, DensityMatrix, NoisyCircuit};
     use std::f64::consts::PI;
 
+    /// The program of valid `ops`.
+    fn compiled(n: usize, ops: &[NoisyOp]) -> Option<Vec<Step>> {
+        compile(n, ops).expect("valid ops")
+    }
+
     /// r_P = Tr(Pρ) of a complex density matrix, straight from the definition.
     fn pauli_vector(rho: &DensityMatrix) -> Vec<f64> {
         let n = rho.n_qubits();
@@ -1662,7 +1802,7 @@ mod tests {
                 }
             }
             let c = NoisyCircuit::new(n, ops, None).unwrap();
-            let steps = compile(n, &c.ops).unwrap();
+            let steps = compiled(n, &c.ops).unwrap();
             let mut r = vec![0.0; pow4(n)];
             init(&mut r, n);
             for s in &steps {
@@ -1740,7 +1880,7 @@ mod tests {
             let n = 1 + case % 4;
             // Mostly unital channels; amplitude damping now and then.
             let c = random_small_circuit(n, 0.7, false, &mut rng);
-            let steps = compile(n, &c.ops).unwrap();
+            let steps = compiled(n, &c.ops).unwrap();
             for s in &steps {
                 if matches!(s, Step::One { unital: true, d, .. } if !d.is_empty()) {
                     unital_seen += 1;
@@ -1776,7 +1916,7 @@ mod tests {
         for case in 0..120 {
             let n = 1 + case % 4;
             let c = random_small_circuit(n, 0.6, true, &mut rng);
-            for s in &compile(n, &c.ops).unwrap() {
+            for s in &compiled(n, &c.ops).unwrap() {
                 match s {
                     Step::One { .. } => ones += 1,
                     Step::Two {
@@ -1843,7 +1983,7 @@ mod tests {
                     ops.push(NoisyOp::Channel(ch));
                 }
             }
-            let steps = compile(1, &ops).unwrap();
+            let steps = compiled(1, &ops).unwrap();
             assert_eq!(steps.len(), 1, "case {case}: one fused step");
             let Step::One { t: ct, d: cd, .. } = &steps[0] else {
                 panic!("case {case}: a one-wire step");
@@ -1861,14 +2001,105 @@ mod tests {
         }
     }
 
+    /// One program compiling circuit after circuit (qubit counts, step kinds and ∂T/∂θ counts
+    /// changing from one to the next; one-wire, two-wire, non-unital and sparse steps; refused
+    /// and invalid circuits in between) gives a fresh program's steps bit for bit: the spare
+    /// steps and scratch of the previous circuit leave nothing behind.
+    #[test]
+    fn a_reused_program_compiles_as_a_fresh_one() {
+        let mut rng = Rng::new(29);
+        let mut p = Program::default();
+        let toffoli = NoisyOp::Gate(Op::new(GateKind::Toffoli, &[0, 1, 2], &[]).unwrap());
+        for case in 0..150 {
+            match case % 10 {
+                3 => {
+                    // Stops at a gate on three wires.
+                    let c = random_small_circuit(3, 0.5, true, &mut rng);
+                    let mut ops = c.ops.clone();
+                    ops.insert(ops.len() / 2, toffoli.clone());
+                    assert!(!p.compile(3, &ops).unwrap(), "case {case}");
+                    assert!(p.steps().is_empty());
+                    continue;
+                }
+                7 => {
+                    // Refused half way.
+                    let mut c = random_small_circuit(2, 0.5, true, &mut rng);
+                    let k = c.ops.len() - 1;
+                    c.ops[k] = NoisyOp::Channel(Channel {
+                        kind: ChannelKind::BitFlip,
+                        wire: 0,
+                        strength: 2.0,
+                    });
+                    let e = p.compile(2, &c.ops).unwrap_err().to_string();
+                    assert!(e.starts_with(&format!("operation {}:", k + 1)), "{e}");
+                    assert!(p.steps().is_empty());
+                    continue;
+                }
+                _ => {}
+            }
+            let n = 1 + rng.below(4) as usize;
+            let c = random_small_circuit(n, rng.uniform(), case % 2 == 0, &mut rng);
+            assert!(p.compile(n, &c.ops).unwrap(), "case {case}");
+            let fresh = compiled(n, &c.ops).unwrap();
+            // Debug prints every f64 in its shortest round-trip form: equal text, equal bits.
+            assert_eq!(
+                format!("{:?}", p.steps()),
+                format!("{fresh:?}"),
+                "case {case}"
+            );
+        }
+    }
+
+    /// The in-place `apply_after` and `transpose_into` give `after` and `transpose` bit for
+    /// bit: permutations and sparse maps, diagonal and other channel maps on either wire, into a
+    /// destination of either kind.
+    #[test]
+    fn in_place_after_and_transpose_match_the_out_of_place_ones() {
+        let mut rng = Rng::new(41);
+        let bits = |m: &Sparse16| format!("{m:?}");
+        let mut maps = Vec::new();
+        for kind in [GateKind::CNOT, GateKind::CZ, GateKind::SWAP, GateKind::CY] {
+            let mut m = Sparse16::Entries(Vec::new());
+            fixed_two_into(kind, &mut m);
+            maps.push(m);
+        }
+        let crx = Op::new(GateKind::CRX, &[0, 1], &[0.7]).unwrap();
+        maps.push(Sparse16::from_dense(&two_gate_with_params(&crx).0));
+        let (mut perms, mut others) = (0, 0);
+        for case in 0..200 {
+            let m = &maps[case % maps.len()];
+            let mut post = [None, None];
+            for slot in post.iter_mut() {
+                if rng.uniform() < 0.7 {
+                    let ck = ChannelKind::all()[rng.below(5) as usize];
+                    *slot = Some(channel_ptm(ck, rng.uniform()));
+                }
+            }
+            let mut got = m.clone();
+            got.apply_after(&post);
+            let want = m.after(&post);
+            assert_eq!(bits(&got), bits(&want), "case {case}");
+            match want {
+                Sparse16::Perm(..) => perms += 1,
+                Sparse16::Entries(_) => others += 1,
+            }
+            for stale in [maps[0].clone(), maps[4].clone()] {
+                let mut tt = stale;
+                want.transpose_into(&mut tt);
+                assert_eq!(bits(&tt), bits(&want.transpose()), "case {case}");
+            }
+        }
+        assert!(perms > 50 && others > 50, "{perms} {others}");
+    }
+
     #[test]
     fn gates_on_three_wires_are_not_compiled() {
         let t = Op::new(GateKind::Toffoli, &[0, 1, 2], &[]).unwrap();
-        assert!(compile(3, &[NoisyOp::Gate(t)]).is_none());
+        assert!(compiled(3, &[NoisyOp::Gate(t)]).is_none());
         let cc = Op::new(GateKind::RX, &[0], &[0.3])
             .unwrap()
             .controlled(&[1, 2])
             .unwrap();
-        assert!(compile(3, &[NoisyOp::Gate(cc)]).is_none());
+        assert!(compiled(3, &[NoisyOp::Gate(cc)]).is_none());
     }
 }
