@@ -166,6 +166,13 @@ test('the editor adds wires up to 16 and stops; a 17-qubit file is refused namin
   const doc = await page.evaluate(() => window.__qmlp.getDocument());
   assert.equal(doc.circuit.qubits, 16);
   assert.equal(await add.isDisabled(), true, 'no 17th wire from the editor');
+  // Every wire's label ("q15" and its |0⟩) ends before its wire line starts: none overlaps it.
+  const overlaps = await page.evaluate(() => [...document.querySelectorAll('[data-testid=circuit] .wire')].map((w) => {
+    const l = w.querySelector('.wire-label').getBoundingClientRect();
+    const line = w.querySelector('.wire-line').getBoundingClientRect();
+    return { label: w.querySelector('.wire-label').textContent, right: l.right, line: line.left };
+  }).filter((r) => r.right > r.line));
+  assert.deepEqual(overlaps, [], 'wire labels overlap their wires');
   // The state inspector at 16 qubits: a Bloch sphere per wire, and instead of 65 536 bars the
   // engine's most probable basis states, their probabilities summing to at most 1.
   await page.getByTestId('bloch-15').waitFor();

@@ -16,7 +16,7 @@ import { formatNumber } from '../format.js';
 const CELL = 44;   // column width, px
 const WIRE = 44;   // wire pitch, px
 const HEAD = 20;   // column-number row, px
-const LEFT = 40;   // wire-label gutter, px
+const LEFT = 50;   // wire-label gutter, px: "q15" and its |0⟩ end before the wire starts (.wire-line)
 
 export function createCircuitEditor(app) {
   const msg = app.messages.circuit;
