@@ -403,6 +403,11 @@ pub struct RunState {
     /// The baseline's part, when it trains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineRun>,
+    /// The latest history entry is not yet of this document's model and weights: an edit or
+    /// new weights were taken and their evaluation left for later (the page leaves it to its
+    /// worker for a slow model). Whoever trains or evaluates the run first records it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unevaluated: bool,
 }
 
 impl RunState {

@@ -177,6 +177,12 @@ pub struct Trainer {
     /// The weights at the end of recent epochs (at most [`MAX_PATH`]), for the loss landscape's
     /// training path.
     path: Vec<Vec<f64>>,
+    /// While set (inside [`Trainer::deferring`]), an evaluation the history is owed is left
+    /// for later instead of computed.
+    defer: bool,
+    /// The latest history entry is not yet of the current model: an edit, new weights or a
+    /// new document was taken without evaluating it (see [`Trainer::settle`]).
+    unevaluated: bool,
 }
 
 /// The most weight vectors the trainer keeps for the training path; older ones are thinned.
@@ -186,6 +192,10 @@ impl Trainer {
     /// A trainer for a document, starting from the weights the document holds, or continuing
     /// the run its `state` records.
     pub fn new(doc: ValidDocument) -> Result<Trainer, TrainError> {
+        Trainer::build(doc, false)
+    }
+
+    fn build(doc: ValidDocument, defer: bool) -> Result<Trainer, TrainError> {
         let data = doc.data.generate()?;
         let model = Model::new(&doc, &data.train)?;
         let n = model.n_params();
@@ -210,6 +220,8 @@ impl Trainer {
             fingerprint: None,
             epoch_norms: ([0.0; 4], 0),
             path: vec![model.params().to_vec()],
+            defer,
+            unevaluated: false,
             opt,
             model,
             data,
@@ -334,7 +346,8 @@ impl Trainer {
             (Some(_), None) => {}
             (None, _) => {}
         }
-        if self.history.is_empty() {
+        self.unevaluated = s.unevaluated;
+        if self.history.is_empty() && !self.unevaluated {
             self.record();
         }
         Ok(())
@@ -353,7 +366,45 @@ impl Trainer {
             optimizer: self.opt.state(),
             history: self.history.thinned(MAX_HISTORY),
             baseline: self.baseline.as_ref().map(|b| b.state()),
+            unevaluated: self.unevaluated,
         }
+    }
+
+    /// Runs `f` (a [`Trainer::new`]-like constructor aside, any of [`Trainer::update`],
+    /// [`Trainer::reset`]) without the evaluation it would record in the history: the trainer
+    /// is left [`Trainer::unevaluated`], and whoever trains it next, or [`Trainer::settle`],
+    /// evaluates it — with the same result as evaluating at once. The page uses this for
+    /// models too slow to evaluate on its thread, leaving the evaluation to its worker.
+    pub fn deferring<R>(&mut self, f: impl FnOnce(&mut Trainer) -> R) -> R {
+        let was = std::mem::replace(&mut self.defer, true);
+        let r = f(self);
+        self.defer = was;
+        r
+    }
+
+    /// A trainer for `doc` as [`Trainer::new`] makes it, but without evaluating the initial
+    /// weights (see [`Trainer::deferring`]).
+    pub fn new_unevaluated(doc: ValidDocument) -> Result<Trainer, TrainError> {
+        let mut t = Trainer::build(doc, true)?;
+        t.defer = false;
+        Ok(t)
+    }
+
+    /// Whether the latest history entry is owed an evaluation of the current model (see
+    /// [`Trainer::deferring`]).
+    pub fn unevaluated(&self) -> bool {
+        self.unevaluated
+    }
+
+    /// Records the evaluation the history is owed, if any (see [`Trainer::deferring`]): the
+    /// latest entry of this epoch, if there is one, is replaced by the current model's.
+    pub fn settle(&mut self) {
+        if !self.unevaluated {
+            return;
+        }
+        self.unevaluated = false;
+        self.pop_entry_of_this_epoch();
+        self.push_record(true);
     }
 
     /// New initial values from `seed` for every trainable number; clears history, optimizer
@@ -392,7 +443,7 @@ impl Trainer {
     /// nothing changes.
     pub fn update(&mut self, new: ValidDocument) -> Result<UpdateOutcome, TrainError> {
         if new.state.is_some() {
-            *self = Trainer::new(new)?;
+            *self = Trainer::build(new, self.defer)?;
             return Ok(UpdateOutcome {
                 kept: false,
                 note: None,
@@ -453,6 +504,8 @@ impl Trainer {
             epoch_norms: ([0.0; 4], 0),
             // The weights' layout may have changed: the training path starts at the edit.
             path: vec![model.params().to_vec()],
+            defer: self.defer,
+            unevaluated: self.unevaluated,
             opt,
             model,
             data,
@@ -556,12 +609,14 @@ impl Trainer {
     }
 
     fn record(&mut self) {
+        // Only a start is deferred: its evaluation (train and test, as `settle` does it) is
+        // the one a slow model's page cannot afford; an epoch's end is recorded where it ran.
+        if self.defer && self.epoch == 0 {
+            self.unevaluated = true;
+            return;
+        }
         let due = self.epoch == 0 || self.test_due();
-        let (train, test) = self.metrics(due);
-        self.history.push(self.epoch, train, test);
-        self.history.evals.push(self.passes);
-        self.record_baseline();
-        self.record_ideal();
+        self.push_record(due);
     }
 
     /// Under noise: the same weights evaluated ideally (noise off), train and test.
@@ -603,6 +658,16 @@ impl Trainer {
     /// After an edit: the last entry is re-evaluated with the edited model and data (same
     /// epoch), so the curve shows the edit's effect at once.
     fn record_replacing_last(&mut self) {
+        if self.defer {
+            self.unevaluated = true;
+            return;
+        }
+        self.pop_entry_of_this_epoch();
+        self.push_record(true);
+    }
+
+    /// Removes the latest history entry if it is of the current epoch.
+    fn pop_entry_of_this_epoch(&mut self) {
         let h = &mut self.history;
         if !h.is_empty() && h.epoch_of(h.len() - 1) == self.epoch {
             h.train_loss.pop();
@@ -630,7 +695,12 @@ impl Trainer {
                 }
             }
         }
-        let (train, test) = self.metrics(true);
+    }
+
+    /// Evaluates the current model (the test split too with `test`) and appends it to the
+    /// history, with the baseline's and the ideal model's metrics.
+    fn push_record(&mut self, test: bool) {
+        let (train, test) = self.metrics(test);
         self.history.push(self.epoch, train, test);
         self.history.evals.push(self.passes);
         self.record_baseline();
@@ -746,6 +816,8 @@ impl Trainer {
 
     /// One optimizer step on the next batch; returns the samples used.
     fn batch(&mut self) -> usize {
+        // The run goes on from an evaluated start, as if the evaluation had not been deferred.
+        self.settle();
         if self.opt.spec().full_batch() {
             return self.full_batch();
         }

@@ -177,6 +177,7 @@ impl Trainer {
     /// this trainer), shot noise (each estimate draws from the run's one random stream, in
     /// order), or no step is due (finished, or stopped on an error). Changes nothing.
     pub fn plan_batch(&mut self) -> Option<BatchPlan> {
+        self.settle();
         if self.error.is_some()
             || self.finished()
             || self.opt.spec().full_batch()
@@ -193,20 +194,39 @@ impl Trainer {
             .map(|r| self.batch_idx[r].to_vec())
             .collect();
         let keys = shards.iter().map(|s| shard_key(fp, &params, s)).collect();
+        let points = self.batch_idx.len() as f64 / shards.len().max(1) as f64;
+        Some(BatchPlan {
+            params,
+            shards,
+            keys,
+            shard_work: points * self.point_work(),
+        })
+    }
+
+    /// The estimated work of one point through the circuit, in the units of
+    /// [`MIN_SHARD_WORK`]: gates × 2^qubits amplitudes (× 2^qubits again under noise).
+    pub fn point_work(&self) -> f64 {
         let amplitudes = 2f64.powi(self.model.n_qubits() as i32);
         let per_gate = if self.model.is_noisy() {
             amplitudes * amplitudes
         } else {
             amplitudes
         };
-        let gates = self.model.program().n_angles().max(1) as f64;
-        let points = self.batch_idx.len() as f64 / shards.len().max(1) as f64;
-        Some(BatchPlan {
-            params,
-            shards,
-            keys,
-            shard_work: points * gates * per_gate,
-        })
+        self.model.program().n_angles().max(1) as f64 * per_gate
+    }
+
+    /// The estimated work (see [`Trainer::point_work`]) of evaluating the current model for
+    /// the history: both splits, twice under noise (the ideal curve too).
+    pub fn evaluation_work(&self) -> f64 {
+        let points = (self.data.train.len() + self.data.test.len()) as f64;
+        let runs = if self.model.has_noise() { 2.0 } else { 1.0 };
+        points * runs * self.point_work()
+    }
+
+    /// The estimated work of one epoch's training (forward and gradient of every training
+    /// point, about four evaluations' worth each, measured), its evaluation aside.
+    pub fn epoch_work(&self) -> f64 {
+        4.0 * self.data.train.len() as f64 * self.point_work()
     }
 
     /// One shard of a planned batch: the summed loss and gradient of training points `points`

@@ -523,3 +523,83 @@ fn hybrid_preprocessing_is_fitted_on_the_stratified_training_split_only() {
         }
     }
 }
+
+/// The page leaves a slow model's evaluation to its worker: a deferred evaluation, settled here,
+/// through a snapshot on another trainer, or by the next epoch, gives the very history (and
+/// weights) of evaluating at once — for a new document, a structural edit and new weights,
+/// with a baseline and noise (their curves too).
+#[test]
+fn a_deferred_evaluation_gives_the_history_of_evaluating_at_once() {
+    let mut d = doc("default");
+    d.noise = crate::doc::NoiseSpec::preset("mild").unwrap();
+    d.baseline = Some(BaselineSpec {
+        enabled: true,
+        hidden: vec![4],
+        budget: false,
+    });
+    let valid = || d.clone().validated().unwrap();
+    let edited = |t: &Trainer| {
+        let mut e = t.document();
+        let col = 60 + e.circuit.gates.len();
+        let mut g = GateSpec::fixed(GateKind::RY, &[1], col, &[0.0]);
+        g.params = vec![Angle::Weight { value: 0.4 }];
+        e.circuit.gates.push(g);
+        e.validated().unwrap()
+    };
+    let same = |a: &Trainer, b: &Trainer, what: &str| {
+        assert!(!b.unevaluated(), "{what}");
+        assert_eq!(a.history(), b.history(), "{what}");
+        assert_eq!(a.params(), b.params(), "{what}");
+        assert_eq!(a.snapshot().to_json(), b.snapshot().to_json(), "{what}");
+    };
+
+    let mut now = Trainer::new(valid()).unwrap();
+    let mut later = Trainer::new_unevaluated(valid()).unwrap();
+    assert!(later.unevaluated());
+    assert!(later.history().is_empty(), "nothing recorded yet");
+    later.settle();
+    same(&now, &later, "a new document, settled");
+
+    for _ in 0..2 {
+        now.run_epoch();
+        later.run_epoch();
+    }
+    // A structural edit: the latest entry waits, through a snapshot on another trainer.
+    let e = edited(&now);
+    now.update(e.clone()).unwrap();
+    later.deferring(|t| t.update(e)).unwrap();
+    assert!(later.unevaluated());
+    assert_ne!(
+        later.history(),
+        now.history(),
+        "the entry of epoch 2 is still the old model's"
+    );
+    let snap = later.snapshot();
+    assert!(snap.to_json().contains("\"unevaluated\": true"));
+    let mut worker = Trainer::new(snap.validated().unwrap()).unwrap();
+    assert!(worker.unevaluated(), "the snapshot carries what is owed");
+    worker.settle();
+    same(&now, &worker, "an edit, settled on another trainer");
+    // Settled by training on: the next epoch records the edit first.
+    later.run_epoch();
+    now.run_epoch();
+    same(&now, &later, "an edit, settled by the next epoch");
+
+    // New weights, then an edit on top, both waiting; the shared-batch path settles too.
+    now.reset(9);
+    later.deferring(|t| t.reset(9));
+    assert!(later.unevaluated() && later.history().is_empty());
+    let e = edited(&now);
+    now.update(e.clone()).unwrap();
+    later.deferring(|t| t.update(e)).unwrap();
+    assert!(later.unevaluated());
+    let plan = later.plan_batch();
+    assert!(!later.unevaluated(), "planning a batch settles first");
+    assert!(plan.is_some() || later.finished());
+    now.settle();
+    assert_eq!(now.history(), later.history(), "new weights and an edit");
+    // Nothing owed: settling changes nothing.
+    let h = later.history().clone();
+    later.settle();
+    assert_eq!(&h, later.history());
+}
