@@ -49,7 +49,7 @@ fn a_landscape_steps_to_its_result_which_the_document_then_carries_and_draws() {
     assert!(pg.stored_analyses().is_empty());
     let mut doc: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
     doc["analyses"] = serde_json::from_str(&list).unwrap();
-    let out = pg.set_document(&doc.to_string(), None).unwrap();
+    let out = pg.set_document(&doc.to_string(), None, None).unwrap();
     assert_eq!(get(&out, "kept").as_bool(), Some(true), "the run goes on");
     assert_eq!(pg.stored_analyses(), vec!["landscape".to_string()]);
     assert!(pg

@@ -86,7 +86,7 @@ fn a_document_opened_whole_starts_a_new_run() {
     pg.step_epoch().unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
     d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1]]);
-    let out = pg.set_document(&d.to_string(), Some(true)).unwrap();
+    let out = pg.set_document(&d.to_string(), Some(true), None).unwrap();
     assert_eq!(get(&out, "kept").as_bool(), Some(false));
     assert!(get(&out, "note").is_null());
     assert_eq!(get(&pg.metrics().unwrap(), "epoch").as_f64(), Some(0.0));
@@ -99,7 +99,7 @@ fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
     pg.step_epoch().unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
     d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1]]);
-    let out = pg.set_document(&d.to_string(), None).unwrap();
+    let out = pg.set_document(&d.to_string(), None, None).unwrap();
     assert_eq!(get(&out, "kept").as_bool(), Some(false));
     assert!(get(&out, "note")
         .as_string()
@@ -207,4 +207,37 @@ fn template_after_continues_a_strongly_entangling_stack_and_names_bad_input() {
     let e = web::template_after("strongly_entangling", &doc.to_string(), f64::NAN)
         .expect_err("NaN seed");
     assert!(get(&e, "message").as_string().unwrap().contains("seed"));
+}
+
+#[wasm_bindgen_test]
+fn a_slow_models_evaluation_can_be_left_for_later_and_settled_with_the_same_numbers() {
+    let mut now = Playground::new(&web::default_document()).unwrap();
+    now.step_epoch().unwrap();
+    let mut later = Playground::new(&now.snapshot()).unwrap();
+    let mut d: serde_json::Value = serde_json::from_str(&now.document()).unwrap();
+    d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1], [0.5, -0.2, 0]]);
+    let edit = d.to_string();
+    // Under the estimate: evaluated at once, as without a limit.
+    let out = later
+        .set_document(&edit, None, Some(f64::INFINITY))
+        .unwrap();
+    assert_eq!(get(&out, "unevaluated").as_bool(), Some(false));
+    let mut later = Playground::new(&now.snapshot()).unwrap();
+    assert!(later.evaluation_ms() > 0.0 && later.epoch_ms() > later.evaluation_ms());
+    // Over it: the history waits; the snapshot says so; settling gives the page's numbers.
+    let out = later.set_document(&edit, None, Some(0.0)).unwrap();
+    assert_eq!(get(&out, "unevaluated").as_bool(), Some(true));
+    assert!(later.unevaluated());
+    let mut worker = Playground::new(&later.snapshot()).unwrap();
+    assert!(worker.unevaluated());
+    now.set_document(&edit, None, None).unwrap();
+    assert!(!now.unevaluated());
+    worker.settle();
+    assert!(!worker.unevaluated());
+    assert_eq!(worker.snapshot(), now.snapshot());
+    // New weights too.
+    assert!(worker.reset(3.0, Some(0.0)).unwrap());
+    assert!(!now.reset(3.0, None).unwrap());
+    worker.settle();
+    assert_eq!(worker.snapshot(), now.snapshot());
 }

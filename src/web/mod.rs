@@ -718,7 +718,17 @@ struct Updated {
     note: Option<String>,
     /// The document as accepted (normalised JSON, no run state): what the editor holds.
     json: String,
+    /// The history waits for the new model's evaluation (see [`Playground::set_document`]).
+    unevaluated: bool,
 }
+
+/// Milliseconds per unit of estimated work ([`Trainer::point_work`]) in the browser, for the
+/// page's choice of what to leave to its worker: 2^20 units of evaluation take about 0.18 ms of
+/// wasm. Measured in headless Chromium on the 12-qubit re-uploading preset widened to 16
+/// qubits: evaluating both splits took 27, 47, 101, 205, 382 ms at 12…16 qubits, one epoch
+/// with its evaluation 76, 155, 312, 635, 1182 ms (training a point costs about four
+/// evaluations of it, [`Trainer::epoch_work`]).
+const BROWSER_MS_PER_WORK: f64 = 0.18 / 1_048_576.0;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -791,27 +801,80 @@ impl Playground {
     ///
     /// With `fresh` (a whole document opened: a preset, a file, a link) a document without a
     /// run state starts a new run instead of going on with the current one as an edit.
+    ///
+    /// With `defer_over_ms`, when evaluating the model for the history would take longer than
+    /// that (estimated: [`Playground::evaluation_ms`] of the new model), the evaluation is left
+    /// for later: `unevaluated` is then true in the result (and [`Playground::unevaluated`]),
+    /// and [`Playground::settle`] — here or on a worker holding the snapshot — or the first
+    /// training step records it, with the same numbers.
     #[wasm_bindgen(js_name = setDocument)]
-    pub fn set_document(&mut self, json: &str, fresh: Option<bool>) -> Res<JsValue> {
+    pub fn set_document(
+        &mut self,
+        json: &str,
+        fresh: Option<bool>,
+        defer_over_ms: Option<f64>,
+    ) -> Res<JsValue> {
         let d = parse_for_page(json)?;
         let normalized = d.clone().into_inner().without_state().to_json();
         let out = if fresh == Some(true) {
-            self.trainer = Trainer::new(d).map_err(Failure::from)?;
+            self.trainer = Trainer::new_unevaluated(d).map_err(Failure::from)?;
             crate::train::UpdateOutcome {
                 kept: false,
                 note: None,
             }
         } else {
-            self.trainer.update(d).map_err(Failure::from)?
+            self.trainer
+                .deferring(|t| t.update(d))
+                .map_err(Failure::from)?
         };
         self.trainer.set_test_eval(TestEval::OnRequest);
-        self.trainer.evaluate_test();
+        self.settle_unless_slow(defer_over_ms);
         self.version += 1;
         to_js(&Updated {
             kept: out.kept,
             note: out.note,
             json: normalized,
+            unevaluated: self.trainer.unevaluated(),
         })
+    }
+
+    /// Whether the latest history entry still waits for the evaluation of the current model
+    /// (see [`Playground::set_document`]).
+    pub fn unevaluated(&self) -> bool {
+        self.trainer.unevaluated()
+    }
+
+    /// Records the evaluation the history waits for, if any (see
+    /// [`Playground::set_document`]), the test split included.
+    pub fn settle(&mut self) {
+        self.trainer.settle();
+        self.trainer.evaluate_test();
+    }
+
+    /// The estimated time, in milliseconds in the browser, of evaluating the current model
+    /// for the history (both splits): what [`Playground::set_document`]'s `defer_over_ms` is
+    /// compared with.
+    #[wasm_bindgen(js_name = evaluationMs)]
+    pub fn evaluation_ms(&self) -> f64 {
+        self.trainer.evaluation_work() * BROWSER_MS_PER_WORK
+    }
+
+    /// The estimated time, in milliseconds in the browser, of one epoch of training and its
+    /// evaluation (the Step button).
+    #[wasm_bindgen(js_name = epochMs)]
+    pub fn epoch_ms(&self) -> f64 {
+        (self.trainer.epoch_work() + self.trainer.evaluation_work()) * BROWSER_MS_PER_WORK
+    }
+
+    fn settle_unless_slow(&mut self, defer_over_ms: Option<f64>) {
+        // A threshold that is not a number defers nothing; an estimate that is not one defers.
+        let slow = defer_over_ms.is_some_and(|ms| {
+            let est = self.evaluation_ms();
+            est.is_nan() || est > ms
+        });
+        if !slow {
+            self.settle();
+        }
     }
 
     /// The current document with the trained weights, without the run state (pretty JSON):
@@ -958,16 +1021,18 @@ impl Playground {
         to_js(&s)
     }
 
-    /// New initial values for the trainable numbers from `seed`; clears history.
-    pub fn reset(&mut self, seed: f64) -> Res<()> {
+    /// New initial values for the trainable numbers from `seed`; clears history. With
+    /// `defer_over_ms`, the evaluation of the new weights is left for later when it would take
+    /// longer (as in [`Playground::set_document`]). Returns whether it was.
+    pub fn reset(&mut self, seed: f64, defer_over_ms: Option<f64>) -> Res<bool> {
         let seed = finite("seed", seed)?;
         if seed < 0.0 {
             return Err(fail("seed must not be negative"));
         }
-        self.trainer.reset(seed as u64);
-        self.trainer.evaluate_test();
+        self.trainer.deferring(|t| t.reset(seed as u64));
+        self.settle_unless_slow(defer_over_ms);
         self.version += 1;
-        Ok(())
+        Ok(self.trainer.unevaluated())
     }
 
     /// The latest metrics (nulls before the first evaluation).
