@@ -209,9 +209,9 @@ test('stopped, a slow model\'s grid after an edit or a Step comes from the worke
     return url;
   });
   assert.equal(await own(), fromWorker, 'the worker\'s grid is the page\'s, pixel for pixel');
-  // Step (one epoch on the page's thread) asks for the view of the new weights too.
+  // Step: the worker trains the epoch (too long for the page's thread) and sends its view.
   await page.getByRole('button', { name: 'Step: train one epoch' }).click();
-  await page.waitForFunction((v) => window.__qmlp.app.stats.idleViews > v && window.__qmlp.app.loop.stale === false, s1.idleViews);
+  await page.waitForFunction((v) => window.__qmlp.app.stats.workerSteps > v && window.__qmlp.app.loop.stale === false, s1.workerSteps);
   await page.waitForTimeout(200);
   const afterStep = await boundary();
   assert.equal(await own(), afterStep, 'after Step too');
@@ -322,6 +322,90 @@ test('the "Re-uploading, 12 qubits" preset opens from the menu and trains in the
   assert.ok(await page.getByRole('table', { name: 'Most probable basis states' }).locator('tbody tr').count() >= 1);
   await shot(page, 'worker-12-qubits');
   console.log(`12 qubits, 3 layers (144 gates), preset reupload-12q — worker: longest main-thread task ${f.longest.toFixed(0)} ms (${f.count} over 50 ms), worst frame gap ${f.worstGap.toFixed(0)} ms, ${f.fps.toFixed(1)} fps, ${f.epochsPerSec.toFixed(2)} epochs/s; train loss ${h[0].toFixed(4)} -> ${h[h.length - 1].toFixed(4)} over ${h.length} epochs`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('stopped, a 14-qubit model\'s Step, edits and new weights are computed by the worker, with the numbers of the page\'s thread (figures printed)', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(14, 3, 50)), { init: installLongTaskObserver });
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  const stats = () => page.evaluate(() => ({ ...window.__qmlp.app.stats }));
+  const settled = () => page.waitForFunction(() => {
+    const { loop, engine } = window.__qmlp.app;
+    return !loop.working && !engine.pg.unevaluated() && loop.queuedSteps === 0;
+  });
+  // What the page's own engine gives for the same steps, on a Playground of its own.
+  const onPageThread = (snapshot, steps) => page.evaluate(({ snapshot, steps }) => {
+    const p = new window.__qmlp.app.wasm.Playground(snapshot);
+    for (const s of steps) {
+      if (s.epoch) p.stepEpoch();
+      if (s.reset != null) p.reset(s.reset);
+      if (s.json) p.setDocument(s.json);
+    }
+    const out = p.snapshot();
+    p.free();
+    return out;
+  }, { snapshot, steps });
+  const snapshot = () => page.evaluate(() => window.__qmlp.app.engine.snapshot());
+  const longestSince = (t) => page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), t);
+  const now = () => page.evaluate(() => performance.now());
+  const est = await page.evaluate(() => ({ epoch: window.__qmlp.app.engine.pg.epochMs(), evaluation: window.__qmlp.app.engine.pg.evaluationMs() }));
+  assert.ok(est.epoch > 50 && est.evaluation > 50, `a 14-qubit model is slow for the page's thread: ${JSON.stringify(est)}`);
+
+  // Step: one epoch in the worker; the page shows it, with the weights its own engine gives.
+  const s0 = await stats();
+  const before = await snapshot();
+  let t0 = await now();
+  await page.getByRole('button', { name: 'Step: train one epoch' }).click();
+  await page.getByTestId('msg-training').filter({ hasText: 'Training one epoch in the worker' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=epoch]').textContent === '1');
+  await settled();
+  const stepLongest = await longestSince(t0);
+  assert.equal((await stats()).workerSteps, s0.workerSteps + 1);
+  assert.equal(await snapshot(), await onPageThread(before, [{ epoch: true }]), 'the worker\'s epoch is the page\'s, to the last bit');
+  assert.equal(await page.getByTestId('msg-training').textContent(), '', 'the note goes once the epoch is in');
+
+  // An edit: its evaluation is left to the worker; the history gets the very entry the page's
+  // engine would have recorded.
+  const s1 = await stats();
+  const beforeEdit = await snapshot();
+  t0 = await now();
+  await page.evaluate(() => window.__qmlp.app.edit('circuit', (d) => { d.circuit.gates.pop(); }));
+  const editJson = await page.evaluate(() => window.__qmlp.app.store.json);
+  await settled();
+  const editLongest = await longestSince(t0);
+  assert.equal((await stats()).workerSettles, s1.workerSettles + 1, 'the worker evaluated the edit');
+  assert.equal(await snapshot(), await onPageThread(beforeEdit, [{ json: editJson }]));
+
+  // Two Steps pressed at once, and an edit while the worker trains: all of them land, in order.
+  const beforeTwo = await snapshot();
+  await page.getByRole('button', { name: 'Step: train one epoch' }).click();
+  await page.getByRole('button', { name: 'Step: train one epoch' }).click();
+  await page.evaluate(() => window.__qmlp.app.edit('circuit', (d) => { d.circuit.gates.pop(); }));
+  const secondEdit = await page.evaluate(() => window.__qmlp.app.store.json);
+  await settled();
+  assert.equal(await page.getByTestId('epoch').textContent(), '3');
+  const doc = await getDocument(page);
+  assert.equal(doc.circuit.gates.length, JSON.parse(secondEdit).circuit.gates.length, 'the edit made meanwhile is kept');
+  assert.equal(await snapshot(), await onPageThread(beforeTwo, [{ epoch: true }, { json: secondEdit }, { epoch: true }]),
+    'the edit applies on top of the first epoch, the second epoch on top of the edit');
+
+  // New weights: evaluated in the worker, as the page's engine would.
+  const s3 = await stats();
+  const beforeReset = await snapshot();
+  t0 = await now();
+  await page.getByRole('button', { name: 'Reset: new initial weights' }).click();
+  await settled();
+  const resetLongest = await longestSince(t0);
+  assert.equal((await stats()).workerSettles, s3.workerSettles + 1);
+  const seed = (await getDocument(page)).training.seed;
+  assert.equal(await snapshot(), await onPageThread(beforeReset, [{ reset: seed }]));
+  assert.equal(await page.getByTestId('epoch').textContent(), '0');
+  const h = await page.evaluate(() => window.__qmlp.app.engine.pg.history());
+  assert.equal(h.train_loss.length, 1, 'the new weights\' entry');
+  await page.waitForFunction(() => window.__qmlp.app.loop.stale === false);
+  await shot(page, 'worker-14-qubits-stopped');
+  console.log(`14 qubits, stopped (estimates: epoch ${est.epoch.toFixed(0)} ms, evaluation ${est.evaluation.toFixed(0)} ms on the page's thread): longest main-thread task after Step ${stepLongest.toFixed(0)} ms, after an edit ${editLongest.toFixed(0)} ms, after Reset ${resetLongest.toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });

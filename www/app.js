@@ -55,7 +55,8 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   const engine = new Engine(wasm, json ?? wasm.defaultDocument());
   const store = new DocumentStore({
     apply: (j, { fresh = false } = {}) => {
-      const out = engine.setDocument(j, fresh);
+      // A slow model's evaluation is left to the training worker (see workerloop.js).
+      const out = engine.setDocument(j, fresh, app.loop?.deferOverMs());
       app.loop?.documentChanged(j, fresh); // training in a worker goes on with the new document
       return out;
     },

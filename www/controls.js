@@ -205,10 +205,16 @@ export function createTrainingControls(app) {
     stepBtn.disabled = playing;
   }
 
+  /** The worker is training the epoch Step asked for. */
+  function renderStepping(on) {
+    stepBtn.setAttribute('aria-busy', String(on));
+    stepBtn.classList.toggle('busy', on);
+  }
+
   function renderEpoch(epoch, epochsPerSec) {
     epochOut.textContent = String(epoch);
     rate.textContent = epochsPerSec != null ? `${formatNumber(epochsPerSec, { fixed: 1 })} epochs/s` : '';
   }
 
-  return { el, modelEl, render, renderPlaying, renderEpoch };
+  return { el, modelEl, render, renderPlaying, renderStepping, renderEpoch };
 }

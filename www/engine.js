@@ -18,8 +18,8 @@ export class Engine {
    * engine holds it (normalised). With `fresh` (a whole document opened) a document without a
    * run state starts a new run rather than continuing the current one as an edit. Throws (an Error with `path`) and changes nothing if refused.
    */
-  setDocument(json, fresh = false) {
-    const out = this.pg.setDocument(json, fresh);
+  setDocument(json, fresh = false, deferOverMs = undefined) {
+    const out = this.pg.setDocument(json, fresh, deferOverMs);
     this.json = out.json;
     this.dirty = false;
     this.info = this.pg.info();
@@ -48,7 +48,8 @@ export class Engine {
   snapshot() { return this.pg.snapshot(); }
   step(ms) { this.dirty = true; return this.pg.step(ms); }
   stepEpoch() { this.dirty = true; return this.pg.stepEpoch(); }
-  reset(seed) { this.dirty = true; return this.pg.reset(seed); }
+  /** New weights from `seed`; returns whether their evaluation was left for later (`deferOverMs`). */
+  reset(seed, deferOverMs = undefined) { this.dirty = true; return this.pg.reset(seed, deferOverMs); }
   metrics() { return this.pg.metrics(); }
   history() { return this.pg.history(); }
   /** The raw data point at plot coordinates (u, v): other inputs at their training mean. */

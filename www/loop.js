@@ -102,13 +102,17 @@ export class TrainLoop {
     app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
   }
 
-  reset() {
+  /**
+   * New initial weights (the next seed). With `deferOverMs`, a model slower to evaluate than
+   * that is left unevaluated (WorkerLoop has its worker evaluate it).
+   */
+  reset(deferOverMs = undefined) {
     const { app } = this;
     this.pause();
     this.resets = (this.resets ?? 0) + 1;
     const seed = app.store.doc.training.seed + this.resets;
     try {
-      app.engine.reset(seed);
+      app.engine.reset(seed, deferOverMs);
       app.sync();
       app.messages.training.show(`New initial weights (seed ${seed}).`, 'info');
     } catch (e) {

@@ -17,6 +17,13 @@
 //                                                and its grid is slow (msPerCell, as measured):
 //                                                the final view of this snapshot (the page draws
 //                                                its last one meanwhile)
+//                 work {seq, snapshot, action, msPerCell}
+//                                                stopped, work too slow for the page's thread
+//                                                on this snapshot: `epoch` trains one epoch
+//                                                (Step), `settle` records the evaluation the
+//                                                history waits for (a slow model's edit or new
+//                                                weights); the worker answers `worked`, then
+//                                                its final view
 // Worker → page:  ready {}                       the engine is loaded
 //                 update {seq, snapshot, result} after each slice of training
 //                 paused {seq, snapshot}         the final state after `pause`
@@ -24,6 +31,8 @@
 //                                                weights of the update or `paused` just sent
 //                                                (Playground.viewData), `final` once stopped
 //                                                (and for `viewOf`); `ms` what it took
+//                 worked {seq, snapshot, result} the state after `work` (`result`: the epoch's
+//                                                {epoch, epochs, finished, error} for `epoch`)
 //                 failed {message}               an exception (a refused document, a bug)
 //                 panic {message}                the engine panicked; the worker is unusable
 //                 helpers {ready, failed}        its helpers running, and those that could not
@@ -52,12 +61,14 @@ const FIELDS = {
     pause: {},
     view: { gridN: 'count', idleGridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean' },
     viewOf: { seq: 'number', snapshot: 'string', msPerCell: 'number' },
+    work: { seq: 'number', snapshot: 'string', action: 'workAction', msPerCell: 'number' },
   },
   toPage: {
     ready: {},
     update: { seq: 'number', snapshot: 'string', result: 'object' },
     paused: { seq: 'number', snapshot: 'string' },
     view: { seq: 'number', final: 'boolean', view: 'object', ms: 'number' },
+    worked: { seq: 'number', snapshot: 'string', result: 'object' },
     failed: { message: 'string' },
     panic: { message: 'string' },
     helpers: { ready: 'number', failed: 'number' },
@@ -81,6 +92,7 @@ const TYPES = {
   index: [(v) => Number.isInteger(v) && v >= 0, 'a whole number of at least 0'],
   string: [(v) => typeof v === 'string', 'a string'],
   boolean: [(v) => typeof v === 'boolean', 'true or false'],
+  workAction: [(v) => v === 'epoch' || v === 'settle', '"epoch" or "settle"'],
   object: [(v) => v !== null && typeof v === 'object', 'an object'],
   f64s: [(v) => v instanceof Float64Array, 'a Float64Array'],
   // Losses may be NaN or infinite (a diverging run stops on them, as on one worker).
@@ -96,6 +108,7 @@ export const toWorker = {
   pause: () => ({ type: 'pause' }),
   view: (gridN, idleGridN, horizontal, vertical, preprocessed) => ({ type: 'view', gridN, idleGridN, horizontal, vertical, preprocessed }),
   viewOf: (seq, snapshot, msPerCell) => ({ type: 'viewOf', seq, snapshot, msPerCell }),
+  work: (seq, snapshot, action, msPerCell) => ({ type: 'work', seq, snapshot, action, msPerCell }),
 };
 
 /** Messages to the page. */
@@ -104,6 +117,7 @@ export const toPage = {
   update: (seq, snapshot, result) => ({ type: 'update', seq, snapshot, result }),
   paused: (seq, snapshot) => ({ type: 'paused', seq, snapshot }),
   view: (seq, final, view, ms) => ({ type: 'view', seq, final, view, ms }),
+  worked: (seq, snapshot, result) => ({ type: 'worked', seq, snapshot, result }),
   failed: (message) => ({ type: 'failed', message }),
   panic: (message) => ({ type: 'panic', message }),
   helpers: (ready, failed) => ({ type: 'helpers', ready, failed }),

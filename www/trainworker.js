@@ -305,6 +305,25 @@ function handle(m) {
       perCell = m.msPerCell;
       sendView(true);
       break;
+    case 'work': {
+      // Stopped, the page's thread would take too long: one epoch (Step), or the evaluation a
+      // slow model's edit or new weights left for later. The same engine, so the same numbers.
+      if (playing) break;
+      seq = m.seq;
+      if (pg) pg.setDocument(m.snapshot); else pg = new Playground(m.snapshot);
+      applyPlane();
+      let result = {};
+      if (m.action === 'epoch') {
+        const r = pg.stepEpoch();
+        result = { epoch: r.epoch, epochs: r.epochs ?? null, finished: !!r.finished, error: r.error ?? null };
+      } else {
+        pg.settle();
+      }
+      post(toPage.worked(seq, pg.snapshot(), result));
+      if (m.msPerCell > 0) perCell = m.msPerCell;
+      sendView(true);
+      break;
+    }
   }
 }
 

@@ -23,6 +23,14 @@
 // page's own grid takes longer than a long task (IDLE_VIEW_MS, measured on its last draw or
 // scaled from the worker's last view), an edit, Step or new weights ask the worker for the view
 // too (`viewOf`; app.stats.idleViews counts them) and the page draws its last one meanwhile.
+//
+// Work too slow for the page's thread goes to the worker too (`work`, app.stats.workerSteps and
+// workerSettles count it): Step, when the engine estimates an epoch above IDLE_VIEW_MS
+// (Playground.epochMs), and the evaluation of a slow model after an edit, a whole document
+// opened or new weights — the page's engine takes those without evaluating them
+// (deferOverMs: its history waits, `unevaluated`), the worker evaluates the snapshot and the
+// page absorbs it. Edits, Step, Reset and Play meanwhile queue behind it. Without a worker the
+// page evaluates (and steps) on its own thread, as before.
 import { TrainLoop, stopped } from './loop.js';
 import { checkMessage, toWorker } from './messages.js';
 import { workerChoice } from './workers.js';
@@ -54,6 +62,10 @@ export class WorkerLoop {
     this.idleSeq = -1; // the last `viewOf` sent (its view is the one awaited)
     this.stale = false; // the page draws the last view installed, whatever the weights
     this.gridMs = 0; // what the page's own grid at its idle size costs (an estimate)
+    this.working = null; // the `work` in flight ('epoch' or 'settle'), if any
+    this.queuedSteps = 0; // Step presses waiting for it
+    this.playAfterWork = false;
+    this.discardWork = false; // new weights came after it: its answer is not absorbed
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
     this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
@@ -61,6 +73,8 @@ export class WorkerLoop {
     app.stats.workers = 1;
     app.stats.workerViews = 0;
     app.stats.idleViews = 0;
+    app.stats.workerSteps = 0;
+    app.stats.workerSettles = 0;
     if (enabled) this.start();
   }
 
@@ -91,6 +105,109 @@ export class WorkerLoop {
     this.failedToStart = true;
     this.app.stats.worker = false;
     this.ownViews();
+    this.workLost();
+  }
+
+  /**
+   * How slow (ms, estimated) an evaluation may be before the page's engine leaves it to the
+   * worker: only with a worker ready to take it.
+   */
+  deferOverMs() {
+    return this.worker && this.ready && !this.app.engine.broken ? IDLE_VIEW_MS : undefined;
+  }
+
+  /**
+   * Stopped: has the worker do `action` on the page's snapshot ('epoch': Step; 'settle': the
+   * evaluation the page's history waits for). What comes meanwhile waits for its answer.
+   */
+  work(action) {
+    const { app } = this;
+    if (this.working) {
+      if (action === 'epoch') this.queuedSteps += 1;
+      return;
+    }
+    this.seq += 1;
+    this.idleSeq = this.seq;
+    this.viewChanged();
+    try {
+      const perCell = this.gridMs > 0 ? this.gridMs / app.ui.gridN ** 2 : 0;
+      this.post(toWorker.work(this.seq, app.engine.snapshot(), action, perCell));
+    } catch (e) {
+      app.messages.training.show(e.message);
+      return;
+    }
+    this.working = action;
+    this.awaitingFinal = false;
+    this.setStale(true);
+    if (action === 'epoch') {
+      app.stats.workerSteps += 1;
+      this.controls.renderStepping?.(true);
+    } else {
+      app.stats.workerSettles += 1;
+    }
+  }
+
+  /** The worker's answer to `work`. */
+  worked(m) {
+    const { app } = this;
+    const action = this.working;
+    this.working = null;
+    this.controls.renderStepping?.(false);
+    const discarded = this.discardWork;
+    this.discardWork = false;
+    if (!discarded) {
+      this.absorb(m.snapshot, m.seq);
+      if (action === 'epoch') {
+        if (m.result.error) app.messages.training.show(stopped(m.result.error));
+        else app.messages.training.clear();
+      }
+    }
+    app.sync();
+    app.invalidate('boundary', 'loss', 'metrics', 'state', 'debug');
+    if (m.seq === this.seq && !discarded) {
+      // The final view that follows is of these very weights.
+      this.awaitingFinal = true;
+      this.stopVersion = app.engine.pg.viewVersion();
+    }
+    this.next();
+  }
+
+  /** After `work` or a pause: what waited for it. */
+  next() {
+    const { app } = this;
+    if (this.playAfterWork) {
+      this.playAfterWork = false;
+      if (this.playingHere) this.send();
+      return;
+    }
+    if (this.playingHere || this.awaitingPause || app.engine.broken) return;
+    if (this.queuedSteps > 0) {
+      this.queuedSteps -= 1;
+      this.stepEpoch();
+    } else if (app.engine.pg.unevaluated()) {
+      this.work('settle');
+    } else if (!this.awaitingFinal) {
+      this.setStale(false);
+      app.invalidate('boundary', 'metrics');
+    }
+  }
+
+  /** The worker is gone with `work` in flight: the page does what is left itself. */
+  workLost() {
+    const { app } = this;
+    const stepping = this.working === 'epoch';
+    const owed = !app.engine.broken && app.engine.pg.unevaluated();
+    if (!this.working && !owed) return;
+    this.working = null;
+    this.queuedSteps = 0;
+    this.playAfterWork = false;
+    this.discardWork = false;
+    this.controls.renderStepping?.(false);
+    if (owed) {
+      try { app.engine.pg.settle(); } catch { /* the engine's own message says why */ }
+    }
+    if (stepping) app.messages.training.show('The epoch Step asked for was lost with the worker; press Step again.', 'info');
+    app.invalidate?.('boundary', 'loss', 'metrics', 'state', 'debug');
   }
 
   setStale(on) {
@@ -156,6 +273,7 @@ export class WorkerLoop {
     this.window = [];
     this.controls.renderPlaying(true);
     if (this.awaitingPause) { this.playAfterPause = true; return; }
+    if (this.working) { this.playAfterWork = true; this.queuedSteps = 0; return; }
     this.send();
   }
 
@@ -201,11 +319,15 @@ export class WorkerLoop {
       this.seq += 1;
       if (fresh) this.freshSeq = this.seq;
       this.post(toWorker.document(this.seq, json, fresh));
-    } else if (this.awaitingPause) {
-      // The worker's `paused` state predates this document: it is applied again on top of it
-      // (a whole document opened replaces that run).
+    } else if (this.awaitingPause || this.working) {
+      // The worker's `paused` (or `worked`) state predates this document: it is applied again
+      // on top of it (a whole document opened replaces that run).
       this.seq += 1;
       if (fresh) this.freshSeq = this.seq;
+    } else if (this.app.engine.pg.unevaluated()) {
+      // A slow model: the worker evaluates it (and sends its view).
+      if (fresh) this.gridMs = 0;
+      this.work('settle');
     } else {
       // A whole document opened may cost anything: the page measures its grid again.
       if (fresh) this.gridMs = 0;
@@ -219,7 +341,7 @@ export class WorkerLoop {
     if (!snapshot || engine.broken) return;
     try {
       engine.pg.setDocument(snapshot);
-      if (seq !== this.seq) engine.pg.setDocument(store.json, this.freshSeq > seq);
+      if (seq !== this.seq) engine.pg.setDocument(store.json, this.freshSeq > seq, this.deferOverMs());
       engine.dirty = true;
     } catch (e) {
       this.app.messages.training.show(`Could not take the worker's training: ${e.message}`);
@@ -252,6 +374,8 @@ export class WorkerLoop {
       case 'ready':
         this.ready = true;
         app.stats.worker = true;
+        // A snapshot opened with an evaluation still owed (saved while the worker had it).
+        if (!this.playing && !app.engine.broken && app.engine.pg.unevaluated()) this.work('settle');
         break;
       case 'update':
         this.count(m.result);
@@ -289,7 +413,13 @@ export class WorkerLoop {
         if (this.playAfterPause) {
           this.playAfterPause = false;
           if (this.playingHere) this.send();
+        } else if (!this.playingHere && app.engine.pg.unevaluated()) {
+          // An edit re-applied on the worker's state waits for its evaluation.
+          this.work('settle');
         }
+        break;
+      case 'worked':
+        this.worked(m);
         break;
       case 'view':
         if (m.view.gridN > 0) this.gridMs = (m.ms / m.view.gridN ** 2) * app.ui.gridN ** 2;
@@ -350,6 +480,7 @@ export class WorkerLoop {
     this.ownViews();
     this.awaitingPause = false;
     this.playAfterPause = false;
+    this.workLost();
     app.messages.global.show(`The training worker hit an internal error and was restarted from your last good document. (${text})`);
     try { this.worker.terminate(); } catch { /* gone */ }
     app.stats.workerRestarts = (app.stats.workerRestarts ?? 0) + 1;
@@ -390,6 +521,13 @@ export class WorkerLoop {
 
   stepEpoch() {
     if (this.playing) return;
+    const { app } = this;
+    if (this.working) { this.queuedSteps += 1; return; }
+    if (this.worker && this.ready && !this.awaitingPause && !app.engine.broken && app.engine.pg.epochMs() > IDLE_VIEW_MS) {
+      app.messages.training.show('Training one epoch in the worker…', 'info', { tag: 'stepping' });
+      this.work('epoch');
+      return;
+    }
     if (this.awaitingPause) this.discardPaused = true;
     this.main.stepEpoch();
     this.idleView();
@@ -398,8 +536,11 @@ export class WorkerLoop {
   reset() {
     this.pause();
     if (this.awaitingPause) this.discardPaused = true;
-    this.main.reset();
-    this.idleView();
+    if (this.working) { this.discardWork = true; this.queuedSteps = 0; }
+    this.main.reset(this.deferOverMs());
+    if (this.working) return; // its answer is dropped, then the new weights are evaluated
+    if (this.app.engine.pg.unevaluated()) this.work('settle');
+    else this.idleView();
   }
 
   destroy() {

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { checkMessage, fromHelper, toHelper, toPage, toWorker } from '../messages.js';
 
 test('every constructor builds a message its direction accepts', () => {
-  for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause(), toWorker.view(32, 48, 0, 1, false), toWorker.viewOf(3, '{}', 0.1)]) {
+  for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause(), toWorker.view(32, 48, 0, 1, false), toWorker.viewOf(3, '{}', 0.1), toWorker.work(4, '{}', 'epoch', 16), toWorker.work(5, '{}', 'settle', 16)]) {
     assert.equal(checkMessage('toWorker', m), m);
   }
-  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y'), toPage.helpers(1, 0), toPage.view(1, true, { gridN: 16 }, 12.5)]) {
+  for (const m of [toPage.ready(), toPage.update(1, '{}', { epoch: 3 }), toPage.paused(1, '{}'), toPage.failed('x'), toPage.panic('y'), toPage.helpers(1, 0), toPage.view(1, true, { gridN: 16 }, 12.5), toPage.worked(4, '{}', { epoch: 1 })]) {
     assert.equal(checkMessage('toPage', m), m);
   }
 });
@@ -14,7 +14,7 @@ test('every constructor builds a message its direction accepts', () => {
 test('unknown and malformed messages are refused with a clear error', () => {
   assert.throws(() => checkMessage('toWorker', null), /must be an object with a type, not null/);
   assert.throws(() => checkMessage('toWorker', 'play'), /not string/);
-  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of setup, play, document, pause, view, viewOf\)/);
+  assert.throws(() => checkMessage('toWorker', { type: 'train' }), /unknown message type "train" \(expected one of setup, play, document, pause, view, viewOf, work\)/);
   assert.throws(() => checkMessage('toWorker', { type: 'toString' }), /unknown message type/);
   // A page message sent to the worker is refused there.
   assert.throws(() => checkMessage('toWorker', toPage.ready()), /unknown message type "ready"/);
@@ -28,6 +28,11 @@ test('unknown and malformed messages are refused with a clear error', () => {
   assert.throws(() => checkMessage('toPage', toPage.view(1, 'yes', {}, 1)), /field final must be true or false/);
   assert.throws(() => checkMessage('toPage', toPage.view(1, true, {}, NaN)), /field ms must be a finite number/);
   assert.throws(() => checkMessage('toWorker', toWorker.viewOf(1, null, 0.1)), /message "viewOf": field snapshot must be a string/);
+  // Stopped work is one epoch or the evaluation still owed, nothing else.
+  assert.throws(() => checkMessage('toWorker', toWorker.work(1, '{}', 'train', 16)), /field action must be "epoch" or "settle"/);
+  assert.throws(() => checkMessage('toWorker', toWorker.work(1, '{}', 'epoch', Infinity)), /field msPerCell must be a finite number/);
+  assert.throws(() => checkMessage('toPage', { type: 'worked', seq: 1, snapshot: '{}' }), /field result must be an object/);
+  assert.throws(() => checkMessage('toWorker', toPage.worked(1, '{}', {})), /unknown message type "worked"/);
   assert.throws(() => checkMessage('sideways', toWorker.pause()), /unknown message direction/);
 });
 
