@@ -49,6 +49,14 @@ pub fn boundary_view_on(t: &mut Trainer, grid_n: usize, plane: Plane) -> Boundar
     assemble(t, grid_n, plane, values, classes)
 }
 
+/// A placeholder view of `t` over `plane` while its grid is computed elsewhere: the extent and
+/// the points of [`boundary_view_on`], and one cell with no value (NaN, drawn neutral).
+pub fn boundary_view_pending(t: &Trainer, plane: Plane) -> BoundaryView {
+    let plane = t.valid_plane(plane);
+    let classes = (t.dataset().n_classes > 2).then(|| vec![0]);
+    assemble(t, 1, plane, vec![f64::NAN], classes)
+}
+
 /// The boundary view of `t` over `plane` with a grid computed elsewhere — by another engine
 /// holding the same document and weights, such as the page's training worker: the extent and
 /// the points are `t`'s, the `grid_n × grid_n` cells are `values` (and, for more than two

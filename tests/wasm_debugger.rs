@@ -22,7 +22,7 @@ fn opts(json: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn a_landscape_steps_to_its_result_which_the_document_then_carries_and_draws() {
-    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
     pg.step_epoch().unwrap();
     let mut run = pg
         .start_analysis("landscape", opts(r#"{"resolution": 5}"#))
@@ -83,7 +83,7 @@ fn a_landscape_steps_to_its_result_which_the_document_then_carries_and_draws() {
 
 #[wasm_bindgen_test]
 fn the_gradient_report_tints_each_trainable_gate_and_refusals_are_errors() {
-    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
     pg.step_epoch().unwrap();
     let r = pg.gradient_report().unwrap();
     let gates = js_sys::Array::from(&get(&r, "gates"));

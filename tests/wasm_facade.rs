@@ -31,7 +31,7 @@ fn an_invalid_document_is_an_error_with_the_field_named() {
         Some("circuit.qubits")
     );
     assert!(e.is_instance_of::<js_sys::Error>());
-    assert!(Playground::new("{").is_err());
+    assert!(Playground::new("{", None).is_err());
     // A CSV error names its line.
     let e = web::parse_csv("x1,x2,label\n0,0,0\n1,abc,1\n", JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&e, "line").as_f64(), Some(3.0));
@@ -39,7 +39,7 @@ fn an_invalid_document_is_an_error_with_the_field_named() {
 
 #[wasm_bindgen_test]
 fn training_steps_change_the_boundary_drawn_on_a_canvas() {
-    let mut pg = Playground::new(&web::preset("reupload-1q").unwrap()).unwrap();
+    let mut pg = Playground::new(&web::preset("reupload-1q").unwrap(), None).unwrap();
     let c = canvas(240, 240);
     pg.draw_boundary(c.clone(), JsValue::NULL).unwrap();
     let before = pixels(&c);
@@ -64,7 +64,7 @@ fn training_steps_change_the_boundary_drawn_on_a_canvas() {
 
 #[wasm_bindgen_test]
 fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
-    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
     let s = pg.step(0.0).unwrap();
     assert_eq!(
         get(&s, "samples").as_f64(),
@@ -81,7 +81,7 @@ fn step_respects_its_budget_and_inspect_reports_bloch_vectors() {
 
 #[wasm_bindgen_test]
 fn a_document_opened_whole_starts_a_new_run() {
-    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
     pg.step_epoch().unwrap();
     pg.step_epoch().unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
@@ -94,7 +94,7 @@ fn a_document_opened_whole_starts_a_new_run() {
 
 #[wasm_bindgen_test]
 fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
-    let mut pg = Playground::new(&web::default_document()).unwrap();
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
     pg.step_epoch().unwrap();
     pg.step_epoch().unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&pg.document()).unwrap();
@@ -107,7 +107,7 @@ fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
         .contains("data changed"));
     assert_eq!(get(&pg.metrics().unwrap(), "epoch").as_f64(), Some(2.0));
     let snap = pg.snapshot();
-    let mut again = Playground::new(&snap).unwrap();
+    let mut again = Playground::new(&snap, None).unwrap();
     pg.step_epoch().unwrap();
     again.step_epoch().unwrap();
     assert_eq!(pg.document(), again.document());
@@ -127,7 +127,7 @@ fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
     assert_eq!(header, ["kind", "w", "x"]);
     assert_eq!(get(&t, "labelColumn").as_f64(), Some(0.0));
 
-    let mut pg = Playground::new(&web::preset("breast-cancer-hybrid").unwrap()).unwrap();
+    let mut pg = Playground::new(&web::preset("breast-cancer-hybrid").unwrap(), None).unwrap();
     let info = pg.info().unwrap();
     let pre: Vec<usize> = serde_wasm_bindgen::from_value(get(&info, "preNetParams")).unwrap();
     let post: Vec<usize> = serde_wasm_bindgen::from_value(get(&info, "postNetParams")).unwrap();
@@ -162,7 +162,7 @@ fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
     };
     for epoch in 0..3 {
         pg.step_epoch().unwrap();
-        let mut fresh = Playground::new(&pg.snapshot()).unwrap();
+        let mut fresh = Playground::new(&pg.snapshot(), None).unwrap();
         assert_eq!(
             confusion_of(&mut pg),
             confusion_of(&mut fresh),
@@ -170,7 +170,7 @@ fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
         );
     }
     // Without preprocessing there are no principal components to plot.
-    let mut plain = Playground::new(&web::default_document()).unwrap();
+    let mut plain = Playground::new(&web::default_document(), None).unwrap();
     let e = plain.set_plane(0, 1, Some(true)).unwrap_err();
     assert!(get(&e, "message")
         .as_string()
@@ -211,9 +211,9 @@ fn template_after_continues_a_strongly_entangling_stack_and_names_bad_input() {
 
 #[wasm_bindgen_test]
 fn a_slow_models_evaluation_can_be_left_for_later_and_settled_with_the_same_numbers() {
-    let mut now = Playground::new(&web::default_document()).unwrap();
+    let mut now = Playground::new(&web::default_document(), None).unwrap();
     now.step_epoch().unwrap();
-    let mut later = Playground::new(&now.snapshot()).unwrap();
+    let mut later = Playground::new(&now.snapshot(), None).unwrap();
     let mut d: serde_json::Value = serde_json::from_str(&now.document()).unwrap();
     d["data"]["custom"] = serde_json::json!([[0.1, 0.1, 1], [0.5, -0.2, 0]]);
     let edit = d.to_string();
@@ -222,13 +222,13 @@ fn a_slow_models_evaluation_can_be_left_for_later_and_settled_with_the_same_numb
         .set_document(&edit, None, Some(f64::INFINITY))
         .unwrap();
     assert_eq!(get(&out, "unevaluated").as_bool(), Some(false));
-    let mut later = Playground::new(&now.snapshot()).unwrap();
+    let mut later = Playground::new(&now.snapshot(), None).unwrap();
     assert!(later.evaluation_ms() > 0.0 && later.epoch_ms() > later.evaluation_ms());
     // Over it: the history waits; the snapshot says so; settling gives the page's numbers.
     let out = later.set_document(&edit, None, Some(0.0)).unwrap();
     assert_eq!(get(&out, "unevaluated").as_bool(), Some(true));
     assert!(later.unevaluated());
-    let mut worker = Playground::new(&later.snapshot()).unwrap();
+    let mut worker = Playground::new(&later.snapshot(), None).unwrap();
     assert!(worker.unevaluated());
     now.set_document(&edit, None, None).unwrap();
     assert!(!now.unevaluated());
@@ -240,4 +240,44 @@ fn a_slow_models_evaluation_can_be_left_for_later_and_settled_with_the_same_numb
     assert!(!now.reset(3.0, None).unwrap());
     worker.settle();
     assert_eq!(worker.snapshot(), now.snapshot());
+}
+
+#[wasm_bindgen_test]
+fn a_model_opened_for_a_worker_waits_for_its_evaluation_and_its_first_view() {
+    let doc = web::default_document();
+    // Without a threshold, or under it, the constructor evaluates as it always did.
+    let at_once = Playground::new(&doc, None).unwrap();
+    assert!(!at_once.unevaluated());
+    assert!(!Playground::new(&doc, Some(f64::INFINITY))
+        .unwrap()
+        .unevaluated());
+    // Over it: nothing is evaluated yet, the metrics say so, and settling gives the same run.
+    let mut owed = Playground::new(&doc, Some(0.0)).unwrap();
+    assert!(owed.unevaluated());
+    let m = owed.metrics().unwrap();
+    assert_eq!(get(&m, "unevaluated").as_bool(), Some(true));
+    assert!(
+        get(&m, "trainLoss").is_null(),
+        "no figures before the evaluation"
+    );
+    owed.settle();
+    assert_eq!(owed.snapshot(), at_once.snapshot());
+    assert_eq!(
+        get(&owed.metrics().unwrap(), "unevaluated").as_bool(),
+        Some(false)
+    );
+    // The grid's estimate grows with the cells; with views stale and none drawn yet, the plot
+    // and the confusion matrix are placeholders, not computed here.
+    assert!(owed.grid_ms(48) > 4.0 * owed.grid_ms(24) * 0.99 && owed.grid_ms(24) > 0.0);
+    assert!(!owed.view_pending());
+    owed.set_stale_views(true);
+    assert!(owed.view_pending());
+    let c = owed.confusion(true).unwrap();
+    assert_eq!(get(&c, "pending").as_bool(), Some(true));
+    owed.set_stale_views(false);
+    assert!(!owed.view_pending());
+    assert_eq!(
+        get(&owed.confusion(true).unwrap(), "pending").as_bool(),
+        Some(false)
+    );
 }

@@ -26,7 +26,7 @@ fn opts(json: &str) -> JsValue {
 }
 
 fn trained() -> Playground {
-    let mut pg = Playground::new(&web::preset("reupload-1q").unwrap()).unwrap();
+    let mut pg = Playground::new(&web::preset("reupload-1q").unwrap(), None).unwrap();
     pg.step_epoch().unwrap();
     pg
 }

@@ -710,6 +710,9 @@ struct Metrics {
     ideal_test_loss: Option<f64>,
     ideal_train_acc: Option<f64>,
     ideal_test_acc: Option<f64>,
+    /// The numbers above are not yet of the current model: its evaluation is owed (a worker
+    /// is computing it; see [`Playground::unevaluated`]).
+    unevaluated: bool,
 }
 
 #[derive(Serialize)]
@@ -734,6 +737,8 @@ const BROWSER_MS_PER_WORK: f64 = 0.18 / 1_048_576.0;
 #[serde(rename_all = "camelCase")]
 struct Confusion {
     classes: usize,
+    /// No counts yet: a worker computes them (the counts are zeros meanwhile).
+    pending: bool,
     /// `classes × classes` counts, row-major: row = true class, column = predicted class.
     counts: Vec<usize>,
     class_names: Vec<String>,
@@ -778,19 +783,33 @@ fn point(x: &[f64], dim: usize) -> Res<Vec<f64>> {
 #[wasm_bindgen]
 impl Playground {
     /// A playground for a document (JSON): a document with a run state continues that run.
-    /// Throws on an invalid document.
+    /// With `defer_over_ms`, a model whose evaluation is estimated slower than that
+    /// ([`Playground::evaluation_ms`]) starts [`Playground::unevaluated`], for a worker to
+    /// settle (as [`Playground::set_document`] does). Throws on an invalid document.
     #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> Res<Playground> {
-        let mut trainer = Trainer::new(parse_for_page(json)?).map_err(Failure::from)?;
+    pub fn new(json: &str, defer_over_ms: Option<f64>) -> Res<Playground> {
+        let doc = parse_for_page(json)?;
+        let mut trainer = if defer_over_ms.is_some() {
+            Trainer::new_unevaluated(doc)
+        } else {
+            Trainer::new(doc)
+        }
+        .map_err(Failure::from)?;
         trainer.set_test_eval(TestEval::OnRequest);
-        Ok(Playground {
+        let mut pg = Playground {
             trainer,
             boundary: None,
             version: 0,
             plane: Plane::raw([0, 1]),
             confusion_cache: None,
             stale_views: false,
-        })
+        };
+        // A snapshot that arrives owed its evaluation stays so without a threshold (the
+        // worker that is given it settles it itself).
+        if defer_over_ms.is_some() {
+            pg.settle_unless_slow(defer_over_ms);
+        }
+        Ok(pg)
     }
 
     /// Replaces the document (validated once, here). Keeps the training state when only
@@ -857,6 +876,25 @@ impl Playground {
     #[wasm_bindgen(js_name = evaluationMs)]
     pub fn evaluation_ms(&self) -> f64 {
         self.trainer.evaluation_work() * BROWSER_MS_PER_WORK
+    }
+
+    /// The estimated time, in milliseconds in the browser, of the decision grid at `grid_n`
+    /// cells per side: one evaluation point per cell, at the rate [`Playground::evaluation_ms`]
+    /// is calibrated with. The page asks its worker for the first view of a model above a long
+    /// task instead of drawing it to find out.
+    #[wasm_bindgen(js_name = gridMs)]
+    pub fn grid_ms(&self, grid_n: u32) -> f64 {
+        let cells = f64::from(grid_n).powi(2);
+        cells * self.trainer.point_work() * BROWSER_MS_PER_WORK
+    }
+
+    /// Whether the boundary and the confusion matrix drawn now are placeholders: views are
+    /// stale (a worker computes them) and none has come for this plane yet, so the page draws
+    /// the points on a neutral field and an empty matrix instead of computing them itself.
+    #[wasm_bindgen(js_name = viewPending)]
+    pub fn view_pending(&self) -> bool {
+        let plane = self.trainer.valid_plane(self.plane);
+        self.stale_views && !matches!(&self.boundary, Some((_, _, p, _, _)) if *p == plane)
     }
 
     /// The estimated time, in milliseconds in the browser, of one epoch of training and its
@@ -951,6 +989,10 @@ impl Playground {
             {
                 c.clone()
             }
+            _ if self.stale_views => {
+                // A worker computes it (see `view_pending`): no counts until it comes.
+                vec![0; self.trainer.dataset().n_classes.pow(2)]
+            }
             _ => {
                 // Kept, so the metrics panel's redraws (a hover, a selection) do not evaluate
                 // the split again for the same weights.
@@ -960,8 +1002,11 @@ impl Playground {
             }
         };
         let d = self.trainer.dataset();
+        let pending = self.stale_views
+            && !matches!(&self.confusion_cache, Some((_, t, c)) if *t == test && c.len() == d.n_classes.pow(2));
         to_js(&Confusion {
             classes: d.n_classes,
+            pending,
             counts,
             class_names: d.class_names.clone(),
             points: if test { d.test.len() } else { d.train.len() },
@@ -1074,6 +1119,7 @@ impl Playground {
             ideal_test_loss: last(&h.ideal_test_loss),
             ideal_train_acc: last(&h.ideal_train_acc),
             ideal_test_acc: last(&h.ideal_test_acc),
+            unevaluated: t.unevaluated(),
         })
     }
 
@@ -1094,6 +1140,11 @@ impl Playground {
             {
                 return view.clone();
             }
+        }
+        if self.stale_views {
+            // A worker computes the view (see `view_pending`): a neutral field meanwhile, kept
+            // nowhere, so the view that comes (or the page's own once views are fresh) replaces it.
+            return view::boundary_view_pending(&self.trainer, plane);
         }
         let view = view::boundary_view_on(&mut self.trainer, grid_n, plane);
         self.boundary = Some((self.version, grid_n, plane, false, view.clone()));
