@@ -409,3 +409,47 @@ test('stopped, a 14-qubit model\'s Step, edits and new weights are computed by t
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a link to a 16-qubit model opens without evaluating it on the page\'s thread: the worker does, with the page\'s numbers (figures printed)', async () => {
+  const doc = reuploading(16, 3, 50);
+  const sawNote = () => {
+    window.__sawEvaluating = false;
+    window.__sawBoundaryPending = false;
+    new MutationObserver(() => {
+      const note = document.querySelector('[data-testid=evaluating]');
+      if (note && !note.hidden) window.__sawEvaluating = true;
+      const pending = document.querySelector('[data-testid=boundary-pending]');
+      if (pending && !pending.hidden) window.__sawBoundaryPending = true;
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden'] });
+  };
+  const { page, errors } = await openPage(env.context, link(doc), { init: `(${installLongTaskObserver})(); (${sawNote})();` });
+  // Until the worker's evaluation is in, the output says the figures are owed.
+  assert.equal(await page.evaluate(() => !window.__qmlp.app.engine.pg.unevaluated() || !document.querySelector('[data-testid=evaluating]').hidden), true);
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true && !window.__qmlp.app.loop.working && !window.__qmlp.app.engine.pg.unevaluated()
+    && !window.__qmlp.app.loop.stale);
+  const s = await page.evaluate(() => ({ ...window.__qmlp.app.stats }));
+  assert.ok(s.workerSettles >= 1, 'the worker evaluated the opened model');
+  assert.equal(await page.evaluate(() => window.__sawEvaluating), true, 'the output said its figures were owed');
+  assert.equal(await page.getByTestId('evaluating').isVisible(), false, 'the note goes once the numbers are in');
+  // Nor is its first decision grid (4 s here for the page's 48² grid): the worker's is drawn.
+  assert.equal(await page.evaluate(() => window.__sawBoundaryPending), true, 'the plot said its boundary was coming');
+  assert.ok(s.workerViews >= 1, 'the worker\'s view is drawn');
+  await page.waitForFunction(() => document.querySelector('[data-testid=boundary-pending]').hidden);
+  assert.match(await page.locator('[data-testid=output-panel] caption, .output-panel caption').first().textContent(), /test split \(100 points\)[^(]*$/);
+  assert.match(await page.getByTestId('test-accuracy').textContent(), /%$/);
+  const [mine, own] = await page.evaluate((json) => {
+    const { app } = window.__qmlp;
+    const p = new app.wasm.Playground(json);
+    const out = [app.engine.snapshot(), p.snapshot()];
+    p.free();
+    return out;
+  }, JSON.stringify(doc));
+  assert.equal(mine, own, 'the history the worker computed is the one the page would have');
+  const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.map((e) => e.duration)));
+  const est = await page.evaluate(() => window.__qmlp.app.engine.pg.evaluationMs());
+  const grid = await page.evaluate(() => window.__qmlp.app.engine.pg.gridMs(window.__qmlp.app.ui.gridN));
+  await shot(page, 'worker-16-qubits-opened');
+  console.log(`16 qubits, opened from a link: evaluation estimated at ${est.toFixed(0)} ms and the 48² grid at ${grid.toFixed(0)} ms on the page's thread, both left to the worker (its grid ${s.lastViewGridN}²); longest main-thread task while loading ${longest.toFixed(0)} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -16,7 +16,7 @@ import { createTrainingControls } from './controls.js';
 import { createNoisePanel } from './noisepanel.js';
 import { createOutputPanel } from './plots.js';
 import { createDebugger } from './debugger.js';
-import { WorkerLoop } from './workerloop.js';
+import { IDLE_WORK_MS, WorkerLoop } from './workerloop.js';
 import { watchPanics } from './panic.js';
 import { createRedraw } from './redraw.js';
 import { buildLayout } from './layout.js';
@@ -52,7 +52,12 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
     noise: new MessageArea('', 'msg-noise'),
   };
 
-  const engine = new Engine(wasm, json ?? wasm.defaultDocument());
+  // Training runs in a module worker where the browser allows it (else on this thread, the same
+  // results); `?trainer=main` in the address (or `worker: false`) keeps it on this thread.
+  const useWorker = (worker ?? !/[?&#]trainer=main\b/.test(globalThis.location?.href ?? '')) && typeof Worker === 'function';
+  // With a worker to come, a big model's first evaluation is left to it (see workerloop.js): the
+  // page shows the model at once and its numbers when the worker has them.
+  const engine = new Engine(wasm, json ?? wasm.defaultDocument(), useWorker ? IDLE_WORK_MS : undefined);
   const store = new DocumentStore({
     apply: (j, { fresh = false } = {}) => {
       // A slow model's evaluation is left to the training worker (see workerloop.js).
@@ -230,10 +235,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   };
   /** The circuit's gates re-labelled and re-tinted after the debugger's gradients changed. */
   app.refreshGradients = () => panels.editor.refreshLabels();
-  // Training runs in a module worker where the browser allows it (else on this thread, the same
-  // results); `?trainer=main` in the address (or `worker: false`) keeps it on this thread.
-  const useWorker = worker ?? !/[?&#]trainer=main\b/.test(globalThis.location?.href ?? '');
-  app.loop = new WorkerLoop(app, panels.controls, { enabled: useWorker && typeof Worker === 'function' });
+  app.loop = new WorkerLoop(app, panels.controls, { enabled: useWorker });
   app.canvases = { boundary: panels.output.boundary, loss: panels.output.loss };
 
   const redraw = createRedraw({

@@ -3,9 +3,13 @@
 // built from it without losing the user's work.
 
 export class Engine {
-  constructor(wasm, json) {
+  /**
+   * With `deferOverMs` (a worker will be there to evaluate it), a model slower to evaluate than
+   * that starts unevaluated (`pg.unevaluated()`) instead of blocking the page while it loads.
+   */
+  constructor(wasm, json, deferOverMs = undefined) {
     this.wasm = wasm;
-    this.pg = new wasm.Playground(json);
+    this.pg = new wasm.Playground(json, deferOverMs);
     this.json = json;
     this.dirty = false;   // trained since the store last absorbed the engine's document
     this.broken = false;  // a panic happened; calls wait for recover()

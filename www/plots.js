@@ -203,7 +203,7 @@ export function createOutputPanel(app) {
     const names = plotLabels({ classes: k, classNames: c.classNames }).classNames;
     const rows = Array.from({ length: k }, (_, r) => c.counts.slice(r * k, r * k + k));
     setChildren(confusion,
-      h('caption', { text: `Confusion matrix, ${c.train ? 'training' : 'test'} split (${c.points} points): rows are the true class, columns the predicted one` }),
+      h('caption', { text: `Confusion matrix, ${c.train ? 'training' : 'test'} split (${c.points} points): rows are the true class, columns the predicted one${c.pending ? ' (being computed in the worker)' : ''}` }),
       h('thead', {}, h('tr', {}, h('td', {}), names.map((n) => h('th', { scope: 'col', text: n })))),
       h('tbody', {}, rows.map((row, r) => {
         const sum = row.reduce((x, y) => x + y, 0);
@@ -230,17 +230,22 @@ export function createOutputPanel(app) {
   const idealAcc = h('output', { class: 'big-loss', 'data-testid': 'ideal-test-accuracy' }, '–');
   const accLabel = h('span', { class: 'lbl', text: 'Test accuracy' });
   const idealBox = h('div', { class: 'big small', hidden: true }, h('span', { class: 'lbl', text: 'Ideal test accuracy' }), idealAcc);
+  // A big model's numbers after an edit or new weights come from the training worker: until
+  // then the figures shown are the previous model's (or none), and say so.
+  const boundaryNote = h('p', { class: 'boundary-pending', role: 'status', 'data-testid': 'boundary-pending', hidden: true, text: 'Computing the decision boundary in the worker…' });
+  const evaluating = h('p', { class: 'evaluating-note', role: 'status', 'data-testid': 'evaluating', hidden: true, text: 'Evaluating the model in the worker…' });
 
   const el = h('section', { class: 'panel output-panel', 'aria-label': 'Output' },
     h('div', { class: 'out-head' }, h('h2', { text: 'Output' }), modeBox),
     h('div', { class: 'out-main' },
-      h('div', { class: 'boundary-wrap' }, boundary, planeRow),
+      h('div', { class: 'boundary-wrap' }, boundary, boundaryNote, planeRow),
       h('div', { class: 'out-side' },
         h('div', { class: 'big' }, accLabel, bigAcc),
         idealBox,
         h('div', { class: 'big small' }, h('span', { class: 'lbl', text: 'Train accuracy' }), trainAcc),
         h('div', { class: 'big small' }, h('span', { class: 'lbl', text: 'Test loss' }), bigLoss),
-        h('label', { class: 'check' }, showTest, h('span', { text: 'test points' })))),
+        h('label', { class: 'check' }, showTest, h('span', { text: 'test points' })),
+        evaluating)),
     table,
     h('div', { class: 'chart-head' }, h('span', { class: 'lbl', text: 'Curve of' }), metricSel,
       h('label', { class: 'check' }, logChk, h('span', { text: 'log scale' }))),
@@ -294,6 +299,9 @@ export function createOutputPanel(app) {
     });
     // What a stopped page's grid costs here decides whether the worker computes the next one.
     if (!playing) app.loop?.boundaryDrawn?.(performance.now() - t0);
+    let pending = false;
+    try { pending = app.engine.pg.viewPending(); } catch { /* a broken engine drew nothing */ }
+    boundaryNote.hidden = !pending;
   }
 
   function drawLoss() {
@@ -344,6 +352,10 @@ export function createOutputPanel(app) {
     cells['b-params'].textContent = m.baselineParams ?? '–';
     bigAcc.textContent = acc(m.testAcc);
     trainAcc.textContent = acc(m.trainAcc);
+    const owed = !!m.unevaluated;
+    evaluating.hidden = !owed;
+    el.classList.toggle('evaluating', owed);
+    for (const o of [bigAcc, trainAcc, bigLoss, table]) o.setAttribute('aria-busy', String(owed));
     bigLoss.textContent = fmtLoss(m.testLoss);
     table.classList.toggle('no-baseline', m.baselineParams == null);
     // Under noise: the trained (noisy) model and the same weights run ideally.

@@ -37,7 +37,9 @@ import { workerChoice } from './workers.js';
 
 export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
 /** A grid the page would take longer than this to compute is asked of the worker when stopped. */
-const IDLE_VIEW_MS = 50;
+/** A long task: work estimated slower than this goes to the worker when the page is stopped. */
+export const IDLE_WORK_MS = 50;
+const IDLE_VIEW_MS = IDLE_WORK_MS;
 
 export class WorkerLoop {
   constructor(app, controls, { enabled = true } = {}) {
@@ -62,6 +64,7 @@ export class WorkerLoop {
     this.idleSeq = -1; // the last `viewOf` sent (its view is the one awaited)
     this.stale = false; // the page draws the last view installed, whatever the weights
     this.gridMs = 0; // what the page's own grid at its idle size costs (an estimate)
+    this.awaitingFirst = false; // the first grid is the worker's (see the end of the constructor)
     this.working = null; // the `work` in flight ('epoch' or 'settle'), if any
     this.queuedSteps = 0; // Step presses waiting for it
     this.playAfterWork = false;
@@ -76,6 +79,14 @@ export class WorkerLoop {
     app.stats.workerSteps = 0;
     app.stats.workerSettles = 0;
     if (enabled) this.start();
+    // No worker to come: a snapshot saved with its evaluation owed is evaluated here.
+    else this.workLost();
+    // A model whose first grid would be a long task (a big link opened) is drawn by the worker
+    // once it is up: until then the page shows its points on a neutral field (viewPending).
+    if (enabled && this.worker && this.gridCost() > IDLE_VIEW_MS) {
+      this.setStale(true);
+      this.awaitingFirst = true;
+    }
   }
 
   get playing() { return this.playingHere || this.main.playing; }
@@ -130,7 +141,7 @@ export class WorkerLoop {
     this.idleSeq = this.seq;
     this.viewChanged();
     try {
-      const perCell = this.gridMs > 0 ? this.gridMs / app.ui.gridN ** 2 : 0;
+      const perCell = this.gridCost() / app.ui.gridN ** 2;
       this.post(toWorker.work(this.seq, app.engine.snapshot(), action, perCell));
     } catch (e) {
       app.messages.training.show(e.message);
@@ -215,6 +226,17 @@ export class WorkerLoop {
     try { this.app.engine.pg.setStaleViews(on); } catch { /* a broken engine draws nothing */ }
   }
 
+  /**
+   * What the page's own grid at its idle size costs (ms): the slower of what it last measured
+   * and the engine's estimate for the model it holds now (`gridMs`), so that a model not yet
+   * drawn — a link opened, wires added — is not drawn here first to find out.
+   */
+  gridCost() {
+    let est = 0;
+    try { est = this.app.engine.pg.gridMs(this.app.ui.gridN); } catch { /* a broken engine */ }
+    return Math.max(this.gridMs, Number.isFinite(est) ? est : 0);
+  }
+
   /** The page drew its boundary in `ms` (computing the grid unless its views are stale). */
   boundaryDrawn(ms) {
     if (!this.stale && ms > this.gridMs) this.gridMs = ms;
@@ -227,12 +249,12 @@ export class WorkerLoop {
   idleView() {
     const { app } = this;
     if (!this.worker || !this.ready || this.playing || this.awaitingPause || app.engine.broken) return false;
-    if (this.gridMs <= IDLE_VIEW_MS) return false;
+    if (this.gridCost() <= IDLE_VIEW_MS) return false;
     this.seq += 1;
     this.idleSeq = this.seq;
     this.viewChanged();
     try {
-      this.post(toWorker.viewOf(this.seq, app.engine.snapshot(), this.gridMs / app.ui.gridN ** 2));
+      this.post(toWorker.viewOf(this.seq, app.engine.snapshot(), this.gridCost() / app.ui.gridN ** 2));
     } catch {
       return false;
     }
@@ -374,8 +396,14 @@ export class WorkerLoop {
       case 'ready':
         this.ready = true;
         app.stats.worker = true;
-        // A snapshot opened with an evaluation still owed (saved while the worker had it).
+        // A model opened with its evaluation owed (left for the worker, or saved while the
+        // worker had it); or one whose first grid is the worker's to compute.
         if (!this.playing && !app.engine.broken && app.engine.pg.unevaluated()) this.work('settle');
+        else if (this.awaitingFirst && !this.playing && !this.idleView()) {
+          this.setStale(false);
+          app.invalidate('boundary', 'metrics');
+        }
+        this.awaitingFirst = false;
         break;
       case 'update':
         this.count(m.result);
