@@ -4,12 +4,15 @@
 // plus the drawn circuit's sweep over 1…6 repetitions), each started with its Run button and
 // timed until its result is stored; meanwhile the gaps between animation frames and the main
 // thread's long tasks are recorded. Prints figures (never asserted), or JSON with --json.
-// Usage: node bench/debugger_page.mjs [--json]   (after scripts/build-wasm.sh; QUICK=1 for
-// 200 circuits per size)
+// The analyses run in the analysis worker (www/analysisworker.js); `--page` runs them on the
+// page's thread instead (`?analysis=main`, a few ms per frame), for comparison.
+// Usage: node bench/debugger_page.mjs [--json] [--page]   (after scripts/build-wasm.sh; QUICK=1
+// for 200 circuits per size)
 import { launch, openPage } from '../e2e/harness.mjs';
 
 const asJson = process.argv.includes('--json');
 const quick = process.env.QUICK === '1';
+const onPage = process.argv.includes('--page');
 const env = await launch();
 
 function installFrameRecorder() {
@@ -61,7 +64,7 @@ async function run(page, tab, settings, button, kind) {
 }
 
 try {
-  const { page, errors } = await openPage(env.context, env.url, { init: installFrameRecorder });
+  const { page, errors } = await openPage(env.context, `${env.url}${onPage ? '?analysis=main' : ''}`, { init: installFrameRecorder });
   for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
   const landscape = await run(page, 'landscape', [['landscape-resolution', '41']], 'run-landscape', 'landscape');
   const barren = await run(page, 'barren', [['barren-qubits', '10'], ['barren-samples', quick ? '200' : '1000'], ['barren-layers', '50']], 'run-barren', 'barren');
@@ -73,8 +76,8 @@ try {
     console.log(JSON.stringify(out));
   } else {
     const f = (v) => `${v.toFixed(1)} ms`;
-    console.log(`\n## Debugger in the page (${browser}, 8 ms of analysis per frame)\n`);
-    console.log('| analysis | wall time | work | frames | longest step | longest frame gap | p95 gap | long tasks (longest) |');
+    console.log(`\n## Debugger in the page (${browser}, ${onPage ? 'on the page\'s thread, 8 ms of analysis per frame' : 'in the analysis worker, 25 ms slices'})\n`);
+    console.log(`| analysis | wall time | work | ${onPage ? 'frames' : 'slices'} | longest step | longest frame gap | p95 gap | long tasks (longest) |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, r] of [['41×41 landscape', landscape], [`barren explorer, n = 2…10, 50 layers, ${out.samples}/size`, barren]]) {
       console.log(`| ${name} | ${(r.wallMs / 1e3).toFixed(2)} s | ${(r.workMs / 1e3).toFixed(2)} s | ${r.frames} | ${f(r.longestStepMs)} | ${f(r.longestFrameGapMs)} | ${f(r.p95FrameGapMs)} | ${r.longTasks} (${f(r.longestTaskMs)}) |`);

@@ -260,3 +260,53 @@ test('a landscape along two chosen parameters; a bad or missing index is refused
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the analyses run in the analysis worker: the page\'s thread stays free and the numbers are its own engine\'s (figures printed)', async () => {
+  const longTasks = () => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  };
+  /** Runs `kind` from its tab on `page`; returns the stored result and the long tasks meanwhile. */
+  const runOn = async (page, tab, settings, kind) => {
+    await page.getByTestId(`dbg-tab-${tab}`).click();
+    for (const [id, v] of settings) await page.getByTestId(id).selectOption(v);
+    await page.evaluate(() => { window.__longTasks = []; });
+    await page.getByTestId(`run-${kind}`).click();
+    await page.waitForFunction((k) => window.__qmlp.app.lastAnalysisStats?.kind === k
+      && (window.__qmlp.getDocument().analyses ?? []).some((a) => a.kind === k), kind, { timeout: 300_000 });
+    return page.evaluate((k) => {
+      const s = window.__qmlp.app.lastAnalysisStats;
+      window.__qmlp.app.lastAnalysisStats = null;
+      return { result: window.__qmlp.getDocument().analyses.find((a) => a.kind === k), stats: s, longest: Math.max(0, ...window.__longTasks), count: window.__longTasks.length };
+    }, kind);
+  };
+  const { page, errors } = await openPage(env.context, env.url, { init: longTasks });
+  for (let i = 0; i < 3; i += 1) await page.getByTestId('step').click();
+  assert.equal(await page.evaluate(() => window.__qmlp.app.analysis.inWorker), true);
+  const land = await runOn(page, 'landscape', [['landscape-resolution', '21']], 'landscape');
+  assert.equal(land.stats.worker, true, 'computed in the worker');
+  assert.ok(page.workers().some((w) => /analysisworker/.test(w.url())), 'the analysis worker is running');
+  // The page's own engine, on the same weights, gives the same numbers to the last bit.
+  const own = await page.evaluate(() => {
+    const r = window.__qmlp.app.engine.pg.startAnalysis('landscape', { resolution: 21 });
+    while (!r.step(1000).finished);
+    const out = r.result();
+    r.free();
+    return JSON.parse(out);
+  });
+  assert.deepEqual(land.result, own);
+  const barren = await runOn(page, 'barren', [['barren-qubits', '8'], ['barren-samples', '200'], ['barren-layers', '20']], 'barren');
+  console.log(`analyses in the worker — landscape 21²: ${land.stats.elapsedMs.toFixed(0)} ms, ${land.stats.frames} slices, longest ${land.stats.longestStepMs.toFixed(0)} ms in the worker, longest main-thread task ${land.longest.toFixed(0)} ms (${land.count} over 50 ms); barren to 8 qubits × 200: ${barren.stats.elapsedMs.toFixed(0)} ms, ${barren.stats.frames} slices, longest main-thread task ${barren.longest.toFixed(0)} ms (${barren.count} over 50 ms)`);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // `?analysis=main` keeps them on the page's thread, with the same result.
+  const { page: here, errors: errs } = await openPage(env.context, `${env.url}?analysis=main`, { init: longTasks });
+  for (let i = 0; i < 3; i += 1) await here.getByTestId('step').click();
+  assert.equal(await here.evaluate(() => window.__qmlp.app.analysis.inWorker), false);
+  const land2 = await runOn(here, 'landscape', [['landscape-resolution', '21']], 'landscape');
+  assert.equal(land2.stats.worker, undefined);
+  assert.deepEqual(land2.result, land.result, 'the same landscape on the page\'s thread');
+  assert.deepEqual(errs, []);
+  await here.close();
+});

@@ -299,6 +299,12 @@ test('in a sandboxed iframe without allow-same-origin, training runs on the page
   await frame.getByRole('button', { name: /^Play/ }).click();
   await frame.getByTestId('msg-training').filter({ hasText: /Trained the 5 epochs/ }).waitFor();
   assert.equal(await frame.getByTestId('epoch').textContent(), '5');
+  // The Debugger's analyses cannot have their worker either: they run on the frame's thread.
+  await frame.getByTestId('dbg-tab-landscape').click();
+  await frame.getByTestId('landscape-resolution').selectOption('5');
+  await frame.getByTestId('run-landscape').click();
+  await handle.waitForFunction(() => (window.__qmlp.getDocument().analyses ?? []).some((a) => a.kind === 'landscape'), null, { timeout: 60_000 });
+  assert.equal(await handle.evaluate(() => window.__qmlp.app.analysis.inWorker), false);
   await shot(page, 'worker-3-sandboxed');
   assert.deepEqual(errors.filter((e) => !/Worker|worker/.test(e)), []);
   await page.close();

@@ -69,6 +69,7 @@ export function createPlayground(root, { wasm, json, compact = false, keys = 'do
   });
 
   const app = {
+    useWorker, // whether training (and the Debugger's analyses) may run in workers
     wasm,
     catalog,
     limits: catalog.limits,

@@ -9,7 +9,7 @@
 import { h, pixelRatio, select, uid } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber } from './format.js';
-import { AnalysisDriver, progressText } from './analysisrun.js';
+import { AnalysisDriver, WorkerAnalysisDriver, progressText } from './analysisrun.js';
 
 const TABS = [
   ['gradients', 'Gradients'],
@@ -137,8 +137,9 @@ export function createDebugger(app) {
   let lastProgress = null;
   let lastKind = null;  // kind of the analysis started last (kept when it ends)
 
-  const driver = new AnalysisDriver({
-    budgetMs: 8,
+  // The analyses run in the analysis worker where one can start (`?analysis=main` keeps them
+  // here), else a few milliseconds per frame on this thread: the same numbers either way.
+  const callbacks = {
     onProgress: (p) => showProgress(p),
     onState: (s) => {
       runBox.hidden = s === 'idle';
@@ -156,8 +157,33 @@ export function createDebugger(app) {
       });
       if (ok) msg.show(`The ${TABS.find(([k]) => k === kind)?.[1].toLowerCase() ?? kind} analysis is stored in the document (links and downloads carry it).`, 'info');
     },
+  };
+  const pageDriver = new AnalysisDriver({ budgetMs: 8, ...callbacks });
+  const workerDriver = new WorkerAnalysisDriver({
+    ...callbacks,
+    // The worker could not start or was lost: the analysis runs here instead, from the start.
+    onLost: (spec) => {
+      driver = pageDriver;
+      if (!spec || app.engine.broken) return;
+      try {
+        running = spec.kind;
+        pageDriver.run(app.engine.pg.startAnalysis(spec.kind, spec.options));
+      } catch (e) {
+        running = null;
+        msg.show(`Cannot start: ${e.message}`);
+      }
+    },
   });
-  app.analysis = driver;
+  const inWorker = app.useWorker !== false && typeof Worker === 'function' && !/[?&#]analysis=main\b/.test(globalThis.location?.href ?? '');
+  let driver = inWorker ? workerDriver : pageDriver;
+  // What tests and benchmarks look at: the driver running now.
+  app.analysis = {
+    get state() { return driver.state; },
+    get inWorker() { return driver === workerDriver; },
+    pause: () => driver.pause(),
+    resume: () => driver.resume(),
+    cancel: () => driver.cancel(),
+  };
 
   function showProgress(p) {
     lastProgress = p;
@@ -194,8 +220,15 @@ export function createDebugger(app) {
     }
     running = kind;
     lastKind = kind;
-    showProgress(runner.progress());
-    driver.run(runner);
+    const first = runner.progress();
+    showProgress(first);
+    if (driver === workerDriver) {
+      // Checked here (a bad option is named at once); computed in the worker.
+      try { runner.free(); } catch { /* freed */ }
+      driver.run({ snapshot: app.engine.snapshot(), path: app.engine.pg.trainingPath(), kind, options: options(kind), progress: first });
+    } else {
+      driver.run(runner);
+    }
   }
 
   function cancel() {

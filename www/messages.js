@@ -52,6 +52,24 @@
 //                                                gradients one after another (Float64Array)
 //                  failed {message}               a refused document or shard
 //                  panic {message}                the engine panicked; the helper is unusable
+//
+// Between the page (analysisrun.js, WorkerAnalysisDriver) and the analysis worker
+// (analysisworker.js), which runs the Debugger's long analyses on its own engine:
+// Page → analysis:  start {seq, snapshot, path, kind, options}
+//                                                run analysis `kind` ('barren', 'landscape',
+//                                                'expressibility') with `options` on the
+//                                                document `snapshot` with the page's training
+//                                                path (Float64Array, Playground.trainingPath:
+//                                                a snapshot lacks it); what ran before is dropped
+//                   pause {seq} / resume {seq}   hold / go on with analysis `seq`
+//                   cancel {seq}                 drop analysis `seq` and its work
+// Analysis → page:  ready {}                     the engine is loaded
+//                   progress {seq, progress}     `{done, total, fraction, finished}` after a slice
+//                   done {seq, result, stats}    the result (JSON, what `doc.analyses` holds)
+//                                                and `{slices, longestSliceMs, workMs}`
+//                   error {seq, message}         the analysis could not start or stopped
+//                   failed {message}             the engine could not load
+//                   panic {message}              the engine panicked; the worker is unusable
 
 const FIELDS = {
   toWorker: {
@@ -77,6 +95,20 @@ const FIELDS = {
     document: { json: 'string' },
     shards: { job: 'number', params: 'f64s', shards: 'indexLists' },
   },
+  toAnalysis: {
+    start: { seq: 'number', snapshot: 'string', path: 'f64s', kind: 'analysisKind', options: 'object' },
+    pause: { seq: 'number' },
+    resume: { seq: 'number' },
+    cancel: { seq: 'number' },
+  },
+  fromAnalysis: {
+    ready: {},
+    progress: { seq: 'number', progress: 'object' },
+    done: { seq: 'number', result: 'string', stats: 'object' },
+    error: { seq: 'number', message: 'string' },
+    failed: { message: 'string' },
+    panic: { message: 'string' },
+  },
   fromHelper: {
     ready: {},
     results: { job: 'number', losses: 'numbers', keys: 'numbers', grads: 'f64s' },
@@ -93,6 +125,7 @@ const TYPES = {
   string: [(v) => typeof v === 'string', 'a string'],
   boolean: [(v) => typeof v === 'boolean', 'true or false'],
   workAction: [(v) => v === 'epoch' || v === 'settle', '"epoch" or "settle"'],
+  analysisKind: [(v) => v === 'barren' || v === 'landscape' || v === 'expressibility', '"barren", "landscape" or "expressibility"'],
   object: [(v) => v !== null && typeof v === 'object', 'an object'],
   f64s: [(v) => v instanceof Float64Array, 'a Float64Array'],
   // Losses may be NaN or infinite (a diverging run stops on them, as on one worker).
@@ -137,9 +170,27 @@ export const fromHelper = {
   panic: (message) => ({ type: 'panic', message }),
 };
 
+/** Messages to the analysis worker. */
+export const toAnalysis = {
+  start: (seq, snapshot, path, kind, options) => ({ type: 'start', seq, snapshot, path, kind, options }),
+  pause: (seq) => ({ type: 'pause', seq }),
+  resume: (seq) => ({ type: 'resume', seq }),
+  cancel: (seq) => ({ type: 'cancel', seq }),
+};
+
+/** Messages from the analysis worker. */
+export const fromAnalysis = {
+  ready: () => ({ type: 'ready' }),
+  progress: (seq, progress) => ({ type: 'progress', seq, progress }),
+  done: (seq, result, stats) => ({ type: 'done', seq, result, stats }),
+  error: (seq, message) => ({ type: 'error', seq, message }),
+  failed: (message) => ({ type: 'failed', message }),
+  panic: (message) => ({ type: 'panic', message }),
+};
+
 /**
  * Returns `msg` when it is a well-formed message in direction `dir` ('toWorker', 'toPage',
- * 'toHelper' or 'fromHelper');
+ * 'toHelper', 'fromHelper', 'toAnalysis' or 'fromAnalysis');
  * throws an Error saying what is wrong otherwise.
  */
 export function checkMessage(dir, msg) {

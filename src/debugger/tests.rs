@@ -240,6 +240,39 @@ fn the_training_path_restarts_with_a_reset() {
 }
 
 #[test]
+fn a_trainer_given_anothers_path_draws_the_same_landscape_and_bad_paths_are_refused() {
+    let mut t = trainer(doc("default"));
+    t.run_epoch();
+    t.run_epoch();
+    // A trainer of the snapshot lacks the path (a snapshot does not carry it) until given it.
+    let mut other = Trainer::new(t.snapshot().validated().unwrap()).unwrap();
+    assert_eq!(other.path().len(), 1);
+    other.set_path(t.path()).unwrap();
+    assert_eq!(other.path(), t.path());
+    let spec = LandscapeSpec {
+        resolution: 5,
+        ..LandscapeSpec::default()
+    };
+    let a = landscape_job(&t, spec.clone()).unwrap().run().unwrap();
+    let b = landscape_job(&other, spec).unwrap().run().unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+    let n = t.params().len();
+    let e = other.set_path(vec![vec![0.0; n + 1]]).unwrap_err();
+    assert!(
+        e.contains(&format!("has {} weights, not {n}", n + 1)),
+        "{e}"
+    );
+    let e = other.set_path(vec![vec![f64::NAN; n]]).unwrap_err();
+    assert!(e.contains("not a finite number"), "{e}");
+    let e = other.set_path(vec![vec![0.0; n]; 201]).unwrap_err();
+    assert!(e.contains("at most 200 points"), "{e}");
+    assert_eq!(other.path(), t.path(), "a refused path changes nothing");
+}
+
+#[test]
 fn expressibility_ranks_a_phase_only_circuit_last_and_steps_like_it_runs() {
     let spec = ExpressibilitySpec {
         pairs: 150,

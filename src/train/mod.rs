@@ -1065,6 +1065,33 @@ impl Trainer {
         &self.grad
     }
 
+    /// Takes a training path kept elsewhere — by another trainer of the same document and
+    /// weights, such as the page's, whose path a snapshot does not carry — so that analyses
+    /// drawing it (the loss landscape) see the same one. Refuses, saying why, rows of the
+    /// wrong length, numbers that are not finite, and more than [`MAX_PATH`] rows.
+    pub fn set_path(&mut self, rows: Vec<Vec<f64>>) -> Result<(), String> {
+        let n = self.model.n_params();
+        if rows.len() > MAX_PATH {
+            return Err(format!(
+                "a training path has at most {MAX_PATH} points, not {}",
+                rows.len()
+            ));
+        }
+        if let Some((i, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != n) {
+            return Err(format!(
+                "point {i} of the training path has {} weights, not {n}",
+                r.len()
+            ));
+        }
+        if let Some(i) = rows.iter().position(|r| r.iter().any(|w| !w.is_finite())) {
+            return Err(format!(
+                "point {i} of the training path has a weight that is not a finite number"
+            ));
+        }
+        self.path = rows;
+        Ok(())
+    }
+
     /// The weights at the end of recent epochs (thinned to at most [`MAX_PATH`]), oldest first,
     /// ending with the current weights.
     pub fn path(&self) -> Vec<Vec<f64>> {

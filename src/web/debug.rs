@@ -212,6 +212,28 @@ impl Playground {
     /// `"landscape"` or `"expressibility"`; `opts` as in `qmlp analyze` (`{samples, qubits,
     /// layers, refLayers, seed, resolution, span, params, pairs, maxLayers}`). Throws on
     /// options the analysis refuses.
+    /// The training path (see `Trainer::path`) as one array, `n_params` weights per point,
+    /// oldest first: what the analysis worker is given with the snapshot, which lacks it.
+    #[wasm_bindgen(js_name = trainingPath)]
+    pub fn training_path(&self) -> Vec<f64> {
+        self.trainer.path().concat()
+    }
+
+    /// Takes a training path from [`Playground::training_path`] of a playground holding the
+    /// same document and weights; throws, saying why, on one that does not fit this model.
+    #[wasm_bindgen(js_name = setTrainingPath)]
+    pub fn set_training_path(&mut self, flat: Vec<f64>) -> Res<()> {
+        let n = self.trainer.n_params().max(1);
+        if flat.len() % n != 0 {
+            return Err(fail(format!(
+                "a training path of this model has {n} weights per point; {} is not a multiple",
+                flat.len()
+            )));
+        }
+        let rows = flat.chunks(n).map(<[f64]>::to_vec).collect();
+        self.trainer.set_path(rows).map_err(fail)
+    }
+
     #[wasm_bindgen(js_name = startAnalysis)]
     pub fn start_analysis(&self, kind: &str, opts: JsValue) -> Res<AnalysisRunner> {
         // serde-wasm-bindgen reads a struct's own fields only: a misspelt option is named here.

@@ -2,7 +2,8 @@
 // result handed over once finished, an error stops it; progress in words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnalysisDriver, progressText } from '../analysisrun.js';
+import { AnalysisDriver, WorkerAnalysisDriver, progressText } from '../analysisrun.js';
+import { fromAnalysis } from '../messages.js';
 
 function frames() {
   const queue = new Map();
@@ -117,4 +118,94 @@ test('progress in words', () => {
   assert.equal(progressText({ done: 120, total: 400, fraction: 0.374 }), '37% (120 of 400)');
   assert.equal(progressText({ done: 5, total: 5, fraction: 1.2 }), '100% (5 of 5)');
   assert.equal(progressText(null), '');
+});
+
+// A stand-in for the analysis worker: records what the page posts; the test answers for it.
+function fakeWorker() {
+  const w = {
+    sent: [], terminated: false, onmessage: null, onerror: null,
+    postMessage(m) { w.sent.push(m); },
+    terminate() { w.terminated = true; },
+    answer(m) { w.onmessage({ data: m }); },
+  };
+  return w;
+}
+
+const spec = (kind = 'landscape') => ({ snapshot: '{"v":2}', path: new Float64Array([0.5, 1]), kind, options: { resolution: 9 }, progress: { done: 0, total: 3, fraction: 0, finished: false } });
+
+test('the worker driver: start, progress, the result with the worker\'s slices, one analysis at a time', () => {
+  const w = fakeWorker();
+  const seen = [];
+  const states = [];
+  let done = null;
+  const d = new WorkerAnalysisDriver({ makeWorker: () => w, now: () => 0, onProgress: (p) => seen.push(p.done), onState: (s) => states.push(s), onDone: (json, stats) => { done = { json, stats }; } });
+  d.run(spec());
+  assert.deepEqual(w.sent.map((m) => m.type), ['start']);
+  assert.equal(w.sent[0].kind, 'landscape');
+  assert.deepEqual(w.sent[0].options, { resolution: 9 });
+  assert.deepEqual(seen, [0], 'the first report at once');
+  const seq = w.sent[0].seq;
+  w.answer(fromAnalysis.ready());
+  w.answer(fromAnalysis.progress(seq, { done: 1, total: 3, fraction: 1 / 3, finished: false }));
+  // A report of an analysis replaced since is not this one's.
+  w.answer(fromAnalysis.progress(seq - 1, { done: 2, total: 3, fraction: 2 / 3, finished: false }));
+  assert.deepEqual(seen, [0, 1]);
+  w.answer(fromAnalysis.done(seq, '{"kind":"landscape"}', { slices: 3, longestSliceMs: 24, workMs: 70 }));
+  assert.equal(done.json, '{"kind":"landscape"}');
+  assert.equal(done.stats.frames, 3);
+  assert.equal(done.stats.longestStepMs, 24);
+  assert.deepEqual(states, ['running', 'idle']);
+  // Starting again while one runs cancels it in the worker first.
+  d.run(spec('barren'));
+  d.run(spec('expressibility'));
+  assert.deepEqual(w.sent.slice(1).map((m) => m.type), ['start', 'cancel', 'start']);
+  assert.equal(w.sent[2].seq, w.sent[1].seq);
+});
+
+test('the worker driver: paused, nothing a late slice reports is shown until Resume; Cancel drops it', () => {
+  const w = fakeWorker();
+  const seen = [];
+  let done = null;
+  const d = new WorkerAnalysisDriver({ makeWorker: () => w, now: () => 0, onProgress: (p) => seen.push(p.done), onDone: (json) => { done = json; } });
+  d.run(spec());
+  const seq = w.sent[0].seq;
+  d.pause();
+  assert.deepEqual(w.sent.map((m) => m.type), ['start', 'pause']);
+  w.answer(fromAnalysis.progress(seq, { done: 3, total: 3, fraction: 1, finished: true }));
+  w.answer(fromAnalysis.done(seq, '{"kind":"landscape"}', { slices: 1, longestSliceMs: 20, workMs: 20 }));
+  assert.deepEqual(seen, [0], 'paused: no progress shown');
+  assert.equal(done, null);
+  assert.equal(d.state, 'paused');
+  d.resume();
+  assert.deepEqual(seen, [0, 3]);
+  assert.equal(done, '{"kind":"landscape"}');
+  assert.equal(d.state, 'idle');
+  d.run(spec());
+  const seq2 = w.sent.at(-1).seq;
+  d.cancel();
+  assert.equal(w.sent.at(-1).type, 'cancel');
+  w.answer(fromAnalysis.done(seq2, '{}', { slices: 1, longestSliceMs: 1, workMs: 1 }));
+  assert.equal(done, '{"kind":"landscape"}', 'a cancelled analysis stores nothing');
+});
+
+test('the worker driver: an error is reported; a worker that cannot start or panics hands its analysis back', () => {
+  const w = fakeWorker();
+  const errors = [];
+  const lost = [];
+  const d = new WorkerAnalysisDriver({ makeWorker: () => w, now: () => 0, onError: (m) => errors.push(m), onLost: (s) => lost.push(s.kind) });
+  d.run(spec());
+  w.answer(fromAnalysis.error(w.sent[0].seq, 'unknown option \'x\''));
+  assert.deepEqual(errors, ['unknown option \'x\'']);
+  assert.equal(d.state, 'idle');
+  d.run(spec('barren'));
+  w.answer(fromAnalysis.panic('unreachable'));
+  assert.deepEqual(lost, ['barren']);
+  assert.equal(w.terminated, true);
+  assert.equal(d.usable, false);
+  assert.equal(d.state, 'idle');
+  // Module workers refused here: the analysis goes back at once.
+  const none = new WorkerAnalysisDriver({ makeWorker: () => { throw new Error('SecurityError'); }, onLost: (s) => lost.push(s.kind) });
+  none.run(spec('expressibility'));
+  assert.deepEqual(lost, ['barren', 'expressibility']);
+  assert.equal(none.usable, false);
 });

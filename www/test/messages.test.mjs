@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkMessage, fromHelper, toHelper, toPage, toWorker } from '../messages.js';
+import { checkMessage, fromAnalysis, fromHelper, toAnalysis, toHelper, toPage, toWorker } from '../messages.js';
 
 test('every constructor builds a message its direction accepts', () => {
   for (const m of [toWorker.play(1, '{}', 16), toWorker.setup(2, true), toWorker.document(2, '{}'), toWorker.pause(), toWorker.view(32, 48, 0, 1, false), toWorker.viewOf(3, '{}', 0.1), toWorker.work(4, '{}', 'epoch', 16), toWorker.work(5, '{}', 'settle', 16)]) {
@@ -55,4 +55,18 @@ test('the helper messages are built and checked like the others', () => {
     assert.throws(() => checkMessage('toWorker', toWorker.setup(bad, false)), /field workers must be a whole number of at least 1/);
   }
   assert.throws(() => checkMessage('toWorker', toWorker.setup(2, 'yes')), /field always must be true or false/);
+});
+
+test('the analysis worker\'s messages are built and checked like the others', () => {
+  for (const m of [toAnalysis.start(1, '{}', new Float64Array(2), 'barren', { samples: 50 }), toAnalysis.pause(1), toAnalysis.resume(1), toAnalysis.cancel(1)]) {
+    assert.equal(checkMessage('toAnalysis', m), m);
+  }
+  for (const m of [fromAnalysis.ready(), fromAnalysis.progress(1, { done: 1 }), fromAnalysis.done(1, '{}', { slices: 2 }), fromAnalysis.error(1, 'x'), fromAnalysis.failed('y'), fromAnalysis.panic('z')]) {
+    assert.equal(checkMessage('fromAnalysis', m), m);
+  }
+  assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', new Float64Array(0), 'kernel', {})), /field kind must be "barren", "landscape" or "expressibility"/);
+  assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', new Float64Array(0), 'barren', null)), /field options must be an object/);
+  assert.throws(() => checkMessage('fromAnalysis', { type: 'done', seq: 1, result: {}, stats: {} }), /field result must be a string/);
+  assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', [0.5], 'barren', {})), /field path must be a Float64Array/);
+  assert.throws(() => checkMessage('toAnalysis', toWorker.pause()), /unknown message type "pause"|field seq must be a finite number/);
 });
