@@ -152,3 +152,32 @@ test('figures: epochs per second with 1, 2 and hardwareConcurrency workers (prin
     await page.close();
   }
 });
+
+test('stopped, a final view is split by rows between the worker and its helper: the page draws the pixels of its own grid', async () => {
+  const { page, errors } = await openPage(env.context, link(reuploading(12, 3, 5), '?workers=2'));
+  await page.waitForFunction(() => window.__qmlp.app.stats.worker === true);
+  await helpersReady(page, 1);
+  await page.waitForFunction(() => !window.__qmlp.app.loop.stale && !window.__qmlp.app.loop.working);
+  const s0 = await stats(page);
+  await page.evaluate(() => window.__qmlp.app.edit('circuit', (d) => { d.circuit.gates.pop(); }));
+  await page.waitForFunction((v) => window.__qmlp.app.stats.workerViews > v && !window.__qmlp.app.loop.stale, s0.workerViews);
+  await page.waitForTimeout(200);
+  const s1 = await stats(page);
+  assert.equal(s1.lastViewWorkers, 2, 'two engines computed the view');
+  const fromWorkers = await page.evaluate(() => window.__qmlp.app.canvases.boundary.toDataURL());
+  const own = await page.evaluate(() => {
+    const { app } = window.__qmlp;
+    const keep = app.ui.gridN;
+    app.ui.gridN = app.stats.lastViewGridN;
+    app.loop.setStale(false);
+    app.engine.pg.setDocument(app.engine.snapshot());
+    app.flush();
+    const url = app.canvases.boundary.toDataURL();
+    app.ui.gridN = keep;
+    return url;
+  });
+  assert.equal(own, fromWorkers, 'the rows put together are the page\'s grid, pixel for pixel');
+  console.log(`12 qubits, stopped, 2 workers: the final view after an edit is ${s1.lastViewGridN}² cells`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -281,3 +281,51 @@ fn a_model_opened_for_a_worker_waits_for_its_evaluation_and_its_first_view() {
         Some(false)
     );
 }
+
+#[wasm_bindgen_test]
+fn a_view_put_together_from_rows_computed_elsewhere_is_the_view() {
+    use js_sys::{Float64Array, Uint32Array};
+    for name in ["default", "gaussians3"] {
+        let mut pg = Playground::new(&web::preset(name).unwrap(), None).unwrap();
+        pg.step_epoch().unwrap();
+        let mut helper = Playground::new(&pg.snapshot(), Some(0.0)).unwrap();
+        let whole = pg.view_data(12).unwrap();
+        let top = helper.grid_rows(12, 5, 12).unwrap();
+        let bottom = pg.grid_rows(12, 0, 5).unwrap();
+        let part = |o: &JsValue, k: &str| get(o, k);
+        let mut values = Float64Array::new(&part(&bottom, "values")).to_vec();
+        values.extend(Float64Array::new(&part(&top, "values")).to_vec());
+        let classes = if part(&bottom, "classes").is_null() {
+            assert!(part(&top, "classes").is_null());
+            None
+        } else {
+            let mut c = Uint32Array::new(&part(&bottom, "classes")).to_vec();
+            c.extend(Uint32Array::new(&part(&top, "classes")).to_vec());
+            Some(c)
+        };
+        let together = pg
+            .view_data_with(12, values.clone(), classes.clone())
+            .unwrap();
+        for k in ["values", "classes", "confusion"] {
+            assert_eq!(
+                js_sys::JSON::stringify(&Reflect_get(&together, k)).unwrap(),
+                js_sys::JSON::stringify(&Reflect_get(&whole, k)).unwrap(),
+                "{name}: {k}"
+            );
+        }
+        // A grid of the wrong size is refused, saying so.
+        values.pop();
+        let e = pg.view_data_with(12, values, classes).unwrap_err();
+        assert!(format!("{e:?}").contains("144 values"), "{e:?}");
+    }
+}
+
+#[allow(non_snake_case)]
+fn Reflect_get(o: &JsValue, k: &str) -> JsValue {
+    // Typed arrays as plain arrays, so that JSON compares them entry by entry.
+    let v = get(o, k);
+    if v.is_null() {
+        return v;
+    }
+    js_sys::Array::from(&v).into()
+}

@@ -46,10 +46,15 @@
 //                                                play, an edit while playing), in its order
 //                  shards {job, params, shards}  compute these shards (Uint32Array point
 //                                                indices each) at weights params (Float64Array)
+//                  rows {job, gridN, horizontal, vertical, preprocessed, from, to}
+//                                                rows from..to of the decision grid (gridN cells
+//                                                per side) over that plane, for a final view
 // Helper → worker: ready {}                      the engine is loaded
 //                  results {job, losses, keys, grads}
 //                                                each shard's summed loss and key, and its
 //                                                gradients one after another (Float64Array)
+//                  gridRows {job, values, classes} those rows' values (Float64Array) and, for
+//                                                more than two classes, cell classes (Uint32Array)
 //                  failed {message}               a refused document or shard
 //                  panic {message}                the engine panicked; the helper is unusable
 //
@@ -94,6 +99,7 @@ const FIELDS = {
   toHelper: {
     document: { json: 'string' },
     shards: { job: 'number', params: 'f64s', shards: 'indexLists' },
+    rows: { job: 'number', gridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean', from: 'index', to: 'index' },
   },
   toAnalysis: {
     start: { seq: 'number', snapshot: 'string', path: 'f64s', kind: 'analysisKind', options: 'object' },
@@ -112,6 +118,7 @@ const FIELDS = {
   fromHelper: {
     ready: {},
     results: { job: 'number', losses: 'numbers', keys: 'numbers', grads: 'f64s' },
+    gridRows: { job: 'number', values: 'f64s', classes: 'u32sOrNull' },
     failed: { message: 'string' },
     panic: { message: 'string' },
   },
@@ -128,6 +135,7 @@ const TYPES = {
   analysisKind: [(v) => v === 'barren' || v === 'landscape' || v === 'expressibility', '"barren", "landscape" or "expressibility"'],
   object: [(v) => v !== null && typeof v === 'object', 'an object'],
   f64s: [(v) => v instanceof Float64Array, 'a Float64Array'],
+  u32sOrNull: [(v) => v === null || v instanceof Uint32Array, 'a Uint32Array or null'],
   // Losses may be NaN or infinite (a diverging run stops on them, as on one worker).
   numbers: [(v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), 'an array of numbers'],
   indexLists: [(v) => Array.isArray(v) && v.every((x) => x instanceof Uint32Array), 'an array of Uint32Arrays'],
@@ -160,12 +168,14 @@ export const toPage = {
 export const toHelper = {
   document: (json) => ({ type: 'document', json }),
   shards: (job, params, shards) => ({ type: 'shards', job, params, shards }),
+  rows: (job, gridN, horizontal, vertical, preprocessed, from, to) => ({ type: 'rows', job, gridN, horizontal, vertical, preprocessed, from, to }),
 };
 
 /** Messages from a helper. */
 export const fromHelper = {
   ready: () => ({ type: 'ready' }),
   results: (job, losses, keys, grads) => ({ type: 'results', job, losses, keys, grads }),
+  gridRows: (job, values, classes) => ({ type: 'gridRows', job, values, classes }),
   failed: (message) => ({ type: 'failed', message }),
   panic: (message) => ({ type: 'panic', message }),
 };

@@ -3,7 +3,9 @@
 // snapshot and edit, in the training worker's order), asked to compute shards of a batch
 // (src/train/shard.rs) at the weights it is given. Every answer carries each shard's key, so
 // the training worker only takes results of its own document, weights and points. A panic is
-// posted; the training worker then starts another helper (or goes on alone).
+// posted; the training worker then starts another helper (or goes on alone). Stopped, it also
+// computes rows of a final decision grid (`rows`), which the training worker puts together.
+// Its documents are taken without evaluating them (a helper needs no history).
 import init, { Playground } from '../pkg/qmlp.js';
 import { checkMessage, fromHelper } from './messages.js';
 
@@ -18,7 +20,16 @@ globalThis.__qmlpOnPanic = (text) => {
 
 function handle(m) {
   if (m.type === 'document') {
-    if (pg) pg.setDocument(m.json); else pg = new Playground(m.json);
+    if (pg) pg.setDocument(m.json, false, 0); else pg = new Playground(m.json, 0);
+    return;
+  }
+  if (m.type === 'rows') {
+    if (!pg) throw new Error('grid rows were asked for before any document');
+    pg.setPlane(m.horizontal, m.vertical, m.preprocessed);
+    const r = pg.gridRows(m.gridN, m.from, m.to);
+    const transfer = [r.values.buffer];
+    if (r.classes) transfer.push(r.classes.buffer);
+    post(fromHelper.gridRows(m.job, r.values, r.classes), transfer);
     return;
   }
   if (!pg) throw new Error('a shard was asked for before any document');

@@ -43,7 +43,7 @@ let lastViewEnd = -Infinity;
 /** Time a grid may take while playing, and once stopped; while playing, views take at most a quarter of the time. */
 const VIEW_MS = 40;
 const FINAL_VIEW_MS = 250;
-const counts = { sharedBatches: 0, helperRestarts: 0, helperResyncs: 0, helperStartFailures: 0 };
+const counts = { sharedBatches: 0, sharedViews: 0, helperRestarts: 0, helperResyncs: 0, helperStartFailures: 0 };
 
 const post = (m, transfer = []) => self.postMessage(checkMessage('toPage', m), transfer);
 // The engine's panic hook (src/web/mod.rs) calls this; the instance is unusable afterwards.
@@ -78,13 +78,21 @@ class Helper {
     if (m.type === 'ready') {
       this.ready = true;
       tell();
-    } else if (m.type === 'results') {
+    } else if (m.type === 'results' || m.type === 'gridRows') {
       const done = this.waiting.get(m.job);
       this.waiting.delete(m.job);
       done?.(m);
     } else {
       this.lost();
     }
+  }
+
+  /** Resolves with the helper's `gridRows`, or null if it is lost first. */
+  requestRows(id, n, [h, v], pre, from, to) {
+    return new Promise((done) => {
+      this.waiting.set(id, done);
+      this.send(toHelper.rows(id, n, h, v, pre, from, to));
+    });
   }
 
   /** Resolves with the helper's `results`, or null if it is lost first. */
@@ -132,12 +140,20 @@ function tell() {
  * Computes the decision grid and confusion matrix of the current weights for the page (so the
  * page's thread only draws them): as many cells as fit in the time allowed, up to the size the
  * page asked for — a 12-qubit model gets a coarser grid while training than a 4-qubit one.
+ * A final view (stopped) is split by rows with the helpers when there are any: k engines give
+ * a grid k times the cells in the same time, every row computed as one engine computes it.
  */
 function sendView(final) {
   if (!viewReq || !pg || dead) return;
   const max = final ? viewReq.idleGridN : viewReq.gridN;
   const budget = final ? FINAL_VIEW_MS : VIEW_MS;
-  const n = perCell ? Math.min(max, Math.max(8, Math.floor(Math.sqrt(budget / perCell)))) : Math.min(16, max);
+  const live = final ? helpers.filter((h) => h.ready && !h.dead) : [];
+  const k = live.length + 1;
+  const n = perCell ? Math.min(max, Math.max(8, Math.floor(Math.sqrt((budget * k) / perCell)))) : Math.min(16, max);
+  if (k > 1 && n >= 2 * k) {
+    sendSharedView(n, live);
+    return;
+  }
   const t0 = performance.now();
   const view = pg.viewData(n);
   lastViewEnd = performance.now();
@@ -146,6 +162,53 @@ function sendView(final) {
   const transfer = [view.values.buffer, view.confusion.buffer];
   if (view.classes) transfer.push(view.classes.buffer);
   post(toPage.view(seq, final, view, viewCost), transfer);
+}
+
+/** A final view of `n` cells per side, its rows split between this worker and `live`. */
+async function sendSharedView(n, live) {
+  const k = live.length + 1;
+  const bound = (i) => Math.round((i * n) / k);
+  const g = gen;
+  const mySeq = seq;
+  const plane = pg.plane();
+  const pre = pg.planePreprocessed();
+  const snapshot = pg.snapshot();
+  const id = ++job;
+  // Each helper takes this very document first (its documents arrive in order).
+  const asks = live.map((h, j) => {
+    h.send(toHelper.document(snapshot));
+    return h.requestRows(id, n, plane, pre, bound(j + 1), bound(j + 2));
+  });
+  const t0 = performance.now();
+  const mine = pg.gridRows(n, 0, bound(1));
+  const myMs = performance.now() - t0;
+  const replies = await Promise.all(asks);
+  if (dead || g !== gen || mySeq !== seq || !pg) return;
+  const values = new Float64Array(n * n);
+  const multi = mine.classes !== null;
+  const classes = multi ? new Uint32Array(n * n) : null;
+  const put = (r, from) => {
+    values.set(r.values, from * n);
+    if (multi) classes.set(r.classes, from * n);
+  };
+  put(mine, 0);
+  replies.forEach((r, j) => {
+    const from = bound(j + 1);
+    const cells = (bound(j + 2) - from) * n;
+    // A lost helper, or an answer that does not fit: those rows are computed here.
+    const fits = r && r.values.length === cells && (r.classes !== null) === multi && (!multi || r.classes.length === cells);
+    put(fits ? r : pg.gridRows(n, from, bound(j + 2)), from);
+  });
+  const view = pg.viewDataWith(n, values, classes);
+  lastViewEnd = performance.now();
+  // What one engine takes per cell (the page sizes its own grid from it).
+  perCell = myMs / Math.max(1, bound(1) * n);
+  viewCost = perCell * n * n;
+  counts.sharedViews += 1;
+  view.workers = k; // the page counts them (stats.lastViewWorkers)
+  const transfer = [view.values.buffer, view.confusion.buffer];
+  if (view.classes) transfer.push(view.classes.buffer);
+  post(toPage.view(seq, true, view, viewCost), transfer);
 }
 
 function applyPlane() {

@@ -481,6 +481,7 @@ export class WorkerLoop {
         app.engine.pg.installView(view);
         app.stats.workerViews += 1;
         app.stats.lastViewGridN = view.gridN;
+        app.stats.lastViewWorkers = view.workers ?? 1;
       }
     } catch (e) {
       // A view that does not fit is not drawn: the page computes its own.

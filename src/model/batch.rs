@@ -234,12 +234,27 @@ impl Model {
     /// Batched: each row of cells runs through the circuit at once where the circuit allows;
     /// otherwise cell by cell with the same results.
     pub fn grid(&mut self, extent: [f64; 4], n: usize, space: &GridSpace) -> Vec<Prediction> {
-        let mut out = Vec::with_capacity(n * n);
+        self.grid_rows(extent, n, space, 0..n)
+    }
+
+    /// Rows `rows` of [`Model::grid`] (rows past `n` are left out): each row is computed on its
+    /// own, so the rows of a grid split between engines holding the same model are, put
+    /// together, the grid to the last bit.
+    pub fn grid_rows(
+        &mut self,
+        extent: [f64; 4],
+        n: usize,
+        space: &GridSpace,
+        rows: std::ops::Range<usize>,
+    ) -> Vec<Prediction> {
+        let rows = rows.start.min(n)..rows.end.min(n);
+        let mut out = Vec::with_capacity(n * rows.len());
         let saved = self.shots.take();
         let xs: Vec<f64> = (0..n)
             .map(|c| extent[0] + (c as f64 + 0.5) / n as f64 * (extent[1] - extent[0]))
             .collect();
-        let ys: Vec<f64> = (0..n)
+        let ys: Vec<f64> = rows
+            .clone()
             .map(|r| extent[2] + (r as f64 + 0.5) / n as f64 * (extent[3] - extent[2]))
             .collect();
         let (axes, base, pre) = match space {
@@ -281,7 +296,7 @@ impl Model {
                     out.push(self.output.predict(&self.output.o));
                 }
             }
-            if out.len() == n * n {
+            if out.len() == n * rows.len() {
                 self.shots = saved;
                 return out;
             }

@@ -1273,6 +1273,17 @@ impl Trainer {
 
     /// The model's predictions on an `n × n` grid over `plane` (row 0 at the bottom).
     pub fn grid_on(&mut self, n: usize, plane: Plane) -> Vec<Prediction> {
+        self.grid_rows_on(n, plane, 0..n)
+    }
+
+    /// Rows `rows` of [`Trainer::grid_on`] (row-major, row 0 at the plane's bottom): a
+    /// grid's rows computed by several engines holding the same document and weights.
+    pub fn grid_rows_on(
+        &mut self,
+        n: usize,
+        plane: Plane,
+        rows: std::ops::Range<usize>,
+    ) -> Vec<Prediction> {
         let plane = self.valid_plane(plane);
         let extent = self.plane_extent(plane);
         let space = if plane.preprocessed {
@@ -1280,7 +1291,7 @@ impl Trainer {
         } else {
             self.grid_space_on(plane.axes)
         };
-        self.model.grid(extent, n, &space)
+        self.model.grid_rows(extent, n, &space, rows)
     }
 
     /// The confusion matrix of the current model on the training (`test = false`) or test

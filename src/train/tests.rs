@@ -603,3 +603,39 @@ fn a_deferred_evaluation_gives_the_history_of_evaluating_at_once() {
     later.settle();
     assert_eq!(&h, later.history());
 }
+
+#[test]
+fn a_grids_rows_computed_apart_put_together_are_the_grid_bit_for_bit() {
+    // Two classes (batched rows), three classes with a hybrid pre-net on a preprocessed plane,
+    // and the default playground under noise (cell by cell).
+    let mut noisy = doc("default");
+    noisy.noise = crate::doc::NoiseSpec::preset("mild").unwrap();
+    for (d, plane) in [
+        (doc("default"), Plane::raw([0, 1])),
+        (doc("gaussians3"), Plane::raw([0, 1])),
+        (
+            doc("breast-cancer-hybrid"),
+            Plane {
+                axes: [0, 1],
+                preprocessed: true,
+            },
+        ),
+        (noisy, Plane::raw([0, 1])),
+    ] {
+        let mut t = trainer(d);
+        t.run_epoch();
+        let n = 9;
+        let whole = t.grid_on(n, plane);
+        let mut parts = t.grid_rows_on(n, plane, 0..4);
+        parts.extend(t.grid_rows_on(n, plane, 4..7));
+        parts.extend(t.grid_rows_on(n, plane, 7..n));
+        assert_eq!(parts.len(), n * n);
+        for (a, b) in whole.iter().zip(&parts) {
+            assert_eq!(a.class, b.class);
+            assert_eq!(a.confidence.to_bits(), b.confidence.to_bits());
+        }
+        // Rows past the grid are left out.
+        assert!(t.grid_rows_on(n, plane, 8..20).len() == n);
+        assert!(t.grid_rows_on(n, plane, 12..20).is_empty());
+    }
+}

@@ -39,6 +39,58 @@ impl Playground {
         let n = (grid_n as usize).clamp(4, 128);
         let plane = self.trainer.valid_plane(self.plane);
         let v = view::boundary_view_on(&mut self.trainer, n, plane);
+        self.view_object(n, plane, &v.values, v.classes.as_deref())
+    }
+
+    /// Rows `from..to` of the decision grid of [`Playground::view_data`] at `grid_n` cells per
+    /// side over the current plane: `{values: Float64Array, classes: Uint32Array | null}`,
+    /// row-major — a share of a view computed by a helper holding the same document.
+    #[wasm_bindgen(js_name = gridRows)]
+    pub fn grid_rows(&mut self, grid_n: u32, from: u32, to: u32) -> Res<JsValue> {
+        let n = (grid_n as usize).clamp(4, 128);
+        let rows = (from as usize).min(n)..(to as usize).clamp(from as usize, n);
+        let plane = self.trainer.valid_plane(self.plane);
+        let preds = self.trainer.grid_rows_on(n, plane, rows);
+        let values: Vec<f64> = preds.iter().map(|p| p.confidence).collect();
+        let o = Object::new();
+        set(&o, "values", &Float64Array::from(&values[..]));
+        let classes = if self.trainer.dataset().n_classes > 2 {
+            let c: Vec<u32> = preds.iter().map(|p| p.class as u32).collect();
+            Uint32Array::from(&c[..]).into()
+        } else {
+            JsValue::NULL
+        };
+        set(&o, "classes", &classes);
+        Ok(o.into())
+    }
+
+    /// [`Playground::view_data`] with the grid's `values` (and, for more than two classes,
+    /// `classes`) computed elsewhere — its rows by helpers ([`Playground::grid_rows`]) — and
+    /// the confusion matrix computed here. Throws on a grid that does not fit.
+    #[wasm_bindgen(js_name = viewDataWith)]
+    pub fn view_data_with(
+        &mut self,
+        grid_n: u32,
+        values: Vec<f64>,
+        classes: Option<Vec<u32>>,
+    ) -> Res<JsValue> {
+        let n = (grid_n as usize).clamp(4, 128);
+        let plane = self.trainer.valid_plane(self.plane);
+        let classes: Option<Vec<usize>> = classes.map(|c| c.iter().map(|&c| c as usize).collect());
+        // The checks of a view the page installs.
+        let v = view::boundary_view_from(&self.trainer, n, plane, values, classes).map_err(fail)?;
+        self.view_object(n, plane, &v.values, v.classes.as_deref())
+    }
+}
+
+impl Playground {
+    fn view_object(
+        &mut self,
+        n: usize,
+        plane: Plane,
+        values: &[f64],
+        classes: Option<&[usize]>,
+    ) -> Res<JsValue> {
         let test = !self.trainer.dataset().test.is_empty();
         let confusion: Vec<u32> = self
             .trainer
@@ -54,8 +106,8 @@ impl Playground {
         );
         set(&o, "axes", &axes);
         set(&o, "preprocessed", &JsValue::from(plane.preprocessed));
-        set(&o, "values", &Float64Array::from(&v.values[..]));
-        let classes = v.classes.as_ref().map_or(JsValue::NULL, |c| {
+        set(&o, "values", &Float64Array::from(values));
+        let classes = classes.map_or(JsValue::NULL, |c| {
             let c: Vec<u32> = c.iter().map(|&c| c as u32).collect();
             Uint32Array::from(&c[..]).into()
         });
@@ -64,7 +116,10 @@ impl Playground {
         set(&o, "confusion", &Uint32Array::from(&confusion[..]));
         Ok(o.into())
     }
+}
 
+#[wasm_bindgen]
+impl Playground {
     /// Takes a view another Playground computed (see [`Playground::view_data`]) as this one's
     /// boundary and confusion matrix at its current weights. Throws, changing nothing, on a
     /// view that does not fit this document (its grid, plane, classes or confusion matrix).

@@ -48,7 +48,14 @@ test('the helper messages are built and checked like the others', () => {
   assert.throws(() => checkMessage('toHelper', { ...shards, shards: [[0, 1]] }), /field shards must be an array of Uint32Arrays/);
   assert.throws(() => checkMessage('fromHelper', { ...results, losses: ['1'] }), /field losses must be an array of numbers/);
   assert.throws(() => checkMessage('fromHelper', { ...results, grads: null }), /field grads must be a Float64Array/);
-  assert.throws(() => checkMessage('toHelper', toWorker.pause()), /unknown message type "pause" \(expected one of document, shards\)/);
+  assert.throws(() => checkMessage('toHelper', toWorker.pause()), /unknown message type "pause" \(expected one of document, shards, rows\)/);
+  // A final view's rows: asked by plane and range, answered as typed arrays.
+  assert.equal(checkMessage('toHelper', toHelper.rows(4, 48, 0, 1, false, 24, 48)).type, 'rows');
+  assert.throws(() => checkMessage('toHelper', toHelper.rows(4, 0, 0, 1, false, 0, 1)), /field gridN must be a whole number of at least 1/);
+  assert.throws(() => checkMessage('toHelper', toHelper.rows(4, 8, 0, 1, false, -1, 1)), /field from must be a whole number of at least 0/);
+  for (const classes of [null, new Uint32Array(4)]) assert.equal(checkMessage('fromHelper', fromHelper.gridRows(4, new Float64Array(4), classes)).type, 'gridRows');
+  assert.throws(() => checkMessage('fromHelper', fromHelper.gridRows(4, [0.5], null)), /field values must be a Float64Array/);
+  assert.throws(() => checkMessage('fromHelper', fromHelper.gridRows(4, new Float64Array(1), [0])), /field classes must be a Uint32Array or null/);
   assert.throws(() => checkMessage('fromHelper', toPage.update(1, '{}', {})), /unknown message type "update"/);
   // The number of workers is a whole number of at least one.
   for (const bad of [0, 1.5, NaN, '2']) {
