@@ -10,8 +10,9 @@
 //!   (per layer and qubit RX(w·x1 + b), RY(w·x2 + b), Rot(θ1, θ2, θ3), then a CNOT ring) with
 //!   DepolarizingChannel(0.01) after every gate (on both wires after a CNOT): 64 gates and 80
 //!   channels. One epoch = forward + gradient of ⟨Z0⟩ with respect to the 80 gate angles for 200
-//!   points (parameter sets), on the density-matrix engine; the trajectory engine (100
-//!   trajectories per point) for comparison.
+//!   points (parameter sets), on the density-matrix engine — one `gradient` call per point, and
+//!   all points in one `gradients` call (4 circuits side by side, the same numbers bit for bit);
+//!   the trajectory engine (100 trajectories per point) for comparison.
 //!
 //! Points and weights are the formulas of `bench/model.rs`, shared with
 //! `bench/noise_pennylane.py`; the mean ⟨Z0⟩ and the norm of the mean gradient are printed as
@@ -105,16 +106,24 @@ fn w5_circuit(x: [f64; 2], w: &[f64]) -> NoisyCircuit {
 }
 
 /// One epoch: Σ over points of (⟨Z0⟩, ∂⟨Z0⟩/∂angles); returns the mean value and the norm of
-/// the mean gradient.
-fn epoch(engine: &mut dyn NoisyEngine, circuits: &[NoisyCircuit]) -> (f64, f64) {
+/// the mean gradient. `batched`: all points in one [`NoisyEngine::gradients`] call (the density
+/// engine runs circuits of one shape side by side); else one `gradient` call per point.
+fn epoch(engine: &mut dyn NoisyEngine, circuits: &[NoisyCircuit], batched: bool) -> (f64, f64) {
     let z0 = [(
         1.0,
         Observable::Pauli(PauliString::single(0, qmlp::sim::Pauli::Z)),
     )];
     let mut value = 0.0;
     let mut grad = vec![0.0; circuits[0].n_params()];
-    for c in circuits {
-        let g = engine.gradient(black_box(c), &z0).expect("W5 gradient");
+    let gs = if batched {
+        engine.gradients(black_box(circuits), &z0)
+    } else {
+        circuits
+            .iter()
+            .map(|c| engine.gradient(black_box(c), &z0))
+            .collect()
+    };
+    for g in gs.expect("W5 gradient") {
         value += g.value.mean;
         for (a, b) in grad.iter_mut().zip(&g.grad) {
             *a += b.mean;
@@ -240,27 +249,36 @@ fn main() {
         if "w5 density".contains(&filter) {
             let mut dm = DensityEngine::new();
             let reps = if quick { 3 } else { 20 };
-            let (best, med) = time(reps, || out = epoch(&mut dm, &circuits));
-            println!(
-                "| density matrix (adjoint) | {} | {} | {} | {:.12} | {:.12} |",
-                fmt(best),
-                fmt(med),
-                fmt(best / 200.0),
-                out.0,
-                out.1
-            );
-            json.push(format!(
-            "{{\"workload\":\"W5\",\"engine\":\"density\",\"best_ms\":{},\"median_ms\":{},\"mean_value\":{},\"grad_norm\":{}}}",
-            best * 1e3,
-            med * 1e3,
-            out.0,
-            out.1
-        ));
+            for (label, engine, batched) in [
+                (
+                    "density matrix (adjoint, one by one)",
+                    "density_single",
+                    false,
+                ),
+                ("density matrix (adjoint, 4 side by side)", "density", true),
+            ] {
+                let (best, med) = time(reps, || out = epoch(&mut dm, &circuits, batched));
+                println!(
+                    "| {label} | {} | {} | {} | {:.12} | {:.12} |",
+                    fmt(best),
+                    fmt(med),
+                    fmt(best / 200.0),
+                    out.0,
+                    out.1
+                );
+                json.push(format!(
+                    "{{\"workload\":\"W5\",\"engine\":\"{engine}\",\"best_ms\":{},\"median_ms\":{},\"mean_value\":{},\"grad_norm\":{}}}",
+                    best * 1e3,
+                    med * 1e3,
+                    out.0,
+                    out.1
+                ));
+            }
         }
         if "w5 trajectories".contains(&filter) {
             let mut tr = TrajectoryEngine::new(100, 7).expect("100 trajectories");
             let (best, med) = time(if quick { 1 } else { 3 }, || {
-                out = epoch(&mut tr, &circuits)
+                out = epoch(&mut tr, &circuits, true)
             });
             println!(
                 "| trajectories (100 per point, adjoint) | {} | {} | {} | {:.6} | {:.6} |",

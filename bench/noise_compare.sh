@@ -55,9 +55,10 @@ print("| implementation | epoch | per point | default.mixed / ours | same number
 print("|---|---:|---:|---:|---|")
 for r in native:
     name = {"density": "ours, density matrix (adjoint)",
+            "density_single": "ours, density matrix (adjoint, one point at a time)",
             "trajectories100": "ours, 100 trajectories per point (adjoint)"}[r["engine"]]
     print(f"| {name} | {r['best_ms']:.2f} ms | {r['best_ms'] / 200 * 1e3:.1f} µs | – | "
-          f"{'yes' if r is ours else 'statistical'} |")
+          f"{'yes' if r['engine'].startswith('density') else 'statistical'} |")
 fastest = None
 for r in pl:
     if "error" in r:

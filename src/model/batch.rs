@@ -3,10 +3,16 @@
 //! Circuits the compiled program can batch (one-wire gates and CNOTs, see
 //! [`Program::forward_batch`](crate::circuit::Program::forward_batch)) run every point of a chunk
 //! through the forward and the adjoint pass together, in chunks whose states fit in cache;
-//! other circuits, shot mode and noisy models go point by point with the same results.
+//! other circuits and shot mode go point by point with the same results. Noisy models on the
+//! density matrix hand the engine every point's circuit of a chunk at once (it runs circuits
+//! of one shape side by side); on trajectories they go point by point.
 
 use super::{GridSpace, Model, PointTape, Prediction};
 use crate::data::Point;
+
+/// Points per batch under noise (their circuits kept at once): a few of the density engine's
+/// side-by-side chunks.
+const NOISY_CHUNK: usize = 32;
 
 impl Model {
     /// The summed loss over the points `xs` with `labels`, adding the summed ∂loss/∂param into
@@ -18,6 +24,17 @@ impl Model {
         grad: &mut [f64],
     ) -> f64 {
         let n = xs.len().min(labels.len());
+        if self.noisy_batches() {
+            // Each point's loss as one at a time gives it, summed in the same order.
+            let mut losses = Vec::with_capacity(n);
+            for (x, l) in xs[..n]
+                .chunks(NOISY_CHUNK)
+                .zip(labels[..n].chunks(NOISY_CHUNK))
+            {
+                self.noisy_loss_and_grad(x, l, grad, &mut losses);
+            }
+            return losses.into_iter().sum();
+        }
         if self.shots.is_some() || self.is_noisy() || !self.program.batchable() || n == 0 {
             return xs
                 .iter()
@@ -64,6 +81,26 @@ impl Model {
     /// Calls `f(model, outputs, label)` for every point in order, running the circuit in
     /// batches where it allows (exact mode), point by point otherwise.
     fn each_output(&mut self, pts: &[Point], mut f: impl FnMut(&Model, &[f64], usize)) {
+        if self.noisy_batches() {
+            for chunk in pts.chunks(NOISY_CHUNK) {
+                self.bind_batch(
+                    chunk.len(),
+                    |p, x| {
+                        x.clear();
+                        x.extend_from_slice(&chunk[p].x);
+                    },
+                    false,
+                );
+                let reads = self.noisy_readouts(chunk.len());
+                for (point, r) in chunk.iter().zip(reads) {
+                    self.noisy_outputs(r);
+                    let o = std::mem::take(&mut self.output.o);
+                    f(self, &o, point.label);
+                    self.output.o = o;
+                }
+            }
+            return;
+        }
         if self.shots.is_some() || self.is_noisy() || !self.program.batchable() {
             for p in pts {
                 let o = self.forward(&p.x);
@@ -99,6 +136,96 @@ impl Model {
                 f(self, &o, point.label);
                 self.output.o = o;
             }
+        }
+    }
+
+    /// Whether points run through the noisy engine in batches: a noisy model, exact, on the
+    /// density matrix (whose numbers do not depend on the order of its calls).
+    fn noisy_batches(&self) -> bool {
+        self.shots.is_none() && self.is_noisy() && self.noise.as_ref().is_some_and(|n| n.batches())
+    }
+
+    /// The readouts of the `b` points bound by [`Model::bind_batch`] under noise (`None` where
+    /// the engine refuses one), their circuits kept for [`Model::noisy_loss_and_grad`].
+    fn noisy_readouts(&mut self, b: usize) -> Vec<Option<Vec<f64>>> {
+        let Model {
+            noise,
+            program,
+            batch_angles,
+            ..
+        } = self;
+        match noise.as_mut() {
+            Some(n) => n.readouts_at(program, batch_angles, b),
+            None => vec![None; b],
+        }
+    }
+
+    /// Sets `self.r` to a point's readouts (NaN where the engine refused it, as
+    /// [`Model::readouts_now`] does) and the head's outputs from them.
+    fn noisy_outputs(&mut self, reads: Option<Vec<f64>>) {
+        let mut r = std::mem::take(&mut self.r);
+        r.clear();
+        match reads {
+            Some(v) => r.extend_from_slice(&v),
+            None => r.resize(self.output.n_reads, f64::NAN),
+        }
+        self.output.forward(&self.params, &r);
+        self.r = r;
+    }
+
+    /// One chunk of [`Model::loss_and_grad_batch`] under noise ([`Model::noisy_batches`]):
+    /// each point's loss pushed onto `losses` and its gradient added into `grad`, the numbers
+    /// of [`Model::loss_and_grad`] point by point, the circuit's forward passes and adjoint
+    /// passes run by the engine several points at a time. (The head's and the input side's
+    /// numbers are disjoint: adding every point's head gradient before the input sides' keeps
+    /// each number's sum in point order.)
+    fn noisy_loss_and_grad(
+        &mut self,
+        xs: &[&[f64]],
+        labels: &[usize],
+        grad: &mut [f64],
+        losses: &mut Vec<f64>,
+    ) {
+        let b = xs.len().min(labels.len());
+        self.bind_batch(
+            b,
+            |p, x| {
+                x.clear();
+                x.extend_from_slice(xs[p]);
+            },
+            false,
+        );
+        let reads = self.noisy_readouts(b);
+        let mut weights = Vec::with_capacity(b);
+        for (r, &label) in reads.into_iter().zip(labels) {
+            self.noisy_outputs(r);
+            losses.push(self.output.loss(label));
+            let mut dl_dr = std::mem::take(&mut self.dl_dr);
+            self.output
+                .backward(&self.params, &self.r, grad, &mut dl_dr);
+            weights.push(dl_dr.clone());
+            self.dl_dr = dl_dr;
+        }
+        let grads = match self.noise.as_mut() {
+            Some(n) => n.gradients_pooled(&weights),
+            None => vec![None; b],
+        };
+        let Model {
+            noise,
+            inputs,
+            params,
+            batch_tapes,
+            angle_grad,
+            dfv,
+            ..
+        } = self;
+        for (g, tape) in grads.iter().zip(batch_tapes.iter_mut()) {
+            angle_grad.iter_mut().for_each(|a| *a = 0.0);
+            match (g, noise.as_ref()) {
+                (Some(g), Some(n)) => n.add_angle_grad(g, angle_grad),
+                _ => angle_grad.iter_mut().for_each(|a| *a = f64::NAN),
+            }
+            inputs.backward(params, tape, |k| angle_grad[k], grad, dfv);
         }
     }
 
@@ -301,6 +428,28 @@ impl Model {
                 return out;
             }
             out.clear();
+        }
+        if self.noisy_batches() && n > 0 {
+            // Cell by cell in row-major order, NOISY_CHUNK cells at a time through the engine.
+            let cells = n * n;
+            for start in (0..cells).step_by(NOISY_CHUNK) {
+                let b = NOISY_CHUNK.min(cells - start);
+                let cell = |p: usize| (xs[(start + p) % n], ys[(start + p) / n]);
+                self.bind_batch(
+                    b,
+                    |p, x| {
+                        let (u, v) = cell(p);
+                        point(u, v, x);
+                    },
+                    pre,
+                );
+                for r in self.noisy_readouts(b) {
+                    self.noisy_outputs(r);
+                    out.push(self.output.predict(&self.output.o));
+                }
+            }
+            self.shots = saved;
+            return out;
         }
         let mut x = Vec::new();
         let mut tape = PointTape::default();

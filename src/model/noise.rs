@@ -28,6 +28,8 @@ pub(super) struct Noise {
     /// The circuit of the current point and the angle slot of every gate parameter in it.
     circuit: NoisyCircuit,
     slots: Vec<usize>,
+    /// The circuits of a batch of points ([`Noise::readouts_at`]), their buffers reused.
+    pool: Vec<NoisyCircuit>,
     /// False: the model runs ideally (same weights).
     pub(super) enabled: bool,
 }
@@ -41,6 +43,7 @@ impl Clone for Noise {
             obs: self.obs.clone(),
             circuit: self.circuit.clone(),
             slots: self.slots.clone(),
+            pool: Vec::new(),
             enabled: self.enabled,
         }
     }
@@ -73,6 +76,46 @@ pub fn engine_kind(spec: &NoiseSpec, n: usize) -> EngineKind {
         NoiseEngine::Auto if n <= MAX_DENSITY_QUBITS => EngineKind::DensityMatrix,
         NoiseEngine::Auto => traj,
     }
+}
+
+/// Sets `circuit`'s ops to the program's gates of the columns up to `col` (all when `None`)
+/// at its current angles, with `spec`'s channels after every gate and the document's placed
+/// channels, and `slots` to the angle slot of every gate parameter.
+fn fill(
+    spec: &NoiseSpec,
+    program: &Program,
+    col: Option<usize>,
+    circuit: &mut NoisyCircuit,
+    slots: &mut Vec<usize>,
+) {
+    circuit.ops.clear();
+    slots.clear();
+    program.steps_until(col, |s| match s {
+        Step::Gate(op, angles) => {
+            circuit.ops.push(NoisyOp::Gate(op.clone()));
+            slots.extend_from_slice(angles);
+            let wires: Vec<usize> = op.wires.iter().chain(&op.controls).copied().collect();
+            let p = if wires.len() == 1 { spec.p1 } else { spec.p2 };
+            for &w in &wires {
+                for (kind, s) in [
+                    (ChannelKind::DepolarizingChannel, p),
+                    (ChannelKind::AmplitudeDamping, spec.amplitude_damping),
+                    (ChannelKind::PhaseDamping, spec.phase_damping),
+                ] {
+                    if s > 0.0 {
+                        if let Ok(ch) = Channel::new(kind, w, s) {
+                            circuit.ops.push(ch.into());
+                        }
+                    }
+                }
+            }
+        }
+        Step::Channel(kind, w, s) => {
+            if let Ok(ch) = Channel::new(kind, w, s) {
+                circuit.ops.push(ch.into());
+            }
+        }
+    });
 }
 
 impl Noise {
@@ -119,6 +162,7 @@ impl Noise {
                 readout,
             },
             slots: Vec::new(),
+            pool: Vec::new(),
             enabled: true,
         };
         noise.build(program);
@@ -144,34 +188,95 @@ impl Noise {
             slots,
             ..
         } = self;
-        circuit.ops.clear();
-        slots.clear();
-        program.steps_until(col, |s| match s {
-            Step::Gate(op, angles) => {
-                circuit.ops.push(NoisyOp::Gate(op.clone()));
-                slots.extend_from_slice(angles);
-                let wires: Vec<usize> = op.wires.iter().chain(&op.controls).copied().collect();
-                let p = if wires.len() == 1 { spec.p1 } else { spec.p2 };
-                for &w in &wires {
-                    for (kind, s) in [
-                        (ChannelKind::DepolarizingChannel, p),
-                        (ChannelKind::AmplitudeDamping, spec.amplitude_damping),
-                        (ChannelKind::PhaseDamping, spec.phase_damping),
-                    ] {
-                        if s > 0.0 {
-                            if let Ok(ch) = Channel::new(kind, w, s) {
-                                circuit.ops.push(ch.into());
-                            }
-                        }
-                    }
-                }
+        fill(spec, program, col, circuit, slots);
+    }
+
+    /// Whether a batch of points may run through the engine at once with the numbers of one
+    /// point at a time: the density matrix (exact, so the order of the calls changes nothing),
+    /// not the trajectories (which draw from one random stream, call after call).
+    pub(super) fn batches(&self) -> bool {
+        self.kind == EngineKind::DensityMatrix
+    }
+
+    /// The readout values of `b` points, point `p` at the angles `angles[p·na..(p+1)·na]`
+    /// (`na` = the program's angle count; the program is left at the last point's): what
+    /// [`Noise::readouts`] gives each, `None` where the engine refuses one. Their circuits
+    /// stay in the pool for [`Noise::gradients_pooled`]. The engine runs the points side by
+    /// side where it can.
+    pub(super) fn readouts_at(
+        &mut self,
+        program: &mut Program,
+        angles: &[f64],
+        b: usize,
+    ) -> Vec<Option<Vec<f64>>> {
+        let na = program.n_angles();
+        let Noise {
+            spec,
+            circuit,
+            slots,
+            pool,
+            ..
+        } = self;
+        if pool.len() < b {
+            pool.resize_with(b, || NoisyCircuit {
+                n_qubits: circuit.n_qubits,
+                ops: Vec::new(),
+                readout: circuit.readout.clone(),
+            });
+        }
+        for (p, c) in pool.iter_mut().take(b).enumerate() {
+            program.set_angles(&angles[p * na..(p + 1) * na]);
+            fill(spec, program, None, c, slots);
+        }
+        let pool = &self.pool[..b];
+        let means = |e: Vec<crate::sim::Estimate>| e.iter().map(|v| v.mean).collect();
+        match self.engine.expvals_many(pool, &self.obs) {
+            Ok(all) => all.into_iter().map(|e| Some(means(e))).collect(),
+            // Some point is refused: each on its own, as one at a time.
+            Err(_) => pool
+                .iter()
+                .map(|c| self.engine.expvals(c, &self.obs).ok().map(means))
+                .collect(),
+        }
+    }
+
+    /// The gradient of `Σ_j w_pj R_j` with respect to every gate parameter for each circuit
+    /// `p` of the pool's first `weights.len()` (those of the last [`Noise::readouts_at`]), with
+    /// `w_p = weights[p]`, per gate parameter (for [`Noise::add_angle_grad`] to map onto the
+    /// angle slots): what [`Noise::gradient`] computes for each point, `None` where the engine
+    /// refuses one.
+    pub(super) fn gradients_pooled(&mut self, weights: &[Vec<f64>]) -> Vec<Option<Vec<f64>>> {
+        let pool = &self.pool[..weights.len().min(self.pool.len())];
+        let weighted: Vec<Vec<(f64, Observable)>> = weights
+            .iter()
+            .take(pool.len())
+            .map(|w| {
+                self.obs
+                    .iter()
+                    .zip(w)
+                    .map(|(o, &w)| (w, o.clone()))
+                    .collect()
+            })
+            .collect();
+        let grads = |g: crate::sim::Gradient| g.grad.iter().map(|e| e.mean).collect();
+        match self.engine.gradients_weighted(pool, &weighted) {
+            Ok(all) => all.into_iter().map(|g| Some(grads(g))).collect(),
+            Err(_) => pool
+                .iter()
+                .zip(&weighted)
+                .map(|(c, w)| self.engine.gradient(c, w).ok().map(grads))
+                .collect(),
+        }
+    }
+
+    /// Adds a gate-parameter gradient (of [`Noise::gradients_pooled`]) into `angle_grad` at
+    /// the circuit's angle slots, as [`Noise::gradient`] does.
+    pub(super) fn add_angle_grad(&self, grad: &[f64], angle_grad: &mut [f64]) {
+        for (e, &slot) in grad.iter().zip(&self.slots) {
+            if let Some(a) = angle_grad.get_mut(slot) {
+                *a += e;
             }
-            Step::Channel(kind, w, s) => {
-                if let Ok(ch) = Channel::new(kind, w, s) {
-                    circuit.ops.push(ch.into());
-                }
-            }
-        });
+        }
     }
 
     /// The readout values at the program's current angles.

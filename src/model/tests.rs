@@ -759,6 +759,162 @@ fn noisy_batched_gradient_equals_point_by_point_and_trajectories_agree_within_er
     assert!((est - exact).abs() < 0.07, "{est} vs {exact}");
 }
 
+/// Noisy models whose points the density engine runs side by side: the noisy documents, the
+/// W5 model (the default document with depolarizing p₁ = p₂ = 0.01) and the hybrid ones
+/// (pre-net, post-net, several readouts) under the NISQ-like noise.
+fn batched_noisy_documents() -> Vec<Document> {
+    let mut docs = noisy_documents();
+    let mut w5 = preset("default").unwrap().into_inner();
+    w5.noise = crate::doc::NoiseSpec {
+        p1: 0.01,
+        p2: 0.01,
+        ..Default::default()
+    };
+    docs.push(w5);
+    for mut d in hybrid_documents() {
+        d.noise = crate::doc::NoiseSpec::preset("NISQ-like").unwrap();
+        docs.push(d);
+    }
+    docs
+}
+
+/// Under noise on the density matrix, `loss_and_grad_batch` (every chunk's circuits handed to
+/// the engine at once, run side by side), `evaluate`, `predict_classes` and `grid` give the
+/// point-by-point numbers bit for bit: batches of 1 to 70 points (more than one chunk), new
+/// weights between rounds, and weights that make the circuit invalid (NaN angles: the engine
+/// refuses every point, NaN as one by one). On trajectories the points go one by one, in the
+/// order of their random draws: the same numbers too.
+#[test]
+fn noisy_batches_equal_point_by_point_bit_for_bit() {
+    let mut rng = Rng::new(41);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let mut docs = batched_noisy_documents();
+    let mut traj = docs[0].clone();
+    traj.noise.engine = crate::doc::NoiseEngine::Trajectories;
+    traj.noise.trajectories = 30;
+    docs.push(traj);
+    for (di, doc) in docs.iter().enumerate() {
+        let mut m = model(doc);
+        let mut one = model(doc);
+        assert!(m.is_noisy(), "doc {di}");
+        for (round, n) in [1, 3, 4, 5, 9, 70].into_iter().enumerate() {
+            m.reinit(7 + di as u64 + 100 * round as u64);
+            let mut p = m.params().to_vec();
+            if round == 4 {
+                // Diverged weights: the angles are NaN.
+                p.iter_mut().for_each(|v| *v = f64::NAN);
+                m.set_params(&p);
+            }
+            one.set_params(&p);
+            let xs: Vec<Vec<f64>> = (0..n).map(|_| point(&m, &mut rng)).collect();
+            let refs: Vec<&[f64]> = xs.iter().map(|x| x.as_slice()).collect();
+            let labels: Vec<usize> = (0..n)
+                .map(|_| rng.below(m.n_classes() as u64) as usize)
+                .collect();
+            let what = format!("doc {di}, {n} points");
+            let mut want = vec![0.0; one.n_params()];
+            let lw: f64 = xs
+                .iter()
+                .zip(&labels)
+                .map(|(x, &l)| one.loss_and_grad(x, l, &mut want))
+                .sum();
+            let mut got = vec![0.0; m.n_params()];
+            let lg = m.loss_and_grad_batch(&refs, &labels, &mut got);
+            assert_eq!(lg.to_bits(), lw.to_bits(), "{what}: {lg} vs {lw}");
+            assert_eq!(bits(&got), bits(&want), "{what}");
+            if round == 4 {
+                assert!(got.iter().any(|g| g.is_nan()), "{what}: {lg} {got:?}");
+            }
+            let pts: Vec<crate::data::Point> = xs
+                .iter()
+                .zip(&labels)
+                .map(|(x, &label)| crate::data::Point {
+                    x: x.clone(),
+                    label,
+                })
+                .collect();
+            let (loss, acc) = m.evaluate(&pts);
+            let mut want_loss = 0.0;
+            let mut want_correct = 0;
+            for p in &pts {
+                let o = one.forward(&p.x);
+                want_loss += one.loss_of_outputs(&o, p.label);
+                want_correct += usize::from(one.predict_outputs(&o).class == p.label);
+            }
+            let (wl, wa) = (want_loss / n as f64, want_correct as f64 / n as f64);
+            assert_eq!(
+                (loss.to_bits(), acc.to_bits()),
+                (wl.to_bits(), wa.to_bits()),
+                "{what}"
+            );
+            let classes: Vec<usize> = pts.iter().map(|p| one.predict(&p.x).class).collect();
+            assert_eq!(m.predict_classes(&pts), classes, "{what}");
+        }
+        // The decision grid, cell by cell.
+        m.reinit(5 + di as u64);
+        one.set_params(m.params());
+        let dim = m.dim();
+        let extent = [-1.1, 0.9, -0.7, 1.3];
+        let k = 7;
+        let base: Vec<f64> = (0..dim).map(|i| 0.1 * i as f64).collect();
+        let space = GridSpace::Raw {
+            axes: [dim - 1, 0],
+            base: base.clone(),
+        };
+        let grid = m.grid(extent, k, &space);
+        assert_eq!(grid.len(), k * k);
+        for r in 0..k {
+            let y = extent[2] + (r as f64 + 0.5) / k as f64 * (extent[3] - extent[2]);
+            for c in 0..k {
+                let x = extent[0] + (c as f64 + 0.5) / k as f64 * (extent[1] - extent[0]);
+                let mut pt = base.clone();
+                pt[dim - 1] = x;
+                if dim > 1 {
+                    pt[0] = y;
+                }
+                let want = one.predict(&pt);
+                let got = grid[r * k + c];
+                assert_eq!(got.class, want.class, "doc {di} cell ({r}, {c})");
+                assert_eq!(
+                    got.confidence.to_bits(),
+                    want.confidence.to_bits(),
+                    "doc {di} cell ({r}, {c})"
+                );
+            }
+        }
+        if m.preprocessor().n_out() >= 2 {
+            let g = m.grid(extent, 3, &GridSpace::Preprocessed { axes: [0, 1] });
+            // The grid's cell-by-cell path on the preprocessed plane (the same engine calls in the
+            // same order: a trajectory engine's stream stays in step).
+            let h = &mut one;
+            let want: Vec<_> = {
+                let mut z = vec![0.0; m.preprocessor().n_out()];
+                (0..9)
+                    .map(|cell| {
+                        z[0] =
+                            extent[0] + ((cell % 3) as f64 + 0.5) / 3.0 * (extent[1] - extent[0]);
+                        z[1] =
+                            extent[2] + ((cell / 3) as f64 + 0.5) / 3.0 * (extent[3] - extent[2]);
+                        let mut tape = PointTape::default();
+                        h.inputs.forward_preprocessed(&h.params, &z, &mut tape);
+                        let mut angles = vec![0.0; h.program.n_angles()];
+                        h.inputs.angles(&h.params, &tape.fv, &mut angles);
+                        h.program.set_angles(&angles);
+                        let mut r = Vec::new();
+                        h.readouts_now(&mut r, None);
+                        h.output.forward(&h.params, &r);
+                        h.output.predict(&h.output.o)
+                    })
+                    .collect()
+            };
+            for (a, b) in g.iter().zip(&want) {
+                assert_eq!(a.class, b.class, "doc {di}");
+                assert_eq!(a.confidence.to_bits(), b.confidence.to_bits(), "doc {di}");
+            }
+        }
+    }
+}
+
 #[test]
 fn shots_and_noise_together_estimate_the_noisy_value() {
     let mut doc = preset("default").unwrap().into_inner();

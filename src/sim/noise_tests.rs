@@ -585,3 +585,353 @@ fn invalid_circuits_are_refused_with_the_first_error_of_validate() {
         "{before_wide} {after_wide} {fused}"
     );
 }
+
+/// `c` at another point: the same ops with new gate angles (random, or now and then 0, ±π/2,
+/// π, where transfer matrices gain zeros and a two-wire map may become a permutation).
+fn at_new_point(c: &NoisyCircuit, rng: &mut Rng) -> NoisyCircuit {
+    let mut c = c.clone();
+    for op in &mut c.ops {
+        if let NoisyOp::Gate(g) = op {
+            for p in &mut g.params {
+                *p = match rng.below(8) {
+                    0 => 0.0,
+                    1 => PI / 2.0,
+                    2 => -PI / 2.0,
+                    3 => PI,
+                    _ => rng.range(-PI, PI),
+                };
+            }
+        }
+    }
+    c
+}
+
+/// A random circuit whose gates act on at most two wires (controls included), so that the
+/// density engine runs it in the Pauli basis: the channels of every kind after gates, one
+/// before any gate (a barrier step of its own) now and then, and readout error when asked.
+fn pauli_path_circuit(n: usize, readout: bool, rng: &mut Rng) -> NoisyCircuit {
+    let mut c = random_circuit(n, 4 + rng.below(9) as usize, 0.7, rng);
+    c.ops.retain(|o| match o {
+        NoisyOp::Gate(g) => g.wires.len() + g.controls.len() <= 2,
+        NoisyOp::Channel(_) => true,
+    });
+    if rng.uniform() < 0.5 {
+        let ck = ChannelKind::all()[rng.below(5) as usize];
+        let w = rng.below(n as u64) as usize;
+        c.ops
+            .insert(0, NoisyOp::Channel(Channel::new(ck, w, 0.2).unwrap()));
+    }
+    if readout {
+        c.readout = Some(ReadoutError::uniform(n, 0.05, 0.12).unwrap());
+    }
+    c
+}
+
+/// Asserts that `got` are the gradients of `want`, bit for bit.
+fn assert_same_bits(got: &[Gradient], want: &[Gradient], what: &str) {
+    let bits = |g: &Gradient| {
+        let mut b = vec![g.value.mean.to_bits(), g.value.std_error.to_bits()];
+        b.extend(
+            g.grad
+                .iter()
+                .flat_map(|e| [e.mean.to_bits(), e.std_error.to_bits()]),
+        );
+        b
+    };
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (k, (a, b)) in got.iter().zip(want).enumerate() {
+        assert_eq!(a.grad.len(), b.grad.len(), "{what}, circuit {k}");
+        assert_eq!(a.value.mean, b.value.mean, "{what}, circuit {k}");
+        for (x, y) in a.grad.iter().zip(&b.grad) {
+            assert_eq!(x.mean, y.mean, "{what}, circuit {k}");
+        }
+        assert_eq!(bits(a), bits(b), "{what}, circuit {k}");
+    }
+}
+
+/// Asserts that `got` are the expectation values `want`, bit for bit.
+fn assert_same_values(got: &[Vec<Estimate>], want: &[Vec<Estimate>], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (k, (a, b)) in got.iter().zip(want).enumerate() {
+        let bits = |v: &[Estimate]| -> Vec<(u64, u64)> {
+            v.iter()
+                .map(|e| (e.mean.to_bits(), e.std_error.to_bits()))
+                .collect()
+        };
+        assert_eq!(a, b, "{what}, circuit {k}");
+        assert_eq!(bits(a), bits(b), "{what}, circuit {k}");
+    }
+}
+
+/// `expvals` of each circuit with a fresh engine: the reference.
+fn expvals_one_by_one(
+    cs: &[NoisyCircuit],
+    obs: &[Observable],
+) -> Result<Vec<Vec<Estimate>>, SimError> {
+    let mut e = DensityEngine::new();
+    cs.iter().map(|c| e.expvals(c, obs)).collect()
+}
+
+/// Each circuit's own weights: `w` scaled by 1, −0.5, 2, … (as a model weights each point's
+/// readouts by ∂loss/∂readout).
+fn per_circuit(w: &[(f64, Observable)], count: usize) -> Vec<Vec<(f64, Observable)>> {
+    (0..count)
+        .map(|k| {
+            let f = [1.0, -0.5, 2.0, 0.25, -3.0][k % 5] + k as f64;
+            w.iter().map(|(x, o)| (f * x, o.clone())).collect()
+        })
+        .collect()
+}
+
+/// `gradient` of each circuit with a fresh engine of `tape_bytes`: the reference.
+fn one_by_one(
+    cs: &[NoisyCircuit],
+    w: &[(f64, Observable)],
+    tape_bytes: usize,
+) -> Result<Vec<Gradient>, SimError> {
+    let mut e = DensityEngine::new().with_tape_bytes(tape_bytes);
+    cs.iter().map(|c| e.gradient(c, w)).collect()
+}
+
+/// The density engine's `gradients` of circuits of one shape at several points (1 to 6 qubits,
+/// 1, 2, 3, 4, 5 and 9 circuits: full and partial chunks of side-by-side lanes) are `gradient`'s
+/// one by one, bit for bit: channels of every kind, readout error, every observable kind, a
+/// budget with a snapshot for every barrier and one that recomputes, an engine reused across
+/// qubit counts and shapes. The chunks of two to four circuits run side by side.
+#[test]
+fn batched_gradients_are_the_one_by_one_gradients_bit_for_bit() {
+    let mut rng = Rng::new(77);
+    let mut reused = DensityEngine::new();
+    let mut side_by_side = 0;
+    for case in 0..72 {
+        let n = 1 + case % 6;
+        let size = [1, 2, 3, 4, 5, 9][(case / 6) % 6];
+        let readout = case % 4 == 1;
+        let shape = pauli_path_circuit(n, readout, &mut rng);
+        let cs: Vec<NoisyCircuit> = (0..size)
+            .map(|k| {
+                if k == 1 && case % 5 == 0 {
+                    // The same point twice.
+                    shape.clone()
+                } else {
+                    at_new_point(&shape, &mut rng)
+                }
+            })
+            .collect();
+        let w = observables(n, &mut rng, readout);
+        // Every budget: all snapshots, or room for one lane's snapshot only (recomputing).
+        let lane = density_bytes(n) as usize / 2;
+        let tape = if case % 3 == 2 { lane } else { TAPE_BYTES };
+        let want = one_by_one(&cs, &w, tape).unwrap();
+        let what = format!("case {case}: {n} qubits, {size} circuits");
+        let got = if tape == TAPE_BYTES {
+            reused.gradients(&cs, &w).unwrap()
+        } else {
+            DensityEngine::new()
+                .with_tape_bytes(tape)
+                .gradients(&cs, &w)
+                .unwrap()
+        };
+        assert_same_bits(&got, &want, &what);
+        // The chunks of two to four circuits take the side-by-side path.
+        if (2..=ptm::LANES).contains(&size) {
+            let mut out = Vec::new();
+            assert!(
+                reused.gradient_batch(&cs, |_| &w[..], &mut out).unwrap(),
+                "{what}: not side by side"
+            );
+            assert_same_bits(&out, &want, &what);
+            side_by_side += 1;
+        }
+        // Through the engine enum too.
+        let mut e = Engine::new(EngineKind::DensityMatrix).unwrap();
+        assert_same_bits(&e.gradients(&cs, &w).unwrap(), &want, &what);
+        // Each circuit with weights of its own.
+        let each = per_circuit(&w, size);
+        let want_each: Vec<Gradient> = {
+            let mut one = DensityEngine::new();
+            cs.iter()
+                .zip(&each)
+                .map(|(c, w)| one.gradient(c, w).unwrap())
+                .collect()
+        };
+        assert_same_bits(
+            &reused.gradients_weighted(&cs, &each).unwrap(),
+            &want_each,
+            &what,
+        );
+        assert_same_bits(
+            &e.gradients_weighted(&cs, &each).unwrap(),
+            &want_each,
+            &what,
+        );
+        // The forward pass alone: every observable's value.
+        let obs: Vec<Observable> = w.iter().map(|(_, o)| o.clone()).collect();
+        let want = expvals_one_by_one(&cs, &obs).unwrap();
+        assert_same_values(&reused.expvals_many(&cs, &obs).unwrap(), &want, &what);
+        assert_same_values(&e.expvals_many(&cs, &obs).unwrap(), &want, &what);
+        if (2..=ptm::LANES).contains(&size) {
+            let mut out = Vec::new();
+            assert!(reused.expvals_batch(&cs, &obs, &mut out).unwrap(), "{what}");
+            assert_same_values(&out, &want, &what);
+        }
+    }
+    assert!(side_by_side >= 30, "{side_by_side}");
+}
+
+/// Circuits of different shapes in one call (other ops, another qubit count, a gate on three
+/// wires, the complex representation) are not run side by side; `gradients` then goes one by
+/// one and still gives `gradient`'s numbers bit for bit.
+#[test]
+fn batched_gradients_of_mixed_shapes_fall_back_with_the_same_numbers() {
+    let mut rng = Rng::new(78);
+    let mut reused = DensityEngine::new();
+    for case in 0..24 {
+        let n = 2 + case % 3;
+        let a = pauli_path_circuit(n, false, &mut rng);
+        let mut b = pauli_path_circuit(n, false, &mut rng);
+        // Make the second shape surely differ: one more gate.
+        b.ops
+            .push(NoisyOp::Gate(Op::new(GateKind::RY, &[0], &[0.3]).unwrap()));
+        let mut cs = vec![
+            at_new_point(&a, &mut rng),
+            at_new_point(&a, &mut rng),
+            at_new_point(&b, &mut rng),
+            at_new_point(&a, &mut rng),
+        ];
+        match case % 4 {
+            1 => cs[1] = pauli_path_circuit(n + 1, false, &mut rng),
+            2 if n >= 3 => cs[3].ops.insert(
+                1,
+                NoisyOp::Gate(Op::new(GateKind::Toffoli, &[2, 0, 1], &[]).unwrap()),
+            ),
+            _ => {}
+        }
+        cs.push(at_new_point(&a, &mut rng));
+        let z0 = Observable::Pauli(PauliString::single(0, Pauli::Z));
+        let w = vec![(1.0, z0), (-0.5, hermitian(n))];
+        let want = one_by_one(&cs, &w, TAPE_BYTES).unwrap();
+        let what = format!("case {case}");
+        let mut out = Vec::new();
+        assert!(
+            !reused
+                .gradient_batch(&cs[..4], |_| &w[..], &mut out)
+                .unwrap()
+                && out.is_empty(),
+            "{what}: mixed shapes side by side"
+        );
+        assert_same_bits(&reused.gradients(&cs, &w).unwrap(), &want, &what);
+        let obs: Vec<Observable> = w.iter().map(|(_, o)| o.clone()).collect();
+        let mut out = Vec::new();
+        assert!(!reused.expvals_batch(&cs[..4], &obs, &mut out).unwrap() && out.is_empty());
+        assert_same_values(
+            &reused.expvals_many(&cs, &obs).unwrap(),
+            &expvals_one_by_one(&cs, &obs).unwrap(),
+            &what,
+        );
+        // The complex representation never batches; its own numbers one by one.
+        let mut complex = DensityEngine::new().with_repr(DensityRepr::Complex);
+        let want: Vec<Gradient> = cs
+            .iter()
+            .map(|c| complex.gradient(c, &w).unwrap())
+            .collect();
+        let mut complex = DensityEngine::new().with_repr(DensityRepr::Complex);
+        assert_same_bits(&complex.gradients(&cs, &w).unwrap(), &want, &what);
+    }
+    // The trajectory engine's `gradients` is its `gradient` one by one, on one random stream.
+    let cs: Vec<NoisyCircuit> = (0..3)
+        .map(|_| random_circuit(2, 5, 0.8, &mut rng))
+        .collect();
+    let w = [(1.0, Observable::Pauli("Z1".parse().unwrap()))];
+    let mut t = TrajectoryEngine::new(20, 9).unwrap();
+    let want: Vec<Gradient> = cs.iter().map(|c| t.gradient(c, &w).unwrap()).collect();
+    let got = TrajectoryEngine::new(20, 9)
+        .unwrap()
+        .gradients(&cs, &w)
+        .unwrap();
+    assert_same_bits(&got, &want, "trajectories");
+}
+
+/// An invalid circuit among valid ones of its shape (an invalid op, a readout error of the
+/// wrong size, no qubits), or observables no circuit can take, give `gradients` the error that
+/// `gradient` gives the first circuit it refuses; the engine then runs valid batches as before.
+#[test]
+fn batched_gradients_refuse_an_invalid_circuit_with_gradients_error() {
+    let mut rng = Rng::new(79);
+    let mut reused = DensityEngine::new();
+    let mut refused = 0;
+    for case in 0..60 {
+        let n = 1 + case % 4;
+        let shape = pauli_path_circuit(n, case % 2 == 0, &mut rng);
+        let mut cs: Vec<NoisyCircuit> = (0..6).map(|_| at_new_point(&shape, &mut rng)).collect();
+        let at = rng.below(6) as usize;
+        match case % 5 {
+            0..=2 => {
+                let k = rng.below(cs[at].ops.len() as u64) as usize;
+                corrupt(&mut cs[at].ops[k], n, &mut rng);
+            }
+            3 => cs[at].readout = Some(ReadoutError::uniform(n + 1, 0.02, 0.03).unwrap()),
+            _ => cs[at].n_qubits = 0,
+        }
+        let mut w = observables(n, &mut rng, case % 2 == 0);
+        if case % 7 == 3 {
+            w.push((1.0, Observable::Pauli("Z7".parse().unwrap())));
+        }
+        if case % 11 == 4 {
+            w[0].0 = f64::NAN;
+        }
+        let want = one_by_one(&cs, &w, TAPE_BYTES);
+        let got = reused.gradients(&cs, &w);
+        let err = |r: &Result<Vec<Gradient>, SimError>| r.as_ref().err().map(|e| e.to_string());
+        assert_eq!(err(&got), err(&want), "case {case}");
+        refused += usize::from(want.is_err());
+        if let (Ok(got), Ok(want)) = (&got, &want) {
+            assert_same_bits(got, want, &format!("case {case}"));
+        }
+        let each = per_circuit(&w, cs.len());
+        let want_each: Result<Vec<Gradient>, SimError> = {
+            let mut one = DensityEngine::new();
+            cs.iter()
+                .zip(&each)
+                .map(|(c, w)| one.gradient(c, w))
+                .collect()
+        };
+        assert_eq!(
+            err(&reused.gradients_weighted(&cs, &each)),
+            err(&want_each),
+            "case {case}"
+        );
+        // `expvals` checks the observables first: the same order side by side.
+        let obs: Vec<Observable> = w.iter().map(|(_, o)| o.clone()).collect();
+        let verr = |r: Result<Vec<Vec<Estimate>>, SimError>| r.err().map(|e| e.to_string());
+        assert_eq!(
+            verr(reused.expvals_many(&cs, &obs)),
+            verr(expvals_one_by_one(&cs, &obs)),
+            "case {case}"
+        );
+        // A valid batch right after.
+        let ok: Vec<NoisyCircuit> = (0..4).map(|_| at_new_point(&shape, &mut rng)).collect();
+        let w = observables(n, &mut rng, case % 2 == 0);
+        let want = one_by_one(&ok, &w, TAPE_BYTES).unwrap();
+        assert_same_bits(
+            &reused.gradients(&ok, &w).unwrap(),
+            &want,
+            &format!("case {case}"),
+        );
+    }
+    assert!(refused > 40, "{refused}");
+    // One list of weighted observables per circuit.
+    let c = pauli_path_circuit(2, false, &mut rng);
+    let w = vec![(1.0, Observable::Pauli("Z0".parse().unwrap()))];
+    let e = reused
+        .gradients_weighted(&[c.clone(), c.clone()], std::slice::from_ref(&w))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("2 circuits but 1 lists"), "{e}");
+    let e = TrajectoryEngine::new(5, 1)
+        .unwrap()
+        .gradients_weighted(&[c], &[w.clone(), w])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1 circuits but 2 lists"), "{e}");
+}

@@ -290,6 +290,63 @@ pub trait NoisyEngine {
         circuit: &NoisyCircuit,
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError>;
+
+    /// [`gradient`](NoisyEngine::gradient) of each circuit, in order: the results of calling
+    /// it circuit by circuit, or the error of the first circuit it refuses. The density engine
+    /// runs circuits of one shape (the same circuit at several points) side by side, with the
+    /// same numbers, bit for bit.
+    fn gradients(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[(f64, Observable)],
+    ) -> Result<Vec<Gradient>, SimError> {
+        circuits
+            .iter()
+            .map(|c| self.gradient(c, weighted))
+            .collect()
+    }
+
+    /// [`gradients`](NoisyEngine::gradients) with observables of its own for each circuit:
+    /// circuit `i` with `weighted[i]` (one list per circuit, else an error).
+    fn gradients_weighted(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[Vec<(f64, Observable)>],
+    ) -> Result<Vec<Gradient>, SimError> {
+        check_lists(circuits, weighted)?;
+        circuits
+            .iter()
+            .zip(weighted)
+            .map(|(c, w)| self.gradient(c, w))
+            .collect()
+    }
+
+    /// [`expvals`](NoisyEngine::expvals) of each circuit, in order: the results of calling it
+    /// circuit by circuit, or the error of the first circuit it refuses. The density engine
+    /// runs circuits of one shape side by side, with the same numbers, bit for bit.
+    fn expvals_many(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        observables: &[Observable],
+    ) -> Result<Vec<Vec<Estimate>>, SimError> {
+        circuits
+            .iter()
+            .map(|c| self.expvals(c, observables))
+            .collect()
+    }
+}
+
+/// One weighted list per circuit.
+fn check_lists<T>(circuits: &[NoisyCircuit], weighted: &[T]) -> Result<(), SimError> {
+    if circuits.len() == weighted.len() {
+        Ok(())
+    } else {
+        Err(SimError::new(format!(
+            "{} circuits but {} lists of weighted observables; give one per circuit",
+            circuits.len(),
+            weighted.len()
+        )))
+    }
 }
 
 /// Bytes of snapshots a gradient may keep natively (beyond that it recomputes): 1 GiB.
@@ -587,6 +644,8 @@ pub struct DensityEngine {
     // The fused program of the last circuit, its buffers reused by the next (boxed: the
     // engine is a variant of `Engine`, whose variants stay of like size).
     prog: Box<ptm::Program>,
+    // The programs and buffers of circuits run side by side ([`DensityEngine::gradients`]).
+    batch: Box<ptm::Batch>,
 }
 
 impl Default for DensityEngine {
@@ -609,6 +668,7 @@ impl DensityEngine {
             lam: Vec::new(),
             ptape: Tape::new(),
             prog: Box::default(),
+            batch: Box::default(),
         }
     }
 
@@ -695,6 +755,143 @@ impl DensityEngine {
             value: Estimate::exact(r.value),
             grad: r.grad.into_iter().map(Estimate::exact).collect(),
         })
+    }
+}
+
+impl DensityEngine {
+    /// Compiles `chunk` (2 to [`ptm::LANES`] circuits) into the batch's lanes with the checks
+    /// of a single circuit's call, in its order: `before(l, c)` first for each circuit (the
+    /// observables' checks of `expvals`), the circuit's, then `after(l, c)` (those of
+    /// `gradient`). `Ok(false)` when the circuits cannot run side by side (another qubit count,
+    /// a gate on three wires, the complex representation, steps of another shape): the caller
+    /// goes one by one, from the first circuit, with every check again. An error is the one
+    /// of the first circuit refused, the ones before it valid.
+    fn batch_compile(
+        &mut self,
+        chunk: &[NoisyCircuit],
+        grads: bool,
+        mut before: impl FnMut(usize, &NoisyCircuit) -> Result<(), SimError>,
+        mut after: impl FnMut(usize, &NoisyCircuit) -> Result<(), SimError>,
+    ) -> Result<bool, SimError> {
+        let Some(first) = chunk.first() else {
+            return Ok(false);
+        };
+        let n = first.n_qubits;
+        if !(2..=ptm::LANES).contains(&chunk.len())
+            || self.repr != DensityRepr::Auto
+            || n > ptm::MAX_BATCH_QUBITS
+            || chunk.iter().any(|c| c.n_qubits != n)
+        {
+            return Ok(false);
+        }
+        for (l, c) in chunk.iter().enumerate() {
+            before(l, c)?;
+            c.validate_qubits()?;
+            if !self.batch.program(l).compile(n, &c.ops)? {
+                // A gate on three wires: the complex path (and its checks) for this circuit.
+                return Ok(false);
+            }
+            c.validate_readout()?;
+            after(l, c)?;
+            check_density_qubits(n)?;
+        }
+        let n_params = self.batch.program(0).n_params();
+        if (1..chunk.len()).any(|l| self.batch.program(l).n_params() != n_params) {
+            return Ok(false);
+        }
+        Ok(self.batch.merge(chunk.len(), grads))
+    }
+
+    /// The gradients of `chunk` (2 to [`ptm::LANES`] circuits, circuit `l` with
+    /// `weighted(l)`) side by side into `out`, if they compile into programs of one shape on
+    /// the Pauli path; `Ok(false)` (nothing pushed) otherwise, or if the batch's buffers cannot
+    /// be had. Errors are those of the first circuit whose [`gradient`](NoisyEngine::gradient)
+    /// would fail, the circuits before it being valid.
+    pub(super) fn gradient_batch<'w>(
+        &mut self,
+        chunk: &[NoisyCircuit],
+        weighted: impl Fn(usize) -> &'w [(f64, Observable)],
+        out: &mut Vec<Gradient>,
+    ) -> Result<bool, SimError> {
+        let mut folded = Vec::with_capacity(chunk.len());
+        let ok = self.batch_compile(
+            chunk,
+            true,
+            |_, _| Ok(()),
+            |l, c| {
+                folded.push(c.fold_weighted(weighted(l))?);
+                Ok(())
+            },
+        )?;
+        if !ok {
+            return Ok(false);
+        }
+        let n = chunk[0].n_qubits;
+        let n_params = self.batch.program(0).n_params();
+        let lane_bytes = (density_bytes(n) as usize / 2).max(1);
+        let slots = self.tape_bytes / (lane_bytes * ptm::LANES);
+        let Ok(lanes) = self.batch.gradients(n, &folded, n_params, slots) else {
+            // No memory for the batch: one by one, with less.
+            return Ok(false);
+        };
+        out.extend(lanes.into_iter().map(|(value, grad)| Gradient {
+            value: Estimate::exact(value),
+            grad: grad.into_iter().map(Estimate::exact).collect(),
+        }));
+        Ok(true)
+    }
+
+    /// The expectation values of `observables` for each circuit of `chunk` (2 to
+    /// [`ptm::LANES`]) side by side into `out`, as [`gradient_batch`](Self::gradient_batch)
+    /// does gradients: `Ok(false)` (nothing pushed) when they cannot run side by side; errors
+    /// those of the first circuit whose [`expvals`](NoisyEngine::expvals) would fail.
+    pub(super) fn expvals_batch(
+        &mut self,
+        chunk: &[NoisyCircuit],
+        observables: &[Observable],
+        out: &mut Vec<Vec<Estimate>>,
+    ) -> Result<bool, SimError> {
+        let mut folded = Vec::with_capacity(chunk.len());
+        let ok = self.batch_compile(
+            chunk,
+            false,
+            |_, c| {
+                folded.push(
+                    observables
+                        .iter()
+                        .map(|o| c.fold(o))
+                        .collect::<Result<Vec<_>, _>>()?,
+                );
+                Ok(())
+            },
+            |_, _| Ok(()),
+        )?;
+        if !ok {
+            return Ok(false);
+        }
+        for lane in self.batch.expvals(chunk[0].n_qubits, &folded) {
+            out.push(lane.into_iter().map(Estimate::exact).collect());
+        }
+        Ok(true)
+    }
+
+    /// [`gradient`](NoisyEngine::gradient) of every circuit, circuit `i` with `weighted(i)`,
+    /// [`ptm::LANES`] at a time side by side where they allow it.
+    fn gradients_by<'w>(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: impl Fn(usize) -> &'w [(f64, Observable)],
+    ) -> Result<Vec<Gradient>, SimError> {
+        let mut out = Vec::with_capacity(circuits.len());
+        for (k, chunk) in circuits.chunks(ptm::LANES).enumerate() {
+            let at = k * ptm::LANES;
+            if !self.gradient_batch(chunk, |l| weighted(at + l), &mut out)? {
+                for (l, c) in chunk.iter().enumerate() {
+                    out.push(self.gradient(c, weighted(at + l))?);
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -895,6 +1092,45 @@ impl NoisyEngine for DensityEngine {
             grad: grad.into_iter().map(Estimate::exact).collect(),
         })
     }
+
+    /// Up to 4 circuits at a time side by side (their Pauli vectors interleaved, one lane
+    /// each) when they compile into programs of one shape, one by one otherwise: the numbers
+    /// of [`gradient`](NoisyEngine::gradient) bit for bit either way.
+    fn gradients(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[(f64, Observable)],
+    ) -> Result<Vec<Gradient>, SimError> {
+        self.gradients_by(circuits, |_| weighted)
+    }
+
+    /// As [`gradients`](NoisyEngine::gradients), side by side where it can.
+    fn gradients_weighted(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[Vec<(f64, Observable)>],
+    ) -> Result<Vec<Gradient>, SimError> {
+        check_lists(circuits, weighted)?;
+        self.gradients_by(circuits, |i| &weighted[i][..])
+    }
+
+    /// Up to 4 circuits at a time side by side, as [`gradients`](NoisyEngine::gradients):
+    /// the numbers of [`expvals`](NoisyEngine::expvals) bit for bit.
+    fn expvals_many(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        observables: &[Observable],
+    ) -> Result<Vec<Vec<Estimate>>, SimError> {
+        let mut out = Vec::with_capacity(circuits.len());
+        for chunk in circuits.chunks(ptm::LANES) {
+            if !self.expvals_batch(chunk, observables, &mut out)? {
+                for c in chunk {
+                    out.push(self.expvals(c, observables)?);
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The qubit count of the tape's snapshots, if it holds any.
@@ -1050,5 +1286,29 @@ impl NoisyEngine for Engine {
         weighted: &[(f64, Observable)],
     ) -> Result<Gradient, SimError> {
         self.inner().gradient(circuit, weighted)
+    }
+
+    fn gradients(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[(f64, Observable)],
+    ) -> Result<Vec<Gradient>, SimError> {
+        self.inner().gradients(circuits, weighted)
+    }
+
+    fn gradients_weighted(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        weighted: &[Vec<(f64, Observable)>],
+    ) -> Result<Vec<Gradient>, SimError> {
+        self.inner().gradients_weighted(circuits, weighted)
+    }
+
+    fn expvals_many(
+        &mut self,
+        circuits: &[NoisyCircuit],
+        observables: &[Observable],
+    ) -> Result<Vec<Vec<Estimate>>, SimError> {
+        self.inner().expvals_many(circuits, observables)
     }
 }

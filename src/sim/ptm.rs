@@ -736,6 +736,8 @@ pub(crate) struct Program {
     // Scratch, per step: depolarizing channels fused into a one-wire step, the product of their
     // factors, not yet applied (see `flush_scale`).
     scale: Vec<f64>,
+    // The gate parameters of the last circuit compiled (its gradient's length).
+    n_params: usize,
 }
 
 /// Step `*len` of `steps` made a one-wire step on `wire` with transfer matrix `t` and no
@@ -816,6 +818,13 @@ impl Program {
         &self.steps[..self.len]
     }
 
+    /// The number of gate parameters of the last circuit compiled (0 if it was refused or not
+    /// compiled): [`NoisyCircuit::n_params`](super::NoisyCircuit::n_params) without another
+    /// pass over its ops.
+    pub(crate) fn n_params(&self) -> usize {
+        self.n_params
+    }
+
     /// Fuses `ops` into steps; `Ok(false)` if a gate acts on more than two wires (controls
     /// included). Each op is validated against `n` qubits (`n` ≥ 1) just before it is used,
     /// with the message of [`NoisyCircuit::validate`](super::NoisyCircuit::validate), so that
@@ -825,6 +834,7 @@ impl Program {
         let done = self.fuse(n, ops);
         if !matches!(done, Ok(true)) {
             self.len = 0;
+            self.n_params = 0;
         }
         done
     }
@@ -836,6 +846,7 @@ impl Program {
             last,
             posts,
             scale,
+            n_params,
         } = self;
         *len = 0;
         last.clear();
@@ -986,6 +997,7 @@ impl Program {
                 }
             }
         }
+        *n_params = offset;
         Ok(true)
     }
 }
@@ -1689,6 +1701,9 @@ pub(crate) fn probabilities(r: &[f64], n: usize) -> Vec<f64> {
     p.iter_mut().for_each(|v| *v /= dim as f64);
     p
 }
+
+mod batch;
+pub(crate) use batch::{Batch, LANES, MAX_BATCH_QUBITS};
 
 #[cfg(test)]
 mod tests {
