@@ -431,7 +431,7 @@ impl Model {
         }
         if self.noisy_batches() && n > 0 {
             // Cell by cell in row-major order, NOISY_CHUNK cells at a time through the engine.
-            let cells = n * n;
+            let cells = n * ys.len();
             for start in (0..cells).step_by(NOISY_CHUNK) {
                 let b = NOISY_CHUNK.min(cells - start);
                 let cell = |p: usize| (xs[(start + p) % n], ys[(start + p) / n]);
