@@ -20,12 +20,12 @@
 // (Playground.installView) instead of computing them on its thread: while playing the page shows
 // the newest one (setStaleViews), and after a pause or the last epoch the worker's final view of
 // those very weights. app.stats.workerViews counts the views installed. Stopped, when the
-// page's own grid takes longer than a long task (IDLE_VIEW_MS, measured on its last draw or
+// page's own grid takes longer than IDLE_VIEW_MS (half a long task, measured on its last draw or
 // scaled from the worker's last view), an edit, Step or new weights ask the worker for the view
 // too (`viewOf`; app.stats.idleViews counts them) and the page draws its last one meanwhile.
 //
 // Work too slow for the page's thread goes to the worker too (`work`, app.stats.workerSteps and
-// workerSettles count it): Step, when the engine estimates an epoch above IDLE_VIEW_MS
+// workerSettles count it): Step, when the engine estimates an epoch above IDLE_WORK_MS
 // (Playground.epochMs), and the evaluation of a slow model after an edit, a whole document
 // opened or new weights — the page's engine takes those without evaluating them
 // (deferOverMs: its history waits, `unevaluated`), the worker evaluates the snapshot and the
@@ -36,10 +36,14 @@ import { checkMessage, toWorker } from './messages.js';
 import { workerChoice } from './workers.js';
 
 export const WORKER_URL = new URL('./trainworker.js', import.meta.url);
+/**
+ * Stopped, an evaluation or a Step the engine estimates slower than this (about a frame) goes
+ * to the worker: an edit's task also re-renders the editor and the inspector, and the estimates
+ * run low by up to 2× at 10–14 qubits, so a long task's 50 ms would be overrun.
+ */
+export const IDLE_WORK_MS = 16;
 /** A grid the page would take longer than this to compute is asked of the worker when stopped. */
-/** A long task: work estimated slower than this goes to the worker when the page is stopped. */
-export const IDLE_WORK_MS = 50;
-const IDLE_VIEW_MS = IDLE_WORK_MS;
+const IDLE_VIEW_MS = 25;
 
 export class WorkerLoop {
   constructor(app, controls, { enabled = true } = {}) {
@@ -124,7 +128,7 @@ export class WorkerLoop {
    * worker: only with a worker ready to take it.
    */
   deferOverMs() {
-    return this.worker && this.ready && !this.app.engine.broken ? IDLE_VIEW_MS : undefined;
+    return this.worker && this.ready && !this.app.engine.broken ? IDLE_WORK_MS : undefined;
   }
 
   /**
@@ -552,7 +556,7 @@ export class WorkerLoop {
     if (this.playing) return;
     const { app } = this;
     if (this.working) { this.queuedSteps += 1; return; }
-    if (this.worker && this.ready && !this.awaitingPause && !app.engine.broken && app.engine.pg.epochMs() > IDLE_VIEW_MS) {
+    if (this.worker && this.ready && !this.awaitingPause && !app.engine.broken && app.engine.pg.epochMs() > IDLE_WORK_MS) {
       app.messages.training.show('Training one epoch in the worker…', 'info', { tag: 'stepping' });
       this.work('epoch');
       return;
