@@ -138,3 +138,22 @@ export function installLongTaskObserver() {
     for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 }
+
+/**
+ * The boundary the page computes itself for the weights it holds, at the grid size of the last
+ * view a worker sent (its views made fresh again): what a worker's view must equal, pixel for
+ * pixel. Returns the canvas as a data URL.
+ */
+export function ownBoundary(page) {
+  return page.evaluate(() => {
+    const { app } = window.__qmlp;
+    const keep = app.ui.gridN;
+    app.ui.gridN = app.stats.lastViewGridN;
+    app.loop.setStale(false);
+    app.engine.pg.setDocument(app.engine.snapshot());
+    app.flush();
+    const url = app.canvases.boundary.toDataURL();
+    app.ui.gridN = keep;
+    return url;
+  });
+}

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, openPage, shot, getDocument, reuploadingDocument } from './harness.mjs';
+import { launch, openPage, shot, getDocument, reuploadingDocument, ownBoundary } from './harness.mjs';
 import { initSync, defaultDocument, catalog } from '../pkg/qmlp.js';
 initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
 
@@ -165,17 +165,7 @@ test('stopped, a final view is split by rows between the worker and its helper: 
   const s1 = await stats(page);
   assert.equal(s1.lastViewWorkers, 2, 'two engines computed the view');
   const fromWorkers = await page.evaluate(() => window.__qmlp.app.canvases.boundary.toDataURL());
-  const own = await page.evaluate(() => {
-    const { app } = window.__qmlp;
-    const keep = app.ui.gridN;
-    app.ui.gridN = app.stats.lastViewGridN;
-    app.loop.setStale(false);
-    app.engine.pg.setDocument(app.engine.snapshot());
-    app.flush();
-    const url = app.canvases.boundary.toDataURL();
-    app.ui.gridN = keep;
-    return url;
-  });
+  const own = await ownBoundary(page);
   assert.equal(own, fromWorkers, 'the rows put together are the page\'s grid, pixel for pixel');
   console.log(`12 qubits, stopped, 2 workers: the final view after an edit is ${s1.lastViewGridN}² cells`);
   assert.deepEqual(errors, []);

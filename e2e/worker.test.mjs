@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { launch, openPage, shot, getDocument, reuploadingDocument, installLongTaskObserver } from './harness.mjs';
+import { launch, openPage, shot, getDocument, reuploadingDocument, installLongTaskObserver, ownBoundary } from './harness.mjs';
 import { initSync, defaultDocument } from '../pkg/qmlp.js';
 initSync({ module: fs.readFileSync(new URL('../pkg/qmlp_bg.wasm', import.meta.url)) });
 
@@ -198,17 +198,7 @@ test('stopped, a slow model\'s grid after an edit or a Step comes from the worke
   assert.notEqual(fromWorker, before, 'the boundary shows the edited model');
   const longest = await page.evaluate((t) => Math.max(0, ...window.__longTasks.filter((e) => e.start >= t).map((e) => e.duration)), t0);
   // The page's own grid of the same weights, at the size the worker chose.
-  const own = async () => page.evaluate(() => {
-    const { app } = window.__qmlp;
-    const keep = app.ui.gridN;
-    app.ui.gridN = app.stats.lastViewGridN;
-    app.loop.setStale(false);
-    app.engine.pg.setDocument(app.engine.snapshot());
-    app.flush();
-    const url = app.canvases.boundary.toDataURL();
-    app.ui.gridN = keep;
-    return url;
-  });
+  const own = () => ownBoundary(page);
   assert.equal(await own(), fromWorker, 'the worker\'s grid is the page\'s, pixel for pixel');
   // Step: the worker trains the epoch (too long for the page's thread) and sends its view.
   await page.getByRole('button', { name: 'Step: train one epoch' }).click();
