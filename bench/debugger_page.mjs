@@ -5,14 +5,19 @@
 // timed until its result is stored; meanwhile the gaps between animation frames and the main
 // thread's long tasks are recorded. Prints figures (never asserted), or JSON with --json.
 // The analyses run in the analysis worker (www/analysisworker.js); `--page` runs them on the
-// page's thread instead (`?analysis=main`, a few ms per frame), for comparison.
-// Usage: node bench/debugger_page.mjs [--json] [--page]   (after scripts/build-wasm.sh; QUICK=1
-// for 200 circuits per size)
+// page's thread instead (`?analysis=main`, a few ms per frame), for comparison; `--workers N`
+// splits each analysis across N analysis workers (`?workers=N`; by default the page takes the
+// machine's cores, at most 4).
+// Usage: node bench/debugger_page.mjs [--json] [--page] [--workers N]   (after
+// scripts/build-wasm.sh; QUICK=1 for 200 circuits per size)
 import { launch, openPage } from '../e2e/harness.mjs';
 
 const asJson = process.argv.includes('--json');
 const quick = process.env.QUICK === '1';
 const onPage = process.argv.includes('--page');
+const wi = process.argv.indexOf('--workers');
+const workers = wi > 0 ? Number(process.argv[wi + 1]) : null;
+if (workers !== null && !(Number.isInteger(workers) && workers >= 1)) throw new Error('--workers takes a whole number of at least 1');
 const env = await launch();
 
 function installFrameRecorder() {
@@ -59,12 +64,13 @@ async function run(page, tab, settings, button, kind) {
       p95FrameGapMs: sorted[Math.floor(0.95 * (sorted.length - 1))] ?? 0,
       longTasks: window.__longTasks.length,
       longestTaskMs: Math.max(0, ...window.__longTasks),
+      workers: s.workers ?? 0,
     };
   });
 }
 
 try {
-  const { page, errors } = await openPage(env.context, `${env.url}${onPage ? '?analysis=main' : ''}`, { init: installFrameRecorder });
+  const { page, errors } = await openPage(env.context, `${env.url}${onPage ? '?analysis=main' : workers ? `?workers=${workers}` : ''}`, { init: installFrameRecorder });
   for (let i = 0; i < 5; i += 1) await page.getByTestId('step').click();
   const landscape = await run(page, 'landscape', [['landscape-resolution', '41']], 'run-landscape', 'landscape');
   const barren = await run(page, 'barren', [['barren-qubits', '10'], ['barren-samples', quick ? '200' : '1000'], ['barren-layers', '50']], 'run-barren', 'barren');
@@ -76,7 +82,7 @@ try {
     console.log(JSON.stringify(out));
   } else {
     const f = (v) => `${v.toFixed(1)} ms`;
-    console.log(`\n## Debugger in the page (${browser}, ${onPage ? 'on the page\'s thread, 8 ms of analysis per frame' : 'in the analysis worker, 25 ms slices'})\n`);
+    console.log(`\n## Debugger in the page (${browser}, ${onPage ? 'on the page\'s thread, 8 ms of analysis per frame' : `in ${landscape.workers} analysis worker(s), 25 ms slices`})\n`);
     console.log(`| analysis | wall time | work | ${onPage ? 'frames' : 'slices'} | longest step | longest frame gap | p95 gap | long tasks (longest) |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, r] of [['41×41 landscape', landscape], [`barren explorer, n = 2…10, 50 layers, ${out.samples}/size`, barren]]) {

@@ -280,12 +280,13 @@ test('the analyses run in the analysis worker: the page\'s thread stays free and
       return { result: window.__qmlp.getDocument().analyses.find((a) => a.kind === k), stats: s, longest: Math.max(0, ...window.__longTasks), count: window.__longTasks.length };
     }, kind);
   };
-  const { page, errors } = await openPage(env.context, env.url, { init: longTasks });
+  const { page, errors } = await openPage(env.context, `${env.url}?workers=2`, { init: longTasks });
   for (let i = 0; i < 3; i += 1) await page.getByTestId('step').click();
   assert.equal(await page.evaluate(() => window.__qmlp.app.analysis.inWorker), true);
   const land = await runOn(page, 'landscape', [['landscape-resolution', '21']], 'landscape');
-  assert.equal(land.stats.worker, true, 'computed in the worker');
-  assert.ok(page.workers().some((w) => /analysisworker/.test(w.url())), 'the analysis worker is running');
+  assert.equal(land.stats.worker, true, 'computed in the workers');
+  assert.equal(land.stats.workers, 2, 'split across two analysis workers');
+  assert.equal(page.workers().filter((w) => /analysisworker/.test(w.url())).length, 2, 'two analysis workers are running');
   // The page's own engine, on the same weights, gives the same numbers to the last bit.
   const own = await page.evaluate(() => {
     const r = window.__qmlp.app.engine.pg.startAnalysis('landscape', { resolution: 21 });
@@ -295,10 +296,26 @@ test('the analyses run in the analysis worker: the page\'s thread stays free and
     return JSON.parse(out);
   });
   assert.deepEqual(land.result, own);
+  const small = [['barren-qubits', '6'], ['barren-samples', '50'], ['barren-layers', '10']];
+  const barrenSplit = await runOn(page, 'barren', small, 'barren');
   const barren = await runOn(page, 'barren', [['barren-qubits', '8'], ['barren-samples', '200'], ['barren-layers', '20']], 'barren');
-  console.log(`analyses in the worker — landscape 21²: ${land.stats.elapsedMs.toFixed(0)} ms, ${land.stats.frames} slices, longest ${land.stats.longestStepMs.toFixed(0)} ms in the worker, longest main-thread task ${land.longest.toFixed(0)} ms (${land.count} over 50 ms); barren to 8 qubits × 200: ${barren.stats.elapsedMs.toFixed(0)} ms, ${barren.stats.frames} slices, longest main-thread task ${barren.longest.toFixed(0)} ms (${barren.count} over 50 ms)`);
+  console.log(`analyses in 2 workers — landscape 21²: ${land.stats.elapsedMs.toFixed(0)} ms, ${land.stats.frames} slices, longest ${land.stats.longestStepMs.toFixed(0)} ms in a worker, longest main-thread task ${land.longest.toFixed(0)} ms (${land.count} over 50 ms); barren to 8 qubits × 200: ${barren.stats.elapsedMs.toFixed(0)} ms, ${barren.stats.frames} slices, longest main-thread task ${barren.longest.toFixed(0)} ms (${barren.count} over 50 ms)`);
   assert.deepEqual(errors, []);
   await page.close();
+
+  // One analysis worker, and three: the same numbers, bit for bit, whatever the split.
+  for (const k of [1, 3]) {
+    const { page: p, errors: errs } = await openPage(env.context, `${env.url}?workers=${k}`, { init: longTasks });
+    for (let i = 0; i < 3; i += 1) await p.getByTestId('step').click();
+    const l = await runOn(p, 'landscape', [['landscape-resolution', '21']], 'landscape');
+    const b = await runOn(p, 'barren', small, 'barren');
+    assert.equal(l.stats.workers, k);
+    assert.equal(b.stats.workers, k);
+    assert.deepEqual(l.result, land.result, `the landscape in ${k} worker(s)`);
+    assert.deepEqual(b.result, barrenSplit.result, `the barren sweep in ${k} worker(s)`);
+    assert.deepEqual(errs, []);
+    await p.close();
+  }
 
   // `?analysis=main` keeps them on the page's thread, with the same result.
   const { page: here, errors: errs } = await openPage(env.context, `${env.url}?analysis=main`, { init: longTasks });

@@ -123,3 +123,71 @@ fn the_gradient_report_tints_each_trainable_gate_and_refusals_are_errors() {
         .contains("the encoding reaches"));
     assert!(pg.fourier_report(7).is_err());
 }
+
+fn message(e: JsValue) -> String {
+    get(&e, "message").as_string().unwrap()
+}
+
+/// Steps a runner to its end and returns its result.
+fn finish(run: &mut qmlp::web::AnalysisRunner) -> String {
+    for _ in 0..100_000 {
+        let p = run.step(50.0).unwrap();
+        if get(&p, "finished").as_bool() == Some(true) {
+            return run.result().unwrap();
+        }
+    }
+    panic!("the analysis did not finish");
+}
+
+#[wasm_bindgen_test]
+fn an_analysis_split_into_shards_absorbs_to_the_same_result_and_bad_shards_are_refused() {
+    let mut pg = Playground::new(&web::default_document(), None).unwrap();
+    pg.step_epoch().unwrap();
+    for (kind, o) in [
+        (
+            "barren",
+            r#"{"samples": 6, "qubits": [2, 4], "layers": 2, "refLayers": 3}"#,
+        ),
+        ("landscape", r#"{"resolution": 6}"#),
+        ("expressibility", r#"{"pairs": 9, "maxLayers": 1}"#),
+    ] {
+        let whole = finish(&mut pg.start_analysis(kind, opts(o)).unwrap());
+        for k in [2, 3] {
+            let mut merged = pg.start_analysis(kind, opts(o)).unwrap();
+            let mut shards = Vec::new();
+            for i in 0..k {
+                let mut s = pg.start_analysis(kind, opts(o)).unwrap();
+                s.shard(i, k).unwrap();
+                assert!(s.result().is_err(), "no shard before its end");
+                shards.push(finish(&mut s));
+            }
+            if k == 3 {
+                let e = merged.absorb(&shards[1]).map(|_| ()).unwrap_err();
+                assert!(message(e).contains("taken in order"), "{kind}");
+            }
+            let mut last = JsValue::UNDEFINED;
+            for s in &shards {
+                last = merged.absorb(s).unwrap();
+            }
+            assert_eq!(get(&last, "finished").as_bool(), Some(true));
+            assert_eq!(merged.result().unwrap(), whole, "{kind} in {k} shards");
+        }
+    }
+    // Refusals, each saying why.
+    let o = r#"{"samples": 4, "qubits": [2]}"#;
+    let mut run = pg.start_analysis("barren", opts(o)).unwrap();
+    assert!(message(run.shard(2, 2).unwrap_err()).contains("index below it"));
+    assert!(message(run.shard(0, 65).unwrap_err()).contains("1 to 64"));
+    let e = run.absorb("{\"from\": 0}").map(|_| ()).unwrap_err();
+    assert!(message(e).starts_with("the shard:"));
+    let mut land = pg
+        .start_analysis("landscape", opts(r#"{"resolution": 3}"#))
+        .unwrap();
+    land.shard(0, 1).unwrap();
+    let sh = finish(&mut land);
+    let e = run.absorb(&sh).map(|_| ()).unwrap_err();
+    assert!(message(e).contains("2 number(s) per item"));
+    run.step(0.0).unwrap();
+    assert!(message(run.shard(0, 2).unwrap_err()).contains("not started"));
+    assert!(message(land.absorb(&sh).map(|_| ()).unwrap_err()).contains("does not absorb"));
+}

@@ -110,125 +110,201 @@ export class AnalysisDriver {
 }
 
 /**
- * The same driver over the analysis worker (analysisworker.js), which runs the analysis off the
- * page's thread in slices: `run({snapshot, path, kind, options, progress})` (path: the page's
- * training path, `Playground.trainingPath`; progress: the page runner's first report), `pause`, `resume`, `cancel`, `state`, `stats` and the callbacks of
- * AnalysisDriver; `stats.frames` counts the worker's slices and `longestStepMs` the longest.
+ * The same driver over analysis workers (analysisworker.js), which run the analysis off the
+ * page's thread in slices: `run({snapshot, path, kind, options, progress, merger})` (path: the
+ * page's training path, `Playground.trainingPath`; progress: the page runner's first report;
+ * merger: that runner, not yet stepped, or none), `pause`, `resume`, `cancel`, `state`, `stats`
+ * and the callbacks of AnalysisDriver; `stats.frames` counts the workers' slices and
+ * `longestStepMs` the longest.
+ *
+ * With `count` > 1 and a merger, the analysis is split: worker i computes shard i of k
+ * (`AnalysisRunner.shard`, contiguous stretches of its samples, grid points or pairs of about
+ * equal cost) and the merger absorbs the shards in order once all are in, so the result is
+ * the same, bit for bit, whatever k is. With one worker (or no merger) the worker computes the
+ * whole analysis. The driver frees the merger.
+ *
  * Paused, whatever a slice still in flight reports is held until Resume, so a paused analysis
- * shows no progress. The worker starts on the first run. When it cannot start or is lost
- * (its engine panicked), `onLost(spec)` gets the analysis it was running — the debugger runs it
- * on the page — and the driver is `usable` no more.
+ * shows no progress. Workers start on the first run (fewer than `count` if no more can). When
+ * none can start or one is lost (its engine panicked), `onLost(spec)` gets the analysis it was
+ * running — the debugger runs it on the page — and the driver is `usable` no more.
  */
 export class WorkerAnalysisDriver {
-  constructor({ url = new URL('./analysisworker.js', import.meta.url), makeWorker = (u) => new Worker(u, { type: 'module' }), now = () => performance.now(), onProgress, onDone, onError, onState, onLost } = {}) {
+  constructor({ url = new URL('./analysisworker.js', import.meta.url), makeWorker = (u) => new Worker(u, { type: 'module' }), now = () => performance.now(), count = 1, onProgress, onDone, onError, onState, onLost } = {}) {
     Object.assign(this, { url, makeWorker, now, onProgress, onDone, onError, onState, onLost });
-    this.worker = null;
-    this.usable = true; // until the worker cannot start or is lost
+    this.count = Math.max(1, Math.min(64, Math.floor(count) || 1));
+    this.workers = [];
+    this.usable = true; // until no worker can start or one is lost
     this.state = 'idle';
     this.seq = 0;
     this.spec = null;
+    this.parts = [];   // per shard: {progress, result}
+    this.merger = null;
     this.held = [];
     this.stats = null;
   }
+
+  /** The first worker (kept for tests and benchmarks that look at it). */
+  get worker() { return this.workers[0] ?? null; }
 
   setState(s) {
     this.state = s;
     this.onState?.(s);
   }
 
-  /** Starts the worker if it is not running; false if it cannot. */
-  ensureWorker() {
-    if (this.worker) return true;
-    try {
-      this.worker = this.makeWorker(this.url);
-    } catch {
-      this.usable = false;
-      return false;
+  /** Starts workers up to `k`; how many there are (0 if none can start). */
+  ensureWorkers(k) {
+    while (this.workers.length < k) {
+      let w;
+      try {
+        w = this.makeWorker(this.url);
+      } catch {
+        if (this.workers.length === 0) this.usable = false;
+        break;
+      }
+      const i = this.workers.length;
+      w.onmessage = (ev) => this.receive(i, ev.data);
+      w.onerror = (ev) => {
+        ev?.preventDefault?.();
+        this.lose();
+      };
+      w.onmessageerror = () => this.lose();
+      this.workers.push(w);
     }
-    this.worker.onmessage = (ev) => this.receive(ev.data);
-    this.worker.onerror = (ev) => {
-      ev?.preventDefault?.();
-      this.lose();
-    };
-    this.worker.onmessageerror = () => this.lose();
-    return true;
+    return Math.min(k, this.workers.length);
+  }
+
+  freeMerger() {
+    try { this.merger?.free?.(); } catch { /* freed */ }
+    this.merger = null;
   }
 
   run(spec) {
     this.cancel();
-    if (!this.ensureWorker()) {
+    const k = this.ensureWorkers(spec.merger ? this.count : 1);
+    if (k === 0) {
+      try { spec.merger?.free?.(); } catch { /* freed */ }
       this.onLost?.(spec);
       return;
     }
     this.seq += 1;
     this.spec = spec;
     this.held = [];
-    this.stats = { frames: 0, longestStepMs: 0, workMs: 0, startedAt: this.now(), elapsedMs: 0, worker: true };
-    this.worker.postMessage(checkMessage('toAnalysis', toAnalysis.start(this.seq, spec.snapshot, spec.path, spec.kind, spec.options)));
+    this.merger = k > 1 ? spec.merger : null;
+    if (k === 1) { try { spec.merger?.free?.(); } catch { /* freed */ } }
+    this.parts = Array.from({ length: k }, () => ({ progress: null, result: null }));
+    this.stats = { frames: 0, longestStepMs: 0, workMs: 0, startedAt: this.now(), elapsedMs: 0, worker: true, workers: k };
+    for (let i = 0; i < k; i++) {
+      const shard = k > 1 ? [i, k] : null;
+      this.workers[i].postMessage(checkMessage('toAnalysis', toAnalysis.start(this.seq, spec.snapshot, spec.path, spec.kind, spec.options, shard)));
+    }
     this.setState('running');
     if (spec.progress) this.onProgress?.(spec.progress);
   }
 
+  post(make) {
+    for (let i = 0; i < this.parts.length; i++) this.workers[i]?.postMessage(make(this.seq));
+  }
+
   pause() {
     if (this.state !== 'running') return;
-    this.worker.postMessage(toAnalysis.pause(this.seq));
+    this.post(toAnalysis.pause);
     this.setState('paused');
   }
 
   resume() {
     if (this.state !== 'paused') return;
-    this.worker.postMessage(toAnalysis.resume(this.seq));
+    this.post(toAnalysis.resume);
     this.setState('running');
     const held = this.held;
     this.held = [];
-    for (const m of held) this.take(m);
+    for (const [i, m] of held) {
+      if (this.state !== 'running') break;
+      this.take(i, m);
+    }
   }
 
-  /** Stops the analysis in the worker; nothing of it is kept. */
+  /** Stops the analysis in the workers; nothing of it is kept. */
   cancel() {
     if (this.state === 'idle') return;
-    this.worker?.postMessage(toAnalysis.cancel(this.seq));
-    this.spec = null;
-    this.held = [];
+    this.post(toAnalysis.cancel);
+    this.end();
     this.setState('idle');
   }
 
-  /** The worker is gone: the analysis it had goes to `onLost`. */
-  lose() {
-    const spec = this.state !== 'idle' ? this.spec : null;
-    try { this.worker?.terminate(); } catch { /* gone */ }
-    this.worker = null;
-    this.usable = false;
+  end() {
     this.spec = null;
     this.held = [];
-    if (this.state !== 'idle') this.setState('idle');
-    if (spec) this.onLost?.(spec);
+    this.parts = [];
+    this.freeMerger();
   }
 
-  receive(data) {
+  /** A worker is gone: the analysis they had goes to `onLost`. */
+  lose() {
+    const spec = this.state !== 'idle' ? this.spec : null;
+    for (const w of this.workers) { try { w.terminate(); } catch { /* gone */ } }
+    this.workers = [];
+    this.usable = false;
+    this.end();
+    if (this.state !== 'idle') this.setState('idle');
+    if (spec) this.onLost?.({ ...spec, merger: null });
+  }
+
+  receive(i, data) {
     let m;
     try { m = checkMessage('fromAnalysis', data); } catch { this.lose(); return; }
     if (m.type === 'failed' || m.type === 'panic') { this.lose(); return; }
     if (m.type === 'ready' || m.seq !== this.seq || this.state === 'idle') return;
-    if (this.state === 'paused') { this.held.push(m); return; }
-    this.take(m);
+    if (this.state === 'paused') { this.held.push([i, m]); return; }
+    this.take(i, m);
   }
 
-  take(m) {
+  /** The shards' progress as one: items summed, the fraction their mean (equal-cost shards). */
+  combined() {
+    const ps = this.parts.map((p) => p.progress ?? { done: 0, total: 0, fraction: 0, finished: false });
+    return {
+      done: ps.reduce((a, p) => a + p.done, 0),
+      total: ps.reduce((a, p) => a + p.total, 0),
+      fraction: ps.reduce((a, p) => a + (p.fraction ?? 0), 0) / ps.length,
+      finished: ps.every((p) => p.finished),
+    };
+  }
+
+  take(i, m) {
     const s = this.stats;
     s.elapsedMs = this.now() - s.startedAt;
+    const part = this.parts[i];
+    if (!part) return;
     if (m.type === 'progress') {
-      this.onProgress?.(m.progress);
+      part.progress = m.progress;
+      this.onProgress?.(this.parts.length > 1 ? this.combined() : m.progress);
       return;
     }
-    this.spec = null;
-    this.setState('idle');
     if (m.type === 'error') {
+      this.post(toAnalysis.cancel);
+      this.end();
+      this.setState('idle');
       this.onError?.(m.message);
       return;
     }
-    Object.assign(s, { frames: m.stats.slices, longestStepMs: m.stats.longestSliceMs, workMs: m.stats.workMs });
-    this.onDone?.(m.result, s);
+    part.result = m.result;
+    s.frames += m.stats.slices;
+    s.longestStepMs = Math.max(s.longestStepMs, m.stats.longestSliceMs);
+    s.workMs += m.stats.workMs;
+    if (this.parts.some((p) => p.result === null)) return;
+    let result = this.parts[0].result;
+    let error = null;
+    if (this.merger) {
+      try {
+        for (const p of this.parts) this.merger.absorb(p.result);
+        result = this.merger.result();
+      } catch (e) {
+        error = e?.message ?? String(e);
+      }
+    }
+    this.end();
+    this.setState('idle');
+    if (error !== null) this.onError?.(`the analysis's shards could not be put together: ${error}`);
+    else this.onDone?.(result, s);
   }
 }
 

@@ -4,7 +4,9 @@
 // advances in slices of SLICE_MS; between slices the worker yields, so a pause or a cancel is
 // taken within one slice. Each slice's progress is posted; the result, once finished, is
 // posted as the JSON the page stores in the document — the same numbers as the page's own
-// engine computes (the analyses are seeded). Messages: messages.js (toAnalysis, fromAnalysis).
+// engine computes (the analyses are seeded). Asked for shard i of k, it computes only that
+// stretch of the analysis's items and posts their raw numbers, which the page absorbs in order
+// (analysisrun.js). Messages: messages.js (toAnalysis, fromAnalysis).
 import init, { Playground } from '../pkg/qmlp.js';
 import { checkMessage, fromAnalysis } from './messages.js';
 
@@ -79,6 +81,7 @@ function handle(m) {
       pg = new Playground(m.snapshot);
       pg.setTrainingPath(m.path);
       const runner = pg.startAnalysis(m.kind, m.options);
+      if (m.shard) runner.shard(m.shard[0], m.shard[1]);
       run = { seq: m.seq, runner, paused: false, stats: { slices: 0, longestSliceMs: 0, workMs: 0 } };
       post(fromAnalysis.progress(m.seq, runner.progress()));
       schedule();

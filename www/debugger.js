@@ -10,6 +10,7 @@ import { h, pixelRatio, select, uid } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber } from './format.js';
 import { AnalysisDriver, WorkerAnalysisDriver, progressText } from './analysisrun.js';
+import { workerChoice } from './workers.js';
 
 const TABS = [
   ['gradients', 'Gradients'],
@@ -161,6 +162,8 @@ export function createDebugger(app) {
   const pageDriver = new AnalysisDriver({ budgetMs: 8, ...callbacks });
   const workerDriver = new WorkerAnalysisDriver({
     ...callbacks,
+    // As many analysis workers as training shares a batch with (`?workers=N`, else the cores).
+    count: workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency).workers,
     // The worker could not start or was lost: the analysis runs here instead, from the start.
     onLost: (spec) => {
       driver = pageDriver;
@@ -223,9 +226,9 @@ export function createDebugger(app) {
     const first = runner.progress();
     showProgress(first);
     if (driver === workerDriver) {
-      // Checked here (a bad option is named at once); computed in the worker.
-      try { runner.free(); } catch { /* freed */ }
-      driver.run({ snapshot: app.engine.snapshot(), path: app.engine.pg.trainingPath(), kind, options: options(kind), progress: first });
+      // Checked here (a bad option is named at once); computed in the workers, the runner
+      // putting their shards together (the driver frees it).
+      driver.run({ snapshot: app.engine.snapshot(), path: app.engine.pg.trainingPath(), kind, options: options(kind), progress: first, merger: runner });
     } else {
       driver.run(runner);
     }

@@ -60,17 +60,21 @@
 //
 // Between the page (analysisrun.js, WorkerAnalysisDriver) and the analysis worker
 // (analysisworker.js), which runs the Debugger's long analyses on its own engine:
-// Page → analysis:  start {seq, snapshot, path, kind, options}
+// Page → analysis:  start {seq, snapshot, path, kind, options, shard}
 //                                                run analysis `kind` ('barren', 'landscape',
 //                                                'expressibility') with `options` on the
 //                                                document `snapshot` with the page's training
 //                                                path (Float64Array, Playground.trainingPath:
-//                                                a snapshot lacks it); what ran before is dropped
+//                                                a snapshot lacks it); what ran before is dropped.
+//                                                `shard` null: the whole analysis; [i, k]: only
+//                                                shard i of k (AnalysisRunner.shard), whose raw
+//                                                numbers the page absorbs in order
 //                   pause {seq} / resume {seq}   hold / go on with analysis `seq`
 //                   cancel {seq}                 drop analysis `seq` and its work
 // Analysis → page:  ready {}                     the engine is loaded
 //                   progress {seq, progress}     `{done, total, fraction, finished}` after a slice
-//                   done {seq, result, stats}    the result (JSON, what `doc.analyses` holds)
+//                   done {seq, result, stats}    the result (JSON, what `doc.analyses` holds,
+//                                                or the shard `{from, to, width, values}`)
 //                                                and `{slices, longestSliceMs, workMs}`
 //                   error {seq, message}         the analysis could not start or stopped
 //                   failed {message}             the engine could not load
@@ -102,7 +106,7 @@ const FIELDS = {
     rows: { job: 'number', gridN: 'count', horizontal: 'index', vertical: 'index', preprocessed: 'boolean', from: 'index', to: 'index' },
   },
   toAnalysis: {
-    start: { seq: 'number', snapshot: 'string', path: 'f64s', kind: 'analysisKind', options: 'object' },
+    start: { seq: 'number', snapshot: 'string', path: 'f64s', kind: 'analysisKind', options: 'object', shard: 'shardOrNull' },
     pause: { seq: 'number' },
     resume: { seq: 'number' },
     cancel: { seq: 'number' },
@@ -134,6 +138,7 @@ const TYPES = {
   workAction: [(v) => v === 'epoch' || v === 'settle', '"epoch" or "settle"'],
   analysisKind: [(v) => v === 'barren' || v === 'landscape' || v === 'expressibility', '"barren", "landscape" or "expressibility"'],
   object: [(v) => v !== null && typeof v === 'object', 'an object'],
+  shardOrNull: [(v) => v === null || (Array.isArray(v) && v.length === 2 && v.every(Number.isInteger) && v[0] >= 0 && v[0] < v[1] && v[1] <= 64), 'null or [index, count] with 0 ≤ index < count ≤ 64'],
   f64s: [(v) => v instanceof Float64Array, 'a Float64Array'],
   u32sOrNull: [(v) => v === null || v instanceof Uint32Array, 'a Uint32Array or null'],
   // Losses may be NaN or infinite (a diverging run stops on them, as on one worker).
@@ -182,7 +187,7 @@ export const fromHelper = {
 
 /** Messages to the analysis worker. */
 export const toAnalysis = {
-  start: (seq, snapshot, path, kind, options) => ({ type: 'start', seq, snapshot, path, kind, options }),
+  start: (seq, snapshot, path, kind, options, shard = null) => ({ type: 'start', seq, snapshot, path, kind, options, shard }),
   pause: (seq) => ({ type: 'pause', seq }),
   resume: (seq) => ({ type: 'resume', seq }),
   cancel: (seq) => ({ type: 'cancel', seq }),

@@ -412,6 +412,12 @@ pub trait CircuitFamily {
         work.gradients(n_qubits, &ops, param)
     }
 
+    /// Draws one random circuit without computing it, leaving `rng` where
+    /// [`gradients`](Self::gradients) would: how a shard of a run reaches its first sample.
+    fn skip(&mut self, n_qubits: usize, n_layers: usize, rng: &mut Rng) {
+        let _ = self.sample(n_qubits, n_layers, rng);
+    }
+
     /// A name for reports ("custom" unless the family says otherwise).
     fn name(&self) -> String {
         "custom".into()
@@ -493,6 +499,11 @@ impl CircuitFamily for ReferenceCircuit {
         Ok(work.pair.gradients(n_qubits, &axes, &angles))
     }
 
+    fn skip(&mut self, n_qubits: usize, n_layers: usize, rng: &mut Rng) {
+        let (mut axes, mut angles) = (Vec::new(), Vec::new());
+        draw_reference(n_qubits, n_layers, rng, &mut axes, &mut angles);
+    }
+
     fn name(&self) -> String {
         "reference".into()
     }
@@ -518,7 +529,9 @@ pub struct BarrenRun<F: CircuitFamily = ReferenceCircuit> {
     /// Relative cost of one sample at each point (for the progress fraction).
     cost: Vec<f64>,
     point: usize,
+    /// The random stream positioned for sample `cursor` (of the whole run, points in order).
     rng: Rng,
+    cursor: u64,
     local: Vec<f64>,
     global: Vec<f64>,
     finished: Vec<BarrenPoint>,
@@ -554,6 +567,7 @@ impl<F: CircuitFamily> BarrenRun<F> {
         let (n0, l0) = grid[0];
         Ok(BarrenRun {
             rng: point_rng(spec.seed, n0, l0),
+            cursor: 0,
             local: Vec::with_capacity(spec.samples),
             global: Vec::with_capacity(spec.samples),
             spec,
@@ -572,37 +586,93 @@ impl<F: CircuitFamily> BarrenRun<F> {
     /// next point when one is complete. Returns the progress.
     pub fn step(&mut self, max_samples: usize) -> Result<Progress, AnalysisError> {
         for _ in 0..max_samples.max(1) {
-            if self.point >= self.grid.len() {
+            if self.is_done() {
                 break;
             }
-            let (n, l) = self.grid[self.point];
-            let [gl, gg] = self.family.gradients(n, l, &mut self.rng, &mut self.work)?;
-            if !(gl.is_finite() && gg.is_finite()) {
-                return Err(AnalysisError::new(format!(
-                    "a gradient at {n} qubits, {l} layers is not a finite number ({gl}, {gg})"
-                )));
-            }
-            self.local.push(gl);
-            self.global.push(gg);
-            self.done += 1;
-            self.done_cost += self.cost[self.point];
-            if self.local.len() == self.spec.samples {
-                self.finished.push(BarrenPoint {
-                    qubits: n,
-                    layers: l,
-                    samples: self.spec.samples,
-                    local: stats::moments(&self.local)?.into(),
-                    global: stats::moments(&self.global)?.into(),
-                });
-                self.local.clear();
-                self.global.clear();
-                self.point += 1;
-                if let Some(&(n, l)) = self.grid.get(self.point) {
-                    self.rng = point_rng(self.spec.seed, n, l);
-                }
-            }
+            let v = self.compute(self.done)?;
+            self.accept(v)?;
         }
         Ok(self.progress())
+    }
+
+    /// Samples in the whole run (points × samples).
+    pub fn items(&self) -> u64 {
+        (self.grid.len() * self.spec.samples) as u64
+    }
+
+    /// The run's samples as blocks of (count, relative cost of each), one per point, in order.
+    pub fn blocks(&self) -> Vec<(u64, f64)> {
+        self.cost
+            .iter()
+            .map(|&c| (self.spec.samples as u64, c))
+            .collect()
+    }
+
+    /// The relative cost of sample `i` (see [`Progress`]).
+    pub fn item_cost(&self, i: u64) -> f64 {
+        let p = (i / self.spec.samples.max(1) as u64) as usize;
+        self.cost.get(p).copied().unwrap_or(0.0)
+    }
+
+    /// [∂C_local/∂θ, ∂C_global/∂θ] of sample `i` of the run (points in order, `samples` each),
+    /// computed without being added to the statistics: the same numbers whichever sample was
+    /// computed before (each point has its own random stream, a sample's place in it is reached
+    /// by drawing the circuits before it).
+    pub fn compute(&mut self, i: u64) -> Result<[f64; 2], AnalysisError> {
+        let s = self.spec.samples as u64;
+        let p = (i / s) as usize;
+        let Some(&(n, l)) = self.grid.get(p) else {
+            return Err(AnalysisError::new(format!(
+                "sample {i} does not exist: the run has {}",
+                self.items()
+            )));
+        };
+        if i % s == 0 || i != self.cursor {
+            self.rng = point_rng(self.spec.seed, n, l);
+            for _ in 0..i % s {
+                self.family.skip(n, l, &mut self.rng);
+            }
+        }
+        let [gl, gg] = self.family.gradients(n, l, &mut self.rng, &mut self.work)?;
+        self.cursor = i + 1;
+        if !(gl.is_finite() && gg.is_finite()) {
+            return Err(AnalysisError::new(format!(
+                "a gradient at {n} qubits, {l} layers is not a finite number ({gl}, {gg})"
+            )));
+        }
+        Ok([gl, gg])
+    }
+
+    /// Adds the next sample's gradients (from [`compute`](Self::compute), here or in another
+    /// worker) to the statistics, finishing its point when it is the point's last.
+    pub fn accept(&mut self, [gl, gg]: [f64; 2]) -> Result<(), AnalysisError> {
+        let Some(&(n, l)) = self.grid.get(self.point) else {
+            return Err(AnalysisError::new(
+                "the barren-plateau run is already complete",
+            ));
+        };
+        if !(gl.is_finite() && gg.is_finite()) {
+            return Err(AnalysisError::new(format!(
+                "a gradient at {n} qubits, {l} layers is not a finite number ({gl}, {gg})"
+            )));
+        }
+        self.local.push(gl);
+        self.global.push(gg);
+        self.done += 1;
+        self.done_cost += self.cost[self.point];
+        if self.local.len() == self.spec.samples {
+            self.finished.push(BarrenPoint {
+                qubits: n,
+                layers: l,
+                samples: self.spec.samples,
+                local: stats::moments(&self.local)?.into(),
+                global: stats::moments(&self.global)?.into(),
+            });
+            self.local.clear();
+            self.global.clear();
+            self.point += 1;
+        }
+        Ok(())
     }
 
     /// Samples done, of all, and the cost-weighted fraction.

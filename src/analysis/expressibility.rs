@@ -138,6 +138,8 @@ pub struct ExpressibilityRun<C: FnMut(&[f64]) -> Vec<Op>> {
     a: State,
     b: State,
     counts: Vec<u64>,
+    /// The pair `rng` is positioned for.
+    cursor: u64,
     done: usize,
     fidelity_sum: f64,
     q_sum: f64,
@@ -184,6 +186,7 @@ impl<C: FnMut(&[f64]) -> Vec<Op>> ExpressibilityRun<C> {
             n: n_qubits,
             n_params,
             circuit,
+            cursor: 0,
             done: 0,
             fidelity_sum: 0.0,
             q_sum: 0.0,
@@ -191,8 +194,9 @@ impl<C: FnMut(&[f64]) -> Vec<Op>> ExpressibilityRun<C> {
         })
     }
 
-    /// Draws parameters and runs the circuit into `which` (0 → a, 1 → b).
-    fn sample_state(&mut self, which: usize) -> Result<(), AnalysisError> {
+    /// Draws parameters and runs the circuit into `which` (0 → a, 1 → b); returns the state's
+    /// Meyer–Wallach entanglement.
+    fn sample_state(&mut self, which: usize) -> Result<f64, AnalysisError> {
         for t in self.theta.iter_mut() {
             *t = self.rng.range(0.0, 2.0 * PI);
         }
@@ -204,28 +208,82 @@ impl<C: FnMut(&[f64]) -> Vec<Op>> ExpressibilityRun<C> {
                 AnalysisError::new(format!("gate {} ({}): {e}", k + 1, op.kind.name()))
             })?;
         }
-        let q = meyer_wallach(s);
-        self.q_sum += q;
-        self.q_sq_sum += q * q;
-        Ok(())
+        Ok(meyer_wallach(s))
     }
 
     /// Samples up to `max_pairs` more pairs (at least one unless finished).
     pub fn step(&mut self, max_pairs: usize) -> Result<Progress, AnalysisError> {
         for _ in 0..max_pairs.max(1) {
-            if self.done >= self.spec.pairs {
+            if self.is_done() {
                 break;
             }
-            self.sample_state(0)?;
-            self.sample_state(1)?;
-            let f = self.a.inner(&self.b).norm_sqr().min(1.0);
-            let bins = self.spec.bins;
-            let j = ((f * bins as f64) as usize).min(bins - 1);
-            self.counts[j] += 1;
-            self.fidelity_sum += f;
-            self.done += 1;
+            let v = self.compute(self.done as u64)?;
+            self.accept(v)?;
         }
         Ok(self.progress())
+    }
+
+    /// Pairs in the whole run.
+    pub fn items(&self) -> u64 {
+        self.spec.pairs as u64
+    }
+
+    /// The relative cost of one pair (the circuit's parameters and qubits).
+    pub fn item_cost(&self) -> f64 {
+        (self.n_params + self.n + 1) as f64
+    }
+
+    /// Pair `i`: [its fidelity, the first state's entanglement, the second's], computed without
+    /// being counted. Every pair draws 2 × parameters numbers from the seeded stream, so pair
+    /// `i` is reached by drawing those of the pairs before it.
+    pub fn compute(&mut self, i: u64) -> Result<[f64; 3], AnalysisError> {
+        if i >= self.items() {
+            return Err(AnalysisError::new(format!(
+                "pair {i} does not exist: the run has {}",
+                self.items()
+            )));
+        }
+        if i != self.cursor {
+            self.rng = Rng::new(self.spec.seed);
+            for _ in 0..2 * self.n_params as u64 * i {
+                self.rng.range(0.0, 2.0 * PI);
+            }
+        }
+        let qa = self.sample_state(0)?;
+        let qb = self.sample_state(1)?;
+        self.cursor = i + 1;
+        let f = self.a.inner(&self.b).norm_sqr().min(1.0);
+        Ok([f, qa, qb])
+    }
+
+    /// Counts the next pair (from [`compute`](Self::compute), here or elsewhere).
+    pub fn accept(&mut self, [f, qa, qb]: [f64; 3]) -> Result<(), AnalysisError> {
+        if self.is_done() {
+            return Err(AnalysisError::new(
+                "the expressibility run is already complete",
+            ));
+        }
+        if !((0.0..=1.0).contains(&f) && qa.is_finite() && qb.is_finite()) {
+            return Err(AnalysisError::new(format!(
+                "pair {} is not a fidelity and two entanglements: {f}, {qa}, {qb}",
+                self.done
+            )));
+        }
+        self.q_sum += qa;
+        self.q_sq_sum += qa * qa;
+        self.q_sum += qb;
+        self.q_sq_sum += qb * qb;
+        let bins = self.spec.bins;
+        let j = ((f * bins as f64) as usize).min(bins - 1);
+        self.counts[j] += 1;
+        self.fidelity_sum += f;
+        self.done += 1;
+        Ok(())
+    }
+
+    /// Pairs counted so far.
+    pub fn done_items(&self) -> u64 {
+        self.done as u64
     }
 
     /// Pairs done, of all.

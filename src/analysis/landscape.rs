@@ -308,29 +308,61 @@ impl<L: FnMut(&[f64]) -> f64> LandscapeRun<L> {
 
     /// Evaluates up to `max_points` more grid points (at least one unless finished).
     pub fn step(&mut self, max_points: usize) -> Result<Progress, AnalysisError> {
-        let r = self.spec.resolution;
         for _ in 0..max_points.max(1) {
-            let k = self.loss.len();
-            if k >= r * r {
+            if self.is_done() {
                 break;
             }
-            let (a, b) = (self.axis[k % r], self.axis[k / r]);
-            for (w, (c, (d1, d2))) in self.weights.iter_mut().zip(
-                self.center
-                    .iter()
-                    .zip(self.dirs[0].iter().zip(&self.dirs[1])),
-            ) {
-                *w = c + a * d1 + b * d2;
-            }
-            let v = (self.loss_fn)(&self.weights);
-            if !v.is_finite() {
-                return Err(AnalysisError::new(format!(
-                    "the loss is {v} at (α, β) = ({a:.4}, {b:.4}); try a smaller span"
-                )));
-            }
-            self.loss.push(v);
+            let v = self.compute(self.loss.len() as u64)?;
+            self.accept(v)?;
         }
         Ok(self.progress())
+    }
+
+    /// Grid points in the whole run.
+    pub fn items(&self) -> u64 {
+        (self.spec.resolution * self.spec.resolution) as u64
+    }
+
+    /// The loss at grid point `k` (row by row), computed without being stored.
+    pub fn compute(&mut self, k: u64) -> Result<f64, AnalysisError> {
+        let r = self.spec.resolution;
+        if k >= self.items() {
+            return Err(AnalysisError::new(format!(
+                "grid point {k} does not exist: the grid has {}",
+                self.items()
+            )));
+        }
+        let k = k as usize;
+        let (a, b) = (self.axis[k % r], self.axis[k / r]);
+        for (w, (c, (d1, d2))) in self.weights.iter_mut().zip(
+            self.center
+                .iter()
+                .zip(self.dirs[0].iter().zip(&self.dirs[1])),
+        ) {
+            *w = c + a * d1 + b * d2;
+        }
+        let v = (self.loss_fn)(&self.weights);
+        if !v.is_finite() {
+            return Err(AnalysisError::new(format!(
+                "the loss is {v} at (α, β) = ({a:.4}, {b:.4}); try a smaller span"
+            )));
+        }
+        Ok(v)
+    }
+
+    /// Stores the next grid point's loss (from [`compute`](Self::compute), here or elsewhere).
+    pub fn accept(&mut self, v: f64) -> Result<(), AnalysisError> {
+        if self.is_done() {
+            return Err(AnalysisError::new("the landscape is already complete"));
+        }
+        if !v.is_finite() {
+            return Err(AnalysisError::new(format!(
+                "the loss at grid point {} is {v}",
+                self.loss.len()
+            )));
+        }
+        self.loss.push(v);
+        Ok(())
     }
 
     /// Grid points done, of all.

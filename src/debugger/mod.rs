@@ -21,7 +21,7 @@
 //!
 //! May import `analysis`, `model`, `train`, `doc`, `data`, `learn`, `circuit`, `sim`, `rng`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::barren::{BarrenRun, BarrenSpec, CircuitFamily, ReferenceCircuit};
 use crate::analysis::expressibility::{
@@ -305,6 +305,235 @@ impl Job {
             self.step(1000)?;
         }
         self.result()
+    }
+}
+
+/// A contiguous stretch of a job's work items (samples, grid points or pairs), computed on its
+/// own — in another worker — as the raw numbers of each item, `width` per item, in order. A job
+/// that [absorbs](Job::absorb) the shards of all its items in order holds exactly the result of
+/// running it alone: the reduction (moments, sums, histograms) runs over the same numbers in
+/// the same order, whatever the number of shards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Shard {
+    /// The first item.
+    pub from: u64,
+    /// One past the last item.
+    pub to: u64,
+    /// Numbers per item (2 for barren samples, 1 for landscape points, 3 for pairs).
+    pub width: usize,
+    /// `width × (to − from)` numbers.
+    pub values: Vec<f64>,
+}
+
+impl Job {
+    /// Numbers per work item in a [`Shard`].
+    pub fn width(&self) -> usize {
+        match self {
+            Job::Barren { .. } => 2,
+            Job::Landscape(_) => 1,
+            Job::Expressibility { .. } => 3,
+        }
+    }
+
+    /// The work items of the whole job as blocks of (count, relative cost of each), in the order
+    /// the job runs them.
+    fn blocks(&self) -> Vec<(u64, f64)> {
+        match self {
+            Job::Barren { drawn, reference } => {
+                let mut b = drawn.as_ref().map(|d| d.blocks()).unwrap_or_default();
+                b.extend(reference.blocks());
+                b
+            }
+            Job::Landscape(run) => vec![(run.items(), 1.0)],
+            Job::Expressibility {
+                circuit,
+                templates,
+                done,
+            } => {
+                let c = (circuit.items(), circuit.item_cost());
+                let finished = done.iter().map(|_| (circuit.items(), 1.0));
+                let left = templates
+                    .iter()
+                    .rev()
+                    .map(|t| (t.2.items(), t.2.item_cost()));
+                std::iter::once(c).chain(finished).chain(left).collect()
+            }
+        }
+    }
+
+    /// Work items in the whole job.
+    pub fn items(&self) -> u64 {
+        self.blocks().iter().map(|b| b.0).sum()
+    }
+
+    /// The boundaries of `count` contiguous shards of about equal cost: `count + 1` item
+    /// indices from 0 to [`items`](Self::items) (a shard may be empty).
+    pub fn cuts(&self, count: usize) -> Vec<u64> {
+        let count = count.max(1);
+        let blocks = self.blocks();
+        let total: f64 = blocks.iter().map(|&(n, c)| n as f64 * c).sum();
+        let items: u64 = blocks.iter().map(|b| b.0).sum();
+        let mut cuts = vec![0];
+        for j in 1..count {
+            let target = total * j as f64 / count as f64;
+            let (mut acc, mut at) = (0.0, 0u64);
+            for &(n, c) in &blocks {
+                let cost = n as f64 * c;
+                if acc + cost >= target && c > 0.0 {
+                    at += (((target - acc) / c).ceil() as u64).min(n);
+                    break;
+                }
+                acc += cost;
+                at += n;
+            }
+            let prev = *cuts.last().unwrap_or(&0);
+            cuts.push(at.clamp(prev, items));
+        }
+        cuts.push(items);
+        cuts
+    }
+
+    /// The relative cost of items `from..to` (for a shard's progress).
+    pub fn cost_between(&self, from: u64, to: u64) -> f64 {
+        let (mut start, mut sum) = (0u64, 0.0);
+        for (n, c) in self.blocks() {
+            let (lo, hi) = (from.max(start), to.min(start + n));
+            if hi > lo {
+                sum += (hi - lo) as f64 * c;
+            }
+            start += n;
+        }
+        sum
+    }
+
+    /// The raw numbers of item `g` of the job, appended to `out`, without adding them to the
+    /// job's result: what a shard computes, on a job that has not been stepped.
+    pub fn compute_item(&mut self, g: u64, out: &mut Vec<f64>) -> Result<(), AnalysisError> {
+        match self {
+            Job::Barren { drawn, reference } => {
+                let d = drawn.as_ref().map_or(0, |d| d.items());
+                let v = match drawn.as_mut().filter(|_| g < d) {
+                    Some(run) => run.compute(g)?,
+                    None => reference.compute(g - d)?,
+                };
+                out.extend(v);
+            }
+            Job::Landscape(run) => out.push(run.compute(g)?),
+            Job::Expressibility {
+                circuit, templates, ..
+            } => {
+                let c = circuit.items();
+                let v = if g < c {
+                    circuit.compute(g)?
+                } else {
+                    let per = circuit.items().max(1);
+                    let j = ((g - c) / per) as usize;
+                    let Some(k) = templates.len().checked_sub(j + 1) else {
+                        return Err(AnalysisError::new(format!(
+                            "item {g} does not exist: the job has {}",
+                            c + per * templates.len() as u64
+                        )));
+                    };
+                    templates[k].2.compute((g - c) % per)?
+                };
+                out.extend(v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Items whose numbers the job has taken so far (by stepping or by absorbing shards).
+    pub fn accepted(&self) -> u64 {
+        match self {
+            Job::Barren { drawn, reference } => {
+                reference.progress().done + drawn.as_ref().map_or(0, |d| d.progress().done)
+            }
+            Job::Landscape(run) => run.progress().done,
+            Job::Expressibility {
+                circuit,
+                templates,
+                done,
+            } => {
+                circuit.done_items()
+                    + done.len() as u64 * circuit.items()
+                    + templates
+                        .last()
+                        .filter(|_| circuit.is_done())
+                        .map_or(0, |t| t.2.done_items())
+            }
+        }
+    }
+
+    /// Takes the numbers of the next item (from [`compute_item`](Self::compute_item)).
+    fn accept_item(&mut self, v: &[f64]) -> Result<(), AnalysisError> {
+        match self {
+            Job::Barren { drawn, reference } => match drawn.as_mut().filter(|d| !d.is_done()) {
+                Some(d) => d.accept([v[0], v[1]]),
+                None => reference.accept([v[0], v[1]]),
+            },
+            Job::Landscape(run) => run.accept(v[0]),
+            Job::Expressibility {
+                circuit,
+                templates,
+                done,
+            } => {
+                if !circuit.is_done() {
+                    return circuit.accept([v[0], v[1], v[2]]);
+                }
+                let Some((t, layers, run)) = templates.last_mut() else {
+                    return Err(AnalysisError::new(
+                        "the expressibility job is already complete",
+                    ));
+                };
+                run.accept([v[0], v[1], v[2]])?;
+                if run.is_done() {
+                    done.push(TemplateScore {
+                        template: *t,
+                        layers: *layers,
+                        result: run.result()?,
+                    });
+                    templates.pop();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Takes a shard's numbers: it must start where the job stands ([`accepted`](Self::accepted)),
+    /// so shards are absorbed in order, and carry this job's width.
+    pub fn absorb(&mut self, shard: &Shard) -> Result<(), AnalysisError> {
+        let (at, items, width) = (self.accepted(), self.items(), self.width());
+        if shard.width != width {
+            return Err(AnalysisError::new(format!(
+                "this analysis has {width} number(s) per item; the shard has {}",
+                shard.width
+            )));
+        }
+        if shard.from != at {
+            return Err(AnalysisError::new(format!(
+                "the shard starts at item {}, but the analysis stands at item {at}: shards are taken in order",
+                shard.from
+            )));
+        }
+        if shard.to < shard.from || shard.to > items {
+            return Err(AnalysisError::new(format!(
+                "the shard ends at item {}; the analysis has items {at}…{items}",
+                shard.to
+            )));
+        }
+        let n = (shard.to - shard.from) as usize;
+        if shard.values.len() != n * width {
+            return Err(AnalysisError::new(format!(
+                "a shard of {n} item(s) carries {} numbers, not {}",
+                shard.values.len(),
+                n * width
+            )));
+        }
+        for v in shard.values.chunks(width) {
+            self.accept_item(v)?;
+        }
+        Ok(())
     }
 }
 

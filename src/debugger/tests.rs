@@ -393,3 +393,126 @@ fn analysis_results_survive_json() {
     let back: AnalysisResult = serde_json::from_str(&text).unwrap();
     assert_eq!(back, r);
 }
+
+/// The job split into `k` shards, each computed by a fresh job of its own (the last first, as
+/// workers finish in any order), then absorbed in order by another fresh job.
+fn sharded(make: &dyn Fn() -> Job, k: usize) -> AnalysisResult {
+    let cuts = make().cuts(k);
+    assert_eq!(cuts.len(), k + 1);
+    let mut shards: Vec<Shard> = cuts
+        .windows(2)
+        .rev()
+        .map(|w| {
+            let mut job = make();
+            let mut values = Vec::new();
+            for g in w[0]..w[1] {
+                job.compute_item(g, &mut values).unwrap();
+            }
+            Shard {
+                from: w[0],
+                to: w[1],
+                width: job.width(),
+                values,
+            }
+        })
+        .collect();
+    shards.reverse();
+    let mut merged = make();
+    for s in &shards {
+        // Through JSON, as a shard crosses from a worker.
+        let s: Shard = serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap();
+        merged.absorb(&s).unwrap();
+    }
+    assert!(merged.is_done());
+    assert_eq!(merged.accepted(), merged.items());
+    merged.result().unwrap()
+}
+
+#[test]
+fn an_analysis_split_into_shards_equals_the_whole_run_bit_for_bit() {
+    let circuit = doc("default").circuit;
+    let barren = || barren_job(&circuit, 3, vec![2, 3, 5], 4, 9, 7).unwrap();
+    let t = trainer(doc("default"));
+    let land = || {
+        let spec = LandscapeSpec {
+            directions: Directions::Random {
+                seed: 3,
+                params: None,
+            },
+            span: 1.0,
+            resolution: 7,
+        };
+        landscape_job(&t, spec).unwrap()
+    };
+    let spec = ExpressibilitySpec {
+        pairs: 23,
+        bins: 10,
+        seed: 5,
+    };
+    let expr = || expressibility_job(&circuit, spec.clone(), 2).unwrap();
+    let jobs: [&dyn Fn() -> Job; 3] = [&barren, &land, &expr];
+    for make in jobs {
+        let whole = serde_json::to_string(&make().run().unwrap()).unwrap();
+        for k in [1, 2, 3, 7, 400] {
+            let split = serde_json::to_string(&sharded(make, k)).unwrap();
+            assert_eq!(split, whole, "{:?} in {k} shards", make());
+        }
+    }
+}
+
+#[test]
+fn shards_are_cut_by_cost_and_cover_every_item_once() {
+    let circuit = doc("default").circuit;
+    // The 8-qubit points cost far more per sample than the 2-qubit ones.
+    let job = barren_job(&circuit, 1, vec![2, 8], 4, 50, 1).unwrap();
+    let items = job.items();
+    assert_eq!(items, 150);
+    let total = job.cost_between(0, items);
+    for k in 1..=6 {
+        let cuts = job.cuts(k);
+        assert_eq!((cuts[0], cuts[k]), (0, items));
+        assert!(cuts.windows(2).all(|w| w[0] <= w[1]), "{cuts:?}");
+        let largest_item = (0..items)
+            .map(|g| job.cost_between(g, g + 1))
+            .fold(0.0, f64::max);
+        for w in cuts.windows(2) {
+            let c = job.cost_between(w[0], w[1]);
+            assert!(
+                c <= total / k as f64 + largest_item,
+                "{k} shards {cuts:?}: {c} of {total}"
+            );
+        }
+    }
+    // Two shards: the expensive 8-qubit samples are split, not the cheap 2-qubit ones.
+    assert!(job.cuts(2)[1] > 100, "{:?}", job.cuts(2));
+}
+
+#[test]
+fn a_shard_that_does_not_fit_is_refused_with_a_message() {
+    let circuit = doc("default").circuit;
+    let make = || barren_job(&circuit, 1, vec![2], 2, 4, 1).unwrap();
+    let mut job = make();
+    let mut v = Vec::new();
+    for g in 0..8 {
+        make().compute_item(g, &mut v).unwrap();
+    }
+    let shard = |from: u64, to: u64, width: usize, values: &[f64]| Shard {
+        from,
+        to,
+        width,
+        values: values.to_vec(),
+    };
+    let err = |job: &mut Job, s: Shard| job.absorb(&s).unwrap_err().to_string();
+    assert!(err(&mut job, shard(4, 8, 2, &v[8..])).contains("taken in order"));
+    assert!(err(&mut job, shard(0, 4, 3, &v[..8])).contains("2 number(s) per item"));
+    assert!(err(&mut job, shard(0, 4, 2, &v[..7])).contains("carries 7 numbers, not 8"));
+    assert!(err(&mut job, shard(0, 9, 2, &v)).contains("ends at item 9"));
+    let mut bad = v[..8].to_vec();
+    bad[3] = f64::NAN;
+    assert!(err(&mut make(), shard(0, 4, 2, &bad)).contains("not a finite number"));
+    assert!(make().compute_item(8, &mut v).is_err());
+    job.absorb(&shard(0, 4, 2, &v[..8])).unwrap();
+    job.absorb(&shard(4, 8, 2, &v[8..16])).unwrap();
+    assert!(job.is_done());
+    assert_eq!(job.result().unwrap(), make().run().unwrap());
+}

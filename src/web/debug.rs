@@ -83,7 +83,23 @@ pub struct AnalysisRunner {
     job: Job,
     kind: &'static str,
     error: Option<String>,
+    part: Part,
 }
+
+/// What a runner computes: the whole analysis, or one shard of its items for another runner
+/// to absorb.
+enum Part {
+    Whole,
+    Shard {
+        from: u64,
+        to: u64,
+        next: u64,
+        values: Vec<f64>,
+    },
+}
+
+/// The most shards an analysis may be split into.
+pub const MAX_SHARDS: usize = 64;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -112,8 +128,16 @@ impl AnalysisRunner {
             8.0
         };
         let start = fine_ms();
-        while self.error.is_none() && !self.job.is_done() {
-            if let Err(e) = self.job.step(1) {
+        while self.error.is_none() && !self.is_finished() {
+            let r = match &mut self.part {
+                Part::Whole => self.job.step(1).map(|_| ()),
+                Part::Shard { next, values, .. } => {
+                    let r = self.job.compute_item(*next, values);
+                    *next += 1;
+                    r
+                }
+            };
+            if let Err(e) = r {
                 self.error = Some(e.to_string());
             }
             if fine_ms() - start >= budget {
@@ -123,25 +147,118 @@ impl AnalysisRunner {
         self.progress()
     }
 
-    /// How far it is, without working: `{done, total, fraction, finished, error}`.
+    fn is_finished(&self) -> bool {
+        match &self.part {
+            Part::Whole => self.job.is_done(),
+            Part::Shard { next, to, .. } => next >= to,
+        }
+    }
+
+    /// How far it is, without working: `{done, total, fraction, finished, error}` (of its
+    /// shard, for a runner computing one).
     pub fn progress(&self) -> Res<JsValue> {
-        let p = self.job.progress();
+        let p = match &self.part {
+            Part::Whole => self.job.progress(),
+            Part::Shard { from, to, next, .. } => {
+                let all = self.job.cost_between(*from, *to);
+                crate::analysis::Progress {
+                    done: next - from,
+                    total: to - from,
+                    fraction: if all > 0.0 {
+                        (self.job.cost_between(*from, *next) / all).min(1.0)
+                    } else {
+                        1.0
+                    },
+                }
+            }
+        };
         to_js(&StepReport {
             done: p.done,
             total: p.total,
             fraction: p.fraction,
-            finished: self.job.is_done(),
+            finished: self.is_finished(),
             error: self.error.clone(),
         })
     }
 
-    /// The result as JSON (what `doc.analyses` holds); throws before the analysis is finished.
+    /// The result as JSON (what `doc.analyses` holds; for a shard runner, the shard
+    /// `{from, to, width, values}` another runner absorbs); throws before it is finished.
     pub fn result(&self) -> Res<String> {
-        if !self.job.is_done() {
+        if !self.is_finished() {
             return Err(fail("the analysis has not finished"));
         }
-        let r = self.job.result().map_err(err)?;
-        serde_json::to_string(&r).map_err(err)
+        if let Some(e) = &self.error {
+            return Err(fail(e.clone()));
+        }
+        match &self.part {
+            Part::Whole => {
+                let r = self.job.result().map_err(err)?;
+                serde_json::to_string(&r).map_err(err)
+            }
+            Part::Shard {
+                from, to, values, ..
+            } => serde_json::to_string(&debugger::Shard {
+                from: *from,
+                to: *to,
+                width: self.job.width(),
+                values: values.clone(),
+            })
+            .map_err(err),
+        }
+    }
+
+    /// Work items (samples, grid points, pairs) in the whole analysis.
+    #[wasm_bindgen(getter)]
+    pub fn items(&self) -> f64 {
+        self.job.items() as f64
+    }
+
+    /// Makes this (not yet stepped) runner compute shard `index` of `count` contiguous shards of
+    /// about equal cost, for a runner of the same analysis to [`absorb`](Self::absorb): how the
+    /// page splits an analysis across workers.
+    pub fn shard(&mut self, index: usize, count: usize) -> Res<()> {
+        if count == 0 || count > MAX_SHARDS || index >= count {
+            return Err(fail(format!(
+                "shard {index} of {count}: the count must be 1 to {MAX_SHARDS} and the index below it"
+            )));
+        }
+        if !matches!(self.part, Part::Whole) || self.job.accepted() > 0 {
+            return Err(fail(
+                "only an analysis that has not started can compute a shard",
+            ));
+        }
+        let cuts = self.job.cuts(count);
+        let (from, to) = (cuts[index], cuts[index + 1]);
+        self.part = Part::Shard {
+            from,
+            to,
+            next: from,
+            values: Vec::with_capacity((to - from) as usize * self.job.width()),
+        };
+        Ok(())
+    }
+
+    /// Takes a shard's result (JSON from a shard runner's `result()`) into this analysis; shards
+    /// are taken in order, the first from item 0. Returns the progress. Throws, saying why, on a
+    /// shard of another analysis or out of order; the numbers end bit for bit as if this runner
+    /// had computed them.
+    pub fn absorb(&mut self, shard: &str) -> Res<JsValue> {
+        if !matches!(self.part, Part::Whole) {
+            return Err(fail("a runner computing a shard does not absorb shards"));
+        }
+        if let Some(e) = &self.error {
+            return Err(fail(e.clone()));
+        }
+        let s: debugger::Shard =
+            serde_json::from_str(shard).map_err(|e| fail(format!("the shard: {e}")))?;
+        let before = self.job.accepted();
+        if let Err(e) = self.job.absorb(&s) {
+            if self.job.accepted() != before {
+                self.error = Some(e.to_string());
+            }
+            return Err(err(e));
+        }
+        self.progress()
     }
 }
 
@@ -307,6 +424,7 @@ impl Playground {
             job: job.map_err(err)?,
             kind,
             error: None,
+            part: Part::Whole,
         })
     }
 

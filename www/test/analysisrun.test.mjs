@@ -209,3 +209,72 @@ test('the worker driver: an error is reported; a worker that cannot start or pan
   assert.deepEqual(lost, ['barren', 'expressibility']);
   assert.equal(none.usable, false);
 });
+
+test('the worker driver over k workers: shard i of k to worker i, progress combined, shards absorbed in order', () => {
+  const ws = [fakeWorker(), fakeWorker(), fakeWorker()];
+  let made = 0;
+  const absorbed = [];
+  let freed = 0;
+  const merger = () => ({ absorb(j) { absorbed.push(j); }, result: () => `merged:${absorbed.join('+')}`, free() { freed += 1; } });
+  const seen = [];
+  let done = null;
+  const d = new WorkerAnalysisDriver({ count: 3, makeWorker: () => ws[made++], now: () => 0, onProgress: (p) => seen.push(p), onDone: (json, stats) => { done = { json, stats }; } });
+  d.run({ ...spec('barren'), merger: merger() });
+  assert.equal(made, 3);
+  assert.deepEqual(ws.map((w) => w.sent[0].shard), [[0, 3], [1, 3], [2, 3]]);
+  const seq = ws[0].sent[0].seq;
+  ws[1].answer(fromAnalysis.progress(seq, { done: 4, total: 4, fraction: 1, finished: true }));
+  assert.deepEqual(seen.at(-1), { done: 4, total: 4, fraction: 1 / 3, finished: false });
+  // The shards finish out of order; they are put together in order once all are in.
+  ws[2].answer(fromAnalysis.done(seq, 'c', { slices: 2, longestSliceMs: 30, workMs: 50 }));
+  ws[0].answer(fromAnalysis.done(seq, 'a', { slices: 1, longestSliceMs: 20, workMs: 20 }));
+  assert.equal(done, null);
+  ws[1].answer(fromAnalysis.done(seq, 'b', { slices: 4, longestSliceMs: 25, workMs: 90 }));
+  assert.deepEqual(absorbed, ['a', 'b', 'c']);
+  assert.equal(done.json, 'merged:a+b+c');
+  assert.deepEqual([done.stats.frames, done.stats.longestStepMs, done.stats.workMs, done.stats.workers], [7, 30, 160, 3]);
+  assert.equal(freed, 1, 'the merger is freed');
+  // Pause and Cancel reach every worker; one worker's error stops them all.
+  d.run({ ...spec(), merger: merger() });
+  d.pause();
+  d.cancel();
+  assert.deepEqual(ws.map((w) => w.sent.slice(1).map((m) => m.type)), Array(3).fill(['start', 'pause', 'cancel']));
+  assert.equal(freed, 2);
+  const errors = [];
+  d.onError = (m) => errors.push(m);
+  d.run({ ...spec(), merger: merger() });
+  ws[1].answer(fromAnalysis.error(ws[1].sent.at(-1).seq, 'a gradient is not a finite number'));
+  assert.deepEqual(errors, ['a gradient is not a finite number']);
+  assert.deepEqual(ws.map((w) => w.sent.at(-1).type), ['cancel', 'cancel', 'cancel']);
+  assert.equal(freed, 3);
+  // Without a merger (or with one worker) a worker computes the whole analysis.
+  d.run(spec());
+  assert.equal(ws[0].sent.at(-1).shard, null);
+  assert.equal(ws[1].sent.at(-1).type, 'cancel');
+});
+
+test('the worker driver over k workers: a shard that does not fit is an error; a lost worker hands the analysis back', () => {
+  const ws = [fakeWorker(), fakeWorker()];
+  let made = 0;
+  const errors = [];
+  const lost = [];
+  const d = new WorkerAnalysisDriver({ count: 2, makeWorker: () => ws[made++], now: () => 0, onError: (m) => errors.push(m), onLost: (s) => lost.push(s) });
+  const bad = { absorb() { throw new Error('the shard starts at item 5, but the analysis stands at item 0'); }, result: () => '', free() {} };
+  d.run({ ...spec(), merger: bad });
+  const seq = ws[0].sent[0].seq;
+  for (const w of ws) w.answer(fromAnalysis.done(seq, '{}', { slices: 1, longestSliceMs: 1, workMs: 1 }));
+  assert.match(errors[0], /could not be put together: the shard starts at item 5/);
+  d.run({ ...spec('barren'), merger: bad });
+  ws[1].answer(fromAnalysis.panic('unreachable'));
+  assert.equal(lost.length, 1);
+  assert.equal(lost[0].kind, 'barren');
+  assert.equal(lost[0].merger, null, 'the page starts its own runner');
+  assert.ok(ws.every((w) => w.terminated));
+  // Only one worker can start: it computes the whole analysis.
+  let n = 0;
+  const one = fakeWorker();
+  const d1 = new WorkerAnalysisDriver({ count: 4, makeWorker: () => { if (n++ > 0) throw new Error('no more'); return one; } });
+  d1.run({ ...spec(), merger: bad });
+  assert.equal(one.sent[0].shard, null);
+  assert.equal(d1.usable, true);
+});

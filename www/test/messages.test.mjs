@@ -75,5 +75,9 @@ test('the analysis worker\'s messages are built and checked like the others', ()
   assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', new Float64Array(0), 'barren', null)), /field options must be an object/);
   assert.throws(() => checkMessage('fromAnalysis', { type: 'done', seq: 1, result: {}, stats: {} }), /field result must be a string/);
   assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', [0.5], 'barren', {})), /field path must be a Float64Array/);
+  assert.deepEqual(checkMessage('toAnalysis', toAnalysis.start(1, '{}', new Float64Array(0), 'barren', {}, [1, 2])).shard, [1, 2]);
+  for (const bad of [[2, 2], [0], [-1, 2], [0, 65], [0.5, 2], 'all']) {
+    assert.throws(() => checkMessage('toAnalysis', toAnalysis.start(1, '{}', new Float64Array(0), 'barren', {}, bad)), /field shard must be null or \[index, count\]/);
+  }
   assert.throws(() => checkMessage('toAnalysis', toWorker.pause()), /unknown message type "pause"|field seq must be a finite number/);
 });
