@@ -6,7 +6,7 @@
 // document (`analyses`, through the ordinary edit) so links, downloads and the autosave carry
 // it, and is shown from there: a chart drawn by the engine and its summary in words.
 
-import { h, pixelRatio, select, uid } from './dom.js';
+import { h, pixelRatio, select, uid, widthWatcher } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber } from './format.js';
 import { AnalysisDriver, WorkerAnalysisDriver, progressText } from './analysisrun.js';
@@ -268,7 +268,11 @@ export function createDebugger(app) {
 
   // ---- drawing ----------------------------------------------------------------------------
   const ratio = () => pixelRatio();
-  const width = (c, w) => Math.round(c.clientWidth) || w;
+  // Widths from a ResizeObserver: read here, after the circuit's tints and labels were
+  // written, clientWidth would lay the page out in the middle of every training frame.
+  const widths = widthWatcher();
+  for (const c of [gradChart, barrenChart, barrenLayersChart, landChart, fourierChart]) widths.watch(c, () => app.invalidate('debug'));
+  const width = (c, w) => widths.get(c, w);
 
   /** The gradient tints for the circuit editor (null: none shown). */
   function paintGradients() {

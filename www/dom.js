@@ -153,3 +153,40 @@ export function uid(prefix = 'q') {
   uidCounter += 1;
   return `${prefix}-${uidCounter}`;
 }
+
+/**
+ * Elements' widths as laid out (`clientWidth`, rounded), kept by a ResizeObserver, so that a
+ * frame's drawing reads them without forcing a layout: read after the frame's DOM writes (the
+ * circuit's labels and tints), `clientWidth` makes the browser lay the page out there and
+ * then. `watch(el, onChange)` follows `el` (`onChange(width)` when it changes); `get(el,
+ * fallback)` is its width, read once directly if the observer has not reported it yet, else
+ * `fallback` for a hidden (zero-width) element.
+ */
+export function widthWatcher() {
+  const widths = new WeakMap();
+  const handlers = new WeakMap();
+  const ro = typeof ResizeObserver === 'function'
+    ? new ResizeObserver((entries) => {
+      for (const e of entries) {
+        const w = Math.round(e.target.clientWidth);
+        if (w === widths.get(e.target)) continue;
+        widths.set(e.target, w);
+        handlers.get(e.target)?.(w);
+      }
+    })
+    : null;
+  return {
+    watch(el, onChange) {
+      if (onChange) handlers.set(el, onChange);
+      ro?.observe(el);
+    },
+    get(el, fallback) {
+      let w = ro ? widths.get(el) : undefined;
+      if (w === undefined) {
+        w = Math.round(el.clientWidth);
+        if (ro) widths.set(el, w);
+      }
+      return w || fallback;
+    },
+  };
+}

@@ -9,7 +9,7 @@
 // input names and its legend with the class names; clicks are mapped back with the same
 // options, since the texts change the layout.
 
-import { h, hasFocus, pixelRatio, setChildren } from './dom.js';
+import { h, hasFocus, pixelRatio, setChildren, widthWatcher } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber, formatPercent } from './format.js';
 
@@ -251,8 +251,13 @@ export function createOutputPanel(app) {
       h('label', { class: 'check' }, logChk, h('span', { text: 'log scale' }))),
     loss, confusion, msg.el);
 
+  // The chart follows its panel's width, the plot its CSS size (narrow and wide screens, a
+  // resized window); widths come from a ResizeObserver, not read in the frame (a forced layout).
+  const widths = widthWatcher();
+  widths.watch(loss, () => app.invalidate('loss'));
+  widths.watch(boundary, () => app.invalidate('boundary'));
   /** The boundary plot's CSS size (square), as laid out. */
-  const boundarySize = () => Math.round(boundary.clientWidth) || BOUNDARY_PX;
+  const boundarySize = () => widths.get(boundary, BOUNDARY_PX);
 
   // Pointer on the boundary plot.
   const toData = (ev) => {
@@ -306,27 +311,13 @@ export function createOutputPanel(app) {
 
   function drawLoss() {
     const ratio = pixelRatio();
-    const w = Math.round(loss.clientWidth) || LOSS_W;
+    const w = widths.get(loss, LOSS_W);
     fitCanvas(loss, w, LOSS_H, ratio);
     app.engine.drawLoss(loss, {
       logScale: app.ui.logScale, metric: app.ui.chartMetric,
       baseline: !!app.store.doc.baseline?.enabled, pixelRatio: loss.width / w,
     });
   }
-  // The chart follows its panel's width, the plot its CSS size (narrow and wide screens, a
-  // resized window).
-  const sizes = new Map();
-  const resized = new ResizeObserver((entries) => {
-    for (const e of entries) {
-      const w = Math.round(e.target.clientWidth);
-      if (w && w !== sizes.get(e.target)) {
-        sizes.set(e.target, w);
-        app.invalidate(e.target === loss ? 'loss' : 'boundary');
-      }
-    }
-  });
-  resized.observe(loss);
-  resized.observe(boundary);
 
   let lastMetrics = null;
   function renderMetrics(m) {

@@ -18,6 +18,9 @@ const WIRE = 44;   // wire pitch, px
 const HEAD = 20;   // column-number row, px
 const LEFT = 50;   // wire-label gutter, px: "q15" and its |0⟩ end before the wire starts (.wire-line)
 
+
+/** How often, at most, training refreshes the gates' names and tooltips (ms). */
+const LABEL_MS = 250;
 export function createCircuitEditor(app) {
   const msg = app.messages.circuit;
   const kinds = app.kinds;
@@ -496,16 +499,31 @@ export function createCircuitEditor(app) {
    * the weights changed, the grid did not): attributes only, nothing rebuilt.
    */
   function refreshLabels() {
+    // While training plays this runs every frame; the tints follow each frame, the names and
+    // tooltips (text nobody reads at 60 Hz, a hundred attributes at 12 qubits) at most every
+    // LABEL_MS, the last change always within LABEL_MS.
+    const now = performance.now();
+    const text = !app.loop?.playing || now - labelsAt >= LABEL_MS;
+    if (text) {
+      labelsAt = now;
+      clearTimeout(labelTimer);
+      labelTimer = 0;
+    } else if (!labelTimer) {
+      labelTimer = setTimeout(() => { labelTimer = 0; labelsAt = 0; refreshLabels(); }, LABEL_MS);
+    }
     const gates = app.store.doc.circuit.gates;
     for (const el of inner.querySelectorAll('.gate')) {
       const g = gates[Number(el.dataset.index)];
       if (!g) continue;
-      const t = gateText(g, Number(el.dataset.index));
       applyTint(el, Number(el.dataset.index));
+      if (!text) continue;
+      const t = gateText(g, Number(el.dataset.index));
       if (el.getAttribute('aria-label') !== t.label) el.setAttribute('aria-label', t.label);
       if (el.title !== t.title) el.title = t.title;
     }
   }
+  let labelsAt = 0;
+  let labelTimer = 0;
 
   /**
    * After gate `i` was deleted: if the focus was lost with it, the gate now at `i` (the next
