@@ -184,6 +184,22 @@ impl std::fmt::Debug for Job {
     }
 }
 
+/// Moves the running template (the last) to the scores once its run is done.
+fn retire_template(
+    templates: &mut Vec<(Template, usize, Box<ExpressibilityRun<CircuitFn>>)>,
+    done: &mut Vec<TemplateScore>,
+) -> Result<(), AnalysisError> {
+    if let Some((t, layers, run)) = templates.last().filter(|t| t.2.is_done()) {
+        done.push(TemplateScore {
+            template: *t,
+            layers: *layers,
+            result: run.result()?,
+        });
+        templates.pop();
+    }
+    Ok(())
+}
+
 fn combine(parts: &[Progress]) -> Progress {
     let done: u64 = parts.iter().map(|p| p.done).sum();
     let total: u64 = parts.iter().map(|p| p.total).sum();
@@ -216,16 +232,9 @@ impl Job {
             } => {
                 if !circuit.is_done() {
                     circuit.step(max_items)?;
-                } else if let Some((t, layers, run)) = templates.last_mut() {
+                } else if let Some((_, _, run)) = templates.last_mut() {
                     run.step(max_items)?;
-                    if run.is_done() {
-                        done.push(TemplateScore {
-                            template: *t,
-                            layers: *layers,
-                            result: run.result()?,
-                        });
-                        templates.pop();
-                    }
+                    retire_template(templates, done)?;
                 }
                 Ok(self.progress())
             }
@@ -481,21 +490,13 @@ impl Job {
                 if !circuit.is_done() {
                     return circuit.accept([v[0], v[1], v[2]]);
                 }
-                let Some((t, layers, run)) = templates.last_mut() else {
+                let Some((_, _, run)) = templates.last_mut() else {
                     return Err(AnalysisError::new(
                         "the expressibility job is already complete",
                     ));
                 };
                 run.accept([v[0], v[1], v[2]])?;
-                if run.is_done() {
-                    done.push(TemplateScore {
-                        template: *t,
-                        layers: *layers,
-                        result: run.result()?,
-                    });
-                    templates.pop();
-                }
-                Ok(())
+                retire_template(templates, done)
             }
         }
     }
