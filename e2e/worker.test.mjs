@@ -69,9 +69,9 @@ test('an 8-qubit re-uploading circuit trains in the worker; the page stays respo
   // What one absorption costs the page's thread now (it grows with the run's history).
   const cost = await page.evaluate(() => {
     const { engine } = window.__qmlp.app;
-    const snap = engine.snapshot();
+    const snap = engine.pg.transferSnapshot();
     const t0 = performance.now();
-    for (let i = 0; i < 5; i += 1) engine.pg.setDocument(snap);
+    for (let i = 0; i < 5; i += 1) engine.pg.absorbSnapshot(snap);
     return { chars: snap.length, ms: (performance.now() - t0) / 5, epoch: engine.metrics().epoch };
   });
   console.log(`absorbing one worker snapshot at epoch ${cost.epoch}: ${cost.chars} characters, ${cost.ms.toFixed(2)} ms on the page's thread`);

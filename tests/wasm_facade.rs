@@ -117,6 +117,46 @@ fn an_edit_keeps_the_run_and_a_snapshot_continues_it() {
 }
 
 #[wasm_bindgen_test]
+fn a_worker_s_compact_snapshot_is_absorbed_as_the_readable_one_is_opened() {
+    // The worker trains; the page holds an older state and takes the worker's snapshot.
+    let mut worker = Playground::new(&web::preset("reupload-12q").unwrap(), None).unwrap();
+    let mut page = Playground::new(&worker.snapshot(), None).unwrap();
+    worker.step_epoch().unwrap();
+    let compact = worker.transfer_snapshot();
+    let pretty = worker.snapshot();
+    assert!(
+        !compact.contains('\n') && compact.len() * 3 < pretty.len() * 2,
+        "compact"
+    );
+    let a: serde_json::Value = serde_json::from_str(&compact).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    assert_eq!(a, b, "the same document");
+    assert!(!page.absorb_snapshot(&compact).unwrap());
+    assert_eq!(
+        page.snapshot(),
+        pretty,
+        "the page's state is the worker's, to the last bit"
+    );
+    let json = |v: JsValue| String::from(js_sys::JSON::stringify(&v).unwrap());
+    assert_eq!(
+        json(page.metrics().unwrap()),
+        json(worker.metrics().unwrap())
+    );
+    let opened = Playground::new(&pretty, None).unwrap();
+    assert_eq!(page.snapshot(), opened.snapshot());
+    // A bad snapshot is refused with a message and the page's run is kept.
+    let e = page
+        .absorb_snapshot("{\"version\": 1")
+        .expect_err("truncated");
+    assert!(get(&e, "message").as_string().is_some());
+    assert_eq!(page.snapshot(), pretty);
+    // Training on from the absorbed state gives the worker's next epoch.
+    page.step_epoch().unwrap();
+    worker.step_epoch().unwrap();
+    assert_eq!(page.snapshot(), worker.snapshot());
+}
+
+#[wasm_bindgen_test]
 fn the_hybrid_page_s_facade_plane_confusion_csv_columns_and_layer_counts() {
     // The label-column menu: every column of the first row, also when the default fails.
     let text = "kind,w,x\na,1,2\nb,3,4\n";

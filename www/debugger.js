@@ -6,7 +6,7 @@
 // document (`analyses`, through the ordinary edit) so links, downloads and the autosave carry
 // it, and is shown from there: a chart drawn by the engine and its summary in words.
 
-import { h, pixelRatio, select, uid, widthWatcher } from './dom.js';
+import { h, pixelRatio, select, setHidden, setText, uid, widthWatcher } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber } from './format.js';
 import { AnalysisDriver, WorkerAnalysisDriver, progressText } from './analysisrun.js';
@@ -280,12 +280,12 @@ export function createDebugger(app) {
     const trained = r.epochs > 0 || r.blocks.some(([, v]) => v > 0);
     app.ui.gradients = tintBox.checked && trained ? new Map(r.gates.map((g) => [g.gate, g])) : null;
     app.refreshGradients?.();
-    gradWarning.hidden = !r.warning;
-    gradWarning.textContent = r.warning ?? '';
+    setHidden(gradWarning, !r.warning);
+    setText(gradWarning, r.warning ?? '');
     if (current !== 'gradients') return;
-    gradBlocks.textContent = trained
+    setText(gradBlocks, trained
       ? `Last step: ${r.blocks.map(([name, v]) => `${name} ${fmt(v)}`).join(', ')} (threshold ${fmt(r.threshold)}).`
-      : 'Train a step to see the gradients.';
+      : 'Train a step to see the gradients.');
     const w = width(gradChart, CHART_W);
     fitCanvas(gradChart, w, CHART_H, ratio());
     app.engine.pg.drawGradientNorms(gradChart, { pixelRatio: gradChart.width / w });

@@ -55,6 +55,32 @@ export function focused(node) {
   return node.getRootNode?.().activeElement ?? document.activeElement;
 }
 
+/**
+ * Writes that skip a value the element already has. Views redrawn while training plays call
+ * them every frame: writing an unchanged text, attribute, inline style or `hidden` still
+ * invalidates the element's style or layout, and the browser then redoes that work per frame.
+ */
+export function setText(el, text) {
+  const s = String(text);
+  if (el.textContent !== s) el.textContent = s;
+}
+
+/** Sets attribute `name` to `value` (as a string) unless it already has it. */
+export function setAttr(el, name, value) {
+  const s = String(value);
+  if (el.getAttribute(name) !== s) el.setAttribute(name, s);
+}
+
+/** Sets `el.hidden` unless it already has that value. */
+export function setHidden(el, hidden) {
+  if (el.hidden !== !!hidden) el.hidden = !!hidden;
+}
+
+/** Sets an inline style property (CSSOM name, e.g. `width`) unless it already has that value. */
+export function setStyle(el, prop, value) {
+  if (el.style[prop] !== value) el.style[prop] = value;
+}
+
 /** Replaces all children of `el`. */
 export function setChildren(el, ...children) {
   el.replaceChildren();

@@ -9,7 +9,7 @@
 // input names and its legend with the class names; clicks are mapped back with the same
 // options, since the texts change the layout.
 
-import { h, hasFocus, pixelRatio, setChildren, widthWatcher } from './dom.js';
+import { h, hasFocus, pixelRatio, setAttr, setChildren, setHidden, setText, widthWatcher } from './dom.js';
 import { roving } from './roving.js';
 import { formatNumber, formatPercent } from './format.js';
 
@@ -169,18 +169,19 @@ export function createOutputPanel(app) {
     }
     const pca = app.engine.planePreprocessed();
     const names = pca ? Array.from({ length: pcaK() }, (_, i) => `PC${i + 1}`) : cols.map((c, i) => c || `x${i + 1}`);
-    planeRow.hidden = cols.length <= 2 && pcaK() < 2;
-    spaceField.hidden = pcaK() < 2;
-    planeSpace.value = pca ? 'pca' : 'raw';
-    planeHint.textContent = pca ? 'other components at 0 (their mean)' : 'other inputs at their training mean';
+    setHidden(planeRow, cols.length <= 2 && pcaK() < 2);
+    setHidden(spaceField, pcaK() < 2);
+    const space = pca ? 'pca' : 'raw';
+    if (planeSpace.value !== space) planeSpace.value = space;
+    setText(planeHint, pca ? 'other components at 0 (their mean)' : 'other inputs at their training mean');
     const key = JSON.stringify(names);
     if (key !== planeKey) {
       planeKey = key;
       for (const s of [planeX, planeY]) setChildren(s, names.map((c, i) => h('option', { value: i, text: c })));
     }
     const [a, b] = app.engine.plane();
-    planeX.value = String(a);
-    planeY.value = String(b);
+    if (planeX.value !== String(a)) planeX.value = String(a);
+    if (planeY.value !== String(b)) planeY.value = String(b);
   }
 
   // The confusion matrix of the test split (the training split when there is no test split).
@@ -331,36 +332,36 @@ export function createOutputPanel(app) {
       renderModes(m.classes ?? 2);
     }
     const acc = (v) => formatPercent(v, 1);
-    cells['q-train-loss'].textContent = fmtLoss(m.trainLoss);
-    cells['q-test-loss'].textContent = fmtLoss(m.testLoss);
-    cells['q-train-acc'].textContent = acc(m.trainAcc);
-    cells['q-test-acc'].textContent = acc(m.testAcc);
-    cells['q-params'].textContent = m.params ?? '–';
-    cells['b-train-loss'].textContent = fmtLoss(m.baselineTrainLoss);
-    cells['b-test-loss'].textContent = fmtLoss(m.baselineTestLoss);
-    cells['b-train-acc'].textContent = acc(m.baselineTrainAcc);
-    cells['b-test-acc'].textContent = acc(m.baselineTestAcc);
-    cells['b-params'].textContent = m.baselineParams ?? '–';
-    bigAcc.textContent = acc(m.testAcc);
-    trainAcc.textContent = acc(m.trainAcc);
+    setText(cells['q-train-loss'], fmtLoss(m.trainLoss));
+    setText(cells['q-test-loss'], fmtLoss(m.testLoss));
+    setText(cells['q-train-acc'], acc(m.trainAcc));
+    setText(cells['q-test-acc'], acc(m.testAcc));
+    setText(cells['q-params'], m.params ?? '–');
+    setText(cells['b-train-loss'], fmtLoss(m.baselineTrainLoss));
+    setText(cells['b-test-loss'], fmtLoss(m.baselineTestLoss));
+    setText(cells['b-train-acc'], acc(m.baselineTrainAcc));
+    setText(cells['b-test-acc'], acc(m.baselineTestAcc));
+    setText(cells['b-params'], m.baselineParams ?? '–');
+    setText(bigAcc, acc(m.testAcc));
+    setText(trainAcc, acc(m.trainAcc));
     const owed = !!m.unevaluated;
-    evaluating.hidden = !owed;
+    setHidden(evaluating, !owed);
     el.classList.toggle('evaluating', owed);
-    for (const o of [bigAcc, trainAcc, bigLoss, table]) o.setAttribute('aria-busy', String(owed));
-    bigLoss.textContent = fmtLoss(m.testLoss);
+    for (const o of [bigAcc, trainAcc, bigLoss, table]) setAttr(o, 'aria-busy', owed);
+    setText(bigLoss, fmtLoss(m.testLoss));
     table.classList.toggle('no-baseline', m.baselineParams == null);
     // Under noise: the trained (noisy) model and the same weights run ideally.
     const noisy = !!m.noisy;
     table.classList.toggle('no-ideal', !noisy);
-    cells['i-train-loss'].textContent = fmtLoss(m.idealTrainLoss);
-    cells['i-test-loss'].textContent = fmtLoss(m.idealTestLoss);
-    cells['i-train-acc'].textContent = acc(m.idealTrainAcc);
-    cells['i-test-acc'].textContent = acc(m.idealTestAcc);
-    cells['i-params'].textContent = noisy ? (m.params ?? '–') : '–';
-    table.querySelector('.q-row th').textContent = noisy ? `quantum, noisy (${m.engine})` : 'quantum';
-    accLabel.textContent = noisy ? 'Noisy test accuracy' : 'Test accuracy';
-    idealBox.hidden = !noisy;
-    idealAcc.textContent = acc(m.idealTestAcc);
+    setText(cells['i-train-loss'], fmtLoss(m.idealTrainLoss));
+    setText(cells['i-test-loss'], fmtLoss(m.idealTestLoss));
+    setText(cells['i-train-acc'], acc(m.idealTrainAcc));
+    setText(cells['i-test-acc'], acc(m.idealTestAcc));
+    setText(cells['i-params'], noisy ? (m.params ?? '–') : '–');
+    setText(table.querySelector('.q-row th'), noisy ? `quantum, noisy (${m.engine})` : 'quantum');
+    setText(accLabel, noisy ? 'Noisy test accuracy' : 'Test accuracy');
+    setHidden(idealBox, !noisy);
+    setText(idealAcc, acc(m.idealTestAcc));
   }
 
   function render() {

@@ -3,7 +3,7 @@
 // and P(1), and the probabilities of the basis states for up to 6 qubits. The numbers come from
 // the engine (`inspect`); this file only draws them.
 
-import { h, pixelRatio, setChildren } from './dom.js';
+import { h, pixelRatio, setAttr, setChildren, setHidden, setStyle, setText } from './dom.js';
 import { formatNumber } from './format.js';
 
 /** `v` with `d` decimals (the one number format of the page). */
@@ -21,10 +21,13 @@ const dot3 = (a, b) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 
 function setupCanvas(canvas, css) {
   const dpr = pixelRatio();
-  canvas.width = Math.round(css * dpr);
-  canvas.height = Math.round(css * dpr);
-  canvas.style.width = `${css}px`;
-  canvas.style.height = `${css}px`;
+  // Resizing a canvas clears it and invalidates its style: only when the size changed (the
+  // caller clears the drawing itself).
+  const px = Math.round(css * dpr);
+  if (canvas.width !== px) canvas.width = px;
+  if (canvas.height !== px) canvas.height = px;
+  setStyle(canvas, 'width', `${css}px`);
+  setStyle(canvas, 'height', `${css}px`);
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   return ctx;
@@ -208,8 +211,8 @@ export function createStateInspector(app) {
     const colText = col == null ? 'at the end of the circuit' : `after column ${col}`;
     const src = app.ui.hover ? 'hovered' : app.ui.pick ? 'picked' : 'default';
     const shown = pt.length > 4 ? `${pt.slice(0, 3).map((v) => fx(v, 2)).join(', ')}, …` : pt.map((v) => fx(v, 2)).join(', ');
-    where.textContent = `x = (${shown}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`;
-    endBtn.disabled = col == null;
+    setText(where, `x = (${shown}) ${src === 'default' ? '(hover or click the plot to choose)' : `(${src})`} · ${colText}`);
+    if (endBtn.disabled !== (col == null)) endBtn.disabled = col == null;
     const cols = Array.isArray(r.columns) ? [...r.columns] : [];
     if (col != null && !cols.includes(col)) cols.push(col);
     cols.sort((a, b) => a - b);
@@ -218,7 +221,7 @@ export function createStateInspector(app) {
       colSel.dataset.key = key;
       setChildren(colSel, h('option', { value: 'end', text: 'end' }), cols.map((c) => h('option', { value: c, text: String(c) })));
     }
-    colSel.value = col == null ? 'end' : String(col);
+    if (colSel.value !== (col == null ? 'end' : String(col))) colSel.value = col == null ? 'end' : String(col);
     ensureCells(r.qubits);
     const marks = Array.isArray(r.label_states) ? r.label_states : [];
     renderLabels(marks, r.qubits);
@@ -228,32 +231,39 @@ export function createStateInspector(app) {
       drawBloch(c.canvas, v, size, here);
       const lbl = labelStatesText(here);
       const p1 = Math.abs(r.p1[q]) < 5e-5 ? 0 : r.p1[q];
-      c.fill.style.width = `${Math.max(0, Math.min(1, p1)) * 100}%`;
-      c.p1.textContent = fx(p1, 2);
+      setStyle(c.fill, 'width', `${Math.round(Math.max(0, Math.min(1, p1)) * 1000) / 10}%`);
+      setText(c.p1, fx(p1, 2));
       const pur = r.purity?.[q];
-      c.fig.setAttribute('aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}${lbl ? `; ${lbl}` : ''}`);
-      c.fig.title = `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: ${r.mixed ? 'mixed by noise or ' : ''}entangled with other wires)` : ''}`;
+      setAttr(c.fig, 'aria-label', `Wire ${q}: Bloch vector (${v.map((x) => fx(x, 2)).join(', ')}), P(1) = ${fx(p1, 2)}${pur != null ? `, purity ${fx(pur, 2)}` : ''}${lbl ? `; ${lbl}` : ''}`);
+      setAttr(c.fig, 'title', `q${q}: Bloch vector (${v.map((x) => fx(x, 3)).join(', ')})\nP(1) = ${fx(p1, 4)}${pur != null ? `\npurity ${fx(pur, 3)} (below 1: ${r.mixed ? 'mixed by noise or ' : ''}entangled with other wires)` : ''}`);
     });
     renderMixed(r);
     if (r.probs) {
-      probs.hidden = false;
-      topTable.hidden = true;
+      setHidden(probs, false);
+      setHidden(topTable, true);
       renderProbs(r.probs, r.labels);
-      msg.textContent = '';
+      setText(msg, '');
     } else {
-      probs.hidden = true;
+      setHidden(probs, true);
       const top = Array.isArray(r.top) ? r.top : [];
-      topTable.hidden = top.length === 0;
-      setChildren(topBody, top.map((t) => h('tr', {},
-        h('td', { class: 'mono', text: `|${t.label}⟩` }),
-        h('td', { text: fx(t.p, 4) }),
-        h('td', { class: 'mono', text: Array.isArray(t.amp) ? `${fx(t.amp[0], 3)} ${t.amp[1] < 0 ? '−' : '+'} ${fx(Math.abs(t.amp[1]), 3)}i` : '—' }))));
-      msg.textContent = `All ${2 ** r.qubits} basis-state probabilities are shown for up to 6 qubits; for these ${r.qubits} the ${top.length} most probable are listed.`;
+      setHidden(topTable, top.length === 0);
+      // The rows are kept and only their changed texts written (this runs while training plays).
+      while (topBody.rows.length > top.length) topBody.lastElementChild.remove();
+      while (topBody.rows.length < top.length) {
+        topBody.append(h('tr', {}, h('td', { class: 'mono' }), h('td'), h('td', { class: 'mono' })));
+      }
+      top.forEach((t, k) => {
+        const [label, p, amp] = topBody.rows[k].cells;
+        setText(label, `|${t.label}⟩`);
+        setText(p, fx(t.p, 4));
+        setText(amp, Array.isArray(t.amp) ? `${fx(t.amp[0], 3)} ${t.amp[1] < 0 ? '−' : '+'} ${fx(Math.abs(t.amp[1]), 3)}i` : '—');
+      });
+      setText(msg, `All ${2 ** r.qubits} basis-state probabilities are shown for up to 6 qubits; for these ${r.qubits} the ${top.length} most probable are listed.`);
     }
   }
 
   function renderLabels(marks, qubits) {
-    labelList.hidden = !marks.length;
+    setHidden(labelList, !marks.length);
     const key = JSON.stringify(marks);
     if (labelList.dataset.key === key) return;
     labelList.dataset.key = key;
@@ -265,11 +275,11 @@ export function createStateInspector(app) {
 
   let rhoCells = [];
   function renderMixed(r) {
-    mixed.hidden = !r.mixed;
+    setHidden(mixed, !r.mixed);
     if (!r.mixed) return;
-    purityOut.textContent = fx(r.state_purity, 4);
+    setText(purityOut, fx(r.state_purity, 4));
     const rho = r.rho_abs;
-    rhoGrid.hidden = !rho;
+    setHidden(rhoGrid, !rho);
     if (!rho) return;
     const d = Math.round(Math.sqrt(rho.length));
     if (rhoCells.length !== rho.length) {
@@ -279,10 +289,10 @@ export function createStateInspector(app) {
     }
     const max = Math.max(...rho, 1e-12);
     rho.forEach((v, k) => {
-      rhoCells[k].style.opacity = String(Math.min(1, v / max));
-      rhoCells[k].title = `|ρ[${Math.floor(k / d)},${k % d}]| = ${fx(v, 4)}`;
+      setStyle(rhoCells[k], 'opacity', String(Math.round(Math.min(1, v / max) * 1000) / 1000));
+      setAttr(rhoCells[k], 'title', `|ρ[${Math.floor(k / d)},${k % d}]| = ${fx(v, 4)}`);
     });
-    rhoGrid.setAttribute('aria-label', `Density matrix magnitudes, ${d} by ${d}; diagonal: ${Array.from({ length: d }, (_, i) => fx(rho[i * d + i], 2)).join(', ')}`);
+    setAttr(rhoGrid, 'aria-label', `Density matrix magnitudes, ${d} by ${d}; diagonal: ${Array.from({ length: d }, (_, i) => fx(rho[i * d + i], 2)).join(', ')}`);
   }
 
   let barEls = [];
@@ -299,10 +309,10 @@ export function createStateInspector(app) {
         h('div', { class: `prob-bars${p.length > 16 ? ' dense' : ''}` }, barEls.map((b) => b.bar)));
     }
     p.forEach((v, k) => {
-      barEls[k].fill.style.height = `${Math.max(0, Math.min(1, v)) * 100}%`;
-      barEls[k].bar.title = `|${labels[k]}⟩: ${formatNumber(v, { fixed: 4, tiny: true })}`;
+      setStyle(barEls[k].fill, 'height', `${Math.round(Math.max(0, Math.min(1, v)) * 1000) / 10}%`);
+      setAttr(barEls[k].bar, 'title', `|${labels[k]}⟩: ${formatNumber(v, { fixed: 4, tiny: true })}`);
     });
-    probs.setAttribute('aria-label', `Basis-state probabilities: ${p.map((v, k) => `${labels[k]} ${fx(v, 2)}`).join(', ')}`);
+    setAttr(probs, 'aria-label', `Basis-state probabilities: ${p.map((v, k) => `${labels[k]} ${fx(v, 2)}`).join(', ')}`);
   }
 
   return { el, render };

@@ -118,7 +118,7 @@ class Helper {
     }
     tell();
     counts.helperRestarts += 1;
-    if (counts.helperRestarts <= MAX_HELPER_RESTARTS && pg) spawn(pg.snapshot());
+    if (counts.helperRestarts <= MAX_HELPER_RESTARTS && pg) spawn(pg.transferSnapshot());
   }
 }
 
@@ -172,7 +172,7 @@ async function sendSharedView(n, live) {
   const mySeq = seq;
   const plane = pg.plane();
   const pre = pg.planePreprocessed();
-  const snapshot = pg.snapshot();
+  const snapshot = pg.transferSnapshot();
   const id = ++job;
   // Each helper takes this very document first (its documents arrive in order).
   const asks = live.map((h, j) => {
@@ -263,7 +263,7 @@ async function share(plan, live, g) {
       if (m) {
         // It answered for another document: give it this one again.
         counts.helperResyncs += 1;
-        h.send(toHelper.document(pg.snapshot()));
+        h.send(toHelper.document(pg.transferSnapshot()));
       }
     }
   }
@@ -300,7 +300,7 @@ async function slice() {
         epoch: r.epoch, finished: !!r.finished, epochs: r.epochs ?? null, error: r.error ?? null,
         workers, wanted, helpers: helpers.filter((h) => h.ready && !h.dead).length, ...counts,
       };
-      post(toPage.update(seq, pg.snapshot(), result));
+      post(toPage.update(seq, pg.transferSnapshot(), result));
       if (r.finished || r.error) playing = false;
       if (r.finished) sendView(true);
       else if (playing && performance.now() - lastViewEnd >= 3 * viewCost) sendView(false);
@@ -325,7 +325,7 @@ function handle(m) {
     case 'setup':
       wanted = m.workers;
       always = m.always;
-      for (let i = helpers.length + 1; i < wanted; i += 1) spawn(pg ? pg.snapshot() : null);
+      for (let i = helpers.length + 1; i < wanted; i += 1) spawn(pg ? pg.transferSnapshot() : null);
       break;
     case 'play':
       gen += 1;
@@ -350,7 +350,7 @@ function handle(m) {
     case 'pause':
       gen += 1;
       playing = false;
-      post(toPage.paused(seq, pg ? pg.snapshot() : ''));
+      post(toPage.paused(seq, pg ? pg.transferSnapshot() : ''));
       sendView(true);
       break;
     case 'view':
@@ -382,7 +382,7 @@ function handle(m) {
       } else {
         pg.settle();
       }
-      post(toPage.worked(seq, pg.snapshot(), result));
+      post(toPage.worked(seq, pg.transferSnapshot(), result));
       if (m.msPerCell > 0) perCell = m.msPerCell;
       sendView(true);
       break;

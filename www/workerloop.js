@@ -366,7 +366,7 @@ export class WorkerLoop {
     const { engine, store } = this.app;
     if (!snapshot || engine.broken) return;
     try {
-      engine.pg.setDocument(snapshot);
+      engine.pg.absorbSnapshot(snapshot);
       if (seq !== this.seq) engine.pg.setDocument(store.json, this.freshSeq > seq, this.deferOverMs());
       engine.dirty = true;
     } catch (e) {

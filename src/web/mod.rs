@@ -857,6 +857,23 @@ impl Playground {
         })
     }
 
+    /// Takes a snapshot the training worker posted (what [`Playground::transfer_snapshot`]
+    /// gives): the same as [`Playground::set_document`] without a threshold, but without
+    /// building the normalised copy that the editor's edits need and a snapshot does not. The
+    /// page does this once per drawn frame while training plays. Returns whether the
+    /// evaluation is owed (`unevaluated`). Throws and keeps the old document on error.
+    #[wasm_bindgen(js_name = absorbSnapshot)]
+    pub fn absorb_snapshot(&mut self, json: &str) -> Res<bool> {
+        let d = parse_for_page(json)?;
+        self.trainer
+            .deferring(|t| t.update(d))
+            .map_err(Failure::from)?;
+        self.trainer.set_test_eval(TestEval::OnRequest);
+        self.settle_unless_slow(None);
+        self.version += 1;
+        Ok(self.trainer.unevaluated())
+    }
+
     /// Whether the latest history entry still waits for the evaluation of the current model
     /// (see [`Playground::set_document`]).
     pub fn unevaluated(&self) -> bool {
@@ -1026,6 +1043,13 @@ impl Playground {
     /// history, baseline): what a link, a download or the autosave holds.
     pub fn snapshot(&self) -> String {
         self.trainer.snapshot().to_json()
+    }
+
+    /// [`Playground::snapshot`] as compact JSON: what the workers post to each other and to
+    /// the page many times a second (about half the size of the readable form).
+    #[wasm_bindgen(js_name = transferSnapshot)]
+    pub fn transfer_snapshot(&self) -> String {
+        self.trainer.snapshot().to_json_compact()
     }
 
     /// Trains for about `budget_ms` milliseconds of work (at least one batch), then evaluates

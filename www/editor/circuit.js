@@ -334,8 +334,10 @@ export function createCircuitEditor(app) {
     el.classList.toggle('grad-tinted', !!t);
     el.classList.toggle('grad-vanished', !!t?.vanished);
     if (t) {
-      el.style.setProperty('--grad', String(Math.round(t.level * 100) / 100));
-      el.dataset.grad = String(t.norm);
+      // Written only when changed: an unchanged write still restyles the gate, every frame.
+      const level = String(Math.round(t.level * 100) / 100);
+      if (el.style.getPropertyValue('--grad') !== level) el.style.setProperty('--grad', level);
+      if (el.dataset.grad !== String(t.norm)) el.dataset.grad = String(t.norm);
     } else {
       el.style.removeProperty('--grad');
       delete el.dataset.grad;

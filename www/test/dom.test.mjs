@@ -8,7 +8,7 @@ globalThis.ResizeObserver = class {
   observe(el) { this.els.push(el); }
   report(...els) { this.cb(els.map((target) => ({ target }))); }
 };
-const { widthWatcher } = await import('../dom.js');
+const { widthWatcher, setText, setAttr, setHidden, setStyle } = await import('../dom.js');
 
 /** An element whose clientWidth reads are counted (each read would force a layout). */
 function element(width) {
@@ -43,4 +43,30 @@ test('widths come from the observer; the element is read once at most, outside i
   assert.equal(w.get(other, 10), 90);
   assert.equal(w.get(other, 10), 90);
   assert.equal(other.reads, 1);
+});
+
+test('the per-frame setters write only what changed', () => {
+  // An element whose writes are counted: each one would restyle or re-lay-out it in a browser.
+  const writes = [];
+  const attrs = new Map();
+  let text = '';
+  let hidden = false;
+  const style = { width: '' };
+  const el = {
+    get textContent() { return text; },
+    set textContent(v) { writes.push(['text', v]); text = v; },
+    get hidden() { return hidden; },
+    set hidden(v) { writes.push(['hidden', v]); hidden = v; },
+    getAttribute: (k) => (attrs.has(k) ? attrs.get(k) : null),
+    setAttribute: (k, v) => { writes.push([k, v]); attrs.set(k, String(v)); },
+    style: new Proxy(style, { set(o, k, v) { writes.push([`style.${k}`, v]); o[k] = v; return true; } }),
+  };
+  setText(el, '0.25'); setText(el, '0.25'); setText(el, 0.5); setText(el, '0.5');
+  setAttr(el, 'title', 'q0'); setAttr(el, 'title', 'q0'); setAttr(el, 'aria-busy', false); setAttr(el, 'aria-busy', 'false');
+  setHidden(el, 0); setHidden(el, true); setHidden(el, 1);
+  setStyle(el, 'width', '40%'); setStyle(el, 'width', '40%');
+  assert.deepEqual(writes, [
+    ['text', '0.25'], ['text', '0.5'], ['title', 'q0'], ['aria-busy', 'false'], ['hidden', true], ['style.width', '40%'],
+  ]);
+  assert.equal(text, '0.5');
 });
