@@ -37,11 +37,12 @@ try {
       fps: frames / ((performance.now() - t0) / 1000),
       longest: Math.max(0, ...tasks.map((x) => x.duration)),
       count: tasks.length,
+      at: tasks.map((x) => Math.round(x.start - t0)),
       epoch: window.__qmlp.app.engine.metrics().epoch,
       stats: window.__qmlp.app.stats,
     };
   }, seconds * 1000);
-  console.log(`${preset}${query}: ${seconds} s of Play — ${r.fps.toFixed(1)} fps, longest main-thread task ${r.longest.toFixed(0)} ms (${r.count} over 50 ms), epoch ${r.epoch}, workers ${r.stats.workers}${profiling ? ', under the profiler' : ''}`);
+  console.log(`${preset}${query}: ${seconds} s of Play — ${r.fps.toFixed(1)} fps, longest main-thread task ${r.longest.toFixed(0)} ms (${r.count} over 50 ms${r.count ? `, at ${r.at.join(', ')} ms after Play` : ''}), epoch ${r.epoch}, workers ${r.stats.workers}${profiling ? ', under the profiler' : ''}`);
   if (profiling) {
     const { profile } = await cdp.send('Profiler.stop');
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -228,7 +228,7 @@ export function createDebugger(app) {
     if (driver === workerDriver) {
       // Checked here (a bad option is named at once); computed in the workers, the runner
       // putting their shards together (the driver frees it).
-      driver.run({ snapshot: app.engine.snapshot(), path: app.engine.pg.trainingPath(), kind, options: options(kind), progress: first, merger: runner });
+      driver.run({ snapshot: app.engine.transferSnapshot(), path: app.engine.pg.trainingPath(), kind, options: options(kind), progress: first, merger: runner });
     } else {
       driver.run(runner);
     }

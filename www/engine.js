@@ -50,6 +50,8 @@ export class Engine {
   document() { return this.pg.document(); }
   /** The document with weights and run state: what links, downloads and the autosave hold. */
   snapshot() { return this.pg.snapshot(); }
+  /** The same as compact JSON: what goes to the workers (about half the characters to copy and parse). */
+  transferSnapshot() { return this.pg.transferSnapshot(); }
   step(ms) { this.dirty = true; return this.pg.step(ms); }
   stepEpoch() { this.dirty = true; return this.pg.stepEpoch(); }
   /** New weights from `seed`; returns whether their evaluation was left for later (`deferOverMs`). */

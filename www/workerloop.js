@@ -146,7 +146,7 @@ export class WorkerLoop {
     this.viewChanged();
     try {
       const perCell = this.gridCost() / app.ui.gridN ** 2;
-      this.post(toWorker.work(this.seq, app.engine.snapshot(), action, perCell));
+      this.post(toWorker.work(this.seq, app.engine.transferSnapshot(), action, perCell));
     } catch (e) {
       app.messages.training.show(e.message);
       return;
@@ -258,7 +258,7 @@ export class WorkerLoop {
     this.idleSeq = this.seq;
     this.viewChanged();
     try {
-      this.post(toWorker.viewOf(this.seq, app.engine.snapshot(), this.gridCost() / app.ui.gridN ** 2));
+      this.post(toWorker.viewOf(this.seq, app.engine.transferSnapshot(), this.gridCost() / app.ui.gridN ** 2));
     } catch {
       return false;
     }
@@ -307,7 +307,7 @@ export class WorkerLoop {
     this.seq += 1;
     this.idleSeq = -1;
     this.pending = null;
-    this.last = this.app.engine.snapshot();
+    this.last = this.app.engine.transferSnapshot();
     this.lastSeq = this.seq;
     this.awaitingFinal = false;
     this.pendingView = null;
