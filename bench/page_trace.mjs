@@ -63,7 +63,7 @@ try {
   for (const task of main.filter((e) => e.name === 'RunTask' && e.dur > 40_000)) {
     const parts = main.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e.dur > 3000);
     const name = (k) => `${k.name}${k.args?.data?.functionName ? `(${k.args.data.functionName})` : ''}`;
-    console.log(`  ${(task.dur / 1000).toFixed(1)} ms at ${((task.ts - t0) / 1000).toFixed(0)} ms: ${parts.slice(0, 12).map((k) => `${name(k)} ${(k.dur / 1000).toFixed(1)}`).join(' | ')}`);
+    console.log(`  ${(task.dur / 1000).toFixed(1)} ms at ${((task.ts - t0) / 1000).toFixed(0)} ms: ${parts.slice(0, 30).map((k) => `${name(k)} ${(k.dur / 1000).toFixed(1)}`).join(' | ')}`);
   }
 
   const sums = new Map();
