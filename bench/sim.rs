@@ -1,10 +1,11 @@
 //! Statevector engine benchmark: ns per gate for the 100-gate random {H, RX, RY, RZ, CNOT}
 //! workload W1 (`qmlp::sim::bench_circuit`) on 12, 20 and 24 qubits, gate by gate
 //! (`State::apply`) and fused (`State::apply_circuit`, fusion included in the time), per gate
-//! kind at 20 qubits, and the memory-bandwidth floor of this machine. Prints markdown tables.
+//! kind at 20 qubits, one gate per wire at 24 qubits (where on the state a gate's pairs lie),
+//! and the memory-bandwidth floor of this machine. Prints markdown tables.
 //!
 //! `cargo bench --bench sim [FILTER...]` — each FILTER picks sections by substring (`circuit`,
-//! `fused`, `gates`, `memory`, or a qubit count like `q20`); several filters add up. `QUICK=1`
+//! `fused`, `gates`, `wires`, `memory`, or a qubit count like `q20`); several filters add up. `QUICK=1`
 //! makes a fast run (fewer reps, no 24 qubits).
 
 use qmlp::sim::{bench_circuit, Fused, GateKind, Op, State};
@@ -31,7 +32,9 @@ impl Opts {
 }
 
 /// Every tag a row can carry, for the message about a filter that matches nothing.
-const TAGS: &[&str] = &["circuit", "fused", "gates", "memory", "q12", "q20", "q24"];
+const TAGS: &[&str] = &[
+    "circuit", "fused", "gates", "wires", "memory", "q12", "q20", "q24",
+];
 
 /// Best and median of `reps` timings of `f`, after one warm-up call.
 fn time_reps(reps: usize, mut f: impl FnMut()) -> (Duration, Duration) {
@@ -221,6 +224,51 @@ fn gate_section(o: &Opts) {
     }
 }
 
+/// One H and one CNOT per target wire on the largest state (24 qubits; 20 with `QUICK=1`):
+/// the pair distance decides how the two streams a gate reads meet the caches and the
+/// hardware prefetcher, so the per-wire times show which wires the W1 average hides.
+fn wires_section(o: &Opts) {
+    let n = if o.quick { 20 } else { 24 };
+    if !o.wants(&["wires"]) {
+        return;
+    }
+    let Ok(mut s) = State::new(n) else {
+        println!("\n(cannot allocate {n} qubits for the per-wire table)");
+        return;
+    };
+    let reps = if o.quick { 3 } else { 5 };
+    println!("\n## One gate per target wire, {n} qubits (best of {reps})\n");
+    println!("| wire | pair distance | H | CNOT (control: the next wire) | H, ns/amplitude |");
+    println!("|---:|---:|---:|---:|---:|");
+    for w in 0..n {
+        let h = Op::new(GateKind::H, &[w], &[]).expect("an H");
+        let cx = Op::new(GateKind::CNOT, &[(w + 1) % n, w], &[]).expect("a CNOT");
+        let (th, _) = time_reps(reps, || {
+            s.apply(&h);
+            black_box(s.amplitudes()[0]);
+        });
+        let (tc, _) = time_reps(reps, || {
+            s.apply(&cx);
+            black_box(s.amplitudes()[0]);
+        });
+        // Wire 0 is the most significant bit.
+        let bytes = 16usize << (n - 1 - w);
+        let dist = if bytes >= 1 << 20 {
+            format!("{} MiB", bytes >> 20)
+        } else if bytes >= 1 << 10 {
+            format!("{} KiB", bytes >> 10)
+        } else {
+            format!("{bytes} B")
+        };
+        println!(
+            "| {w} | {dist} | {} | {} | {:.3} |",
+            fmt_ns(ns(th)),
+            fmt_ns(ns(tc)),
+            ns(th) / (1u64 << n) as f64
+        );
+    }
+}
+
 fn memory_section(o: &Opts) {
     if !o.wants(&["memory"]) {
         return;
@@ -325,5 +373,6 @@ fn main() {
     circuit_section(&o);
     fused_section(&o);
     gate_section(&o);
+    wires_section(&o);
     memory_section(&o);
 }

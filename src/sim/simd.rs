@@ -44,6 +44,16 @@ pub(crate) trait Simd: Copy {
     fn swap_ri(self, v: Self::V) -> Self::V;
     /// `[b, a]`.
     fn swap_halves(self, v: Self::V) -> Self::V;
+    /// Whether [`Simd::prefetch`] does anything: the kernels walk the state in prefetching
+    /// order only where it does, and keep their plain loops elsewhere (WebAssembly has no
+    /// prefetch instruction).
+    const PREFETCHES: bool = false;
+    /// A hint that the cache line holding `p` is read soon (into every cache level). Only a
+    /// hint: it changes no value, and backends without a prefetch instruction ignore it.
+    #[inline(always)]
+    fn prefetch(self, p: &C64) {
+        let _ = p;
+    }
 }
 
 /// A complex factor per lane, laid out for [`cmul`]: `c·x = re·x + im·swap_ri(x)` with
@@ -166,6 +176,7 @@ impl Avx2 {
 #[cfg(target_arch = "x86_64")]
 impl Simd for Avx2 {
     type V = std::arch::x86_64::__m256d;
+    const PREFETCHES: bool = true;
     #[inline(always)]
     fn splat(self, x: f64) -> Self::V {
         unsafe { std::arch::x86_64::_mm256_set1_pd(x) }
@@ -223,6 +234,15 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn swap_halves(self, v: Self::V) -> Self::V {
         unsafe { std::arch::x86_64::_mm256_permute2f128_pd::<0x01>(v, v) }
+    }
+    #[inline(always)]
+    fn prefetch(self, p: &C64) {
+        // A prefetch never faults and here points into a live amplitude.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (p as *const C64).cast::<i8>(),
+            )
+        }
     }
 }
 
