@@ -509,22 +509,13 @@ fn blocks_touched<S: Simd, M: PairMap<S>>(s: S, m: M, amps: &mut [C64], tm: usiz
 fn pairs_v<S: Simd, M: PairMap<S>>(s: S, amps: &mut [C64], t: usize, ctrl: usize, m: M) {
     let tm = 1usize << t;
     if ctrl == 0 {
-        if t == 0 {
-            for ch in amps.chunks_exact_mut(2) {
-                if let Ok(p) = <&mut [C64; 2]>::try_from(ch) {
-                    let v = m.one(s, s.load(p));
-                    s.store(p, v);
-                }
-            }
-        } else if prefetching::<S>(amps.len()) && PREFETCH_BITS.contains(&t) {
+        let mid = amps.len() >= PREFETCH_MIN_LEN && PREFETCH_BITS.contains(&t);
+        if mid && S::PREFETCHES {
             blocks_prefetched(s, m, amps, tm);
-        } else if amps.len() >= PREFETCH_MIN_LEN && PREFETCH_BITS.contains(&t) {
+        } else if mid {
             blocks_touched(s, m, amps, tm);
         } else {
-            for chunk in amps.chunks_exact_mut(2 * tm) {
-                let (lo, hi) = chunk.split_at_mut(tm);
-                pairs_two(s, m, lo, hi);
-            }
+            on_pairs(s, m, amps, t);
         }
     } else if ctrl.is_power_of_two() {
         pairs_c1(s, amps, t, ctrl.trailing_zeros() as usize, m);
@@ -1042,11 +1033,8 @@ mod tests {
                 ],
                 t,
             ),
-            Action::Rx(co, si, t) => ([[c(co, 0.0), c(0.0, -si)], [c(0.0, -si), c(co, 0.0)]], t),
-            Action::Diag(d0, d1, t) => ([[d0, z], [z, d1]], t),
             Action::X(t) => ([[z, c(1.0, 0.0)], [c(1.0, 0.0), z]], t),
-            Action::Y(t) => ([[z, c(0.0, -1.0)], [c(0.0, 1.0), z]], t),
-            _ => unreachable!("not a one-bit matrix action"),
+            _ => unreachable!("the test uses Mat, RealMat and X"),
         }
     }
 
