@@ -73,6 +73,9 @@ export class WorkerLoop {
     this.queuedSteps = 0; // Step presses waiting for it
     this.playAfterWork = false;
     this.discardWork = false; // new weights came after it: its answer is not absorbed
+    // The page's part of a frame while the worker trains is drawing alone: a budget under one
+    // frame's 16.7 ms leaves the browser its restyle and paint within the same task.
+    this.drawBudgetMs = 14;
     this.frame = this.frame.bind(this);
     app.stats.worker = false;
     this.share = workerChoice(globalThis.location?.href, globalThis.navigator?.hardwareConcurrency);
@@ -543,7 +546,7 @@ export class WorkerLoop {
         app.invalidate('boundary');
       }
       this.main.measure.call(this, t, m.result.epoch);
-      app.flush({ start: t0, budgetMs: this.main.frameBudgetMs });
+      app.flush({ start: t0, budgetMs: this.drawBudgetMs });
       if (app.ui.selected != null) app.sync();
     }
     const dt = performance.now() - t0;
