@@ -1,6 +1,7 @@
 // The engine benchmark compiled to wasm, in headless Chromium: ns per gate for W1 (the 100-gate
 // workload of `cargo bench --bench sim`, same seed) at 12, 20 and 24 qubits, gate by gate and
-// fused, and per gate kind at 20 qubits. Prints markdown tables.
+// fused, per gate kind at 20 qubits, and one H and one CNOT per target wire at 24 (20 with
+// QUICK=1). Prints markdown tables.
 // Usage: node bench/sim_browser.mjs [--native FILE]   (after scripts/build-wasm.sh --bench;
 // QUICK=1 for fewer reps). --native takes the output of `cargo bench --bench sim` (run just
 // before, on the same machine) and adds wasm / native ratios.
@@ -12,15 +13,18 @@ const args = process.argv.slice(2);
 const nativeArg = args.indexOf('--native');
 const native = nativeArg >= 0 ? parseNative(fs.readFileSync(args[nativeArg + 1], 'utf8')) : null;
 
-/** {gate: {qubits: ns}, fused: {qubits: ns}} from the two W1 tables of the native bench. */
+/** {gate: {qubits: ns}, fused: {qubits: ns}, wires: {wire: {h, cx}}} from the native bench's W1 and per-wire tables. */
 function parseNative(text) {
-  const out = { gate: {}, fused: {} };
+  const out = { gate: {}, fused: {}, wires: {} };
   let table = null;
   const unit = { ns: 1, 'µs': 1e3, ms: 1e6 };
   for (const line of text.split('\n')) {
     if (line.startsWith('## Random 100-gate circuit')) table = 'gate';
     else if (line.startsWith('## The same circuit fused')) table = 'fused';
+    else if (line.startsWith('## One gate per target wire')) table = 'wires';
     else if (line.startsWith('## ')) table = null;
+    const w = table === 'wires' && /^\|\s*(\d+)\s*\|[^|]*\|\s*([\d.]+) (ns|µs|ms)\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|/.exec(line);
+    if (w) { out.wires[Number(w[1])] = { h: Number(w[2]) * unit[w[3]], cx: Number(w[4]) * unit[w[5]] }; continue; }
     const m = /^\|\s*(\d+)\s*\|\s*\d+\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|/.exec(line);
     if (table && m) out[table][Number(m[1])] = Number(m[2]) * unit[m[3]];
   }
@@ -59,7 +63,13 @@ try {
     for (const g of ['H', 'X', 'RX', 'RY', 'RZ', 'Rot', 'U3', 'CNOT', 'CZ', 'SWAP', 'CRX', 'IsingXX', 'IsingZZ', 'Toffoli', 'CSWAP']) {
       kinds.push({ what: `${g}, 20 qubits`, ns: m.benchSimGate(g, 20, quick ? 2 : 5) });
     }
-    return { circuits, kinds, ua: navigator.userAgent };
+    // One H and one CNOT (control: the next wire) per target wire, as the native `wires` table.
+    const perWire = [];
+    const wn = quick ? 20 : 24;
+    for (let w = 0; w < wn; w += 1) {
+      perWire.push({ w, h: m.benchSimGateOn('H', wn, [w], quick ? 2 : 3), cx: m.benchSimGateOn('CNOT', wn, [(w + 1) % wn, w], quick ? 2 : 3) });
+    }
+    return { circuits, kinds, perWire, wn, ua: navigator.userAgent };
   }, quick);
   console.log(`\n## W1 in wasm (${rows.ua.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}), ns per gate (best)\n`);
   if (native) {
@@ -79,6 +89,14 @@ try {
   }
   console.log('\n| one gate kind, 10 times on the middle wire (wasm) | ns per gate |\n|---|---:|');
   for (const r of rows.kinds) console.log(`| ${r.what} | ${fmt(r.ns)} |`);
+  console.log(`\n## One gate per target wire, ${rows.wn} qubits (wasm, best)\n`);
+  const nw = native?.wires ?? {};
+  const ratio = (w, n) => (n ? `${(w / n).toFixed(2)}×` : '–');
+  console.log(native ? '| wire | H | native | wasm / native | CNOT | native | wasm / native |\n|---:|---:|---:|---:|---:|---:|---:|' : '| wire | H | CNOT |\n|---:|---:|---:|');
+  for (const r of rows.perWire) {
+    const n = nw[r.w];
+    console.log(native ? `| ${r.w} | ${fmt(r.h)} | ${n ? fmt(n.h) : '–'} | ${ratio(r.h, n?.h)} | ${fmt(r.cx)} | ${n ? fmt(n.cx) : '–'} | ${ratio(r.cx, n?.cx)} |` : `| ${r.w} | ${fmt(r.h)} | ${fmt(r.cx)} |`);
+  }
 } finally {
   await env.close();
 }

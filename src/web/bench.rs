@@ -83,6 +83,30 @@ pub fn bench_sim_gate(name: &str, qubits: usize, reps: usize) -> Result<f64, JsE
     best_ns_per_gate(&mut state, &vec![op; 10], reps)
 }
 
+/// Nanoseconds per application of one gate kind on the given wires (target last, as in
+/// `Op::new`) of `qubits` qubits, best of `reps`: the per-wire table of `bench/sim_browser.mjs`,
+/// the wasm side of `cargo bench --bench sim -- wires`.
+#[wasm_bindgen(js_name = benchSimGateOn)]
+pub fn bench_sim_gate_on(
+    name: &str,
+    qubits: usize,
+    wires: Vec<u32>,
+    reps: usize,
+) -> Result<f64, JsError> {
+    let kind =
+        GateKind::from_name(name).ok_or_else(|| JsError::new(&format!("unknown gate '{name}'")))?;
+    let wires: Vec<usize> = wires.iter().map(|&w| w as usize).collect();
+    if let Some(&w) = wires.iter().find(|&&w| w >= qubits) {
+        return Err(JsError::new(&format!(
+            "wire {w} is outside {qubits} qubits"
+        )));
+    }
+    let params = vec![0.3; kind.n_params()];
+    let op = Op::new(kind, &wires, &params).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut state = State::new(qubits).map_err(|e| JsError::new(&e.to_string()))?;
+    best_ns_per_gate(&mut state, std::slice::from_ref(&op), reps)
+}
+
 fn best_ns_per_gate(state: &mut State, ops: &[Op], reps: usize) -> Result<f64, JsError> {
     let best = best_ns(reps, || {
         for op in ops {
