@@ -13,7 +13,7 @@ const args = process.argv.slice(2);
 const nativeArg = args.indexOf('--native');
 const native = nativeArg >= 0 ? parseNative(fs.readFileSync(args[nativeArg + 1], 'utf8')) : null;
 
-/** {gate: {qubits: ns}, fused: {qubits: ns}, wires: {wire: {h, cx}}} from the native bench's W1 and per-wire tables. */
+/** {gate: {qubits: ns}, fused: {qubits: ns}, wires: {wire: {h, cx}}, wireQubits} from the native bench's W1 and per-wire tables. */
 function parseNative(text) {
   const out = { gate: {}, fused: {}, wires: {} };
   let table = null;
@@ -21,7 +21,10 @@ function parseNative(text) {
   for (const line of text.split('\n')) {
     if (line.startsWith('## Random 100-gate circuit')) table = 'gate';
     else if (line.startsWith('## The same circuit fused')) table = 'fused';
-    else if (line.startsWith('## One gate per target wire')) table = 'wires';
+    else if (line.startsWith('## One gate per target wire')) {
+      table = 'wires';
+      out.wireQubits = Number(/(\d+) qubits/.exec(line)?.[1]);
+    }
     else if (line.startsWith('## ')) table = null;
     const w = table === 'wires' && /^\|\s*(\d+)\s*\|[^|]*\|\s*([\d.]+) (ns|µs|ms)\s*\|\s*([\d.]+) (ns|µs|ms)\s*\|/.exec(line);
     if (w) { out.wires[Number(w[1])] = { h: Number(w[2]) * unit[w[3]], cx: Number(w[4]) * unit[w[5]] }; continue; }
@@ -32,6 +35,8 @@ function parseNative(text) {
 }
 
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+/** wasm time over native time, or a dash without a native figure. */
+const ratio = (w, n) => (n ? `${(w / n).toFixed(2)}×` : '–');
 
 const env = await launch();
 try {
@@ -81,7 +86,6 @@ try {
   for (const r of rows.circuits) {
     if (native) {
       const [g, f] = [native.gate[r.qubits], native.fused[r.qubits]];
-      const ratio = (w, n) => (n ? `${(w / n).toFixed(2)}×` : '–');
       console.log(`| ${r.qubits} | ${fmt(r.gate)} | ${g ? fmt(g) : '–'} | ${ratio(r.gate, g)} | ${fmt(r.fused)} | ${f ? fmt(f) : '–'} | ${ratio(r.fused, f)} |`);
     } else {
       console.log(`| ${r.qubits} | ${fmt(r.gate)} | ${fmt(r.fused)} |`);
@@ -90,8 +94,8 @@ try {
   console.log('\n| one gate kind, 10 times on the middle wire (wasm) | ns per gate |\n|---|---:|');
   for (const r of rows.kinds) console.log(`| ${r.what} | ${fmt(r.ns)} |`);
   console.log(`\n## One gate per target wire, ${rows.wn} qubits (wasm, best)\n`);
-  const nw = native?.wires ?? {};
-  const ratio = (w, n) => (n ? `${(w / n).toFixed(2)}×` : '–');
+  // Ratios only against a native table of the same size (QUICK=1 runs 20 qubits here).
+  const nw = native?.wireQubits === rows.wn ? native.wires : {};
   console.log(native ? '| wire | H | native | wasm / native | CNOT | native | wasm / native |\n|---:|---:|---:|---:|---:|---:|---:|' : '| wire | H | CNOT |\n|---:|---:|---:|');
   for (const r of rows.perWire) {
     const n = nw[r.w];
